@@ -1,0 +1,74 @@
+# Copyright: noar.docker contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+
+class ModuleDocFragment:
+    """How every module reaches the engine: the options built by module_utils/client.py."""
+
+    DOCUMENTATION = r"""
+options:
+  docker_host:
+    description:
+      - The engine to talk to, as V(unix:///path/to/docker.sock), V(tcp://host:2375) or, with TLS, V(tcp://host:2376).
+      - Falls back to the E(DOCKER_HOST) environment variable of the managed host, then to the local socket.
+    type: str
+    default: unix:///var/run/docker.sock
+    aliases: [docker_url]
+  api_version:
+    description:
+      - The Engine API version to speak. V(auto) asks the engine and uses its version.
+      - Falls back to E(DOCKER_API_VERSION).
+    type: str
+    default: auto
+    aliases: [docker_api_version]
+  timeout:
+    description:
+      - Seconds to wait for an answer from the engine. Falls back to E(DOCKER_TIMEOUT).
+    type: int
+    default: 60
+  tls:
+    description:
+      - Talk to the engine over TLS without checking its certificate. Prefer O(validate_certs).
+      - Falls back to E(DOCKER_TLS).
+    type: bool
+    default: false
+  validate_certs:
+    description:
+      - Talk to the engine over TLS and check its certificate against O(ca_path).
+      - Falls back to E(DOCKER_TLS_VERIFY).
+    type: bool
+    default: false
+    aliases: [tls_verify]
+  ca_path:
+    description:
+      - The CA certificate that signed the engine's certificate.
+      - Defaults to C(ca.pem) in the folder named by E(DOCKER_CERT_PATH), when that is set.
+    type: path
+    aliases: [ca_cert, tls_ca_cert, cacert_path]
+  client_cert:
+    description:
+      - The client certificate to present to the engine. Needs O(client_key).
+      - Defaults to C(cert.pem) in the folder named by E(DOCKER_CERT_PATH), when that is set.
+    type: path
+    aliases: [tls_client_cert, cert_path]
+  client_key:
+    description:
+      - The key of O(client_cert).
+      - Defaults to C(key.pem) in the folder named by E(DOCKER_CERT_PATH), when that is set.
+    type: path
+    aliases: [tls_client_key, key_path]
+  tls_hostname:
+    description:
+      - The name the engine's certificate must carry, when it differs from the host in O(docker_host)
+        (for example when connecting by IP address). Falls back to E(DOCKER_TLS_HOSTNAME).
+    type: str
+notes:
+  - Connection options, their names and their environment fallbacks are the same as community.docker's,
+    so playbooks move between the two collections by changing the module name.
+  - Every module of this collection is in the action group C(noar.docker.docker), so the connection options can
+    be set once with C(module_defaults).
+requirements:
+  - Docker SDK for Python 7.0 or newer (C(python3-docker) or C(pip install docker)) on the managed host.
+"""

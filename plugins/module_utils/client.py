@@ -1,0 +1,230 @@
+# Copyright: noar.docker contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The one way the collection talks to a Docker engine.
+
+Modules build their argument spec with ``docker_argument_spec()`` and get a connected
+``docker.APIClient`` from ``connect()``. Engine failures are turned into ``EngineError``
+with a message that names the operation and the object, through ``engine_errors()``.
+"""
+
+from __future__ import annotations
+
+import os
+import traceback
+from contextlib import contextmanager
+
+from ansible.module_utils.basic import env_fallback, missing_required_lib
+
+from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
+
+try:
+    import docker
+    import docker.constants
+    import docker.errors
+    import docker.tls
+    import requests.adapters
+    import requests.exceptions
+except ImportError:
+    HAS_DOCKER = False
+    DOCKER_IMPORT_ERROR = traceback.format_exc()
+else:
+    HAS_DOCKER = True
+    DOCKER_IMPORT_ERROR = None
+
+DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock"
+
+DOCKER_COMMON_ARGS = dict(
+    docker_host=dict(type="str", default=DEFAULT_DOCKER_HOST, aliases=["docker_url"],
+                     fallback=(env_fallback, ["DOCKER_HOST"])),
+    api_version=dict(type="str", default="auto", aliases=["docker_api_version"],
+                     fallback=(env_fallback, ["DOCKER_API_VERSION"])),
+    timeout=dict(type="int", default=60, fallback=(env_fallback, ["DOCKER_TIMEOUT"])),
+    tls=dict(type="bool", default=False, fallback=(env_fallback, ["DOCKER_TLS"])),
+    validate_certs=dict(type="bool", default=False, aliases=["tls_verify"],
+                        fallback=(env_fallback, ["DOCKER_TLS_VERIFY"])),
+    ca_path=dict(type="path", aliases=["ca_cert", "tls_ca_cert", "cacert_path"]),
+    client_cert=dict(type="path", aliases=["tls_client_cert", "cert_path"]),
+    client_key=dict(type="path", aliases=["tls_client_key", "key_path"]),
+    tls_hostname=dict(type="str", fallback=(env_fallback, ["DOCKER_TLS_HOSTNAME"])),
+)
+
+
+class EngineError(Exception):
+    """The engine refused or failed an operation; ``msg`` is what the user reads."""
+
+    def __init__(self, msg: str, **details):
+        super().__init__(msg)
+        self.msg = msg
+        self.details = details
+
+
+def docker_argument_spec(**spec) -> dict:
+    """A module's own options merged with the shared connection options."""
+    merged = dict(DOCKER_COMMON_ARGS)
+    merged.update(spec)
+    return merged
+
+
+def _cert_path_default(params: dict, option: str, filename: str):
+    if params.get(option):
+        return params[option]
+    cert_dir = os.environ.get("DOCKER_CERT_PATH")
+    if cert_dir and os.path.exists(os.path.join(cert_dir, filename)):
+        return os.path.join(cert_dir, filename)
+    return None
+
+
+def client_kwargs(params: dict) -> dict:
+    """The ``docker.APIClient`` arguments for the shared connection options.
+
+    Pure, so that it can be tested without an engine. Raises ``InvalidOption`` for options that
+    cannot work together or files that are not there.
+    """
+    host = (params.get("docker_host") or DEFAULT_DOCKER_HOST).strip()
+    timeout = params.get("timeout")
+    if timeout is None:
+        timeout = 60
+    if int(timeout) <= 0:
+        raise InvalidOption("timeout", f"must be a positive number of seconds, got {timeout}")
+    kwargs = dict(base_url=host, version=params.get("api_version") or "auto", timeout=int(timeout))
+
+    ca_path = _cert_path_default(params, "ca_path", "ca.pem")
+    client_cert = _cert_path_default(params, "client_cert", "cert.pem")
+    client_key = _cert_path_default(params, "client_key", "key.pem")
+    verify = bool(params.get("validate_certs"))
+    use_tls = verify or bool(params.get("tls"))
+
+    if bool(client_cert) != bool(client_key):
+        missing = "client_key" if client_cert else "client_cert"
+        raise InvalidOption(missing, "client_cert and client_key go together: set both or neither")
+    for option, path in (("ca_path", ca_path), ("client_cert", client_cert), ("client_key", client_key)):
+        if path and not os.path.isfile(path):
+            raise InvalidOption(option, f"no such file: {path}")
+    if use_tls:
+        if host.startswith("unix://"):
+            raise InvalidOption("docker_host", "TLS needs a tcp:// engine address, not a unix socket")
+        kwargs["base_url"] = host.replace("tcp://", "https://", 1)
+        kwargs["tls"] = dict(
+            client_cert=(client_cert, client_key) if client_cert else None,
+            ca_cert=ca_path,
+            verify=verify,
+        )
+    kwargs["tls_hostname"] = params.get("tls_hostname") if use_tls else None
+    return kwargs
+
+
+if HAS_DOCKER:
+    class _HostnameAdapter(requests.adapters.HTTPAdapter):
+        """Checks the engine's certificate against ``tls_hostname`` instead of the address."""
+
+        def __init__(self, hostname: str, **kwargs):
+            self._hostname = hostname
+            super().__init__(**kwargs)
+
+        def init_poolmanager(self, *args, **kwargs):
+            kwargs["assert_hostname"] = self._hostname
+            kwargs["server_hostname"] = self._hostname
+            return super().init_poolmanager(*args, **kwargs)
+
+
+def _root_cause(exc: BaseException) -> str:
+    """The innermost readable reason of a chained connection error."""
+    seen = []
+    current = exc
+    while current is not None and current not in seen:
+        seen.append(current)
+        nxt = current.__cause__ or current.__context__
+        if nxt is None and current.args and isinstance(current.args[0], BaseException):
+            nxt = current.args[0]
+        if nxt is None and getattr(current, "reason", None) is not None and isinstance(current.reason, BaseException):
+            nxt = current.reason
+        current = nxt
+    text = str(seen[-1]) or str(exc)
+    return text.strip()
+
+
+def describe_connection_error(host: str, exc: BaseException) -> str:
+    """One sentence that says why the engine at ``host`` could not be used."""
+    text = f"{exc} {_root_cause(exc)}"
+    reason = _root_cause(exc)
+    if "CERTIFICATE_VERIFY_FAILED" in text or "certificate verify failed" in text or ("hostname" in text and "match" in text):
+        return (f"TLS connection to the Docker engine at {host} refused its certificate ({reason}); "
+                "check ca_path and tls_hostname, or set validate_certs=false to skip the check")
+    if "SSL" in text or "TLS" in text or "wrong version number" in text:
+        return (f"TLS connection to the Docker engine at {host} failed ({reason}); "
+                "check that the engine speaks TLS and that tls, client_cert and client_key are right")
+    if "Permission denied" in text:
+        return (f"Permission denied on the Docker engine at {host}; run as root (become) "
+                "or as a member of the docker group")
+    return (f"Cannot reach the Docker engine at {host} ({reason}); is dockerd running, "
+            "and is docker_host right?")
+
+
+def build_client(params: dict):
+    """A connected ``docker.APIClient``; raises ``EngineError`` or ``InvalidOption``."""
+    kwargs = client_kwargs(params)
+    tls_hostname = kwargs.pop("tls_hostname")
+    tls = kwargs.pop("tls", None)
+    host = params.get("docker_host") or DEFAULT_DOCKER_HOST
+    version = kwargs.pop("version")
+    try:
+        if tls is None:
+            client = docker.APIClient(version=version, **kwargs)
+        else:
+            kwargs["tls"] = docker.tls.TLSConfig(**tls)
+            # The version is asked for below, once the TLS settings are all in place.
+            client = docker.APIClient(
+                version=docker.constants.MINIMUM_DOCKER_API_VERSION if version == "auto" else version, **kwargs)
+            # requests lets REQUESTS_CA_BUNDLE (and friends) replace the session's CA, which would override
+            # ca_path and even validate_certs=false: the task's TLS settings must win.
+            client.trust_env = False
+            if tls_hostname:
+                client.mount("https://", _HostnameAdapter(tls_hostname))
+            if version == "auto":
+                client._version = client._retrieve_server_version()  # pylint: disable=protected-access
+        client.ping()
+    except docker.errors.TLSParameterError as exc:
+        raise InvalidOption("ca_path", str(exc)) from None
+    except (docker.errors.DockerException, requests.exceptions.RequestException, OSError) as exc:
+        raise EngineError(describe_connection_error(host, exc), error=str(exc)) from None
+    return client
+
+
+def connect(module):
+    """The module's engine client, or a ``fail_json`` that says why there is none."""
+    if not HAS_DOCKER:
+        module.fail_json(msg=missing_required_lib("docker (Docker SDK for Python)"), exception=DOCKER_IMPORT_ERROR)
+    try:
+        return build_client(module.params)
+    except InvalidOption as exc:
+        module.fail_json(msg=str(exc))
+    except EngineError as exc:
+        module.fail_json(msg=exc.msg, **exc.details)
+    return None  # not reached: fail_json exits
+
+
+def _engine_explanation(exc: BaseException) -> str:
+    explanation = getattr(exc, "explanation", None)
+    if explanation:
+        return explanation.decode() if isinstance(explanation, bytes) else str(explanation)
+    return str(exc)
+
+
+@contextmanager
+def engine_errors(operation: str, target: str):
+    """Turn SDK failures inside the block into ``EngineError('<operation> <target>: <reason>')``."""
+    if not HAS_DOCKER:
+        yield
+        return
+    try:
+        yield
+    except docker.errors.APIError as exc:
+        raise EngineError(f"{operation} {target} failed: {_engine_explanation(exc)}",
+                          status_code=exc.status_code) from None
+    except (docker.errors.DockerException, requests.exceptions.RequestException) as exc:
+        raise EngineError(f"{operation} {target} failed: {_root_cause(exc)}") from None
+
+
+def is_not_found(exc: BaseException) -> bool:
+    """Whether an SDK error means the object is not there."""
+    return HAS_DOCKER and isinstance(exc, docker.errors.NotFound)

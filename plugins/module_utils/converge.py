@@ -1,0 +1,127 @@
+# Copyright: noar.docker contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The desired -> actual -> plan -> apply driver every state module uses.
+
+A resource manager knows one kind of engine object. It reads what the engine has (``read``),
+compares it with what the task asks for and returns an ordered plan of ``Action`` s (``plan``),
+and carries a plan out (``apply``). ``converge`` ties these together the same way for every
+module: check mode returns the plan and applies nothing, ``changed`` is "the plan is not empty",
+and the diff holds the before/after of only what differs. Bad input is found while planning, so
+it fails before anything is applied.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from ansible_collections.noar.docker.plugins.module_utils.client import EngineError
+from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
+
+COMPARISONS = ("strict", "ignore", "allow_more_present")
+
+
+@dataclass
+class Action:
+    """One step of a plan: what is done (``kind``) to what (``target``), and what it changes."""
+
+    kind: str
+    target: str
+    before: dict = field(default_factory=dict)
+    after: dict = field(default_factory=dict)
+    reason: str = ""
+
+    def as_dict(self) -> dict:
+        described = dict(action=self.kind, target=self.target)
+        if self.reason:
+            described["reason"] = self.reason
+        return described
+
+
+class Manager:
+    """What ``converge`` needs from a resource; subclasses fill in the four methods."""
+
+    def read(self):
+        """The object as the engine has it, normalised, or None when it does not exist."""
+        raise NotImplementedError
+
+    def plan(self, actual) -> list:
+        """The ordered ``Action`` s that take ``actual`` to what the task asks for.
+
+        Raises ``InvalidOption`` for input that cannot work, before anything is applied.
+        """
+        raise NotImplementedError
+
+    def apply(self, plan: list) -> None:
+        """Carry out ``plan`` on the engine."""
+        raise NotImplementedError
+
+    def result(self, applied: bool) -> dict:
+        """The module's return values besides changed/diff/actions (inspect data, ...)."""
+        return {}
+
+
+def compare(comparison: str, desired, actual) -> bool:
+    """Whether ``actual`` satisfies ``desired`` under a community.docker comparison kind.
+
+    ``desired`` None means the task did not set the option, which always satisfies it.
+    """
+    if comparison not in COMPARISONS:
+        raise ValueError(f"unknown comparison {comparison!r}")
+    if desired is None or comparison == "ignore":
+        return True
+    if comparison == "allow_more_present":
+        if isinstance(desired, dict):
+            actual = actual or {}
+            return all(key in actual and actual[key] == value for key, value in desired.items())
+        if isinstance(desired, (list, tuple, set)):
+            actual = list(actual or [])
+            return all(item in actual for item in desired)
+    if isinstance(desired, (list, tuple)) and isinstance(actual, (list, tuple)):
+        return list(desired) == list(actual)
+    return desired == actual
+
+
+def diff_fields(before: dict, after: dict) -> tuple:
+    """The parts of two normalised views that differ, as (before, after)."""
+    keys = [key for key in list(before) + [k for k in after if k not in before]
+            if before.get(key) != after.get(key)]
+    return ({key: before[key] for key in keys if key in before},
+            {key: after[key] for key in keys if key in after})
+
+
+def plan_diff(plan: list) -> dict:
+    """The before/after of a whole plan, merged in plan order."""
+    before: dict = {}
+    after: dict = {}
+    for action in plan:
+        for key, value in action.before.items():
+            before.setdefault(key, value)
+        after.update(action.after)
+    return dict(before=before, after=after)
+
+
+@contextmanager
+def module_errors(module):
+    """Fail the module with a clear ``msg`` for bad input and engine errors raised in the block."""
+    try:
+        yield
+    except InvalidOption as exc:
+        module.fail_json(msg=str(exc), option=exc.option)
+    except EngineError as exc:
+        module.fail_json(msg=exc.msg, **exc.details)
+
+
+def converge(module, manager: Manager) -> dict:
+    """Plan, apply unless in check mode, and return the module result."""
+    with module_errors(module):
+        actual = manager.read()
+        plan = manager.plan(actual)
+        if plan and not module.check_mode:
+            manager.apply(plan)
+        result = dict(changed=bool(plan), actions=[action.as_dict() for action in plan])
+        result.update(manager.result(applied=bool(plan) and not module.check_mode))
+        if module._diff:  # pylint: disable=protected-access
+            result["diff"] = plan_diff(plan)
+        return result
+    return {}  # not reached: module_errors fails the module

@@ -1,0 +1,148 @@
+# Copyright: noar.docker contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Parsing of the values users write for sizes, CPUs and durations.
+
+One parser per kind, shared by every module: a value that does not parse raises
+``InvalidOption`` naming the option and the reason, before anything touches the engine.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+# Docker's own units (RAMInBytes in go-units) are binary: 1k = 1024 bytes.
+_SIZE_FACTORS = {
+    "": 1, "b": 1,
+    "k": 1024, "kb": 1024, "kib": 1024,
+    "m": 1024 ** 2, "mb": 1024 ** 2, "mib": 1024 ** 2,
+    "g": 1024 ** 3, "gb": 1024 ** 3, "gib": 1024 ** 3,
+    "t": 1024 ** 4, "tb": 1024 ** 4, "tib": 1024 ** 4,
+    "p": 1024 ** 5, "pb": 1024 ** 5, "pib": 1024 ** 5,
+}
+_SIZE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?|\.\d+)\s*([a-z]*)\s*$", re.IGNORECASE)
+
+# Go's time.ParseDuration units, which is what the engine's healthcheck fields mean.
+_DURATION_FACTORS = {
+    "ns": 1e-9, "us": 1e-6, "\u00b5s": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0,
+}
+_DURATION_PART_RE = re.compile(r"(\d+(?:\.\d+)?)(ns|us|\u00b5s|ms|s|m|h)")
+
+NANO = 1_000_000_000
+UNLIMITED = -1
+
+
+class InvalidOption(ValueError):
+    """A task option whose value cannot be used; the message names the option."""
+
+    def __init__(self, option: str, reason: str):
+        self.option = option
+        self.reason = reason
+        super().__init__(f"{option}: {reason}")
+
+
+def parse_size(value, option: str = "size", allow_unlimited: bool = False) -> int:
+    """Return a size in bytes from ``512m``, ``1.5g``, ``1073741824`` or an int.
+
+    With ``allow_unlimited``, ``-1`` and ``unlimited`` give ``UNLIMITED`` (as ``memory_swap`` allows).
+    """
+    if isinstance(value, bool):
+        raise InvalidOption(option, f"expected a size such as 512m or 1g, got {value!r}")
+    if allow_unlimited and (value == -1 or str(value).strip().lower() in ("-1", "unlimited")):
+        return UNLIMITED
+    if isinstance(value, int):
+        if value < 0:
+            raise InvalidOption(option, f"a size cannot be negative, got {value}")
+        return value
+    if isinstance(value, float):
+        if value < 0 or math.isnan(value) or math.isinf(value):
+            raise InvalidOption(option, f"a size must be a finite number of bytes, got {value}")
+        return int(value)
+    match = _SIZE_RE.match(str(value))
+    if not match:
+        raise InvalidOption(
+            option, f"{value!r} is not a size: write a number with an optional unit b, k, m, g, t or p (as 512m or 1.5g)"
+        )
+    number, unit = match.groups()
+    factor = _SIZE_FACTORS.get(unit.lower())
+    if factor is None:
+        raise InvalidOption(option, f"unknown unit {unit!r} in {value!r}: use b, k, m, g, t or p")
+    return int(float(number) * factor)
+
+
+def format_size(value: int) -> str:
+    """Write a byte count the short way Docker users write it (``512m``, ``1g``, ``1536k``)."""
+    if value == UNLIMITED:
+        return "unlimited"
+    for unit in ("p", "t", "g", "m", "k"):
+        factor = _SIZE_FACTORS[unit]
+        if value and value % factor == 0:
+            return f"{value // factor}{unit}"
+    return str(value)
+
+
+def parse_cpus(value, option: str = "cpus", host_cpus: int | None = None) -> float:
+    """Return a CPU count as a float greater than zero, at most ``host_cpus`` when given."""
+    if isinstance(value, bool):
+        raise InvalidOption(option, f"expected a number of CPUs such as 0.5 or 2, got {value!r}")
+    try:
+        cpus = float(value)
+    except (TypeError, ValueError):
+        raise InvalidOption(option, f"{value!r} is not a number of CPUs (write 0.5, 1 or 2)") from None
+    if math.isnan(cpus) or math.isinf(cpus) or cpus <= 0:
+        raise InvalidOption(option, f"must be greater than 0, got {value}")
+    if cpus * NANO < 1:
+        raise InvalidOption(option, f"{value} is below the smallest share the engine accepts (1e-9)")
+    if host_cpus is not None and cpus > host_cpus:
+        raise InvalidOption(option, f"{value} is more than the {host_cpus} CPUs this host has")
+    return cpus
+
+
+def cpus_to_nano(cpus: float) -> int:
+    """The engine's ``NanoCpus`` for a CPU count."""
+    return int(round(cpus * NANO))
+
+
+def parse_duration(value, option: str = "duration") -> float:
+    """Return seconds from ``30s``, ``1m30s``, ``500ms``, ``1h`` or a plain number of seconds."""
+    if isinstance(value, bool):
+        raise InvalidOption(option, f"expected a duration such as 30s or 1m30s, got {value!r}")
+    if isinstance(value, (int, float)):
+        if value < 0:
+            raise InvalidOption(option, f"a duration cannot be negative, got {value}")
+        return float(value)
+    text = str(value).strip().lower()
+    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+        return float(text)
+    parts = _DURATION_PART_RE.findall(text)
+    if not text or "".join(n + u for n, u in parts) != text:
+        raise InvalidOption(
+            option, f"{value!r} is not a duration: write a number of seconds or units h, m, s, ms, us, ns (as 1m30s)"
+        )
+    return sum(float(number) * _DURATION_FACTORS[unit] for number, unit in parts)
+
+
+def duration_to_nano(seconds: float) -> int:
+    """The engine's nanoseconds for a number of seconds (healthcheck fields use them)."""
+    return int(round(seconds * NANO))
+
+
+def format_duration(seconds: float) -> str:
+    """Write seconds back the way a user writes them: ``1m30s``, ``500ms``, ``2h``."""
+    if seconds == 0:
+        return "0s"
+    if seconds < 1:
+        millis = seconds * 1000
+        return f"{millis:g}ms" if millis >= 1 else f"{seconds * 1e9:g}ns"
+    whole = int(seconds)
+    rest = seconds - whole
+    hours, remainder = divmod(whole, 3600)
+    minutes, secs = divmod(remainder, 60)
+    text = ""
+    if hours:
+        text += f"{hours}h"
+    if minutes:
+        text += f"{minutes}m"
+    if secs or rest:
+        text += f"{secs + rest:g}s"
+    return text

@@ -1,0 +1,143 @@
+import pytest
+
+from ansible_collections.noar.docker.plugins.module_utils.client import EngineError
+from ansible_collections.noar.docker.plugins.module_utils.converge import (
+    Action,
+    Manager,
+    compare,
+    converge,
+    diff_fields,
+    plan_diff,
+)
+from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption, parse_size
+
+
+class FakeModule:
+    def __init__(self, check_mode=False, diff=True):
+        self.check_mode = check_mode
+        self._diff = diff
+        self.failed = None
+
+    def fail_json(self, **kwargs):
+        self.failed = kwargs
+        raise SystemExit(1)
+
+
+class Box(Manager):
+    """A resource held in a dict: enough to drive converge the way a real manager does."""
+
+    def __init__(self, store, name, desired):
+        self.store, self.name, self.desired = store, name, desired
+        self.applied = []
+
+    def read(self):
+        return self.store.get(self.name)
+
+    def plan(self, actual):
+        if "memory" in self.desired:
+            self.desired["memory"] = parse_size(self.desired["memory"], "memory")
+        if actual is None:
+            return [Action("create", self.name, before={"state": "absent"}, after=dict(self.desired, state="present"))]
+        before, after = diff_fields(actual, dict(actual, **self.desired))
+        return [Action("update", self.name, before=before, after=after)] if after else []
+
+    def apply(self, plan):
+        for action in plan:
+            self.applied.append(action.kind)
+            if action.kind == "fail":
+                raise EngineError("updating box b failed: boom")
+            self.store[self.name] = dict(self.store.get(self.name, {}), **self.desired)
+
+    def result(self, applied):
+        return dict(box=self.store.get(self.name))
+
+
+def test_create_then_unchanged():
+    store = {}
+    result = converge(FakeModule(), Box(store, "b", {"size": 1}))
+    assert result["changed"] is True
+    assert result["actions"] == [dict(action="create", target="b")]
+    assert result["diff"] == dict(before={"state": "absent"}, after={"size": 1, "state": "present"})
+    assert store == {"b": {"size": 1}}
+    again = converge(FakeModule(), Box(store, "b", {"size": 1}))
+    assert again["changed"] is False
+    assert again["actions"] == []
+    assert again["diff"] == dict(before={}, after={})
+
+
+def test_check_mode_predicts_and_applies_nothing():
+    store = {"b": {"size": 1, "color": "red"}}
+    manager = Box(store, "b", {"size": 2})
+    predicted = converge(FakeModule(check_mode=True), manager)
+    assert manager.applied == []
+    assert store == {"b": {"size": 1, "color": "red"}}
+    real = converge(FakeModule(), Box(store, "b", {"size": 2}))
+    assert predicted["changed"] == real["changed"] is True
+    assert predicted["diff"] == real["diff"] == dict(before={"size": 1}, after={"size": 2})
+    assert predicted["actions"] == real["actions"]
+
+
+def test_diff_only_when_asked():
+    result = converge(FakeModule(diff=False), Box({}, "b", {"size": 1}))
+    assert "diff" not in result
+
+
+def test_bad_input_fails_before_apply():
+    store = {}
+    manager = Box(store, "b", {"memory": "12zz"})
+    module = FakeModule()
+    with pytest.raises(SystemExit):
+        converge(module, manager)
+    assert module.failed["msg"].startswith("memory: ")
+    assert module.failed["option"] == "memory"
+    assert manager.applied == [] and store == {}
+
+
+def test_engine_error_becomes_the_message():
+    class Failing(Box):
+        def plan(self, actual):
+            return [Action("fail", self.name)]
+
+    module = FakeModule()
+    with pytest.raises(SystemExit):
+        converge(module, Failing({}, "b", {}))
+    assert module.failed["msg"] == "updating box b failed: boom"
+
+
+def test_plan_diff_keeps_first_before_and_last_after():
+    plan = [Action("stop", "c", before={"state": "running"}, after={"state": "stopped"}),
+            Action("remove", "c", before={"state": "stopped"}, after={"state": "absent"})]
+    assert plan_diff(plan) == dict(before={"state": "running"}, after={"state": "absent"})
+
+
+def test_action_reason_is_reported():
+    assert Action("recreate", "c", reason="image changed").as_dict() == dict(
+        action="recreate", target="c", reason="image changed")
+
+
+@pytest.mark.parametrize("kind, desired, actual, same", [
+    ("strict", None, "x", True),
+    ("strict", "a", "a", True),
+    ("strict", "a", "b", False),
+    ("ignore", "a", "b", True),
+    ("strict", [1, 2], (1, 2), True),
+    ("strict", [1, 2], [2, 1], False),
+    ("strict", {"a": 1}, {"a": 1, "b": 2}, False),
+    ("allow_more_present", {"a": 1}, {"a": 1, "b": 2}, True),
+    ("allow_more_present", {"a": 1}, {"a": 2, "b": 2}, False),
+    ("allow_more_present", {"a": 1}, None, False),
+    ("allow_more_present", [1], [1, 2], True),
+    ("allow_more_present", [3], [1, 2], False),
+    ("allow_more_present", "a", "a", True),
+])
+def test_compare(kind, desired, actual, same):
+    assert compare(kind, desired, actual) is same
+
+
+def test_compare_rejects_unknown_kind():
+    with pytest.raises(ValueError):
+        compare("loose", 1, 1)
+
+
+def test_diff_fields():
+    assert diff_fields({"a": 1, "b": 2}, {"a": 1, "b": 3, "c": 4}) == ({"b": 2}, {"b": 3, "c": 4})
