@@ -69,7 +69,7 @@ options:
     type: bool
     default: false
 author:
-  - noar.docker maintainers
+  - noar.docker maintainers (@noar-docker)
 seealso:
   - name: docker info
     description: The command this module reads the facts of.

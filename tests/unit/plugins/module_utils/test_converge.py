@@ -9,7 +9,7 @@ from ansible_collections.noar.docker.plugins.module_utils.converge import (
     diff_fields,
     plan_diff,
 )
-from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption, parse_size
+from ansible_collections.noar.docker.plugins.module_utils.units import parse_size
 
 
 class FakeModule:
@@ -72,7 +72,7 @@ def test_check_mode_predicts_and_applies_nothing():
     assert manager.applied == []
     assert store == {"b": {"size": 1, "color": "red"}}
     real = converge(FakeModule(), Box(store, "b", {"size": 2}))
-    assert predicted["changed"] == real["changed"] is True
+    assert predicted["changed"] is True and real["changed"] is True
     assert predicted["diff"] == real["diff"] == dict(before={"size": 1}, after={"size": 2})
     assert predicted["actions"] == real["actions"]
 
