@@ -938,7 +938,11 @@ class ContainerManager(Manager):
     def _wait_for_exit(self):
         with engine_errors("waiting for", f"container {self.name}"):
             self.status = self.client.wait(self.container["Id"]).get("StatusCode")
-            self.output = self.client.logs(self.container["Id"], stdout=True, stderr=True).decode("utf-8", "replace")
+        try:
+            with engine_errors("reading the output of", f"container {self.name}"):
+                self.output = self.client.logs(self.container["Id"], stdout=True, stderr=True).decode("utf-8", "replace")
+        except EngineError:
+            self.output = None  # a logging driver the engine cannot read back (none, syslog, ...)
 
     def _apply_stop(self, action):
         self._stop(self.container["Id"])
@@ -1075,7 +1079,11 @@ def run_exec(client, params: dict) -> dict:
     """Run a command in a running container: ``rc``, ``stdout`` and ``stderr`` (or ``exec_id`` when detached)."""
     import socket  # pylint: disable=import-outside-toplevel
 
-    from docker.utils.socket import consume_socket_output, frames_iter  # pylint: disable=import-outside-toplevel
+    from docker.utils.socket import (  # pylint: disable=import-outside-toplevel
+        consume_socket_output,
+        demux_adaptor,
+        frames_iter,
+    )
 
     name = params["container"]
     container = find_container(client, name)
@@ -1106,7 +1114,7 @@ def run_exec(client, params: dict) -> dict:
             raw = getattr(sock, "_sock", sock)
             raw.sendall(stdin.encode("utf-8"))
             raw.shutdown(socket.SHUT_WR)
-            out, err = consume_socket_output(frames_iter(sock, tty), demux=True)
+            out, err = consume_socket_output((demux_adaptor(*frame) for frame in frames_iter(sock, tty)), demux=True)
             sock.close()
         rc = client.exec_inspect(exec_id).get("ExitCode")
     out = (out or b"").decode("utf-8", "replace")

@@ -395,7 +395,9 @@ status:
   type: int
   sample: 0
 output:
-  description: What a container run with O(detach=false) wrote to stdout and stderr.
+  description:
+    - What a container run with O(detach=false) wrote to stdout and stderr; null when its logging driver cannot be
+      read back (as V(none)).
   returned: when O(detach=false) and the container ran
   type: str
   sample: "migrations applied\n"

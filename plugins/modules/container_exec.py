@@ -149,7 +149,8 @@ def main():
     if "stdout" in result:
         result["stdout_lines"] = result["stdout"].splitlines()
         result["stderr_lines"] = result["stderr"].splitlines()
-    module.exit_json(changed=True, **result)
+    # Ansible fails a result whose rc is not 0 unless it says failed=false; a command's status is data here.
+    module.exit_json(changed=True, failed=False, **result)
 
 
 if __name__ == "__main__":
