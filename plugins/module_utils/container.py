@@ -233,7 +233,7 @@ def _parse_mode(value, option):
 def parse_tmpfs(values) -> dict:
     result = {}
     for value in values or []:
-        path, _, options = str(value).partition(":")
+        path, _sep, options = str(value).partition(":")
         if not path.startswith("/"):
             raise InvalidOption("tmpfs", f"{value!r}: write /path or /path:options (as /run:size=64m)")
         result[path] = options
@@ -342,7 +342,7 @@ def desired_view(params: dict, image: dict | None, host_cpus: int | None) -> dic
     if p.get("exposed_ports") is not None or published:
         exposed = set(image_config.get("ExposedPorts") or {})
         exposed.update(parse_exposed_ports(p.get("exposed_ports")))
-        exposed.update(port for port, _, _ in published or [])
+        exposed.update(mapping[0] for mapping in published or [])
         view["exposed_ports"] = sorted(exposed)
     if p.get("volumes") is not None:
         binds, anonymous = parse_volumes(p["volumes"])
@@ -429,7 +429,7 @@ def _check_limits(view: dict) -> None:
 def _split_env(items) -> list:
     pairs = []
     for item in items or []:
-        key, _, value = item.partition("=")
+        key, _sep, value = item.partition("=")
         pairs.append((key, value))
     return pairs
 
@@ -611,8 +611,7 @@ def create_body(view: dict, params: dict, image_ref: str) -> dict:
         if name in view:
             host[field] = view[name]
     if "ulimits" in view:
-        host["Ulimits"] = [dict(zip(("Name", "Soft", "Hard"), (u.split(":")[0], int(u.split(":")[1]),
-                                                              int(u.split(":")[2])))) for u in view["ulimits"]]
+        host["Ulimits"] = [_ulimit_body(u) for u in view["ulimits"]]
     if "log_driver" in view or "log_options" in view:
         host["LogConfig"] = dict(Type=view.get("log_driver", ""), Config=view.get("log_options") or {})
     networks = view.get("networks") or {}
@@ -623,6 +622,11 @@ def create_body(view: dict, params: dict, image_ref: str) -> dict:
     if networks and mode in networks:
         body["NetworkingConfig"] = dict(EndpointsConfig={mode: _endpoint(networks[mode])})
     return body
+
+
+def _ulimit_body(ulimit: str) -> dict:
+    name, soft, hard = ulimit.split(":")
+    return dict(Name=name, Soft=int(soft), Hard=int(hard))
 
 
 def _endpoint(net: dict) -> dict:
@@ -775,8 +779,8 @@ class ContainerManager(Manager):
                 differs[name] = (have.get(name), value)
         image_changed = image is not None and image.get("Id") != actual.get("Image") \
             and self.comparisons["image"] != "ignore"
-        before = {name: _show(name, old) for name, (old, _) in differs.items()}
-        after = {name: _show(name, new) for name, (_, new) in differs.items()}
+        before = {name: _show(name, old) for name, (old, _new) in differs.items()}
+        after = {name: _show(name, new) for name, (_old, new) in differs.items()}
         if image_changed:
             before["image"], after["image"] = actual.get("Image"), image.get("Id")
         recreate_for = sorted(n for n in differs if not OPTIONS[n].updatable and n != "networks")
@@ -853,9 +857,12 @@ class ContainerManager(Manager):
             self.container = self._inspect(self.container["Id"])
 
     def _apply_pull(self, action):
-        repository, _, tag = action.target.rpartition(":") if "@" not in action.target else (action.target, "", None)
+        if "@" in action.target:
+            repository, tag = action.target, None
+        else:
+            repository, _sep, tag = action.target.rpartition(":")
         with engine_errors("pulling", f"image {action.target}"):
-            self.client.pull(repository, tag=tag or None)
+            self.client.pull(repository, tag=tag)
         self.image = self._inspect_image(action.target)
         if self.image is None:
             raise EngineError(f"pulling image {action.target} brought no image")

@@ -18,7 +18,8 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: partial
-    description: The command is not run in check mode; the result has C(skipped) and a C(msg) saying so.
+    details: The command is not run in check mode; the result has C(skipped) and a C(msg) saying so.
+    description: Can run in check mode, without running the command.
   diff_mode:
     support: none
     description: A command's effects are not known in advance.

@@ -1,0 +1,200 @@
+"""The container option model: parsing, normalising both sides, comparing, and the create body."""
+import pytest
+
+from ansible_collections.noar.docker.plugins.module_utils.container import (
+    OPTIONS,
+    UPDATE_FIELDS,
+    actual_view,
+    create_body,
+    desired_view,
+    option_matches,
+    parse_comparisons,
+    parse_healthcheck,
+    parse_mounts,
+    parse_published_ports,
+    parse_ulimits,
+    parse_volumes,
+)
+from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("8080:80", [["80/tcp", "", "8080"]]),
+    ("80", [["80/tcp", "", ""]]),
+    ("127.0.0.1:8080:80/udp", [["80/udp", "127.0.0.1", "8080"]]),
+    ("127.0.0.1::80", [["80/tcp", "127.0.0.1", ""]]),
+    ("[::1]:8080:80", [["80/tcp", "::1", "8080"]]),
+    ("8000-8001:9000-9001", [["9000/tcp", "", "8000"], ["9001/tcp", "", "8001"]]),
+    ("9000-9001", [["9000/tcp", "", ""], ["9001/tcp", "", ""]]),
+])
+def test_published_ports(value, expected):
+    assert parse_published_ports([value]) == expected
+
+
+@pytest.mark.parametrize("value", ["80:80:80:80", "a:80", "80/icmp", "70000:80", "8000-8002:9000-9001", "", "0:80"])
+def test_published_ports_rejects(value):
+    with pytest.raises(InvalidOption) as err:
+        parse_published_ports([value])
+    assert err.value.option == "published_ports"
+
+
+def test_volumes_split_binds_and_anonymous():
+    binds, anonymous = parse_volumes(["/srv:/data:ro", "named:/v", "/scratch"])
+    assert binds == ["/srv:/data:ro", "named:/v:rw"]
+    assert anonymous == ["/scratch"]
+
+
+@pytest.mark.parametrize("value", ["relative", "src:relative", "a:/b:bogus", "a:/b:ro:x"])
+def test_volumes_reject(value):
+    with pytest.raises(InvalidOption, match="^volumes: "):
+        parse_volumes([value])
+
+
+def test_mounts_need_a_target_and_parse_tmpfs():
+    with pytest.raises(InvalidOption, match=r"mounts\[0\]: every mount needs a target"):
+        parse_mounts([{"type": "tmpfs"}])
+    with pytest.raises(InvalidOption, match="bind mount needs a source"):
+        parse_mounts([{"type": "bind", "target": "/x"}])
+    mount = parse_mounts([{"type": "tmpfs", "target": "/t", "tmpfs_size": "16m", "tmpfs_mode": "1777"}])[0]
+    assert mount == dict(type="tmpfs", source="", target="/t", read_only=False, tmpfs_size=16 * 1024 ** 2,
+                         tmpfs_mode=0o1777)
+
+
+def test_healthcheck_forms():
+    assert parse_healthcheck({"test": "curl -f x"}) == {"test": ["CMD-SHELL", "curl -f x"]}
+    assert parse_healthcheck({"test": ["true"], "interval": "1m30s", "retries": 3}) == {
+        "test": ["CMD", "true"], "interval": 90 * 10 ** 9, "retries": 3}
+    assert parse_healthcheck({"test": ["NONE"]}) == {"test": ["NONE"]}
+    with pytest.raises(InvalidOption, match="healthcheck.timeout"):
+        parse_healthcheck({"test": "x", "timeout": "soon"})
+
+
+def test_ulimits():
+    assert parse_ulimits(["nofile:1024:2048", "nproc:10"]) == ["nofile:1024:2048", "nproc:10:10"]
+    with pytest.raises(InvalidOption, match="ulimits"):
+        parse_ulimits(["nofile"])
+
+
+def params(**values):
+    base = {name: None for name in OPTIONS}
+    base.update(env_file=None)
+    base.update(values)
+    return base
+
+
+IMAGE = {"Id": "sha256:img", "Config": {"Env": ["PATH=/bin", "LANG=C"], "Labels": {"from": "image"},
+                                        "ExposedPorts": {"22/tcp": {}}, "Volumes": {"/data": {}}}}
+
+
+def test_image_defaults_are_folded_into_the_desired_view():
+    view = desired_view(params(env={"A": 1, "B": True}, labels={"app": "x"}, published_ports=["8080:80"],
+                               volumes=["/v"]), IMAGE, None)
+    assert view["env"] == {"PATH": "/bin", "LANG": "C", "A": "1", "B": "true"}
+    assert view["labels"] == {"from": "image", "app": "x"}
+    assert view["exposed_ports"] == ["22/tcp", "80/tcp"]
+    assert view["volumes"] == {"binds": [], "anonymous": ["/data", "/v"]}
+
+
+def test_only_set_options_are_in_the_view():
+    assert desired_view(params(memory="64m"), IMAGE, None) == {"memory": 64 * 1024 ** 2}
+
+
+@pytest.mark.parametrize("values, option", [
+    (dict(memory="12zz"), "memory"),
+    (dict(memory="1m"), "memory"),
+    (dict(cpus=3), "cpus"),
+    (dict(memory="64m", memory_swap="32m"), "memory_swap"),
+    (dict(memory_swap="1g"), "memory_swap"),
+    (dict(memory="64m", memory_reservation="1g"), "memory_reservation"),
+    (dict(cpus=1, cpu_period=100000), "cpus"),
+    (dict(restart_retries=-1), "restart_retries"),
+])
+def test_limits_are_checked(values, option):
+    with pytest.raises(InvalidOption) as err:
+        desired_view(params(**values), IMAGE, 2)
+    assert err.value.option == option
+
+
+INSPECT = {
+    "Id": "c1", "Image": "sha256:img",
+    "Config": {"Cmd": ["sleep", "1"], "Env": ["PATH=/bin", "LANG=C", "A=1"], "Labels": {"from": "image", "app": "x"},
+               "ExposedPorts": {"22/tcp": {}, "80/tcp": {}}, "Volumes": {"/data": {}}, "Hostname": "c1", "StopSignal": None,
+               "Healthcheck": {"Test": ["CMD", "true"], "Interval": 10 ** 9}},
+    "HostConfig": {"Memory": 64 * 1024 ** 2, "NanoCpus": 5 * 10 ** 8, "PortBindings": {"80/tcp": [
+        {"HostIp": "", "HostPort": "8080"}]}, "Binds": ["named:/v"], "NetworkMode": "default",
+        "RestartPolicy": {"Name": "", "MaximumRetryCount": 0}, "CapAdd": ["CAP_NET_ADMIN"],
+        "Mounts": [{"Type": "tmpfs", "Target": "/t", "TmpfsOptions": {"SizeBytes": 1024}}]},
+    "NetworkSettings": {"Networks": {"front": {"Aliases": ["web", "c1"], "IPAMConfig": None}}},
+    "State": {"Status": "running"},
+}
+
+
+def test_actual_view_normalises_engine_fields():
+    view = actual_view(INSPECT)
+    assert view["volumes"]["binds"] == ["named:/v:rw"]
+    assert view["network_mode"] == "bridge"
+    assert view["restart_policy"] == "no"
+    assert view["capabilities"] == ["NET_ADMIN"]
+    assert view["published_ports"] == [["80/tcp", "", "8080"]]
+    assert view["networks"] == {"front": {"aliases": ["c1", "web"], "ipv4_address": ""}}
+    assert view["stop_signal"] == "SIGTERM"
+
+
+def test_the_same_task_matches_its_container():
+    desired = desired_view(params(command="sleep 1", env={"A": 1}, labels={"app": "x"}, memory="64m", cpus=0.5,
+                                  published_ports=["8080:80"], volumes=["named:/v"], capabilities=["net_admin"],
+                                  healthcheck={"test": ["true"]}, networks=[{"name": "front", "aliases": ["web"]}],
+                                  mounts=[{"type": "tmpfs", "target": "/t", "tmpfs_size": "1k"}]), IMAGE, 2)
+    actual = actual_view(INSPECT)
+    comparisons = parse_comparisons(None)
+    mismatched = [n for n, v in desired.items() if not option_matches(n, comparisons[n], v, actual[n])]
+    assert mismatched == []
+
+
+def test_strict_sees_removed_items_and_allow_more_present_does_not():
+    actual = actual_view(INSPECT)
+    desired = desired_view(params(labels={}), {"Config": {}}, None)
+    assert not option_matches("labels", "strict", desired["labels"], actual["labels"])
+    assert option_matches("labels", "allow_more_present", desired["labels"], actual["labels"])
+    assert option_matches("labels", "ignore", {"other": "1"}, actual["labels"])
+
+
+def test_engine_path_is_not_drift():
+    assert option_matches("env", "strict", {"A": "1"}, {"A": "1", "PATH": "/usr/bin"})
+    assert not option_matches("env", "strict", {"A": "1"}, {"A": "1", "B": "2"})
+
+
+def test_comparisons_parsing():
+    assert parse_comparisons({"*": "ignore", "image": "strict"})["image"] == "strict"
+    assert parse_comparisons({"*": "ignore"})["env"] == "ignore"
+    assert parse_comparisons(None)["networks"] == "allow_more_present"
+    with pytest.raises(InvalidOption, match="unknown option 'colour'"):
+        parse_comparisons({"colour": "strict"})
+    with pytest.raises(InvalidOption, match="unknown comparison 'loose'"):
+        parse_comparisons({"env": "loose"})
+
+
+def test_updatable_options_are_the_documented_ones():
+    updatable = {name for name, option in OPTIONS.items() if option.updatable}
+    assert updatable == {"memory", "memory_reservation", "memory_swap", "cpus", "cpu_shares", "cpu_period",
+                         "cpu_quota", "cpuset_cpus", "pids_limit", "blkio_weight", "restart_policy",
+                         "restart_retries"}
+    assert set(UPDATE_FIELDS) <= updatable
+
+
+def test_create_body_maps_the_view():
+    view = desired_view(params(command=["sleep", "1"], memory="64m", cpus=0.5, published_ports=["127.0.0.1:8080:80"],
+                               networks=[{"name": "front", "aliases": ["web"]}, {"name": "back"}],
+                               healthcheck={"test": "true", "interval": "2s"}, restart_policy="always"),
+                        IMAGE, 2)
+    body = create_body(view, {}, "sha256:img")
+    host = body["HostConfig"]
+    assert body["Image"] == "sha256:img"
+    assert body["Cmd"] == ["sleep", "1"]
+    assert host["Memory"] == 64 * 1024 ** 2
+    assert host["NanoCpus"] == 5 * 10 ** 8
+    assert host["PortBindings"] == {"80/tcp": [{"HostIp": "127.0.0.1", "HostPort": "8080"}]}
+    assert host["NetworkMode"] == "front"
+    assert body["NetworkingConfig"] == {"EndpointsConfig": {"front": {"Aliases": ["web"]}}}
+    assert body["Healthcheck"]["Interval"] == 2 * 10 ** 9
+    assert host["RestartPolicy"] == {"Name": "always", "MaximumRetryCount": 0}
