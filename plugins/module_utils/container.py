@@ -814,8 +814,11 @@ class ContainerManager(Manager):
         """Networks must exist before anything is applied: the engine only finds out when it starts the container."""
         mode = view.get("network_mode")
         if mode and mode.startswith("container:"):
-            if find_container(self.client, mode.split(":", 1)[1]) is None:
+            other = find_container(self.client, mode.split(":", 1)[1])
+            if other is None:
                 raise InvalidOption("network_mode", f"no container named {mode.split(':', 1)[1]}")
+            # The engine keeps the other container's Id, whatever name the task used.
+            view["network_mode"] = "container:" + other["Id"]
             mode = None
         names = [("networks", n) for n in view.get("networks") or {}]
         if mode and mode not in ("bridge", "host", "none"):
@@ -868,7 +871,9 @@ class ContainerManager(Manager):
             raise EngineError(f"pulling image {action.target} brought no image")
 
     def _create(self, name):
-        body = create_body(self.view, self.params, self.image["Id"] if self.image else self.container["Image"])
+        # By name, as docker run does, so that docker ps shows it; the Id was already resolved for comparing.
+        ref = _image_name(self.params["image"]) if self.params.get("image") else self.container["Config"]["Image"]
+        body = create_body(self.view, self.params, ref)
         with engine_errors("creating", f"container {self.name}"):
             created = self.client.create_container_from_config(body, name=name)
         container_id = created["Id"]

@@ -14,13 +14,7 @@ description:
   - Never changes anything.
 extends_documentation_fragment:
   - noar.docker.docker
-attributes:
-  check_mode:
-    support: full
-    description: Reads only.
-  diff_mode:
-    support: none
-    description: Nothing changes.
+  - noar.docker.attributes.info_module
 options:
   name:
     description: The container's name or Id.

@@ -15,13 +15,7 @@ description:
   - Never changes anything. community.docker has no module for this.
 extends_documentation_fragment:
   - noar.docker.docker
-attributes:
-  check_mode:
-    support: full
-    description: Reads only.
-  diff_mode:
-    support: none
-    description: Nothing changes.
+  - noar.docker.attributes.info_module
 options:
   name:
     description: The container's name or Id.

@@ -17,13 +17,7 @@ description:
   - Never changes anything.
 extends_documentation_fragment:
   - noar.docker.docker
-attributes:
-  check_mode:
-    support: full
-    description: Reads only, so check mode returns the same facts.
-  diff_mode:
-    support: none
-    description: Nothing changes, so there is no diff.
+  - noar.docker.attributes.info_module
 options:
   containers:
     description: List the containers, as C(docker ps) does.
