@@ -225,6 +225,12 @@ def engine_errors(operation: str, target: str):
         raise EngineError(f"{operation} {target} failed: {_root_cause(exc)}") from None
 
 
-def is_not_found(exc: BaseException) -> bool:
-    """Whether an SDK error means the object is not there."""
-    return HAS_DOCKER and isinstance(exc, docker.errors.NotFound)
+def inspect_or_none(target: str, inspect, ref: str):
+    """``inspect(ref)``'s data, or None when the engine has no such object (``target`` names it in errors)."""
+    try:
+        with engine_errors("inspecting", target):
+            return inspect(ref)
+    except EngineError as exc:
+        if exc.details.get("status_code") == 404:
+            return None
+        raise

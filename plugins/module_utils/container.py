@@ -16,7 +16,7 @@ import shlex
 import time
 from dataclasses import dataclass
 
-from ansible_collections.noar.docker.plugins.module_utils.client import EngineError, engine_errors, is_not_found
+from ansible_collections.noar.docker.plugins.module_utils.client import EngineError, engine_errors, inspect_or_none
 from ansible_collections.noar.docker.plugins.module_utils.converge import COMPARISONS, Action, Manager, compare
 from ansible_collections.noar.docker.plugins.module_utils.units import (
     UNLIMITED,
@@ -709,19 +709,11 @@ class ContainerManager(Manager):
     # -- reading
 
     def read(self):
-        self.container = self._inspect(self.name)
+        self.container = find_container(self.client, self.name)
         return self.container
 
-    def _inspect(self, ref):
-        return find_container(self.client, ref)
-
     def _inspect_image(self, ref):
-        try:
-            return self.client.inspect_image(ref)
-        except Exception as exc:  # pylint: disable=broad-exception-caught
-            if is_not_found(exc):
-                return None
-            raise EngineError(f"inspecting image {ref} failed: {exc}") from None
+        return inspect_or_none(f"image {ref}", self.client.inspect_image, ref)
 
     def _host_cpus(self):
         with engine_errors("reading", "engine info"):
@@ -824,13 +816,8 @@ class ContainerManager(Manager):
         if mode and mode not in ("bridge", "host", "none"):
             names.insert(0, ("network_mode", mode))
         for option, net in names:
-            try:
-                with engine_errors("inspecting", f"network {net}"):
-                    self.client.inspect_network(net)
-            except EngineError as exc:
-                if exc.details.get("status_code") == 404:
-                    raise InvalidOption(option, f"no network named {net}") from None
-                raise
+            if inspect_or_none(f"network {net}", self.client.inspect_network, net) is None:
+                raise InvalidOption(option, f"no network named {net}")
 
     def _plan_networks(self, desired, actual, before, after):
         actions = []
@@ -857,7 +844,7 @@ class ContainerManager(Manager):
         for action in plan:
             getattr(self, "_apply_" + action.kind)(action)
         if self.container is not None:
-            self.container = self._inspect(self.container["Id"])
+            self.container = find_container(self.client, self.container["Id"])
 
     def _apply_pull(self, action):
         if "@" in action.target:
@@ -898,7 +885,7 @@ class ContainerManager(Manager):
 
     def _apply_create(self, action):
         container_id = self._create(self.name)
-        self.container = self._inspect(container_id)
+        self.container = find_container(self.client, container_id)
 
     def _apply_recreate(self, action):
         # The new container is made first, under a temporary name, so that a create the engine refuses
@@ -910,7 +897,7 @@ class ContainerManager(Manager):
         self._remove(old["Id"], force=True)
         with engine_errors("renaming", f"container {temporary} to {self.name}"):
             self.client.rename(new_id, self.name)
-        self.container = self._inspect(new_id)
+        self.container = find_container(self.client, new_id)
 
     def _apply_update(self, action):
         body = {}
@@ -990,7 +977,7 @@ class ContainerManager(Manager):
         """Wait until the container's healthcheck passes; fail with its last output when it does not."""
         deadline = time.monotonic() + timeout
         while True:
-            container = self._inspect(self.name)
+            container = find_container(self.client, self.name)
             state = (container or {}).get("State") or {}
             health = state.get("Health") or {}
             status = health.get("Status")
@@ -1026,13 +1013,7 @@ def _state_of(container: dict) -> str:
 
 def find_container(client, name: str):
     """Inspect data of a container by name or Id, or None."""
-    try:
-        with engine_errors("inspecting", f"container {name}"):
-            return client.inspect_container(name)
-    except EngineError as exc:
-        if exc.details.get("status_code") == 404:
-            return None
-        raise
+    return inspect_or_none(f"container {name}", client.inspect_container, name)
 
 
 def _log_time(value, option: str):

@@ -21,6 +21,7 @@ from ansible_collections.noar.docker.plugins.module_utils.client import (
     connect,
     docker_argument_spec,
     engine_errors,
+    inspect_or_none,
 )
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
 
@@ -249,3 +250,23 @@ def test_engine_errors_name_operation_and_target():
             raise docker.errors.APIError("409 Conflict", response=response, explanation="container is running")
     assert err.value.msg == "removing container web-1 failed: container is running"
     assert err.value.details["status_code"] == 409
+
+
+def test_inspect_or_none():
+    import docker.errors
+    import requests
+
+    def answer(status):
+        response = requests.Response()
+        response.status_code = status
+
+        def inspect(ref):
+            if status == 200:
+                return {"Id": ref}
+            raise docker.errors.APIError(f"{status}", response=response, explanation=f"said {status}")
+        return inspect
+
+    assert inspect_or_none("image x", answer(200), "x") == {"Id": "x"}
+    assert inspect_or_none("image x", answer(404), "x") is None
+    with pytest.raises(EngineError, match="inspecting image x failed: said 500"):
+        inspect_or_none("image x", answer(500), "x")
