@@ -2,10 +2,10 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Containers: the option model, and the manager that plans and applies ``container`` tasks.
 
-Each option is declared once in ``OPTIONS``: how the task's value is normalised, how the same
-field is read back from ``docker inspect``, how it is compared by default, and whether a change
-can be applied in place (``docker update``) or needs the container recreated. Desired and actual
-are both turned into the same normalised view, so comparing, diffing and creating all read it.
+Each option is declared once in ``OPTIONS``: how it is compared by default, whether a change can
+be applied in place (``docker update``) or needs the container recreated, and how a diff shows it.
+``desired_view`` normalises the task and ``actual_view`` reads ``docker inspect`` into the same
+view, so comparing, diffing and creating all read one form.
 """
 
 from __future__ import annotations
@@ -36,12 +36,12 @@ STATES = ("present", "started", "stopped", "healthy", "absent")
 
 @dataclass(frozen=True)
 class Option:
-    """One task option: its engine field, default comparison, and whether ``docker update`` can change it."""
+    """One task option: its default comparison, and whether ``docker update`` can change it."""
 
     name: str
     comparison: str = "strict"
     updatable: bool = False
-    # How a value is shown in a diff (sizes and durations in the user's units).
+    # How a diff shows the normalised value (sizes written short, CPUs and durations as users write them).
     show: object = None
 
 
@@ -53,11 +53,24 @@ def _show_cpus(value):
     return value / 1e9 if isinstance(value, int) else value
 
 
+_SECRET_KEY = re.compile(r"pass|secret|token|key|credential", re.IGNORECASE)
+
+
+def _show_env(value):
+    # Diffs are printed; values of variables that look like secrets are not.
+    return {k: ("********" if _SECRET_KEY.search(k) else v) for k, v in value.items()}
+
+
+def _show_healthcheck(value):
+    return {k: (format_duration(v / 1e9) if k in ("interval", "timeout", "start_period") else v)
+            for k, v in value.items()}
+
+
 OPTIONS = {o.name: o for o in (
     Option("image"),
     Option("command"),
     Option("entrypoint"),
-    Option("env"),
+    Option("env", show=_show_env),
     Option("labels"),
     Option("published_ports"),
     Option("exposed_ports"),
@@ -79,7 +92,7 @@ OPTIONS = {o.name: o for o in (
     Option("pids_limit", updatable=True),
     Option("blkio_weight", updatable=True),
     Option("ulimits"),
-    Option("healthcheck"),
+    Option("healthcheck", show=_show_healthcheck),
     Option("user"),
     Option("working_dir"),
     Option("hostname"),
@@ -515,38 +528,27 @@ def actual_view(container: dict) -> dict:
     )
 
 
+def _endpoint_matches(want: dict, have) -> bool:
+    """A container's endpoint on a network has what the task asks (the engine adds the short id to the aliases)."""
+    return have is not None and want["ipv4_address"] in ("", have["ipv4_address"]) \
+        and set(want["aliases"]) <= set(have["aliases"])
+
+
 def option_matches(name: str, comparison: str, desired, actual) -> bool:
     """Compare one option; the few whose engine form differs from a plain value are handled here."""
+    if desired is None or comparison == "ignore":
+        return True
     if name == "healthcheck":
-        if desired is None or comparison == "ignore":
-            return True
         if not desired:
             return not actual
         return all(actual.get(key) == value for key, value in desired.items())
     if name == "volumes":
-        if desired is None or comparison == "ignore":
-            return True
         return (compare(comparison, desired["binds"], actual["binds"])
                 and compare(comparison, desired["anonymous"], actual["anonymous"]))
     if name == "networks":
-        if desired is None or comparison == "ignore":
-            return True
-        for net, want in desired.items():
-            have = actual.get(net)
-            if have is None:
-                return False
-            if want["ipv4_address"] and want["ipv4_address"] != have["ipv4_address"]:
-                return False
-            # The engine adds the container's short id to the aliases: extra aliases are not drift.
-            if not set(want["aliases"]) <= set(have["aliases"]):
-                return False
-        return comparison != "strict" or set(actual) <= set(desired)
-    if name == "env" and desired is not None and comparison == "strict":
-        # The engine gives a container a PATH when its image has none: not drift either.
-        actual = {k: v for k, v in (actual or {}).items() if k in desired or k != "PATH"}
+        return all(_endpoint_matches(want, actual.get(net)) for net, want in desired.items()) \
+            and (comparison != "strict" or set(actual) <= set(desired))
     if name == "mounts":
-        if desired is None or comparison == "ignore":
-            return True
         # Each mount is compared on the fields the task set; the engine fills in the others.
         by_target = {m["target"]: m for m in actual}
         for mount in desired:
@@ -554,6 +556,9 @@ def option_matches(name: str, comparison: str, desired, actual) -> bool:
             if have is None or any(have.get(key) != value for key, value in mount.items()):
                 return False
         return comparison != "strict" or set(by_target) <= {m["target"] for m in desired}
+    if name == "env" and comparison == "strict":
+        # The engine gives a container a PATH when its image has none: not drift either.
+        actual = {k: v for k, v in (actual or {}).items() if k in desired or k != "PATH"}
     return compare(comparison, desired, actual)
 
 
@@ -561,12 +566,7 @@ def option_matches(name: str, comparison: str, desired, actual) -> bool:
 # Creating a container from the view
 
 
-def _host_port(port_view):
-    port, ip, host_port = port_view
-    return port, dict(HostIp=ip, HostPort=host_port)
-
-
-def create_body(view: dict, params: dict, image_ref: str) -> dict:
+def create_body(view: dict, image_ref: str) -> dict:
     """The Engine API body of ``POST /containers/create`` for the desired view."""
     body = dict(Image=image_ref, Labels=view.get("labels") or {}, AttachStdout=True, AttachStderr=True)
     for name, field in (("command", "Cmd"), ("entrypoint", "Entrypoint"), ("user", "User"),
@@ -587,9 +587,8 @@ def create_body(view: dict, params: dict, image_ref: str) -> dict:
                                    Retries=hc.get("retries", 0)) if hc else dict(Test=["NONE"])
     host = {}
     bindings = {}
-    for port_view in view.get("published_ports") or []:
-        port, bind = _host_port(port_view)
-        bindings.setdefault(port, []).append(bind)
+    for port, ip, host_port in view.get("published_ports") or []:
+        bindings.setdefault(port, []).append(dict(HostIp=ip, HostPort=host_port))
     if bindings:
         host["PortBindings"] = bindings
     if "volumes" in view:
@@ -675,20 +674,9 @@ def parse_comparisons(value) -> dict:
     return result
 
 
-_SECRET_KEY = re.compile(r"pass|secret|token|key|credential", re.IGNORECASE)
-
-
 def _show(name: str, value):
-    if name == "env" and isinstance(value, dict):
-        # Diffs are printed; values of variables that look like secrets are not.
-        return {k: ("********" if _SECRET_KEY.search(k) else v) for k, v in value.items()}
-    option = OPTIONS.get(name)
-    if option and option.show and value is not None:
-        return option.show(value)
-    if name == "healthcheck" and isinstance(value, dict):
-        return {k: (format_duration(v / 1e9) if k in ("interval", "timeout", "start_period") else v)
-                for k, v in value.items()}
-    return value
+    show = OPTIONS[name].show
+    return show(value) if show and value is not None else value
 
 
 class ContainerManager(Manager):
@@ -823,8 +811,7 @@ class ContainerManager(Manager):
         actions = []
         for net, want in desired.items():
             have = actual.get(net)
-            if have is not None and (want["ipv4_address"] in ("", have["ipv4_address"])) \
-                    and set(want["aliases"]) <= set(have["aliases"]):
+            if _endpoint_matches(want, have):
                 continue
             if have is not None:
                 actions.append(Action("disconnect", f"{self.name} from {net}", reason="aliases or address changed"))
@@ -860,7 +847,7 @@ class ContainerManager(Manager):
     def _create(self, name):
         # By name, as docker run does, so that docker ps shows it; the Id was already resolved for comparing.
         ref = _image_name(self.params["image"]) if self.params.get("image") else self.container["Config"]["Image"]
-        body = create_body(self.view, self.params, ref)
+        body = create_body(self.view, ref)
         with engine_errors("creating", f"container {self.name}"):
             created = self.client.create_container_from_config(body, name=name)
         container_id = created["Id"]
@@ -995,7 +982,7 @@ class ContainerManager(Manager):
                                   container=container)
             time.sleep(0.5)
 
-    def result(self, applied):
+    def result(self):
         result = dict(container=self.container or {})
         if self.status is not None:
             result["status"] = self.status

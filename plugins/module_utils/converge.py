@@ -56,7 +56,7 @@ class Manager:
         """Carry out ``plan`` on the engine."""
         raise NotImplementedError
 
-    def result(self, applied: bool) -> dict:
+    def result(self) -> dict:
         """The module's return values besides changed/diff/actions (inspect data, ...)."""
         return {}
 
@@ -120,7 +120,7 @@ def converge(module, manager: Manager) -> dict:
         if plan and not module.check_mode:
             manager.apply(plan)
         result = dict(changed=bool(plan), actions=[action.as_dict() for action in plan])
-        result.update(manager.result(applied=bool(plan) and not module.check_mode))
+        result.update(manager.result())
         if module._diff:  # pylint: disable=protected-access
             result["diff"] = plan_diff(plan)
         return result

@@ -187,7 +187,7 @@ def test_create_body_maps_the_view():
                                networks=[{"name": "front", "aliases": ["web"]}, {"name": "back"}],
                                healthcheck={"test": "true", "interval": "2s"}, restart_policy="always"),
                         IMAGE, 2)
-    body = create_body(view, {}, "sha256:img")
+    body = create_body(view, "sha256:img")
     host = body["HostConfig"]
     assert body["Image"] == "sha256:img"
     assert body["Cmd"] == ["sleep", "1"]

@@ -48,7 +48,7 @@ class Box(Manager):
                 raise EngineError("updating box b failed: boom")
             self.store[self.name] = dict(self.store.get(self.name, {}), **self.desired)
 
-    def result(self, applied):
+    def result(self):
         return dict(box=self.store.get(self.name))
 
 
