@@ -880,7 +880,7 @@ class ContainerManager(Manager):
         old = self.container
         temporary = f"{self.name}-noar-{int(time.time())}"
         new_id = self._create(temporary)
-        self._stop(old["Id"])
+        self._stop(old)
         self._remove(old["Id"], force=True)
         with engine_errors("renaming", f"container {temporary} to {self.name}"):
             self.client.rename(new_id, self.name)
@@ -931,26 +931,37 @@ class ContainerManager(Manager):
             self.output = None  # a logging driver the engine cannot read back (none, syslog, ...)
 
     def _apply_stop(self, action):
-        self._stop(self.container["Id"])
+        self._stop(self.container)
 
-    def _stop(self, container_id):
+    def _stop_timeout(self, container) -> int:
+        """The task's stop_timeout, else the container's own, else the engine's default of 10 s."""
+        if self.params.get("stop_timeout") is not None:
+            return self.params["stop_timeout"]
+        configured = (container.get("Config") or {}).get("StopTimeout")
+        return configured if configured is not None else 10
+
+    def _stop(self, container):
+        """Stop gracefully (the stop signal, then a kill after the stop timeout), or kill with force_kill."""
+        if self.params.get("force_kill"):
+            try:
+                with engine_errors("killing", f"container {self.name}"):
+                    self.client.kill(container["Id"])
+            except EngineError as exc:
+                if exc.details.get("status_code") != 409:  # 409: not running, nothing to kill
+                    raise
+            return
         with engine_errors("stopping", f"container {self.name}"):
-            if self.params.get("force_kill"):
-                try:
-                    self.client.kill(container_id)
-                except Exception:  # pylint: disable=broad-exception-caught
-                    pass  # not running: nothing to kill
-            else:
-                timeout = self.params.get("stop_timeout")
-                self.client.stop(container_id, timeout=timeout if timeout is not None else 10)
+            self.client.stop(container["Id"], timeout=self._stop_timeout(container))
 
     def _apply_restart(self, action):
         with engine_errors("restarting", f"container {self.name}"):
-            self.client.restart(self.container["Id"], timeout=self.params.get("stop_timeout") or 10)
+            self.client.restart(self.container["Id"], timeout=self._stop_timeout(self.container))
 
     def _apply_remove(self, action):
-        if self.params.get("force_kill"):
-            self._stop(self.container["Id"])
+        # Stopped first, so that removing a running container gives it its stop signal and timeout
+        # (or kills it with force_kill), as docker stop && docker rm do.
+        if _state_of(self.container) in ("running", "restarting"):
+            self._stop(self.container)
         self._remove(self.container["Id"], force=True)
         self.container = None
 

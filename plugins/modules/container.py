@@ -43,7 +43,8 @@ options:
       - V(started) it exists and runs.
       - V(stopped) it exists and does not run.
       - V(healthy) it runs, and the task waits until its healthcheck passes (at most O(healthy_wait_timeout)).
-      - V(absent) it does not exist.
+      - V(absent) it does not exist. A running container is stopped first, with its stop signal and timeout (or
+        killed with O(force_kill)), as C(docker stop) and C(docker rm) do.
     type: str
     choices: [present, started, stopped, healthy, absent]
     default: started
@@ -270,7 +271,9 @@ options:
     description: The signal that stops the container.
     type: str
   stop_timeout:
-    description: Seconds to wait after the stop signal before killing; also used when this module stops the container.
+    description:
+      - Seconds to wait after the stop signal before killing. When this module stops, restarts or removes the
+        container, it waits this long, or the container's own stop timeout when the task does not set one.
     type: int
   recreate:
     description: Recreate the container even when nothing differs.
