@@ -28,6 +28,7 @@ from ansible_collections.noar.docker.plugins.module_utils.units import (
     parse_cpus,
     parse_duration,
     parse_size,
+    size_unit,
 )
 
 MIN_MEMORY = 6 * 1024 * 1024  # the engine refuses less than 6 MiB
@@ -41,27 +42,28 @@ class Option:
     name: str
     comparison: str = "strict"
     updatable: bool = False
-    # How a diff shows the normalised value (sizes written short, CPUs and durations as users write them).
+    # How a diff shows the normalised value, given also what the task wrote: sizes in the unit the
+    # user wrote (or short), CPUs and durations as users write them.
     show: object = None
 
 
-def _show_size(value):
-    return format_size(value) if isinstance(value, int) else value
+def _show_size(value, written=None):
+    return format_size(value, size_unit(written) if written is not None else None) if isinstance(value, int) else value
 
 
-def _show_cpus(value):
+def _show_cpus(value, written=None):
     return value / 1e9 if isinstance(value, int) else value
 
 
 _SECRET_KEY = re.compile(r"pass|secret|token|key|credential", re.IGNORECASE)
 
 
-def _show_env(value):
+def _show_env(value, written=None):
     # Diffs are printed; values of variables that look like secrets are not.
     return {k: ("********" if _SECRET_KEY.search(k) else v) for k, v in value.items()}
 
 
-def _show_healthcheck(value):
+def _show_healthcheck(value, written=None):
     return {k: (format_duration(v / 1e9) if k in ("interval", "timeout", "start_period") else v)
             for k, v in value.items()}
 
@@ -391,6 +393,8 @@ def desired_view(params: dict, image: dict | None, host_cpus: int | None) -> dic
     for name in ("cpu_shares", "cpu_period", "cpu_quota", "pids_limit", "blkio_weight", "stop_timeout"):
         if p.get(name) is not None:
             view[name] = int(p[name])
+    if view.get("blkio_weight") and not 10 <= view["blkio_weight"] <= 1000:
+        raise InvalidOption("blkio_weight", f"must be between 10 and 1000 (or 0 for none), got {view['blkio_weight']}")
     if p.get("cpuset_cpus") is not None:
         view["cpuset_cpus"] = str(p["cpuset_cpus"])
     if p.get("ulimits") is not None:
@@ -674,9 +678,9 @@ def parse_comparisons(value) -> dict:
     return result
 
 
-def _show(name: str, value):
+def _show(name: str, value, params: dict):
     show = OPTIONS[name].show
-    return show(value) if show and value is not None else value
+    return show(value, params.get(name)) if show and value is not None else value
 
 
 class ContainerManager(Manager):
@@ -693,6 +697,7 @@ class ContainerManager(Manager):
         self.view = None
         self.output = None
         self.status = None
+        self.warnings = []
 
     # -- reading
 
@@ -738,6 +743,12 @@ class ContainerManager(Manager):
         self.image = image
         view = desired_view(self.params, image, self._host_cpus() if self.params.get("cpus") is not None else None)
         self._check_networks(view)
+        if view.get("blkio_weight") and _blkio_weight_supported(self.params) is False:
+            # The engine would discard it with a warning and report 0, so comparing it would show a change
+            # on every run.
+            del view["blkio_weight"]
+            self.warnings.append("blkio_weight: this host's kernel has no Block I/O weight control (no blkio.weight "
+                                 "or io.weight cgroup file), so the value is neither applied nor compared")
         self.view = view
         if state == "healthy" and not view.get("healthcheck") and not ((image or {}).get("Config") or {}).get(
                 "Healthcheck") and not (actual and (actual.get("Config") or {}).get("Healthcheck")):
@@ -745,7 +756,7 @@ class ContainerManager(Manager):
         running_wanted = state in ("started", "healthy")
 
         if actual is None:
-            after = {name: _show(name, value) for name, value in view.items()}
+            after = {name: _show(name, value, self.params) for name, value in view.items()}
             after["state"] = "running" if running_wanted else "created"
             plan.append(Action("create", self.name, before=dict(state="absent"), after=after))
             if running_wanted:
@@ -759,8 +770,8 @@ class ContainerManager(Manager):
                 differs[name] = (have.get(name), value)
         image_changed = image is not None and image.get("Id") != actual.get("Image") \
             and self.comparisons["image"] != "ignore"
-        before = {name: _show(name, old) for name, (old, _new) in differs.items()}
-        after = {name: _show(name, new) for name, (_old, new) in differs.items()}
+        before = {name: _show(name, old, self.params) for name, (old, _new) in differs.items()}
+        after = {name: _show(name, new, self.params) for name, (_old, new) in differs.items()}
         if image_changed:
             before["image"], after["image"] = actual.get("Image"), image.get("Id")
         recreate_for = sorted(n for n in differs if not OPTIONS[n].updatable and n != "networks")
@@ -850,6 +861,7 @@ class ContainerManager(Manager):
         body = create_body(self.view, ref)
         with engine_errors("creating", f"container {self.name}"):
             created = self.client.create_container_from_config(body, name=name)
+        self.warnings.extend(created.get("Warnings") or [])
         container_id = created["Id"]
         try:
             self._connect_extra_networks(container_id, body)
@@ -904,7 +916,8 @@ class ContainerManager(Manager):
         with engine_errors("updating", f"container {self.name}"):
             # docker-py's update_container knows neither NanoCpus nor PidsLimit: send the API body itself.
             url = self.client._url("/containers/{0}/update", self.container["Id"])  # pylint: disable=protected-access
-            self.client._result(self.client._post_json(url, data=body), True)  # pylint: disable=protected-access
+            updated = self.client._result(self.client._post_json(url, data=body), True)  # pylint: disable=protected-access
+        self.warnings.extend((updated or {}).get("Warnings") or [])
 
     def _apply_connect(self, action):
         net = action.target.split(" to ", 1)[1]
@@ -999,6 +1012,23 @@ class ContainerManager(Manager):
             result["status"] = self.status
             result["output"] = self.output
         return result
+
+
+def _blkio_weight_supported(params: dict):
+    """Whether the engine's kernel can weigh block I/O: read from the cgroup files when the engine is local.
+
+    None when it cannot be known from here (an engine reached over TCP or SSH).
+    """
+    if not (params.get("docker_host") or "unix://").startswith("unix://"):
+        return None
+    root = "/sys/fs/cgroup"
+    controllers = os.path.join(root, "cgroup.controllers")
+    if os.path.exists(controllers):  # cgroup v2: the io controller carries the weight
+        with open(controllers, encoding="ascii") as handle:
+            return "io" in handle.read().split()
+    if os.path.isdir(os.path.join(root, "blkio")):  # cgroup v1
+        return os.path.exists(os.path.join(root, "blkio", "blkio.weight"))
+    return None
 
 
 def _state_of(container: dict) -> str:

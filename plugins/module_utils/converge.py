@@ -39,7 +39,14 @@ class Action:
 
 
 class Manager:
-    """What ``converge`` needs from a resource; subclasses fill in the four methods."""
+    """What ``converge`` needs from a resource; subclasses fill in the four methods.
+
+    ``warnings`` collects what the user should know but does not stop the task (warnings the engine
+    returns when it creates or updates something, options this host cannot apply); ``converge``
+    passes them to ``module.warn``, in check mode too.
+    """
+
+    warnings: tuple = ()
 
     def read(self):
         """The object as the engine has it, normalised, or None when it does not exist."""
@@ -117,8 +124,12 @@ def converge(module, manager: Manager) -> dict:
     with module_errors(module):
         actual = manager.read()
         plan = manager.plan(actual)
-        if plan and not module.check_mode:
-            manager.apply(plan)
+        try:
+            if plan and not module.check_mode:
+                manager.apply(plan)
+        finally:
+            for warning in manager.warnings:
+                module.warn(warning)
         result = dict(changed=bool(plan), actions=[action.as_dict() for action in plan])
         result.update(manager.result())
         if module._diff:  # pylint: disable=protected-access

@@ -31,7 +31,9 @@ attributes:
     description: Returns the same C(changed), C(actions) and diff that a real run would, and touches nothing.
   diff_mode:
     support: full
-    description: C(diff.before) and C(diff.after) hold only the options that differ, sizes and durations written short.
+    description:
+      - C(diff.before) and C(diff.after) hold only the options that differ. Sizes are written on both sides in
+        the unit the task wrote (O(memory=1.5g) shows the old limit as V(0.5g)), CPUs and durations as users write them.
 options:
   name:
     description: The container's name.
@@ -184,7 +186,11 @@ options:
     description: Most processes the container may have; V(-1) for no limit. Changes in place.
     type: int
   blkio_weight:
-    description: Block IO weight, 10 to 1000. Changes in place.
+    description:
+      - Block IO weight, 10 to 1000. Changes in place.
+      - Where the engine's kernel has no Block I/O weight control (a local engine whose cgroup has no
+        C(blkio.weight) or C(io) controller) the engine would discard it, so the module warns and neither
+        applies nor compares it.
     type: int
   ulimits:
     description: Ulimits as C(NAME:SOFT[:HARD]), as V(nofile:1024:2048).

@@ -141,3 +141,27 @@ def test_compare_rejects_unknown_kind():
 
 def test_diff_fields():
     assert diff_fields({"a": 1, "b": 2}, {"a": 1, "b": 3, "c": 4}) == ({"b": 2}, {"b": 3, "c": 4})
+
+
+def test_warnings_reach_the_user_in_check_mode_and_on_failure():
+    class Warning_(Box):
+        def plan(self, actual):
+            self.warnings = ["planned: option ignored here"]
+            return [Action("fail", self.name)]
+
+        def apply(self, plan):
+            self.warnings.append("engine: weight discarded")
+            super().apply(plan)
+
+    warned = []
+    module = FakeModule(check_mode=True)
+    module.warn = warned.append
+    converge(module, Warning_({}, "b", {}))
+    assert warned == ["planned: option ignored here"]
+
+    warned.clear()
+    module = FakeModule()
+    module.warn = warned.append
+    with pytest.raises(SystemExit):
+        converge(module, Warning_({}, "b", {}))
+    assert warned == ["planned: option ignored here", "engine: weight discarded"]
