@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from ansible_collections.noar.docker.plugins.module_utils.client import EngineError, engine_errors, inspect_or_none
 from ansible_collections.noar.docker.plugins.module_utils.converge import COMPARISONS, Action, Manager, compare
+from ansible_collections.noar.docker.plugins.module_utils.image import follow_stream, holds_digest, remote_digest
 from ansible_collections.noar.docker.plugins.module_utils.units import (
     UNLIMITED,
     InvalidOption,
@@ -725,8 +726,17 @@ class ContainerManager(Manager):
         pull = self.params.get("pull")
         image = self._inspect_image(ref)
         actions = []
-        if pull == "always" or (image is None and pull == "missing"):
-            actions.append(Action("pull", ref, reason="pull=always" if pull == "always" else "not on the engine"))
+        if pull == "always" and image is not None:
+            # Pulled only when the registry holds another image than the engine, so a re-run is unchanged
+            # and check mode knows it.
+            repository = ref.split("@", 1)[0] if "@" in ref else ref.rsplit(":", 1)[0]
+            digest = remote_digest(self.client, ref, "pulling")
+            if digest is None:
+                raise EngineError(f"pulling image {ref} failed: its registry holds no such image")
+            if not holds_digest(image, repository, digest):
+                actions.append(Action("pull", ref, reason="pull=always: the registry holds another image"))
+        elif image is None and pull in ("missing", "always"):
+            actions.append(Action("pull", ref, reason="not on the engine"))
         elif image is None:
             raise InvalidOption("image", f"{ref} is not on the engine and pull is never")
         return image, actions
@@ -768,12 +778,14 @@ class ContainerManager(Manager):
         for name, value in view.items():
             if not option_matches(name, self.comparisons[name], value, have.get(name)):
                 differs[name] = (have.get(name), value)
-        image_changed = image is not None and image.get("Id") != actual.get("Image") \
+        # A pull planned for an existing container brings another image (pull=always pulls only then).
+        pulling = any(action.kind == "pull" for action in plan)
+        image_changed = (pulling or (image is not None and image.get("Id") != actual.get("Image"))) \
             and self.comparisons["image"] != "ignore"
         before = {name: _show(name, old, self.params) for name, (old, _new) in differs.items()}
         after = {name: _show(name, new, self.params) for name, (_old, new) in differs.items()}
         if image_changed:
-            before["image"], after["image"] = actual.get("Image"), image.get("Id")
+            before["image"], after["image"] = actual.get("Image"), "(pulled)" if pulling else image.get("Id")
         recreate_for = sorted(n for n in differs if not OPTIONS[n].updatable and n != "networks")
         if image_changed:
             recreate_for.insert(0, "image")
@@ -850,7 +862,7 @@ class ContainerManager(Manager):
         else:
             repository, _sep, tag = action.target.rpartition(":")
         with engine_errors("pulling", f"image {action.target}"):
-            self.client.pull(repository, tag=tag)
+            follow_stream(self.client.pull(repository, tag=tag, stream=True, decode=True), "pulling", action.target)
         self.image = self._inspect_image(action.target)
         if self.image is None:
             raise EngineError(f"pulling image {action.target} brought no image")

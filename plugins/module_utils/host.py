@@ -56,9 +56,11 @@ def _short_image(item: dict) -> dict:
     return dict(
         id=item.get("Id"),
         repo_tags=item.get("RepoTags") or [],
+        repo_digests=item.get("RepoDigests") or [],
         created=item.get("Created"),
         size=item.get("Size"),
         labels=item.get("Labels") or {},
+        containers=item.get("Containers"),
     )
 
 
@@ -72,14 +74,17 @@ def _short_volume(item: dict) -> dict:
                 labels=item.get("Labels") or {})
 
 
-def list_objects(client, kind: str, filters: dict | None, verbose: bool, all_containers: bool = False) -> list:
-    """One of the engine's object lists, as ``docker ps``/``images``/``network ls``/``volume ls`` show it."""
+def list_objects(client, kind: str, filters: dict | None, verbose: bool, include_all: bool = False) -> list:
+    """One of the engine's object lists, as ``docker ps``/``images``/``network ls``/``volume ls`` show it.
+
+    ``include_all`` lists stopped containers, or intermediate images, too (``--all``).
+    """
     filters = filters or {}
     with engine_errors("listing", kind):
         if kind == "containers":
-            items, short = client.containers(all=all_containers, filters=filters), _short_container
+            items, short = client.containers(all=include_all, filters=filters), _short_container
         elif kind == "images":
-            items, short = client.images(filters=filters), _short_image
+            items, short = client.images(all=include_all, filters=filters), _short_image
         elif kind == "networks":
             items, short = client.networks(filters=filters), _short_network
         else:
@@ -118,7 +123,7 @@ def gather(client, params: dict) -> dict:
     for kind in LIST_KINDS:
         if params.get(kind):
             result[kind] = list_objects(client, kind, params.get(f"{kind}_filters"), verbose,
-                                        all_containers=params.get("containers_all", False))
+                                        include_all=params.get("containers_all", False))
     if params.get("disk_usage"):
         result["disk_usage"] = disk_usage(client, verbose)
     return result

@@ -61,8 +61,9 @@ options:
     type: str
   pull:
     description:
-      - V(missing) pulls the image only when it is not on the engine; V(always) pulls it on every run; V(never) fails
-        when it is missing. V(true) and V(false) mean V(always) and V(missing), as in community.docker.
+      - V(missing) pulls the image only when it is not on the engine; V(always) asks the registry on every run and
+        pulls when it holds another image than the engine (comparing the manifest digest, so a re-run and check mode
+        know without pulling); V(never) fails when it is missing. V(true) and V(false) mean V(always) and V(missing), as in community.docker.
     type: raw
     default: missing
   command:

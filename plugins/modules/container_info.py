@@ -100,7 +100,7 @@ def main():
             container = find_container(client, module.params["name"])
             module.exit_json(changed=False, exists=container is not None, container=container or {})
         containers = list_objects(client, "containers", module.params["filters"], verbose=False,
-                                  all_containers=module.params["all"])
+                                  include_all=module.params["all"])
         module.exit_json(changed=False, containers=containers)
 
 

@@ -134,7 +134,7 @@ containers:
   type: list
   elements: dict
 images:
-  description: The images matching O(images_filters); each with C(id), C(repo_tags), C(created), C(size), C(labels).
+  description: The images matching O(images_filters); each with C(id), C(repo_tags), C(repo_digests), C(created), C(size), C(labels), C(containers).
   returned: when O(images) is true
   type: list
   elements: dict

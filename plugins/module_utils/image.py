@@ -1,0 +1,638 @@
+# Copyright: noar.docker contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Images: the manager behind ``image`` (build, pull, load, import, tag, push, remove), and the
+archive, commit and export helpers behind ``image_archive``, ``container_commit`` and ``container_export``.
+
+Idempotence without guessing: a build or an import is labelled with a hash of what went into it
+(``org.noar.docker.source-hash``), so an unchanged source is known without building; a pull or a push
+compares the registry's manifest digest with the image's ``RepoDigests``; a load reads the image Ids
+from the archive's ``manifest.json``. Check mode therefore predicts from the same facts a real run uses.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tarfile
+import tempfile
+from collections import deque
+
+from ansible_collections.noar.docker.plugins.module_utils.client import EngineError, engine_errors, inspect_or_none
+from ansible_collections.noar.docker.plugins.module_utils.converge import Action, Manager
+from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
+
+SOURCE_HASH_LABEL = "org.noar.docker.source-hash"
+SOURCES = ("build", "pull", "load", "import", "local")
+BUILD_LOG_LINES = 30
+_AUTH_FAILURE = re.compile(r"no basic auth credentials|unauthorized|authentication required|denied", re.IGNORECASE)
+_DIGEST_REF = re.compile(r"@sha256:[0-9a-f]{64}$")
+
+
+# ---------------------------------------------------------------------------------------------
+# Names
+
+
+def split_name(name: str, tag: str = "latest") -> tuple:
+    """``(repository, tag)`` from ``name`` and ``tag``; a tag or digest written in ``name`` wins."""
+    if not name or not name.strip():
+        raise InvalidOption("name", "an image name is needed")
+    name = name.strip()
+    if _DIGEST_REF.search(name):
+        repository, _sep, digest = name.partition("@")
+        return repository, digest
+    last = name.rsplit("/", 1)[-1]
+    if ":" in last:
+        repository, _sep, written = name.rpartition(":")
+        return repository, written
+    if name != name.lower():
+        raise InvalidOption("name", f"{name!r}: repository names must be lowercase")
+    return name, tag or "latest"
+
+
+def reference(repository: str, tag: str) -> str:
+    """``repo:tag``, or ``repo@sha256:...`` for a digest."""
+    return f"{repository}@{tag}" if tag.startswith("sha256:") else f"{repository}:{tag}"
+
+
+def registry_of(repository: str) -> str:
+    """The registry a repository lives in (``docker.io`` when its name has none)."""
+    first, sep, _rest = repository.partition("/")
+    if sep and ("." in first or ":" in first or first == "localhost"):
+        return first
+    return "docker.io"
+
+
+def explain_registry_error(operation: str, ref: str, error: str) -> str:
+    """A clear sentence for a registry's refusal, pointing at ``login`` when credentials are the cause."""
+    # The engine prefixes what the registry said with the request it made (Head "http://...": ...).
+    error = re.sub(r'^[A-Za-z]+ "[^"]*": ', "", error.strip())
+    if _AUTH_FAILURE.search(error):
+        return (f"{operation} {ref} was refused by the registry {registry_of(ref.split('@')[0].rsplit(':', 1)[0])} "
+                f"({error.strip()}): log in first with noar.docker.login, or check the account's rights")
+    return f"{operation} {ref} failed: {error.strip()}"
+
+
+def remote_digest(client, ref: str, operation: str):
+    """The manifest digest the registry holds for ``ref``, or None when it holds none.
+
+    A registry that refuses our credentials raises ``EngineError`` pointing at ``login``.
+    """
+    try:
+        with engine_errors("asking the registry about", f"image {ref}"):
+            return client.inspect_distribution(ref)["Descriptor"]["digest"]
+    except EngineError as exc:
+        if exc.details.get("status_code") == 404 or "manifest unknown" in exc.msg or "not found" in exc.msg:
+            return None
+        if _AUTH_FAILURE.search(exc.msg):
+            raise EngineError(explain_registry_error(operation, ref, exc.msg.split("failed: ", 1)[-1])) from None
+        raise
+
+
+def holds_digest(image: dict, repository: str, digest) -> bool:
+    """Whether a local image is the one the registry holds under ``digest``."""
+    return bool(digest) and f"{repository}@{digest}" in ((image or {}).get("RepoDigests") or [])
+
+
+# ---------------------------------------------------------------------------------------------
+# Hashes of what goes into an image
+
+
+def _file_digest(path: str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def context_files(path: str, dockerfile: str) -> list:
+    """The files of a build context the engine would receive, after ``.dockerignore``, sorted."""
+    from docker.utils.build import exclude_paths  # pylint: disable=import-outside-toplevel
+
+    patterns = []
+    ignore = os.path.join(path, ".dockerignore")
+    if os.path.exists(ignore):
+        with open(ignore, encoding="utf-8") as handle:
+            patterns = [line.strip() for line in handle if line.strip() and not line.startswith("#")]
+    return sorted(exclude_paths(path, patterns, dockerfile=dockerfile))
+
+
+def stage_bases(dockerfile_text: str, args: dict) -> list:
+    """The images the Dockerfile's stages start FROM, with ARG defaults and build args put in.
+
+    Names of earlier stages and ``scratch`` are left out: they are not images on the engine.
+    """
+    values = {}
+    stages = set()
+    bases = []
+    lines = re.sub(r"\\\n", " ", dockerfile_text).splitlines()
+    for line in lines:
+        words = line.strip().split()
+        if not words or words[0].startswith("#"):
+            continue
+        keyword = words[0].upper()
+        if keyword == "ARG" and len(words) > 1 and not stages:
+            key, _sep, default = words[1].partition("=")
+            values[key] = args.get(key, default.strip("\"'"))
+        elif keyword == "FROM":
+            rest = [w for w in words[1:] if not w.startswith("--")]
+            if not rest:
+                continue
+            image = re.sub(r"\$\{?(\w+)\}?", lambda m: str(values.get(m.group(1), "")), rest[0])
+            if len(rest) >= 3 and rest[1].upper() == "AS":
+                stages.add(rest[2].lower())
+            if image.lower() != "scratch" and image.lower() not in stages:
+                bases.append(image)
+    return bases
+
+
+def build_hash(client, build: dict) -> str:
+    """A hash of everything a build depends on that is known here: the context's files (names, modes
+    and contents, not times), the Dockerfile, build args, target, labels, and the Ids of the base images."""
+    path = build["path"]
+    dockerfile = build.get("dockerfile") or "Dockerfile"
+    digest = hashlib.sha256()
+    for rel in context_files(path, dockerfile):
+        full = os.path.join(path, rel)
+        info = os.lstat(full)
+        digest.update(rel.encode("utf-8", "surrogateescape") + b"\0" + oct(info.st_mode).encode() + b"\0")
+        if os.path.islink(full):
+            digest.update(os.readlink(full).encode("utf-8", "surrogateescape"))
+        elif os.path.isfile(full):
+            digest.update(_file_digest(full).encode())
+    dockerfile_path = dockerfile if os.path.isabs(dockerfile) else os.path.join(path, dockerfile)
+    with open(dockerfile_path, encoding="utf-8") as handle:
+        text = handle.read()
+    args = {str(k): str(v) for k, v in (build.get("args") or {}).items()}
+    bases = {}
+    for base in stage_bases(text, args):
+        found = inspect_or_none(f"image {base}", client.inspect_image, base)
+        bases[base] = (found or {}).get("Id", "absent")
+    digest.update(json.dumps(dict(dockerfile=text, args=args, target=build.get("target"),
+                                  labels=build.get("labels") or {}, bases=bases), sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+def import_hash(path: str, changes: list) -> str:
+    """A hash of a filesystem tarball and the changes applied while importing it."""
+    digest = hashlib.sha256(_file_digest(path).encode())
+    digest.update(json.dumps(list(changes or [])).encode())
+    return digest.hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------
+# docker save archives
+
+
+def archive_images(path: str) -> list:
+    """``[{"Id": ..., "RepoTags": [...]}]`` for each image of a ``docker save`` tarball (plain or compressed)."""
+    try:
+        with tarfile.open(path, "r:*") as archive:
+            member = archive.extractfile("manifest.json")
+            manifest = json.load(member)
+    except (OSError, tarfile.TarError, KeyError, ValueError) as exc:
+        raise InvalidOption("load_path", f"{path} is not a docker save archive ({exc})") from None
+    images = []
+    for entry in manifest:
+        config = entry.get("Config") or ""
+        # docker save names the config <hex>.json; OCI layouts (Docker 25+) blobs/sha256/<hex>.
+        hexdigest = os.path.basename(config)
+        if hexdigest.endswith(".json"):
+            hexdigest = hexdigest[:-5]
+        images.append(dict(Id="sha256:" + hexdigest, RepoTags=list(entry.get("RepoTags") or [])))
+    return images
+
+
+def archive_holds(path: str, wanted: dict) -> bool:
+    """Whether the archive at ``path`` holds each ``reference -> image Id`` of ``wanted``."""
+    if not os.path.exists(path):
+        return False
+    try:
+        held = archive_images(path)
+    except InvalidOption:
+        return False
+    for ref, image_id in wanted.items():
+        if not any(entry["Id"] == image_id and ref in entry["RepoTags"] for entry in held):
+            return False
+    return True
+
+
+def write_stream(chunks, path: str, mode: int = 0o644) -> None:
+    """Write an engine stream to ``path`` atomically: a temporary file beside it, renamed at the end."""
+    folder = os.path.dirname(os.path.abspath(path))
+    handle, temporary = tempfile.mkstemp(prefix=".noar-", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            for chunk in chunks:
+                out.write(chunk)
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+
+
+def save_images(client, refs: list, path: str) -> None:
+    """``docker save refs... -o path``, written atomically."""
+    with engine_errors("saving", "image(s) " + ", ".join(refs)):
+        # docker-py's get_image takes one name; the API takes many.
+        response = client._get(client._url("/images/get"), params={"names": refs},  # pylint: disable=protected-access
+                               stream=True)
+        client._raise_for_status(response)  # pylint: disable=protected-access
+        write_stream(response.iter_content(1 << 20), path)
+
+
+# ---------------------------------------------------------------------------------------------
+# Streams the engine answers with
+
+
+def follow_stream(chunks, operation: str, ref: str):
+    """Read a pull/push/build/load stream to its end; raise ``EngineError`` on an error in it.
+
+    Returns ``(log, aux)``: the last lines of the readable log, and the last ``aux`` object (a push's
+    digest, a build's image Id).
+    """
+    log = deque(maxlen=BUILD_LOG_LINES)
+    aux = {}
+    step = None
+    for chunk in chunks:
+        if "error" in chunk or "errorDetail" in chunk:
+            error = chunk.get("error") or (chunk.get("errorDetail") or {}).get("message") or "unknown error"
+            if operation == "building":
+                where = f" at {step}" if step else ""
+                raise EngineError(f"building image {ref} failed{where}: {error.strip()}", build_log=list(log))
+            raise EngineError(explain_registry_error(operation, ref, error))
+        text = chunk.get("stream")
+        if text is None and chunk.get("status") and not chunk.get("progressDetail", {}).get("current"):
+            text = chunk["status"] + (f" {chunk['id']}" if chunk.get("id") else "")
+        for line in (text or "").splitlines():
+            line = line.rstrip()
+            if not line:
+                continue
+            log.append(line)
+            match = re.match(r"Step (\d+/\d+) : (.*)", line)
+            if match:
+                step = f"step {match.group(1)} ({match.group(2)})"
+        if isinstance(chunk.get("aux"), dict):
+            aux = chunk["aux"]
+    return list(log), aux
+
+
+# ---------------------------------------------------------------------------------------------
+# The image manager
+
+
+class ImageManager(Manager):
+    """Plans and applies one ``image`` task."""
+
+    def __init__(self, client, params: dict):
+        self.client = client
+        self.params = params
+        self.repository = self.tag = self.ref = None  # read() checks the name, so a bad one fails cleanly
+        self.image = None
+        self.build_log = None
+        self.warnings = []
+        self._source_hash = None
+
+    def read(self):
+        self.repository, self.tag = split_name(self.params["name"], self.params.get("tag") or "latest")
+        self.ref = reference(self.repository, self.tag)
+        self.image = self._inspect(self.ref)
+        return self.image
+
+    def _inspect(self, ref):
+        return inspect_or_none(f"image {ref}", self.client.inspect_image, ref)
+
+    # -- planning
+
+    def plan(self, actual):
+        if self.params["state"] == "absent":
+            return self._plan_absent(actual)
+        plan = getattr(self, "_plan_" + self.params["source"])(actual)
+        produced = bool(plan)
+        if self.params.get("repository"):
+            plan.extend(self._plan_tag(actual, produced))
+        if self.params.get("push"):
+            # A name this plan makes or moves holds another image than the registry has seen.
+            plan.extend(self._plan_push(actual, bool(plan)))
+        return plan
+
+    def _plan_absent(self, actual):
+        if actual is None:
+            return []
+        tags = actual.get("RepoTags") or []
+        if not self.params.get("force_absent") and len(tags) <= 1:
+            users = self._containers_using(actual["Id"])
+            if users:
+                raise EngineError(f"image {self.ref} is used by container(s) {', '.join(users)}: remove them first, "
+                                  "or set force_absent=true to remove the image's name anyway")
+        after = "untagged" if len(tags) > 1 else "absent"
+        return [Action("remove", self.ref, before=dict(image=actual["Id"]), after=dict(image=after))]
+
+    def _containers_using(self, image_id):
+        with engine_errors("listing", "containers"):
+            containers = self.client.containers(all=True)
+        return sorted((c.get("Names") or ["?"])[0].lstrip("/") for c in containers if c.get("ImageID") == image_id)
+
+    def _plan_local(self, actual):
+        if actual is None:
+            raise InvalidOption("name", f"image {self.ref} is not on the engine (source local uses only what is there)")
+        return []
+
+    def _plan_pull(self, actual):
+        if actual is not None and not self.params.get("force_source"):
+            return []
+        if actual is not None:
+            if holds_digest(actual, self.repository, remote_digest(self.client, self.ref, "pulling")):
+                return []
+        return [Action("pull", self.ref, before=dict(image=(actual or {}).get("Id", "absent")),
+                       after=dict(image="(pulled)"), reason="not on the engine" if actual is None else "force_source")]
+
+    def _plan_build(self, actual):
+        build = dict(self.params.get("build") or {})
+        path = build.get("path")
+        if not path:
+            raise InvalidOption("build.path", "source build needs build.path, the build context folder")
+        if not os.path.isdir(path):
+            raise InvalidOption("build.path", f"{path} is not a folder")
+        dockerfile = build.get("dockerfile") or "Dockerfile"
+        full = dockerfile if os.path.isabs(dockerfile) else os.path.join(path, dockerfile)
+        if not os.path.isfile(full):
+            raise InvalidOption("build.dockerfile", f"no Dockerfile at {full}")
+        self._source_hash = build_hash(self.client, build)
+        have = ((actual or {}).get("Config") or {}).get("Labels") or {}
+        if actual is not None and have.get(SOURCE_HASH_LABEL) == self._source_hash \
+                and not self.params.get("force_source"):
+            return []
+        reason = "not on the engine" if actual is None else (
+            "force_source" if have.get(SOURCE_HASH_LABEL) == self._source_hash else "its sources changed")
+        return [Action("build", self.ref, before=dict(image=(actual or {}).get("Id", "absent")),
+                       after=dict(image="(built)", source_hash=self._source_hash), reason=reason)]
+
+    def _plan_load(self, actual):
+        path = self.params.get("load_path")
+        if not path:
+            raise InvalidOption("load_path", "source load needs load_path, a docker save tarball")
+        if not os.path.isfile(path):
+            raise InvalidOption("load_path", f"no file at {path}")
+        held = archive_images(path)
+        wanted = [entry["Id"] for entry in held if self.ref in entry["RepoTags"]
+                  or (self.tag == "latest" and self.repository in entry["RepoTags"])]
+        if not wanted:
+            names = sorted(t for entry in held for t in entry["RepoTags"]) or ["untagged images only"]
+            raise InvalidOption("load_path", f"{path} does not hold {self.ref} (it holds {', '.join(names)})")
+        if actual is not None and actual["Id"] == wanted[0] and not self.params.get("force_source"):
+            return []
+        return [Action("load", self.ref, before=dict(image=(actual or {}).get("Id", "absent")),
+                       after=dict(image=wanted[0]), reason=f"from {path}")]
+
+    def _plan_import(self, actual):
+        path = self.params.get("import_path")
+        if not path:
+            raise InvalidOption("import_path", "source import needs import_path, a filesystem tarball")
+        if not os.path.isfile(path):
+            raise InvalidOption("import_path", f"no file at {path}")
+        changes = list(self.params.get("changes") or [])
+        for change in changes:
+            keyword = str(change).split(None, 1)[0].upper() if str(change).strip() else ""
+            if keyword not in ("CMD", "ENTRYPOINT", "ENV", "EXPOSE", "LABEL", "ONBUILD", "STOPSIGNAL", "USER",
+                               "VOLUME", "WORKDIR", "HEALTHCHECK", "SHELL"):
+                raise InvalidOption("changes", f"{change!r} is not a Dockerfile instruction import can apply")
+        self._source_hash = import_hash(path, changes)
+        have = ((actual or {}).get("Config") or {}).get("Labels") or {}
+        if actual is not None and have.get(SOURCE_HASH_LABEL) == self._source_hash \
+                and not self.params.get("force_source"):
+            return []
+        return [Action("import", self.ref, before=dict(image=(actual or {}).get("Id", "absent")),
+                       after=dict(image="(imported)", source_hash=self._source_hash), reason=f"from {path}")]
+
+    def _target(self):
+        repository, tag = split_name(self.params["repository"], self.tag)
+        return repository, tag
+
+    def _plan_tag(self, actual, produced):
+        repository, tag = self._target()
+        target = reference(repository, tag)
+        existing = self._inspect(target)
+        if existing is not None and actual is not None and not produced and existing["Id"] == actual["Id"]:
+            return []
+        if existing is not None and not produced and not self.params.get("force_tag"):
+            self.warnings.append(f"repository: {target} already names another image ({existing['Id'][:19]}); "
+                                 "left as it is (set force_tag=true to move the name)")
+            return []
+        return [Action("tag", target, before=dict(repository=(existing or {}).get("Id", "absent")),
+                       after=dict(repository=self.ref))]
+
+    def _push_ref(self):
+        if self.params.get("repository"):
+            repository, tag = self._target()
+            return repository, tag
+        return self.repository, self.tag
+
+    def _plan_push(self, actual, produced):
+        repository, tag = self._push_ref()
+        target = reference(repository, tag)
+        if registry_of(repository) == "docker.io" and "/" not in repository:
+            raise InvalidOption("push", f"{target} has no registry or account in its name; name it as "
+                                        "registry.example.com/app or account/app to push it")
+        # Asked even when a push is sure to follow: a registry that refuses our credentials fails the task
+        # here, before anything is built, tagged or pushed.
+        remote = remote_digest(self.client, target, "pushing")
+        if not produced and actual is not None:
+            local = self._inspect(target)
+            if holds_digest(local, repository, remote):
+                return []
+        return [Action("push", target, reason="the registry holds another image or none")]
+
+    # -- applying
+
+    def apply(self, plan):
+        for action in plan:
+            getattr(self, "_apply_" + action.kind)(action)
+        self.image = self._inspect(self.ref)
+
+    def _apply_remove(self, action):
+        with engine_errors("removing", f"image {self.ref}"):
+            self.client.remove_image(self.ref, force=bool(self.params.get("force_absent")))
+
+    def _apply_pull(self, action):
+        with engine_errors("pulling", f"image {self.ref}"):
+            follow_stream(self.client.pull(self.repository, tag=self.tag, stream=True, decode=True), "pulling", self.ref)
+
+    def _apply_build(self, action):
+        build = self.params.get("build") or {}
+        labels = dict(build.get("labels") or {})
+        labels[SOURCE_HASH_LABEL] = self._source_hash
+        with engine_errors("building", f"image {self.ref}"):
+            chunks = self.client.build(
+                path=build["path"], dockerfile=build.get("dockerfile"), tag=self.ref,
+                buildargs={str(k): str(v) for k, v in (build.get("args") or {}).items()} or None,
+                target=build.get("target"), labels=labels, nocache=bool(build.get("nocache")),
+                pull=bool(build.get("pull")), cache_from=build.get("cache_from"),
+                network_mode=build.get("network"), rm=True, forcerm=True, decode=True)
+            self.build_log, _aux = follow_stream(chunks, "building", self.ref)
+
+    def _apply_load(self, action):
+        with open(self.params["load_path"], "rb") as handle, engine_errors("loading", f"image {self.ref}"):
+            follow_stream(self.client.load_image(handle), "loading", self.ref)
+        if self._inspect(self.ref) is None:
+            raise EngineError(f"loading {self.params['load_path']} did not bring {self.ref}")
+
+    def _apply_import(self, action):
+        changes = list(self.params.get("changes") or []) + [f"LABEL {SOURCE_HASH_LABEL}={self._source_hash}"]
+        with engine_errors("importing", f"image {self.ref}"):
+            answer = self.client.import_image_from_file(self.params["import_path"], repository=self.repository,
+                                                        tag=self.tag, changes=changes)
+        for line in str(answer).splitlines():
+            try:
+                chunk = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(chunk, dict) and chunk.get("error"):
+                raise EngineError(f"importing {self.params['import_path']} as {self.ref} failed: {chunk['error']}")
+
+    def _apply_tag(self, action):
+        repository, tag = self._target()
+        with engine_errors("tagging", f"image {self.ref} as {action.target}"):
+            self.client.tag(self.ref, repository, tag, force=True)
+
+    def _apply_push(self, action):
+        repository, tag = self._push_ref()
+        with engine_errors("pushing", f"image {action.target}"):
+            follow_stream(self.client.push(repository, tag=tag, stream=True, decode=True), "pushing", action.target)
+
+    def result(self):
+        result = dict(image=self.image or {})
+        if self.build_log is not None:
+            result["build_log"] = self.build_log
+        return result
+
+
+# ---------------------------------------------------------------------------------------------
+# docker save, docker commit, docker export
+
+
+class ArchiveManager(Manager):
+    """``image_archive``: images saved to a tarball, rewritten only when it does not hold them."""
+
+    def __init__(self, client, params: dict):
+        self.client = client
+        self.params = params
+        self.path = params["path"]
+        self.wanted = {}
+
+    def read(self):
+        names = self.params.get("names") or []
+        if not names:
+            raise InvalidOption("names", "name at least one image to save")
+        for name in names:
+            ref = reference(*split_name(name))
+            image = inspect_or_none(f"image {ref}", self.client.inspect_image, ref)
+            if image is None:
+                raise InvalidOption("names", f"image {ref} is not on the engine")
+            self.wanted[ref] = image["Id"]
+        if os.path.isdir(self.path):
+            raise InvalidOption("path", f"{self.path} is a folder; name the tar file to write")
+        if not os.path.isdir(os.path.dirname(os.path.abspath(self.path))):
+            raise InvalidOption("path", f"the folder of {self.path} does not exist")
+        return archive_holds(self.path, self.wanted)
+
+    def plan(self, actual):
+        if actual and not self.params.get("force"):
+            return []
+        before = dict(path=self.path, images=archive_images(self.path) if os.path.exists(self.path) and actual else
+                      "none" if not os.path.exists(self.path) else "other images")
+        return [Action("save", self.path, before=before,
+                       after=dict(path=self.path, images=[dict(Id=i, RepoTags=[r]) for r, i in self.wanted.items()]),
+                       reason="force" if actual else "the archive does not hold these images")]
+
+    def apply(self, plan):
+        save_images(self.client, list(self.wanted), self.path)
+
+    def result(self):
+        return dict(archive=dict(path=self.path, images=[dict(name=r, id=i) for r, i in self.wanted.items()]))
+
+
+def _find_container(client, name):
+    container = inspect_or_none(f"container {name}", client.inspect_container, name)
+    if container is None:
+        raise InvalidOption("container", f"no container named {name}")
+    return container
+
+
+class CommitManager(Manager):
+    """``container_commit``: a new image from a container's changes. Never idempotent: each commit is new."""
+
+    def __init__(self, client, params: dict):
+        self.client = client
+        self.params = params
+        self.image = None
+        self.repository = self.tag = self.ref = None
+
+    def read(self):
+        self.repository, self.tag = split_name(self.params["repository"], self.params.get("tag") or "latest")
+        self.ref = reference(self.repository, self.tag)
+        return _find_container(self.client, self.params["container"])
+
+    def plan(self, actual):
+        previous = inspect_or_none(f"image {self.ref}", self.client.inspect_image, self.ref)
+        return [Action("commit", f"{self.params['container']} as {self.ref}",
+                       before=dict(image=(previous or {}).get("Id", "absent")), after=dict(image="(committed)"))]
+
+    def apply(self, plan):
+        with engine_errors("committing", f"container {self.params['container']}"):
+            answer = self.client.commit(self.params["container"], repository=self.repository, tag=self.tag,
+                                        message=self.params.get("commit_message"), author=self.params.get("author"),
+                                        pause=self.params.get("pause", True), changes=self.params.get("changes"))
+        self.image = inspect_or_none(f"image {self.ref}", self.client.inspect_image, answer["Id"])
+
+    def result(self):
+        return dict(image=self.image or {})
+
+
+def _export_digest(client, container_id, name) -> str:
+    digest = hashlib.sha256()
+    with engine_errors("exporting", f"container {name}"):
+        for chunk in client.export(container_id):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class ExportManager(Manager):
+    """``container_export``: a container's filesystem as a tarball; an existing one is kept unless ``force``.
+
+    With ``force`` the export is compared with the file, so writing the same bytes again is unchanged.
+    """
+
+    def __init__(self, client, params: dict):
+        self.client = client
+        self.params = params
+        self.path = params["path"]
+        self.container = None
+
+    def read(self):
+        self.container = _find_container(self.client, self.params["container"])
+        if os.path.isdir(self.path):
+            raise InvalidOption("path", f"{self.path} is a folder; name the tar file to write")
+        if not os.path.isdir(os.path.dirname(os.path.abspath(self.path))):
+            raise InvalidOption("path", f"the folder of {self.path} does not exist")
+        return os.path.exists(self.path)
+
+    def plan(self, actual):
+        if actual:
+            if not self.params.get("force"):
+                return []
+            if _export_digest(self.client, self.container["Id"], self.params["container"]) == _file_digest(self.path):
+                return []
+        return [Action("export", self.path, before=dict(path=self.path, exists=bool(actual)),
+                       after=dict(path=self.path, container=self.container["Id"]))]
+
+    def apply(self, plan):
+        with engine_errors("exporting", f"container {self.params['container']}"):
+            write_stream(self.client.export(self.container["Id"]), self.path)
+
+    def result(self):
+        return dict(path=self.path, container_id=self.container["Id"] if self.container else None)

@@ -1,0 +1,101 @@
+#!/usr/bin/python
+# Copyright: noar.docker contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: image_info
+short_description: Inspect images, or list them as docker images does
+version_added: 0.1.0
+description:
+  - With O(name), returns the C(docker inspect) data of each named image that is on the engine.
+  - Without O(name), lists images as C(docker images) does, with O(filters) and O(all).
+  - Never changes anything.
+extends_documentation_fragment:
+  - noar.docker.docker
+  - noar.docker.attributes.info_module
+options:
+  name:
+    description: One image or a list, as V(app:1.0), an Id, or V(registry.example.com/app@sha256:...). Absent ones are left out.
+    type: list
+    elements: str
+  filters:
+    description:
+      - Without O(name), the filters of C(docker images --filter), as C(dangling), C(label), C(reference),
+        C(before), C(since). A value may be a string or a list.
+    type: dict
+  all:
+    description: Without O(name), list intermediate images too (C(docker images --all)).
+    type: bool
+    default: false
+author:
+  - noar.docker maintainers (@noar-docker)
+seealso:
+  - module: noar.docker.image
+"""
+
+EXAMPLES = r"""
+- name: Inspect the web image
+  noar.docker.image_info:
+    name: noar/web:1.4.0
+  register: web
+
+- name: List dangling images
+  noar.docker.image_info:
+    filters:
+      dangling: true
+  register: dangling
+"""
+
+RETURN = r"""
+images:
+  description:
+    - With O(name), the C(docker inspect) data of each image found.
+    - Without it, one entry per image with C(id), C(repo_tags), C(repo_digests), C(created), C(size),
+      C(labels) and C(containers).
+  returned: always
+  type: list
+  elements: dict
+  sample: [{id: "sha256:3f1c...", repo_tags: ["noar/web:1.4.0"], repo_digests: [], created: 1764288000, size: 1985576, labels: {}}]
+missing:
+  description: The names given in O(name) that are not on the engine.
+  returned: when O(name) is given
+  type: list
+  elements: str
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.noar.docker.plugins.module_utils.client import connect, docker_argument_spec, inspect_or_none
+from ansible_collections.noar.docker.plugins.module_utils.converge import module_errors
+from ansible_collections.noar.docker.plugins.module_utils.host import list_objects
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=docker_argument_spec(
+            name=dict(type="list", elements="str"),
+            filters=dict(type="dict"),
+            all=dict(type="bool", default=False),
+        ),
+        supports_check_mode=True,
+    )
+    client = connect(module)
+    with module_errors(module):
+        names = module.params["name"]
+        if names:
+            images, missing = [], []
+            for name in names:
+                found = inspect_or_none(f"image {name}", client.inspect_image, name)
+                if found is None:
+                    missing.append(name)
+                else:
+                    images.append(found)
+            module.exit_json(changed=False, images=images, missing=missing)
+        module.exit_json(changed=False, images=list_objects(client, "images", module.params["filters"], verbose=False,
+                                                            include_all=module.params["all"]))
+
+
+if __name__ == "__main__":
+    main()
