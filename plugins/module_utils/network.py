@@ -1,0 +1,273 @@
+# Copyright: noar.docker contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Networks: the manager behind ``network``.
+
+Only the containers a network has can change in place (connect, disconnect); anything else about it
+(driver, options, IPAM, flags, labels) needs it recreated. A network with containers attached is
+recreated only with ``force``, and then gets its containers back, with their aliases.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+
+from ansible_collections.noar.docker.plugins.module_utils.client import EngineError, engine_errors, inspect_or_none
+from ansible_collections.noar.docker.plugins.module_utils.converge import Action, Manager
+from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
+
+BUILTIN_DRIVERS = ("bridge", "overlay", "macvlan", "ipvlan")
+NOT_CREATABLE = ("host", "none", "null")
+
+
+def _network(value: str, option: str):
+    try:
+        return ipaddress.ip_network(value, strict=True)
+    except ValueError as exc:
+        raise InvalidOption(option, f"{value!r} is not a network in CIDR form such as 172.30.0.0/24 ({exc})") from None
+
+
+def _address(value: str, option: str):
+    try:
+        return ipaddress.ip_address(value)
+    except ValueError:
+        raise InvalidOption(option, f"{value!r} is not an IP address") from None
+
+
+def parse_ipam_config(entries) -> list:
+    """The IPAM pools as the engine writes them (Subnet, IPRange, Gateway, AuxiliaryAddresses), checked."""
+    pools = []
+    for index, entry in enumerate(entries or []):
+        where = f"ipam_config[{index}]"
+        subnet = entry.get("subnet")
+        if not subnet:
+            raise InvalidOption(where, "every pool needs a subnet")
+        network = _network(subnet, f"{where}.subnet")
+        pool = dict(Subnet=str(network))
+        if entry.get("iprange"):
+            iprange = _network(entry["iprange"], f"{where}.iprange")
+            if not iprange.subnet_of(network):
+                raise InvalidOption(f"{where}.iprange", f"{iprange} is not inside the subnet {network}")
+            pool["IPRange"] = str(iprange)
+        if entry.get("gateway"):
+            gateway = _address(entry["gateway"], f"{where}.gateway")
+            if gateway not in network:
+                raise InvalidOption(f"{where}.gateway", f"{gateway} is not inside the subnet {network}")
+            pool["Gateway"] = str(gateway)
+        aux = {}
+        for host, address in (entry.get("aux_addresses") or {}).items():
+            checked = _address(address, f"{where}.aux_addresses.{host}")
+            if checked not in network:
+                raise InvalidOption(f"{where}.aux_addresses.{host}", f"{checked} is not inside the subnet {network}")
+            aux[str(host)] = str(checked)
+        if aux:
+            pool["AuxiliaryAddresses"] = aux
+        pools.append(pool)
+    return pools
+
+
+def network_view(network: dict) -> dict:
+    ipam = network.get("IPAM") or {}
+    return dict(
+        driver=network.get("Driver"),
+        driver_options=network.get("Options") or {},
+        ipam_driver=ipam.get("Driver") or "default",
+        ipam_config=[{k: v for k, v in pool.items() if v} for pool in ipam.get("Config") or []],
+        enable_ipv6=bool(network.get("EnableIPv6")),
+        internal=bool(network.get("Internal")),
+        attachable=bool(network.get("Attachable")),
+        scope=network.get("Scope"),
+        labels=network.get("Labels") or {},
+    )
+
+
+def attached(network: dict) -> dict:
+    """Name -> endpoint of the containers attached to a network."""
+    return {(endpoint.get("Name") or cid): dict(id=cid, ipv4=(endpoint.get("IPv4Address") or "").split("/")[0])
+            for cid, endpoint in (network.get("Containers") or {}).items()}
+
+
+class NetworkManager(Manager):
+    """Plans and applies one ``network`` task."""
+
+    def __init__(self, client, params: dict):
+        self.client = client
+        self.params = params
+        self.name = params["name"]
+        self.network = None
+        self.want = None
+        self.reconnect = {}
+
+    def read(self):
+        if self.name in NOT_CREATABLE or self.params.get("driver") in NOT_CREATABLE:
+            raise InvalidOption("name" if self.name in NOT_CREATABLE else "driver",
+                                "host and none are not networks to create: they are a container's network mode; set "
+                                "network_mode: host (or none) on noar.docker.container")
+        self.network = inspect_or_none(f"network {self.name}", self.client.inspect_network, self.name)
+        return self.network
+
+    def _desired(self) -> dict:
+        p = self.params
+        want = dict(driver=p.get("driver") or "bridge")
+        if p.get("driver_options") is not None:
+            want["driver_options"] = {str(k): str(v) for k, v in p["driver_options"].items()}
+        if p.get("ipam_driver") is not None:
+            want["ipam_driver"] = p["ipam_driver"]
+        if p.get("ipam_config") is not None:
+            want["ipam_config"] = parse_ipam_config(p["ipam_config"])
+        for flag in ("enable_ipv6", "internal", "attachable"):
+            if p.get(flag) is not None:
+                want[flag] = bool(p[flag])
+        if p.get("scope") is not None:
+            want["scope"] = p["scope"]
+        if p.get("labels") is not None:
+            want["labels"] = {str(k): str(v) for k, v in p["labels"].items()}
+        return want
+
+    def _check_driver(self, driver):
+        if driver in BUILTIN_DRIVERS:
+            if driver == "overlay":
+                with engine_errors("reading", "engine info"):
+                    swarm = (self.client.info().get("Swarm") or {}).get("LocalNodeState")
+                if swarm != "active":
+                    raise InvalidOption("driver", "overlay networks need the engine in swarm mode "
+                                                  f"(its swarm state is {swarm or 'inactive'}): docker swarm init first")
+            return
+        with engine_errors("reading", "engine info"):
+            known = ((self.client.info().get("Plugins") or {}).get("Network")) or []
+        if driver not in known:
+            raise InvalidOption("driver", f"unknown network driver {driver!r}; this engine has {', '.join(known)}")
+
+    def _check_overlaps(self, pools):
+        with engine_errors("listing", "networks"):
+            others = self.client.networks()
+        for pool in pools:
+            mine = ipaddress.ip_network(pool["Subnet"])
+            for other in others:
+                if other.get("Name") == self.name:
+                    continue
+                for theirs in ((other.get("IPAM") or {}).get("Config") or []):
+                    if not theirs.get("Subnet"):
+                        continue
+                    their_net = ipaddress.ip_network(theirs["Subnet"], strict=False)
+                    if their_net.version == mine.version and mine.overlaps(their_net):
+                        raise InvalidOption("ipam_config", f"subnet {mine} overlaps {their_net} of network "
+                                                           f"{other.get('Name')}")
+
+    def _differs(self, want, have) -> dict:
+        differs = {}
+        for key, value in want.items():
+            current = have.get(key)
+            if key in ("driver_options", "labels"):
+                same = all(current.get(k) == v for k, v in value.items())
+            elif key == "ipam_config":
+                same = len(value) == len(current) and all(
+                    all(c.get(k) == v for k, v in pool.items()) for pool, c in zip(value, current))
+            else:
+                same = current == value
+            if not same:
+                differs[key] = (current, value)
+        return differs
+
+    def plan(self, actual):
+        p = self.params
+        if p["state"] == "absent":
+            if actual is None:
+                return []
+            users = attached(actual)
+            if users and not p.get("force"):
+                raise EngineError(f"network {self.name} has container(s) {', '.join(sorted(users))} attached; "
+                                  "disconnect them, or set force=true to disconnect them and remove the network")
+            plan = [Action("disconnect", f"{name} from {self.name}") for name in sorted(users)]
+            plan.append(Action("remove", self.name, before=network_view(actual), after=dict(state="absent")))
+            return plan
+        want = self._desired()
+        self.want = want
+        if actual is None:
+            self._check_driver(want["driver"])
+            self._check_overlaps(want.get("ipam_config") or [])
+        wanted_containers = list(p.get("connected") or [])
+        for name in wanted_containers:
+            if inspect_or_none(f"container {name}", self.client.inspect_container, name) is None:
+                raise InvalidOption("connected", f"no container named {name}")
+        plan = []
+        have_containers = {}
+        if actual is None:
+            plan.append(Action("create", self.name, before=dict(state="absent"), after=dict(want)))
+        else:
+            have_containers = attached(actual)
+            differs = self._differs(want, network_view(actual))
+            if differs:
+                self._check_driver(want["driver"])
+                self._check_overlaps(want.get("ipam_config") or [])
+                if have_containers and not p.get("force"):
+                    raise EngineError(
+                        f"network {self.name} differs ({', '.join(sorted(differs))}) and must be recreated, but has "
+                        f"container(s) {', '.join(sorted(have_containers))} attached: set force=true to recreate it "
+                        "and reconnect them")
+                self.reconnect = have_containers
+                plan.append(Action("recreate", self.name, before={k: v[0] for k, v in differs.items()},
+                                   after={k: v[1] for k, v in differs.items()},
+                                   reason="changed: " + ", ".join(sorted(differs))))
+        for name in wanted_containers:
+            if name not in have_containers and not any(e["id"].startswith(name) for e in have_containers.values()):
+                plan.append(Action("connect", f"{name} to {self.name}", after=dict(connected=name)))
+        if not p.get("appends") and p.get("connected") is not None:
+            for name in sorted(have_containers):
+                if name not in wanted_containers:
+                    plan.append(Action("disconnect", f"{name} from {self.name}", before=dict(connected=name)))
+        return plan
+
+    def apply(self, plan):
+        for action in plan:
+            if action.kind == "disconnect":
+                container = action.target.rsplit(" from ", 1)[0]
+                with engine_errors("disconnecting", f"container {container} from network {self.name}"):
+                    self.client.disconnect_container_from_network(container, self.name, force=True)
+            elif action.kind == "connect":
+                container = action.target.rsplit(" to ", 1)[0]
+                with engine_errors("connecting", f"container {container} to network {self.name}"):
+                    self.client.connect_container_to_network(container, self.name)
+            elif action.kind == "remove":
+                self._remove()
+            elif action.kind == "create":
+                self._create()
+            elif action.kind == "recreate":
+                self._recreate()
+        self.network = inspect_or_none(f"network {self.name}", self.client.inspect_network, self.name)
+
+    def _remove(self):
+        with engine_errors("removing", f"network {self.name}"):
+            self.client.remove_network(self.name)
+
+    def _create(self):
+        want = self.want
+        ipam = None
+        if want.get("ipam_config") or want.get("ipam_driver"):
+            from docker.types import IPAMConfig, IPAMPool  # pylint: disable=import-outside-toplevel
+            pools = [IPAMPool(subnet=pool.get("Subnet"), iprange=pool.get("IPRange"), gateway=pool.get("Gateway"),
+                              aux_addresses=pool.get("AuxiliaryAddresses")) for pool in want.get("ipam_config") or []]
+            ipam = IPAMConfig(driver=want.get("ipam_driver") or "default", pool_configs=pools)
+        with engine_errors("creating", f"network {self.name}"):
+            self.client.create_network(
+                self.name, driver=want["driver"], options=want.get("driver_options") or None, ipam=ipam,
+                internal=want.get("internal", False), labels=want.get("labels") or None,
+                enable_ipv6=want.get("enable_ipv6", False), attachable=want.get("attachable"),
+                scope=want.get("scope"), check_duplicate=True)
+
+    def _recreate(self):
+        """Disconnect its containers, remove, create, and connect them again with their aliases."""
+        endpoints = {}
+        for name, endpoint in self.reconnect.items():
+            container = inspect_or_none(f"container {name}", self.client.inspect_container, endpoint["id"]) or {}
+            settings = ((container.get("NetworkSettings") or {}).get("Networks") or {}).get(self.name) or {}
+            endpoints[name] = [a for a in (settings.get("Aliases") or []) if not endpoint["id"].startswith(a)]
+            with engine_errors("disconnecting", f"container {name} from network {self.name}"):
+                self.client.disconnect_container_from_network(endpoint["id"], self.name, force=True)
+        self._remove()
+        self._create()
+        for name, aliases in endpoints.items():
+            with engine_errors("reconnecting", f"container {name} to network {self.name}"):
+                self.client.connect_container_to_network(name, self.name, aliases=aliases or None)
+
+    def result(self):
+        return dict(network=self.network or {})
