@@ -23,6 +23,7 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
+    description: Plans from the same inspect data a real run uses, checks subnets, driver and containers, and changes nothing.
   diff_mode:
     support: full
     description: The settings that differ, and the containers connected or disconnected.

@@ -20,6 +20,7 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
+    description: Plans from the same inspect data a real run uses, including the in-use check, and changes nothing.
   diff_mode:
     support: full
     description: The driver, driver options and labels before and after.
