@@ -234,3 +234,20 @@ def inspect_or_none(target: str, inspect, ref: str):
         if exc.details.get("status_code") == 404:
             return None
         raise
+
+
+_INSPECT = dict(container="inspect_container", image="inspect_image", network="inspect_network",
+                volume="inspect_volume")
+
+
+def find(client, kind: str, name: str):
+    """Inspect data of the engine's ``kind`` (container, image, network, volume) named ``name``, or None."""
+    return inspect_or_none(f"{kind} {name}", getattr(client, _INSPECT[kind]), name)
+
+
+def require(client, kind: str, name: str, option: str):
+    """Like ``find``, but a missing object is bad input for ``option``."""
+    found = find(client, kind, name)
+    if found is None:
+        raise InvalidOption(option, f"no {kind} named {name}")
+    return found

@@ -16,9 +16,15 @@ import shlex
 import time
 from dataclasses import dataclass
 
-from ansible_collections.noar.docker.plugins.module_utils.client import EngineError, engine_errors, inspect_or_none
+from ansible_collections.noar.docker.plugins.module_utils.client import EngineError, engine_errors, find, require
 from ansible_collections.noar.docker.plugins.module_utils.converge import COMPARISONS, Action, Manager, compare
-from ansible_collections.noar.docker.plugins.module_utils.image import follow_stream, holds_digest, remote_digest
+from ansible_collections.noar.docker.plugins.module_utils.image import (
+    follow_stream,
+    holds_digest,
+    reference,
+    remote_digest,
+    split_name,
+)
 from ansible_collections.noar.docker.plugins.module_utils.units import (
     UNLIMITED,
     InvalidOption,
@@ -319,13 +325,6 @@ def _env_value(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
-
-
-def _image_name(image: str) -> str:
-    if "@" in image:
-        return image
-    last = image.rsplit("/", 1)[-1]
-    return image if ":" in last else image + ":latest"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -703,11 +702,8 @@ class ContainerManager(Manager):
     # -- reading
 
     def read(self):
-        self.container = find_container(self.client, self.name)
+        self.container = find(self.client, "container", self.name)
         return self.container
-
-    def _inspect_image(self, ref):
-        return inspect_or_none(f"image {ref}", self.client.inspect_image, ref)
 
     def _host_cpus(self):
         with engine_errors("reading", "engine info"):
@@ -722,14 +718,14 @@ class ContainerManager(Manager):
             if actual is None:
                 raise InvalidOption("image", f"container {self.name} does not exist, so image is needed to create it")
             return None, []
-        ref = _image_name(ref)
+        repository, tag = split_name(ref, option="image")
+        ref = reference(repository, tag)
         pull = self.params.get("pull")
-        image = self._inspect_image(ref)
+        image = find(self.client, "image", ref)
         actions = []
         if pull == "always" and image is not None:
             # Pulled only when the registry holds another image than the engine, so a re-run is unchanged
             # and check mode knows it.
-            repository = ref.split("@", 1)[0] if "@" in ref else ref.rsplit(":", 1)[0]
             digest = remote_digest(self.client, ref, "pulling")
             if digest is None:
                 raise EngineError(f"pulling image {ref} failed: its registry holds no such image")
@@ -817,9 +813,7 @@ class ContainerManager(Manager):
         """Networks must exist before anything is applied: the engine only finds out when it starts the container."""
         mode = view.get("network_mode")
         if mode and mode.startswith("container:"):
-            other = find_container(self.client, mode.split(":", 1)[1])
-            if other is None:
-                raise InvalidOption("network_mode", f"no container named {mode.split(':', 1)[1]}")
+            other = require(self.client, "container", mode.split(":", 1)[1], "network_mode")
             # The engine keeps the other container's Id, whatever name the task used.
             view["network_mode"] = "container:" + other["Id"]
             mode = None
@@ -827,8 +821,7 @@ class ContainerManager(Manager):
         if mode and mode not in ("bridge", "host", "none"):
             names.insert(0, ("network_mode", mode))
         for option, net in names:
-            if inspect_or_none(f"network {net}", self.client.inspect_network, net) is None:
-                raise InvalidOption(option, f"no network named {net}")
+            require(self.client, "network", net, option)
 
     def _plan_networks(self, desired, actual, before, after):
         actions = []
@@ -854,22 +847,19 @@ class ContainerManager(Manager):
         for action in plan:
             getattr(self, "_apply_" + action.kind)(action)
         if self.container is not None:
-            self.container = find_container(self.client, self.container["Id"])
+            self.container = find(self.client, "container", self.container["Id"])
 
     def _apply_pull(self, action):
-        if "@" in action.target:
-            repository, tag = action.target, None
-        else:
-            repository, _sep, tag = action.target.rpartition(":")
+        repository, tag = split_name(action.target)
         with engine_errors("pulling", f"image {action.target}"):
             follow_stream(self.client.pull(repository, tag=tag, stream=True, decode=True), "pulling", action.target)
-        self.image = self._inspect_image(action.target)
+        self.image = find(self.client, "image", action.target)
         if self.image is None:
             raise EngineError(f"pulling image {action.target} brought no image")
 
     def _create(self, name):
         # By name, as docker run does, so that docker ps shows it; the Id was already resolved for comparing.
-        ref = _image_name(self.params["image"]) if self.params.get("image") else self.container["Config"]["Image"]
+        ref = reference(*split_name(self.params["image"])) if self.params.get("image") else self.container["Config"]["Image"]
         body = create_body(self.view, ref)
         with engine_errors("creating", f"container {self.name}"):
             created = self.client.create_container_from_config(body, name=name)
@@ -896,7 +886,7 @@ class ContainerManager(Manager):
 
     def _apply_create(self, action):
         container_id = self._create(self.name)
-        self.container = find_container(self.client, container_id)
+        self.container = find(self.client, "container", container_id)
 
     def _apply_recreate(self, action):
         # The new container is made first, under a temporary name, so that a create the engine refuses
@@ -908,7 +898,7 @@ class ContainerManager(Manager):
         self._remove(old["Id"], force=True)
         with engine_errors("renaming", f"container {temporary} to {self.name}"):
             self.client.rename(new_id, self.name)
-        self.container = find_container(self.client, new_id)
+        self.container = find(self.client, "container", new_id)
 
     def _apply_update(self, action):
         body = {}
@@ -1000,7 +990,7 @@ class ContainerManager(Manager):
         """Wait until the container's healthcheck passes; fail with its last output when it does not."""
         deadline = time.monotonic() + timeout
         while True:
-            container = find_container(self.client, self.name)
+            container = find(self.client, "container", self.name)
             state = (container or {}).get("State") or {}
             health = state.get("Health") or {}
             status = health.get("Status")
@@ -1051,11 +1041,6 @@ def _state_of(container: dict) -> str:
 # Reading: one container or a list, logs, and exec
 
 
-def find_container(client, name: str):
-    """Inspect data of a container by name or Id, or None."""
-    return inspect_or_none(f"container {name}", client.inspect_container, name)
-
-
 def _log_time(value, option: str):
     """Engine log time bound from a timestamp (ISO 8601 or Unix) or a duration back from now (``10m``)."""
     if value is None:
@@ -1079,9 +1064,7 @@ def _log_time(value, option: str):
 def read_logs(client, params: dict) -> dict:
     """A container's logs, all of them and split by stream, as ``docker logs`` shows them."""
     name = params["name"]
-    container = find_container(client, name)
-    if container is None:
-        raise InvalidOption("name", f"no container named {name}")
+    container = require(client, "container", name, "name")
     tail = params.get("tail")
     if tail is None or str(tail) == "all":
         tail = "all"
@@ -1119,9 +1102,7 @@ def run_exec(client, params: dict) -> dict:
     )
 
     name = params["container"]
-    container = find_container(client, name)
-    if container is None:
-        raise InvalidOption("container", f"no container named {name}")
+    container = require(client, "container", name, "container")
     if not (container.get("State") or {}).get("Running"):
         raise InvalidOption("container", f"container {name} is not running ({_state_of(container)})")
     if params.get("argv"):

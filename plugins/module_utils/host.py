@@ -4,7 +4,8 @@
 
 from __future__ import annotations
 
-from ansible_collections.noar.docker.plugins.module_utils.client import engine_errors
+from ansible_collections.noar.docker.plugins.module_utils.client import engine_errors, find
+from ansible_collections.noar.docker.plugins.module_utils.converge import module_errors
 
 LIST_KINDS = ("containers", "images", "networks", "volumes")
 
@@ -90,6 +91,23 @@ def list_objects(client, kind: str, filters: dict | None, verbose: bool, include
         else:
             items, short = client.volumes(filters=filters).get("Volumes") or [], _short_volume
     return items if verbose else [short(item) for item in items]
+
+
+def container_names(containers) -> list:
+    """The sorted names of containers as the engine lists them."""
+    return sorted((c.get("Names") or ["?"])[0].lstrip("/") for c in containers)
+
+
+def describe(module, client, kind: str, include_all: bool = False):
+    """What a ``<kind>_info`` module returns, and exits with: one object by ``name`` (``exists`` and its
+    inspect data), or without ``name`` the list ``docker <kind> ls`` shows, with ``filters``."""
+    with module_errors(module):
+        name = module.params["name"]
+        if name:
+            found = find(client, kind, name)
+            module.exit_json(changed=False, exists=found is not None, **{kind: found or {}})
+        listed = list_objects(client, kind + "s", module.params["filters"], verbose=False, include_all=include_all)
+        module.exit_json(changed=False, **{kind + "s": listed})
 
 
 def disk_usage(client, verbose: bool) -> dict:

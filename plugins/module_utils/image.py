@@ -16,11 +16,12 @@ import json
 import os
 import re
 import tarfile
-import tempfile
 from collections import deque
 
-from ansible_collections.noar.docker.plugins.module_utils.client import EngineError, engine_errors, inspect_or_none
+from ansible_collections.noar.docker.plugins.module_utils.client import EngineError, engine_errors, find, require
 from ansible_collections.noar.docker.plugins.module_utils.converge import Action, Manager
+from ansible_collections.noar.docker.plugins.module_utils.files import check_output_path, file_digest, write_atomically
+from ansible_collections.noar.docker.plugins.module_utils.host import container_names, list_objects
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
 
 SOURCE_HASH_LABEL = "org.noar.docker.source-hash"
@@ -34,21 +35,20 @@ _DIGEST_REF = re.compile(r"@sha256:[0-9a-f]{64}$")
 # Names
 
 
-def split_name(name: str, tag: str = "latest") -> tuple:
+def split_name(name: str, tag: str = "latest", option: str = "name") -> tuple:
     """``(repository, tag)`` from ``name`` and ``tag``; a tag or digest written in ``name`` wins."""
     if not name or not name.strip():
-        raise InvalidOption("name", "an image name is needed")
+        raise InvalidOption(option, "an image name is needed")
     name = name.strip()
     if _DIGEST_REF.search(name):
-        repository, _sep, digest = name.partition("@")
-        return repository, digest
-    last = name.rsplit("/", 1)[-1]
-    if ":" in last:
-        repository, _sep, written = name.rpartition(":")
-        return repository, written
-    if name != name.lower():
-        raise InvalidOption("name", f"{name!r}: repository names must be lowercase")
-    return name, tag or "latest"
+        repository, _sep, tag = name.partition("@")
+    elif ":" in name.rsplit("/", 1)[-1]:
+        repository, _sep, tag = name.rpartition(":")
+    else:
+        repository, tag = name, tag or "latest"
+    if repository != repository.lower():
+        raise InvalidOption(option, f"{name!r}: repository names must be lowercase")
+    return repository, tag
 
 
 def reference(repository: str, tag: str) -> str:
@@ -69,9 +69,9 @@ def explain_registry_error(operation: str, ref: str, error: str) -> str:
     # The engine prefixes what the registry said with the request it made (Head "http://...": ...).
     error = re.sub(r'^[A-Za-z]+ "[^"]*": ', "", error.strip())
     if _AUTH_FAILURE.search(error):
-        return (f"{operation} {ref} was refused by the registry {registry_of(ref.split('@')[0].rsplit(':', 1)[0])} "
-                f"({error.strip()}): log in first with noar.docker.login, or check the account's rights")
-    return f"{operation} {ref} failed: {error.strip()}"
+        return (f"{operation} {ref} was refused by the registry {registry_of(split_name(ref)[0])} "
+                f"({error}): log in first with noar.docker.login, or check the account's rights")
+    return f"{operation} {ref} failed: {error}"
 
 
 def remote_digest(client, ref: str, operation: str):
@@ -97,14 +97,6 @@ def holds_digest(image: dict, repository: str, digest) -> bool:
 
 # ---------------------------------------------------------------------------------------------
 # Hashes of what goes into an image
-
-
-def _file_digest(path: str) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def context_files(path: str, dockerfile: str) -> list:
@@ -161,15 +153,14 @@ def build_hash(client, build: dict) -> str:
         if os.path.islink(full):
             digest.update(os.readlink(full).encode("utf-8", "surrogateescape"))
         elif os.path.isfile(full):
-            digest.update(_file_digest(full).encode())
+            digest.update(file_digest(full).encode())
     dockerfile_path = dockerfile if os.path.isabs(dockerfile) else os.path.join(path, dockerfile)
     with open(dockerfile_path, encoding="utf-8") as handle:
         text = handle.read()
     args = {str(k): str(v) for k, v in (build.get("args") or {}).items()}
     bases = {}
     for base in stage_bases(text, args):
-        found = inspect_or_none(f"image {base}", client.inspect_image, base)
-        bases[base] = (found or {}).get("Id", "absent")
+        bases[base] = (find(client, "image", base) or {}).get("Id", "absent")
     digest.update(json.dumps(dict(dockerfile=text, args=args, target=build.get("target"),
                                   labels=build.get("labels") or {}, bases=bases), sort_keys=True).encode())
     return digest.hexdigest()
@@ -177,7 +168,7 @@ def build_hash(client, build: dict) -> str:
 
 def import_hash(path: str, changes: list) -> str:
     """A hash of a filesystem tarball and the changes applied while importing it."""
-    digest = hashlib.sha256(_file_digest(path).encode())
+    digest = hashlib.sha256(file_digest(path).encode())
     digest.update(json.dumps(list(changes or [])).encode())
     return digest.hexdigest()
 
@@ -205,34 +196,10 @@ def archive_images(path: str) -> list:
     return images
 
 
-def archive_holds(path: str, wanted: dict) -> bool:
-    """Whether the archive at ``path`` holds each ``reference -> image Id`` of ``wanted``."""
-    if not os.path.exists(path):
-        return False
-    try:
-        held = archive_images(path)
-    except InvalidOption:
-        return False
-    for ref, image_id in wanted.items():
-        if not any(entry["Id"] == image_id and ref in entry["RepoTags"] for entry in held):
-            return False
-    return True
-
-
-def write_stream(chunks, path: str, mode: int = 0o644) -> None:
-    """Write an engine stream to ``path`` atomically: a temporary file beside it, renamed at the end."""
-    folder = os.path.dirname(os.path.abspath(path))
-    handle, temporary = tempfile.mkstemp(prefix=".noar-", dir=folder)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            for chunk in chunks:
-                out.write(chunk)
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
+def archive_holds(held: list, wanted: dict) -> bool:
+    """Whether archive entries (as ``archive_images`` reads them) hold each ``reference -> image Id`` of ``wanted``."""
+    return all(any(entry["Id"] == image_id and ref in entry["RepoTags"] for entry in held)
+               for ref, image_id in wanted.items())
 
 
 def save_images(client, refs: list, path: str) -> None:
@@ -242,7 +209,7 @@ def save_images(client, refs: list, path: str) -> None:
         response = client._get(client._url("/images/get"), params={"names": refs},  # pylint: disable=protected-access
                                stream=True)
         client._raise_for_status(response)  # pylint: disable=protected-access
-        write_stream(response.iter_content(1 << 20), path)
+        write_atomically(path, response.iter_content(1 << 20))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -252,11 +219,9 @@ def save_images(client, refs: list, path: str) -> None:
 def follow_stream(chunks, operation: str, ref: str):
     """Read a pull/push/build/load stream to its end; raise ``EngineError`` on an error in it.
 
-    Returns ``(log, aux)``: the last lines of the readable log, and the last ``aux`` object (a push's
-    digest, a build's image Id).
+    Returns the last lines of the readable log.
     """
     log = deque(maxlen=BUILD_LOG_LINES)
-    aux = {}
     step = None
     for chunk in chunks:
         if "error" in chunk or "errorDetail" in chunk:
@@ -276,13 +241,16 @@ def follow_stream(chunks, operation: str, ref: str):
             match = re.match(r"Step (\d+/\d+) : (.*)", line)
             if match:
                 step = f"step {match.group(1)} ({match.group(2)})"
-        if isinstance(chunk.get("aux"), dict):
-            aux = chunk["aux"]
-    return list(log), aux
+    return list(log)
 
 
 # ---------------------------------------------------------------------------------------------
 # The image manager
+
+
+def _image_before(image) -> dict:
+    """How a diff shows the image a name had before: its Id, or absent."""
+    return dict(image=(image or {}).get("Id", "absent"))
 
 
 class ImageManager(Manager):
@@ -291,7 +259,8 @@ class ImageManager(Manager):
     def __init__(self, client, params: dict):
         self.client = client
         self.params = params
-        self.repository = self.tag = self.ref = None  # read() checks the name, so a bad one fails cleanly
+        self.repository = self.tag = self.ref = None  # read() checks the names, so a bad one fails cleanly
+        self.target = None  # (repository, tag) of the repository option
         self.image = None
         self.build_log = None
         self.warnings = []
@@ -300,11 +269,10 @@ class ImageManager(Manager):
     def read(self):
         self.repository, self.tag = split_name(self.params["name"], self.params.get("tag") or "latest")
         self.ref = reference(self.repository, self.tag)
-        self.image = self._inspect(self.ref)
+        if self.params.get("repository"):
+            self.target = split_name(self.params["repository"], self.tag, "repository")
+        self.image = find(self.client, "image", self.ref)
         return self.image
-
-    def _inspect(self, ref):
-        return inspect_or_none(f"image {ref}", self.client.inspect_image, ref)
 
     # -- planning
 
@@ -313,7 +281,7 @@ class ImageManager(Manager):
             return self._plan_absent(actual)
         plan = getattr(self, "_plan_" + self.params["source"])(actual)
         produced = bool(plan)
-        if self.params.get("repository"):
+        if self.target:
             plan.extend(self._plan_tag(actual, produced))
         if self.params.get("push"):
             # A name this plan makes or moves holds another image than the registry has seen.
@@ -325,17 +293,13 @@ class ImageManager(Manager):
             return []
         tags = actual.get("RepoTags") or []
         if not self.params.get("force_absent") and len(tags) <= 1:
-            users = self._containers_using(actual["Id"])
+            users = container_names(c for c in list_objects(self.client, "containers", None, verbose=True,
+                                                            include_all=True) if c.get("ImageID") == actual["Id"])
             if users:
                 raise EngineError(f"image {self.ref} is used by container(s) {', '.join(users)}: remove them first, "
                                   "or set force_absent=true to remove the image's name anyway")
         after = "untagged" if len(tags) > 1 else "absent"
         return [Action("remove", self.ref, before=dict(image=actual["Id"]), after=dict(image=after))]
-
-    def _containers_using(self, image_id):
-        with engine_errors("listing", "containers"):
-            containers = self.client.containers(all=True)
-        return sorted((c.get("Names") or ["?"])[0].lstrip("/") for c in containers if c.get("ImageID") == image_id)
 
     def _plan_local(self, actual):
         if actual is None:
@@ -348,8 +312,8 @@ class ImageManager(Manager):
         if actual is not None:
             if holds_digest(actual, self.repository, remote_digest(self.client, self.ref, "pulling")):
                 return []
-        return [Action("pull", self.ref, before=dict(image=(actual or {}).get("Id", "absent")),
-                       after=dict(image="(pulled)"), reason="not on the engine" if actual is None else "force_source")]
+        return [Action("pull", self.ref, before=_image_before(actual), after=dict(image="(pulled)"),
+                       reason="not on the engine" if actual is None else "force_source")]
 
     def _plan_build(self, actual):
         build = dict(self.params.get("build") or {})
@@ -362,15 +326,18 @@ class ImageManager(Manager):
         full = dockerfile if os.path.isabs(dockerfile) else os.path.join(path, dockerfile)
         if not os.path.isfile(full):
             raise InvalidOption("build.dockerfile", f"no Dockerfile at {full}")
-        self._source_hash = build_hash(self.client, build)
-        have = ((actual or {}).get("Config") or {}).get("Labels") or {}
-        if actual is not None and have.get(SOURCE_HASH_LABEL) == self._source_hash \
-                and not self.params.get("force_source"):
+        return self._plan_hashed("build", actual, build_hash(self.client, build), "(built)")
+
+    def _plan_hashed(self, kind, actual, source_hash, made):
+        """Build or import unless the image already carries this source hash (or force_source says to)."""
+        self._source_hash = source_hash
+        labels = ((actual or {}).get("Config") or {}).get("Labels") or {}
+        same = actual is not None and labels.get(SOURCE_HASH_LABEL) == source_hash
+        if same and not self.params.get("force_source"):
             return []
-        reason = "not on the engine" if actual is None else (
-            "force_source" if have.get(SOURCE_HASH_LABEL) == self._source_hash else "its sources changed")
-        return [Action("build", self.ref, before=dict(image=(actual or {}).get("Id", "absent")),
-                       after=dict(image="(built)", source_hash=self._source_hash), reason=reason)]
+        reason = "not on the engine" if actual is None else "force_source" if same else "its sources changed"
+        return [Action(kind, self.ref, before=_image_before(actual), after=dict(image=made, source_hash=source_hash),
+                       reason=reason)]
 
     def _plan_load(self, actual):
         path = self.params.get("load_path")
@@ -386,8 +353,8 @@ class ImageManager(Manager):
             raise InvalidOption("load_path", f"{path} does not hold {self.ref} (it holds {', '.join(names)})")
         if actual is not None and actual["Id"] == wanted[0] and not self.params.get("force_source"):
             return []
-        return [Action("load", self.ref, before=dict(image=(actual or {}).get("Id", "absent")),
-                       after=dict(image=wanted[0]), reason=f"from {path}")]
+        return [Action("load", self.ref, before=_image_before(actual), after=dict(image=wanted[0]),
+                       reason=f"from {path}")]
 
     def _plan_import(self, actual):
         path = self.params.get("import_path")
@@ -401,22 +368,11 @@ class ImageManager(Manager):
             if keyword not in ("CMD", "ENTRYPOINT", "ENV", "EXPOSE", "LABEL", "ONBUILD", "STOPSIGNAL", "USER",
                                "VOLUME", "WORKDIR", "HEALTHCHECK", "SHELL"):
                 raise InvalidOption("changes", f"{change!r} is not a Dockerfile instruction import can apply")
-        self._source_hash = import_hash(path, changes)
-        have = ((actual or {}).get("Config") or {}).get("Labels") or {}
-        if actual is not None and have.get(SOURCE_HASH_LABEL) == self._source_hash \
-                and not self.params.get("force_source"):
-            return []
-        return [Action("import", self.ref, before=dict(image=(actual or {}).get("Id", "absent")),
-                       after=dict(image="(imported)", source_hash=self._source_hash), reason=f"from {path}")]
-
-    def _target(self):
-        repository, tag = split_name(self.params["repository"], self.tag)
-        return repository, tag
+        return self._plan_hashed("import", actual, import_hash(path, changes), "(imported)")
 
     def _plan_tag(self, actual, produced):
-        repository, tag = self._target()
-        target = reference(repository, tag)
-        existing = self._inspect(target)
+        target = reference(*self.target)
+        existing = find(self.client, "image", target)
         if existing is not None and actual is not None and not produced and existing["Id"] == actual["Id"]:
             return []
         if existing is not None and not produced and not self.params.get("force_tag"):
@@ -426,14 +382,9 @@ class ImageManager(Manager):
         return [Action("tag", target, before=dict(repository=(existing or {}).get("Id", "absent")),
                        after=dict(repository=self.ref))]
 
-    def _push_ref(self):
-        if self.params.get("repository"):
-            repository, tag = self._target()
-            return repository, tag
-        return self.repository, self.tag
-
     def _plan_push(self, actual, produced):
-        repository, tag = self._push_ref()
+        # With repository, that name is what is pushed.
+        repository, tag = self.target or (self.repository, self.tag)
         target = reference(repository, tag)
         if registry_of(repository) == "docker.io" and "/" not in repository:
             raise InvalidOption("push", f"{target} has no registry or account in its name; name it as "
@@ -442,7 +393,7 @@ class ImageManager(Manager):
         # here, before anything is built, tagged or pushed.
         remote = remote_digest(self.client, target, "pushing")
         if not produced and actual is not None:
-            local = self._inspect(target)
+            local = find(self.client, "image", target)
             if holds_digest(local, repository, remote):
                 return []
         return [Action("push", target, reason="the registry holds another image or none")]
@@ -452,7 +403,7 @@ class ImageManager(Manager):
     def apply(self, plan):
         for action in plan:
             getattr(self, "_apply_" + action.kind)(action)
-        self.image = self._inspect(self.ref)
+        self.image = find(self.client, "image", self.ref)
 
     def _apply_remove(self, action):
         with engine_errors("removing", f"image {self.ref}"):
@@ -473,12 +424,12 @@ class ImageManager(Manager):
                 target=build.get("target"), labels=labels, nocache=bool(build.get("nocache")),
                 pull=bool(build.get("pull")), cache_from=build.get("cache_from"),
                 network_mode=build.get("network"), rm=True, forcerm=True, decode=True)
-            self.build_log, _aux = follow_stream(chunks, "building", self.ref)
+            self.build_log = follow_stream(chunks, "building", self.ref)
 
     def _apply_load(self, action):
         with open(self.params["load_path"], "rb") as handle, engine_errors("loading", f"image {self.ref}"):
             follow_stream(self.client.load_image(handle), "loading", self.ref)
-        if self._inspect(self.ref) is None:
+        if find(self.client, "image", self.ref) is None:
             raise EngineError(f"loading {self.params['load_path']} did not bring {self.ref}")
 
     def _apply_import(self, action):
@@ -495,12 +446,12 @@ class ImageManager(Manager):
                 raise EngineError(f"importing {self.params['import_path']} as {self.ref} failed: {chunk['error']}")
 
     def _apply_tag(self, action):
-        repository, tag = self._target()
+        repository, tag = self.target
         with engine_errors("tagging", f"image {self.ref} as {action.target}"):
             self.client.tag(self.ref, repository, tag, force=True)
 
     def _apply_push(self, action):
-        repository, tag = self._push_ref()
+        repository, tag = self.target or (self.repository, self.tag)
         with engine_errors("pushing", f"image {action.target}"):
             follow_stream(self.client.push(repository, tag=tag, stream=True, decode=True), "pushing", action.target)
 
@@ -529,38 +480,33 @@ class ArchiveManager(Manager):
         if not names:
             raise InvalidOption("names", "name at least one image to save")
         for name in names:
-            ref = reference(*split_name(name))
-            image = inspect_or_none(f"image {ref}", self.client.inspect_image, ref)
+            ref = reference(*split_name(name, option="names"))
+            image = find(self.client, "image", ref)
             if image is None:
                 raise InvalidOption("names", f"image {ref} is not on the engine")
             self.wanted[ref] = image["Id"]
-        if os.path.isdir(self.path):
-            raise InvalidOption("path", f"{self.path} is a folder; name the tar file to write")
-        if not os.path.isdir(os.path.dirname(os.path.abspath(self.path))):
-            raise InvalidOption("path", f"the folder of {self.path} does not exist")
-        return archive_holds(self.path, self.wanted)
+        check_output_path(self.path)
+        if not os.path.exists(self.path):
+            return None
+        try:
+            return archive_images(self.path)
+        except InvalidOption:
+            return []  # a file that is not an archive holds none of the images
 
     def plan(self, actual):
-        if actual and not self.params.get("force"):
+        holds = actual is not None and archive_holds(actual, self.wanted)
+        if holds and not self.params.get("force"):
             return []
-        before = dict(path=self.path, images=archive_images(self.path) if os.path.exists(self.path) and actual else
-                      "none" if not os.path.exists(self.path) else "other images")
+        before = dict(path=self.path, images="none" if actual is None else actual if holds else "other images")
         return [Action("save", self.path, before=before,
                        after=dict(path=self.path, images=[dict(Id=i, RepoTags=[r]) for r, i in self.wanted.items()]),
-                       reason="force" if actual else "the archive does not hold these images")]
+                       reason="force" if holds else "the archive does not hold these images")]
 
     def apply(self, plan):
         save_images(self.client, list(self.wanted), self.path)
 
     def result(self):
         return dict(archive=dict(path=self.path, images=[dict(name=r, id=i) for r, i in self.wanted.items()]))
-
-
-def _find_container(client, name):
-    container = inspect_or_none(f"container {name}", client.inspect_container, name)
-    if container is None:
-        raise InvalidOption("container", f"no container named {name}")
-    return container
 
 
 class CommitManager(Manager):
@@ -573,21 +519,22 @@ class CommitManager(Manager):
         self.repository = self.tag = self.ref = None
 
     def read(self):
-        self.repository, self.tag = split_name(self.params["repository"], self.params.get("tag") or "latest")
+        self.repository, self.tag = split_name(self.params["repository"], self.params.get("tag") or "latest",
+                                               "repository")
         self.ref = reference(self.repository, self.tag)
-        return _find_container(self.client, self.params["container"])
+        return require(self.client, "container", self.params["container"], "container")
 
     def plan(self, actual):
-        previous = inspect_or_none(f"image {self.ref}", self.client.inspect_image, self.ref)
+        previous = find(self.client, "image", self.ref)
         return [Action("commit", f"{self.params['container']} as {self.ref}",
-                       before=dict(image=(previous or {}).get("Id", "absent")), after=dict(image="(committed)"))]
+                       before=_image_before(previous), after=dict(image="(committed)"))]
 
     def apply(self, plan):
         with engine_errors("committing", f"container {self.params['container']}"):
             answer = self.client.commit(self.params["container"], repository=self.repository, tag=self.tag,
                                         message=self.params.get("commit_message"), author=self.params.get("author"),
                                         pause=self.params.get("pause", True), changes=self.params.get("changes"))
-        self.image = inspect_or_none(f"image {self.ref}", self.client.inspect_image, answer["Id"])
+        self.image = find(self.client, "image", answer["Id"])
 
     def result(self):
         return dict(image=self.image or {})
@@ -614,25 +561,22 @@ class ExportManager(Manager):
         self.container = None
 
     def read(self):
-        self.container = _find_container(self.client, self.params["container"])
-        if os.path.isdir(self.path):
-            raise InvalidOption("path", f"{self.path} is a folder; name the tar file to write")
-        if not os.path.isdir(os.path.dirname(os.path.abspath(self.path))):
-            raise InvalidOption("path", f"the folder of {self.path} does not exist")
+        self.container = require(self.client, "container", self.params["container"], "container")
+        check_output_path(self.path)
         return os.path.exists(self.path)
 
     def plan(self, actual):
         if actual:
             if not self.params.get("force"):
                 return []
-            if _export_digest(self.client, self.container["Id"], self.params["container"]) == _file_digest(self.path):
+            if _export_digest(self.client, self.container["Id"], self.params["container"]) == file_digest(self.path):
                 return []
         return [Action("export", self.path, before=dict(path=self.path, exists=bool(actual)),
                        after=dict(path=self.path, container=self.container["Id"]))]
 
     def apply(self, plan):
         with engine_errors("exporting", f"container {self.params['container']}"):
-            write_stream(self.client.export(self.container["Id"]), self.path)
+            write_atomically(self.path, self.client.export(self.container["Id"]))
 
     def result(self):
         return dict(path=self.path, container_id=self.container["Id"] if self.container else None)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from ansible_collections.noar.docker.plugins.module_utils.client import EngineError, engine_errors, inspect_or_none
+from ansible_collections.noar.docker.plugins.module_utils.client import EngineError, engine_errors, find, require
 from ansible_collections.noar.docker.plugins.module_utils.converge import Action, Manager
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
 
@@ -102,7 +102,7 @@ class NetworkManager(Manager):
             raise InvalidOption("name" if self.name in NOT_CREATABLE else "driver",
                                 "host and none are not networks to create: they are a container's network mode; set "
                                 "network_mode: host (or none) on noar.docker.container")
-        self.network = inspect_or_none(f"network {self.name}", self.client.inspect_network, self.name)
+        self.network = find(self.client, "network", self.name)
         return self.network
 
     def _desired(self) -> dict:
@@ -182,32 +182,28 @@ class NetworkManager(Manager):
             return plan
         want = self._desired()
         self.want = want
-        if actual is None:
-            self._check_driver(want["driver"])
-            self._check_overlaps(want.get("ipam_config") or [])
         wanted_containers = list(p.get("connected") or [])
         for name in wanted_containers:
-            if inspect_or_none(f"container {name}", self.client.inspect_container, name) is None:
-                raise InvalidOption("connected", f"no container named {name}")
+            require(self.client, "container", name, "connected")
+        have_containers = attached(actual) if actual is not None else {}
+        differs = self._differs(want, network_view(actual)) if actual is not None else {}
+        if actual is None or differs:
+            # What the engine would refuse only while creating is checked before anything changes.
+            self._check_driver(want["driver"])
+            self._check_overlaps(want.get("ipam_config") or [])
         plan = []
-        have_containers = {}
         if actual is None:
             plan.append(Action("create", self.name, before=dict(state="absent"), after=dict(want)))
-        else:
-            have_containers = attached(actual)
-            differs = self._differs(want, network_view(actual))
-            if differs:
-                self._check_driver(want["driver"])
-                self._check_overlaps(want.get("ipam_config") or [])
-                if have_containers and not p.get("force"):
-                    raise EngineError(
-                        f"network {self.name} differs ({', '.join(sorted(differs))}) and must be recreated, but has "
-                        f"container(s) {', '.join(sorted(have_containers))} attached: set force=true to recreate it "
-                        "and reconnect them")
-                self.reconnect = have_containers
-                plan.append(Action("recreate", self.name, before={k: v[0] for k, v in differs.items()},
-                                   after={k: v[1] for k, v in differs.items()},
-                                   reason="changed: " + ", ".join(sorted(differs))))
+        elif differs:
+            if have_containers and not p.get("force"):
+                raise EngineError(
+                    f"network {self.name} differs ({', '.join(sorted(differs))}) and must be recreated, but has "
+                    f"container(s) {', '.join(sorted(have_containers))} attached: set force=true to recreate it "
+                    "and reconnect them")
+            self.reconnect = have_containers
+            plan.append(Action("recreate", self.name, before={k: v[0] for k, v in differs.items()},
+                               after={k: v[1] for k, v in differs.items()},
+                               reason="changed: " + ", ".join(sorted(differs))))
         for name in wanted_containers:
             if name not in have_containers and not any(e["id"].startswith(name) for e in have_containers.values()):
                 plan.append(Action("connect", f"{name} to {self.name}", after=dict(connected=name)))
@@ -233,7 +229,7 @@ class NetworkManager(Manager):
                 self._create()
             elif action.kind == "recreate":
                 self._recreate()
-        self.network = inspect_or_none(f"network {self.name}", self.client.inspect_network, self.name)
+        self.network = find(self.client, "network", self.name)
 
     def _remove(self):
         with engine_errors("removing", f"network {self.name}"):
@@ -258,7 +254,7 @@ class NetworkManager(Manager):
         """Disconnect its containers, remove, create, and connect them again with their aliases."""
         endpoints = {}
         for name, endpoint in self.reconnect.items():
-            container = inspect_or_none(f"container {name}", self.client.inspect_container, endpoint["id"]) or {}
+            container = find(self.client, "container", endpoint["id"]) or {}
             settings = ((container.get("NetworkSettings") or {}).get("Networks") or {}).get(self.name) or {}
             endpoints[name] = [a for a in (settings.get("Aliases") or []) if not endpoint["id"].startswith(a)]
             with engine_errors("disconnecting", f"container {name} from network {self.name}"):

@@ -13,10 +13,10 @@ import base64
 import binascii
 import json
 import os
-import tempfile
 
 from ansible_collections.noar.docker.plugins.module_utils.client import EngineError, engine_errors
 from ansible_collections.noar.docker.plugins.module_utils.converge import Action, Manager
+from ansible_collections.noar.docker.plugins.module_utils.files import write_atomically
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
 
 INDEX_URL = "https://index.docker.io/v1/"
@@ -60,17 +60,7 @@ def write_config(path: str, config: dict) -> None:
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         os.makedirs(folder, mode=0o700)
-    handle, temporary = tempfile.mkstemp(prefix=".config-", dir=folder)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(config, out, indent=2, sort_keys=True)
-            out.write("\n")
-        os.chmod(temporary, 0o600)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
+    write_atomically(path, [json.dumps(config, indent=2, sort_keys=True).encode("utf-8") + b"\n"], mode=0o600)
 
 
 def _entry_key(config: dict, key: str):

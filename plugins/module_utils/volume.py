@@ -9,17 +9,12 @@ never removed or recreated: that fails, naming the containers, before anything c
 
 from __future__ import annotations
 
-from ansible_collections.noar.docker.plugins.module_utils.client import EngineError, engine_errors, inspect_or_none
+from ansible_collections.noar.docker.plugins.module_utils.client import EngineError, engine_errors, find
 from ansible_collections.noar.docker.plugins.module_utils.converge import Action, Manager
+from ansible_collections.noar.docker.plugins.module_utils.host import container_names, list_objects
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
 
 RECREATE = ("never", "options-changed", "always")
-
-
-def containers_using_volume(client, name: str) -> list:
-    with engine_errors("listing", f"the containers using volume {name}"):
-        found = client.containers(all=True, filters={"volume": name})
-    return sorted((c.get("Names") or ["?"])[0].lstrip("/") for c in found)
 
 
 def volume_view(volume: dict) -> dict:
@@ -40,7 +35,7 @@ class VolumeManager(Manager):
     def read(self):
         if not self.name or "/" in self.name:
             raise InvalidOption("name", f"{self.name!r} is not a volume name")
-        self.volume = inspect_or_none(f"volume {self.name}", self.client.inspect_volume, self.name)
+        self.volume = find(self.client, "volume", self.name)
         return self.volume
 
     def desired(self) -> dict:
@@ -49,7 +44,8 @@ class VolumeManager(Manager):
                     labels={str(k): str(v) for k, v in (self.params.get("labels") or {}).items()})
 
     def _refuse_if_used(self, doing: str):
-        users = containers_using_volume(self.client, self.name)
+        users = container_names(list_objects(self.client, "containers", {"volume": self.name}, verbose=True,
+                                             include_all=True))
         if users:
             raise EngineError(f"volume {self.name} is used by container(s) {', '.join(users)}; {doing} it would "
                               "take their data away: remove the containers first")
@@ -95,7 +91,7 @@ class VolumeManager(Manager):
                     self.client.create_volume(self.name, driver=want["driver"],
                                               driver_opts=want["driver_options"] or None,
                                               labels=want["labels"] or None)
-                self.volume = inspect_or_none(f"volume {self.name}", self.client.inspect_volume, self.name)
+                self.volume = find(self.client, "volume", self.name)
 
     def result(self):
         return dict(volume=self.volume or {})

@@ -80,9 +80,7 @@ containers:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.noar.docker.plugins.module_utils.client import connect, docker_argument_spec
-from ansible_collections.noar.docker.plugins.module_utils.container import find_container
-from ansible_collections.noar.docker.plugins.module_utils.converge import module_errors
-from ansible_collections.noar.docker.plugins.module_utils.host import list_objects
+from ansible_collections.noar.docker.plugins.module_utils.host import describe
 
 
 def main():
@@ -94,14 +92,7 @@ def main():
         ),
         supports_check_mode=True,
     )
-    client = connect(module)
-    with module_errors(module):
-        if module.params["name"]:
-            container = find_container(client, module.params["name"])
-            module.exit_json(changed=False, exists=container is not None, container=container or {})
-        containers = list_objects(client, "containers", module.params["filters"], verbose=False,
-                                  include_all=module.params["all"])
-        module.exit_json(changed=False, containers=containers)
+    describe(module, connect(module), "container", include_all=module.params["all"])
 
 
 if __name__ == "__main__":

@@ -67,7 +67,7 @@ missing:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.noar.docker.plugins.module_utils.client import connect, docker_argument_spec, inspect_or_none
+from ansible_collections.noar.docker.plugins.module_utils.client import connect, docker_argument_spec, find
 from ansible_collections.noar.docker.plugins.module_utils.converge import module_errors
 from ansible_collections.noar.docker.plugins.module_utils.host import list_objects
 
@@ -87,7 +87,7 @@ def main():
         if names:
             images, missing = [], []
             for name in names:
-                found = inspect_or_none(f"image {name}", client.inspect_image, name)
+                found = find(client, "image", name)
                 if found is None:
                     missing.append(name)
                 else:

@@ -61,9 +61,8 @@ networks:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.noar.docker.plugins.module_utils.client import connect, docker_argument_spec, inspect_or_none
-from ansible_collections.noar.docker.plugins.module_utils.converge import module_errors
-from ansible_collections.noar.docker.plugins.module_utils.host import list_objects
+from ansible_collections.noar.docker.plugins.module_utils.client import connect, docker_argument_spec
+from ansible_collections.noar.docker.plugins.module_utils.host import describe
 
 
 def main():
@@ -74,12 +73,7 @@ def main():
         ),
         supports_check_mode=True,
     )
-    client = connect(module)
-    with module_errors(module):
-        if module.params["name"]:
-            network = inspect_or_none(f"network {module.params['name']}", client.inspect_network, module.params["name"])
-            module.exit_json(changed=False, exists=network is not None, network=network or {})
-        module.exit_json(changed=False, networks=list_objects(client, "networks", module.params["filters"], verbose=False))
+    describe(module, connect(module), "network")
 
 
 if __name__ == "__main__":

@@ -42,11 +42,14 @@ def test_split_name(name, tag, expected):
     assert split_name(name, tag) == expected
 
 
-@pytest.mark.parametrize("name", ["", "  ", "Team/App"])
+@pytest.mark.parametrize("name", ["", "  ", "Team/App", "Team/App:1"])
 def test_split_name_rejects(name):
     with pytest.raises(InvalidOption) as caught:
         split_name(name)
     assert caught.value.option == "name"
+    with pytest.raises(InvalidOption) as caught:
+        split_name(name, option="image")
+    assert caught.value.option == "image"
 
 
 @pytest.mark.parametrize("repository, registry", [
@@ -96,9 +99,10 @@ def test_archive_images_reads_both_manifest_forms(tmp_path, compress):
                          {"Config": "blobs/sha256/" + "c" * 64, "RepoTags": None}], compress)
     assert archive_images(path) == [{"Id": "sha256:" + "b" * 64, "RepoTags": ["app:1"]},
                                     {"Id": "sha256:" + "c" * 64, "RepoTags": []}]
-    assert archive_holds(path, {"app:1": "sha256:" + "b" * 64})
-    assert not archive_holds(path, {"app:1": "sha256:" + "c" * 64})
-    assert not archive_holds(str(tmp_path / "absent.tar"), {"app:1": "x"})
+    held = archive_images(path)
+    assert archive_holds(held, {"app:1": "sha256:" + "b" * 64})
+    assert not archive_holds(held, {"app:1": "sha256:" + "c" * 64})
+    assert not archive_holds([], {"app:1": "x"})
 
 
 def test_archive_images_rejects_what_is_not_an_archive(tmp_path):
@@ -121,11 +125,10 @@ def test_follow_stream_names_the_failing_step():
     assert caught.value.details["build_log"][-1] == "Step 2/3 : RUN false"
 
 
-def test_follow_stream_returns_log_and_aux():
-    log, aux = follow_stream([{"status": "Pushing", "progressDetail": {"current": 5}},
-                              {"status": "Pushed", "id": "abc"}, {"aux": {"Digest": DIGEST}}], "pushing", "r/a:1")
+def test_follow_stream_returns_the_log_without_progress():
+    log = follow_stream([{"status": "Pushing", "progressDetail": {"current": 5}},
+                         {"status": "Pushed", "id": "abc"}, {"aux": {"Digest": DIGEST}}], "pushing", "r/a:1")
     assert log == ["Pushed abc"]
-    assert aux == {"Digest": DIGEST}
 
 
 def test_registry_refusals_point_at_login():

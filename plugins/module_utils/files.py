@@ -1,0 +1,45 @@
+# Copyright: noar.docker contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Files the modules write on the managed host: whole or not at all."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+
+from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
+
+
+def file_digest(path: str) -> str:
+    """The sha256 of a file's bytes, read in blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write_atomically(path: str, chunks, mode: int = 0o644) -> None:
+    """Write ``chunks`` (bytes) to ``path`` through a temporary file beside it, renamed into place at the end,
+    so a failure leaves the old file (or none) and never half a file."""
+    folder = os.path.dirname(os.path.abspath(path))
+    handle, temporary = tempfile.mkstemp(prefix=".noar-", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            for chunk in chunks:
+                out.write(chunk)
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+
+
+def check_output_path(path: str, option: str = "path") -> None:
+    """A file about to be written: not a folder, and in a folder that exists."""
+    if os.path.isdir(path):
+        raise InvalidOption(option, f"{path} is a folder; name the tar file to write")
+    if not os.path.isdir(os.path.dirname(os.path.abspath(path))):
+        raise InvalidOption(option, f"the folder of {path} does not exist")
