@@ -119,16 +119,19 @@ def stage_bases(dockerfile_text: str, args: dict) -> list:
     values = {}
     stages = set()
     bases = []
+    seen_from = False
     lines = re.sub(r"\\\n", " ", dockerfile_text).splitlines()
     for line in lines:
         words = line.strip().split()
         if not words or words[0].startswith("#"):
             continue
         keyword = words[0].upper()
-        if keyword == "ARG" and len(words) > 1 and not stages:
+        # Only ARGs before the first FROM can be used in FROM lines.
+        if keyword == "ARG" and len(words) > 1 and not seen_from:
             key, _sep, default = words[1].partition("=")
             values[key] = args.get(key, default.strip("\"'"))
         elif keyword == "FROM":
+            seen_from = True
             rest = [w for w in words[1:] if not w.startswith("--")]
             if not rest:
                 continue

@@ -75,6 +75,11 @@ def test_stage_bases_follow_args_and_skip_stages_and_scratch():
     assert stage_bases(dockerfile, {"BASE": "debian:trixie", "TOOLS": "x"}) == ["debian:trixie", "x"]
 
 
+def test_stage_bases_ignore_args_declared_inside_a_stage():
+    dockerfile = "ARG BASE=busybox:1\nFROM debian:bookworm\nARG BASE=other:2\nFROM ${BASE}\n"
+    assert stage_bases(dockerfile, {}) == ["debian:bookworm", "busybox:1"]
+
+
 def test_context_files_honour_dockerignore(tmp_path):
     (tmp_path / "Dockerfile").write_text("FROM scratch\n")
     (tmp_path / "keep.txt").write_text("k")
