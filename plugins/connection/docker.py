@@ -1,0 +1,354 @@
+# Copyright: noar.docker contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: docker
+short_description: Run tasks inside Docker containers through the Engine API
+version_added: 0.1.0
+description:
+  - Runs commands in a running container with the Engine's exec API and moves files in and out of it as tar
+    archives, through the Docker SDK for Python on the controller. No C(docker) CLI is needed, nor any other
+    collection.
+  - Files keep their mode and are streamed through a temporary file, so large files never sit in memory.
+  - Pipelining works (the module goes to the exec's standard input), and so does C(become) to another user when it
+    needs no password (connecting as root), or with C(sudo) and a password.
+  - Hosts made by the C(noar.docker.containers) inventory plugin use this connection already.
+extends_documentation_fragment:
+  - ansible.builtin.connection_pipelining
+options:
+  remote_addr:
+    description: The container's name or Id.
+    type: str
+    default: inventory_hostname
+    vars:
+      - name: inventory_hostname
+      - name: ansible_host
+      - name: ansible_docker_container
+  remote_user:
+    description:
+      - The user commands run as inside the container (C(docker exec --user)). Without it, the container's own
+        user.
+    type: str
+    vars:
+      - name: ansible_user
+      - name: ansible_docker_user
+    keyword:
+      - name: remote_user
+  working_dir:
+    description: The folder commands start in (C(docker exec --workdir)). Without it, the container's own.
+    type: str
+    vars:
+      - name: ansible_docker_working_dir
+  extra_env:
+    description: Environment variables added to every command (C(docker exec --env)).
+    type: dict
+    vars:
+      - name: ansible_docker_extra_env
+  docker_host:
+    description: The engine that runs the container, as V(unix:///path/to/docker.sock) or V(tcp://host:2376).
+    type: str
+    default: unix:///var/run/docker.sock
+    env:
+      - name: DOCKER_HOST
+    vars:
+      - name: ansible_docker_host
+  api_version:
+    description: The Engine API version to speak; V(auto) asks the engine.
+    type: str
+    default: auto
+    env:
+      - name: DOCKER_API_VERSION
+    vars:
+      - name: ansible_docker_api_version
+  timeout:
+    description: Seconds to wait for the engine to answer one request (not for a command to finish).
+    type: int
+    default: 60
+    env:
+      - name: DOCKER_TIMEOUT
+    vars:
+      - name: ansible_docker_timeout
+  tls:
+    description: Talk to the engine over TLS without checking its certificate. Prefer O(validate_certs).
+    type: bool
+    default: false
+    env:
+      - name: DOCKER_TLS
+    vars:
+      - name: ansible_docker_tls
+  validate_certs:
+    description: Talk to the engine over TLS and check its certificate against O(ca_path).
+    type: bool
+    default: false
+    env:
+      - name: DOCKER_TLS_VERIFY
+    vars:
+      - name: ansible_docker_validate_certs
+  ca_path:
+    description: The CA certificate that signed the engine's certificate.
+    type: path
+    vars:
+      - name: ansible_docker_ca_path
+  client_cert:
+    description: The client certificate to present to the engine; needs O(client_key).
+    type: path
+    vars:
+      - name: ansible_docker_client_cert
+  client_key:
+    description: The key of O(client_cert).
+    type: path
+    vars:
+      - name: ansible_docker_client_key
+  tls_hostname:
+    description: The name the engine's certificate must carry, when it differs from the host in O(docker_host).
+    type: str
+    env:
+      - name: DOCKER_TLS_HOSTNAME
+    vars:
+      - name: ansible_docker_tls_hostname
+notes:
+  - A container without Python can still be driven with M(ansible.builtin.raw); modules then fail with a message
+    that says the interpreter is missing.
+  - C(become) methods that read a password from a terminal (C(su) with a password) are not supported; connect as
+    root, or use C(sudo).
+author:
+  - noar.docker maintainers (@noar-docker)
+seealso:
+  - plugin: noar.docker.containers
+    plugin_type: inventory
+"""
+
+EXAMPLES = r"""
+# inventory.yml: two containers as hosts
+# all:
+#   hosts:
+#     web-1: {}
+#     db: {ansible_docker_user: postgres}
+#   vars:
+#     ansible_connection: noar.docker.docker
+#     ansible_python_interpreter: /usr/bin/python3
+
+- name: Configure a running container
+  hosts: web-1
+  gather_facts: false
+  tasks:
+    - name: Install a package inside it
+      ansible.builtin.apt:
+        name: curl
+
+- name: Reach a container on another engine
+  hosts: build-box
+  vars:
+    ansible_connection: noar.docker.docker
+    ansible_docker_host: tcp://ci.example.com:2376
+    ansible_docker_validate_certs: true
+    ansible_docker_ca_path: /etc/ci/ca.pem
+  tasks:
+    - name: Without Python in the container
+      ansible.builtin.raw: cat /etc/os-release
+"""
+
+import os
+import socket
+import tarfile
+import tempfile
+
+from ansible.errors import AnsibleConnectionFailure, AnsibleError, AnsibleFileNotFound
+from ansible.module_utils.common.text.converters import to_bytes, to_text
+from ansible.plugins.connection import ConnectionBase
+from ansible.utils.display import Display
+
+from ansible_collections.noar.docker.plugins.module_utils.client import (
+    HAS_DOCKER,
+    EngineError,
+    build_client,
+)
+from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
+
+if HAS_DOCKER:
+    import docker.errors
+    from docker.utils.socket import consume_socket_output, demux_adaptor, frames_iter
+
+display = Display()
+
+ENGINE_OPTIONS = ("docker_host", "api_version", "timeout", "tls", "validate_certs", "ca_path", "client_cert",
+                  "client_key", "tls_hostname")
+CHUNK = 1024 * 1024
+MAX_LINK_DEPTH = 10
+
+
+class Connection(ConnectionBase):
+    """Commands through exec, files through tar archives, all over the Engine API."""
+
+    transport = "noar.docker.docker"
+    has_pipelining = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.client = None
+        self.ids: tuple | None = None
+
+    @property
+    def container(self) -> str:
+        return self.get_option("remote_addr")
+
+    def _connect(self):
+        if not HAS_DOCKER:
+            raise AnsibleConnectionFailure("the noar.docker.docker connection needs the Docker SDK for Python on "
+                                           "the controller: pip install docker")
+        if self._connected:
+            return self
+        params = {option: self.get_option(option) for option in ENGINE_OPTIONS}
+        try:
+            self.client = build_client(params)
+        except (EngineError, InvalidOption) as exc:
+            raise AnsibleConnectionFailure(f"cannot reach the engine for container {self.container}: {exc}") from None
+        self._require_running()
+        display.vvv(f"ESTABLISH DOCKER CONNECTION TO {self.container} AS {self._user() or '(its user)'}",
+                    host=self.container)
+        self._connected = True
+        return self
+
+    def _require_running(self):
+        try:
+            state = self.client.inspect_container(self.container).get("State") or {}
+        except docker.errors.NotFound:
+            raise AnsibleConnectionFailure(f"container {self.container} does not exist on "
+                                           f"{self.get_option('docker_host')}") from None
+        except docker.errors.APIError as exc:
+            raise AnsibleConnectionFailure(f"inspecting container {self.container} failed: {exc}") from None
+        if not state.get("Running") or state.get("Paused") or state.get("Restarting"):
+            status = state.get("Status", "not running")
+            raise AnsibleConnectionFailure(f"container {self.container} is {status}, not running: start it "
+                                           "(noar.docker.container with state=started) before running tasks in it")
+
+    def _user(self) -> str:
+        return self.get_option("remote_user") or ""
+
+    def _exec(self, argv: list, stdin: bytes | None = None) -> tuple:
+        """(rc, stdout, stderr) of ``argv`` run in the container, with ``stdin`` fed to it."""
+        env = self.get_option("extra_env") or {}
+        try:
+            exec_id = self.client.exec_create(
+                self.container, argv, stdin=stdin is not None, user=self._user(),
+                workdir=self.get_option("working_dir") or None,
+                environment={str(k): str(v) for k, v in env.items()} or None)["Id"]
+            sock = self.client.exec_start(exec_id, socket=True)
+            try:
+                raw = getattr(sock, "_sock", sock)
+                if stdin is not None:
+                    raw.sendall(stdin)
+                raw.shutdown(socket.SHUT_WR)
+                frames = (demux_adaptor(*frame) for frame in frames_iter(sock, tty=False))
+                stdout, stderr = consume_socket_output(frames, demux=True)
+            finally:
+                sock.close()
+            rc = self.client.exec_inspect(exec_id).get("ExitCode")
+        except docker.errors.NotFound:
+            raise AnsibleConnectionFailure(f"container {self.container} went away") from None
+        except docker.errors.APIError as exc:
+            if exc.status_code == 409:
+                self._require_running()
+            raise AnsibleConnectionFailure(f"running a command in container {self.container} failed: "
+                                           f"{exc.explanation or exc}") from None
+        return rc, stdout or b"", stderr or b""
+
+    def exec_command(self, cmd, in_data=None, sudoable=True):
+        super().exec_command(cmd, in_data=in_data, sudoable=sudoable)
+        display.vvv(f"EXEC {cmd}", host=self.container)
+        stdin = to_bytes(in_data) if in_data is not None else None
+        if sudoable and self.become and self.become.expect_prompt():
+            if self.become.name != "sudo" and "sudo" not in self.become.name:
+                raise AnsibleConnectionFailure(
+                    f"become method {self.become.name} asks for a password on a terminal, which the "
+                    "noar.docker.docker connection has not: connect as root (no password needed) or use sudo")
+            password = self.become.get_option("become_pass") or ""
+            stdin = to_bytes(password + "\n") + (stdin or b"")
+        rc, stdout, stderr = self._exec(["/bin/sh", "-c", cmd], stdin)
+        if rc == 127 and b"python" in stderr and b"not found" in stderr:
+            display.warning(f"container {self.container} has no Python where Ansible looked "
+                            f"({to_text(stderr.strip())}): modules need one; ansible.builtin.raw works without")
+        return rc, stdout, stderr
+
+    def _owner(self) -> tuple:
+        """(uid, gid) files put into the container get: the exec user's, so that it can read them."""
+        if self.ids is None:
+            self.ids = (0, 0)
+            if self._user() not in ("", "root", "0"):
+                rc, out, _err = self._exec(["/bin/sh", "-c", "id -u && id -g"])
+                numbers = out.split()
+                if rc == 0 and len(numbers) == 2:
+                    self.ids = (int(numbers[0]), int(numbers[1]))
+        return self.ids
+
+    def _absolute(self, path: str) -> str:
+        if path.startswith("/"):
+            return path
+        return os.path.join(self.get_option("working_dir") or "/", path)
+
+    def put_file(self, in_path, out_path):
+        super().put_file(in_path, out_path)
+        out_path = self._absolute(to_text(out_path))
+        display.vvv(f"PUT {in_path} TO {out_path}", host=self.container)
+        in_bytes = to_bytes(in_path, errors="surrogate_or_strict")
+        if not os.path.isfile(in_bytes):
+            raise AnsibleFileNotFound(f"file or module does not exist: {to_text(in_path)}")
+        uid, gid = self._owner()
+        with tempfile.TemporaryFile() as archive:
+            with tarfile.open(fileobj=archive, mode="w") as tar:
+                info = tar.gettarinfo(in_bytes, arcname=os.path.basename(out_path))
+                info.uid, info.gid, info.uname, info.gname = uid, gid, "", ""
+                with open(in_bytes, "rb") as source:
+                    tar.addfile(info, source)
+            archive.seek(0)
+            try:
+                ok = self.client.put_archive(self.container, os.path.dirname(out_path) or "/", archive)
+            except docker.errors.APIError as exc:
+                raise AnsibleConnectionFailure(f"copying {in_path} to {self.container}:{out_path} failed: "
+                                               f"{exc.explanation or exc}") from None
+        if not ok:
+            raise AnsibleConnectionFailure(f"copying {in_path} to {self.container}:{out_path} failed")
+
+    def fetch_file(self, in_path, out_path):
+        super().fetch_file(in_path, out_path)
+        in_path = self._absolute(to_text(in_path))
+        display.vvv(f"FETCH {in_path} TO {out_path}", host=self.container)
+        for _depth in range(MAX_LINK_DEPTH):
+            try:
+                stream, stat = self.client.get_archive(self.container, in_path, chunk_size=CHUNK)
+            except docker.errors.NotFound:
+                raise AnsibleFileNotFound(f"{self.container}:{in_path} does not exist") from None
+            except docker.errors.APIError as exc:
+                raise AnsibleConnectionFailure(f"fetching {self.container}:{in_path} failed: "
+                                               f"{exc.explanation or exc}") from None
+            if not stat.get("linkTarget"):
+                break
+            for _chunk in stream:
+                pass
+            in_path = os.path.join(os.path.dirname(in_path), stat["linkTarget"])
+        else:
+            raise AnsibleError(f"{self.container}:{in_path}: more than {MAX_LINK_DEPTH} symbolic links")
+        with tempfile.TemporaryFile() as archive:
+            for chunk in stream:
+                archive.write(chunk)
+            archive.seek(0)
+            with tarfile.open(fileobj=archive, mode="r|") as tar:
+                member = tar.next()
+                if member is None or not member.isfile():
+                    raise AnsibleError(f"{self.container}:{in_path} is not a regular file")
+                source = tar.extractfile(member)
+                with open(to_bytes(out_path, errors="surrogate_or_strict"), "wb") as target:
+                    for chunk in iter(lambda: source.read(CHUNK), b""):
+                        target.write(chunk)
+
+    def reset(self):
+        self.close()
+
+    def close(self):
+        if self.client is not None:
+            self.client.close()
+            self.client = None
+        self.ids = None
+        self._connected = False
