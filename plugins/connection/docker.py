@@ -148,6 +148,7 @@ EXAMPLES = r"""
   tasks:
     - name: Without Python in the container
       ansible.builtin.raw: cat /etc/os-release
+      changed_when: false
 """
 
 import os

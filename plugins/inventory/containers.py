@@ -87,6 +87,7 @@ seealso:
 """
 
 EXAMPLES = r"""
+---
 # app.containers.yml: the running containers of a compose project, grouped by service
 plugin: noar.docker.containers
 filters:
@@ -97,6 +98,7 @@ keyed_groups:
 compose:
   ansible_python_interpreter: "'/usr/bin/python3'"
 
+---
 # all.containers.yml: every container of a remote engine, stopped ones too, grouped by state and by a label
 plugin: noar.docker.containers
 docker_host: tcp://build.example.com:2376
