@@ -749,7 +749,7 @@ class ContainerManager(Manager):
         self.image = image
         view = desired_view(self.params, image, self._host_cpus() if self.params.get("cpus") is not None else None)
         self._check_networks(view)
-        if view.get("blkio_weight") and _blkio_weight_supported(self.params) is False:
+        if view.get("blkio_weight") and blkio_weight_supported(self.params) is False:
             # The engine would discard it with a warning and report 0, so comparing it would show a change
             # on every run.
             del view["blkio_weight"]
@@ -901,25 +901,7 @@ class ContainerManager(Manager):
         self.container = find(self.client, "container", new_id)
 
     def _apply_update(self, action):
-        body = {}
-        for name in action.after:
-            if name in UPDATE_FIELDS:
-                body[UPDATE_FIELDS[name]] = self.view[name]
-        if "memory" in action.after and "memory_swap" not in self.view:
-            # The engine keeps the old memory+swap total and refuses a memory above it; follow what it
-            # does at create time (twice the memory) unless the container had unlimited swap.
-            old_swap = (self.container.get("HostConfig") or {}).get("MemorySwap") or 0
-            if old_swap > 0:
-                body["MemorySwap"] = 2 * self.view["memory"]
-        if "restart_policy" in action.after or "restart_retries" in action.after:
-            body["RestartPolicy"] = dict(
-                Name=self.view.get("restart_policy", actual_view(self.container)["restart_policy"]),
-                MaximumRetryCount=self.view.get("restart_retries", 0))
-        with engine_errors("updating", f"container {self.name}"):
-            # docker-py's update_container knows neither NanoCpus nor PidsLimit: send the API body itself.
-            url = self.client._url("/containers/{0}/update", self.container["Id"])  # pylint: disable=protected-access
-            updated = self.client._result(self.client._post_json(url, data=body), True)  # pylint: disable=protected-access
-        self.warnings.extend((updated or {}).get("Warnings") or [])
+        self.warnings.extend(update_limits(self.client, self.container, self.name, self.view, list(action.after)))
 
     def _apply_connect(self, action):
         net = action.target.split(" to ", 1)[1]
@@ -1016,7 +998,40 @@ class ContainerManager(Manager):
         return result
 
 
-def _blkio_weight_supported(params: dict):
+def update_body(view: dict, container: dict, names) -> dict:
+    """The ``POST /containers/{id}/update`` body that sets the options ``names`` of ``view`` on ``container``."""
+    body = {}
+    for name in names:
+        if name in UPDATE_FIELDS:
+            body[UPDATE_FIELDS[name]] = view[name]
+    if "memory" in names and "memory_swap" not in view:
+        # The engine keeps the old memory+swap total and refuses a memory above it; follow what it
+        # does at create time (twice the memory) unless the container had unlimited swap.
+        old_swap = (container.get("HostConfig") or {}).get("MemorySwap") or 0
+        if old_swap > 0:
+            body["MemorySwap"] = 2 * view["memory"]
+    if "restart_policy" in names or "restart_retries" in names:
+        body["RestartPolicy"] = dict(
+            Name=view.get("restart_policy", actual_view(container)["restart_policy"]),
+            MaximumRetryCount=view.get("restart_retries", 0))
+    return body
+
+
+def post_update(client, container_id: str, name: str, body: dict) -> list:
+    """Send an update body; the engine's warnings."""
+    with engine_errors("updating", f"container {name}"):
+        # docker-py's update_container knows neither NanoCpus nor PidsLimit: send the API body itself.
+        url = client._url("/containers/{0}/update", container_id)  # pylint: disable=protected-access
+        updated = client._result(client._post_json(url, data=body), True)  # pylint: disable=protected-access
+    return (updated or {}).get("Warnings") or []
+
+
+def update_limits(client, container: dict, name: str, view: dict, names) -> list:
+    """``docker update`` of the options ``names`` (from ``view``) on ``container``; the engine's warnings."""
+    return post_update(client, container["Id"], name, update_body(view, container, names))
+
+
+def blkio_weight_supported(params: dict):
     """Whether the engine's kernel can weigh block I/O: read from the cgroup files when the engine is local.
 
     None when it cannot be known from here (an engine reached over TCP or SSH).
