@@ -41,10 +41,10 @@ def test_a_user_of_the_docker_group_runs_docker(host):
 
 
 def test_a_container_runs_inside_with_an_enforced_memory_limit(host):
-    limit = host.check_output("docker run --rm -m 32m --memory-swap 32m noar-test/busybox:latest "
+    limit = host.check_output("docker run --pull never --rm -m 32m --memory-swap 32m noar-test/busybox:latest "
                               "cat /sys/fs/cgroup/memory/memory.limit_in_bytes")
     assert int(limit) == 32 * 1024 * 1024
     # Filling a tmpfs past the limit gets the container OOM-killed by the node's engine.
-    grown = host.run("docker run --rm -m 16m --memory-swap 16m --tmpfs /fill:size=64m noar-test/busybox:latest "
+    grown = host.run("docker run --pull never --rm -m 16m --memory-swap 16m --tmpfs /fill:size=64m noar-test/busybox:latest "
                      "dd if=/dev/zero of=/fill/x bs=1M count=48")
     assert grown.rc == 137
