@@ -162,6 +162,7 @@ from ansible.plugins.connection import ConnectionBase
 from ansible.utils.display import Display
 
 from ansible_collections.noar.docker.plugins.module_utils.client import (
+    DOCKER_COMMON_ARGS,
     HAS_DOCKER,
     EngineError,
     build_client,
@@ -174,8 +175,6 @@ if HAS_DOCKER:
 
 display = Display()
 
-ENGINE_OPTIONS = ("docker_host", "api_version", "timeout", "tls", "validate_certs", "ca_path", "client_cert",
-                  "client_key", "tls_hostname")
 CHUNK = 1024 * 1024
 MAX_LINK_DEPTH = 10
 
@@ -201,7 +200,7 @@ class Connection(ConnectionBase):
                                            "the controller: pip install docker")
         if self._connected:
             return self
-        params = {option: self.get_option(option) for option in ENGINE_OPTIONS}
+        params = {option: self.get_option(option) for option in DOCKER_COMMON_ARGS}
         try:
             self.client = build_client(params)
         except (EngineError, InvalidOption) as exc:

@@ -117,14 +117,17 @@ groups:
 from ansible.errors import AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin, Constructable
 
-from ansible_collections.noar.docker.plugins.module_utils.client import HAS_DOCKER, EngineError, build_client
+from ansible_collections.noar.docker.plugins.module_utils.client import (
+    DOCKER_COMMON_ARGS,
+    HAS_DOCKER,
+    EngineError,
+    build_client,
+)
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
 
 if HAS_DOCKER:
     import docker.errors
 
-ENGINE_OPTIONS = ("docker_host", "api_version", "timeout", "tls", "validate_certs", "ca_path", "client_cert",
-                  "client_key", "tls_hostname")
 # Connection variables that carry the engine options to the noar.docker.docker connection.
 CONNECTION_VARS = dict(docker_host="ansible_docker_host", api_version="ansible_docker_api_version",
                        tls="ansible_docker_tls", validate_certs="ansible_docker_validate_certs",
@@ -163,7 +166,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable):
         if not HAS_DOCKER:
             raise AnsibleParserError("the noar.docker.containers inventory needs the Docker SDK for Python on the "
                                      "controller: pip install docker")
-        params = {option: self.get_option(option) for option in ENGINE_OPTIONS}
+        params = {option: self.get_option(option) for option in DOCKER_COMMON_ARGS}
         filters = {str(k): v for k, v in (self.get_option("filters") or {}).items()}
         try:
             client = build_client(params)
