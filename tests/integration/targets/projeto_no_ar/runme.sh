@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# projeto no ar on the local engine through the collection's playbooks (noar.docker.<name>): deploy,
+# unchanged re-run and check mode, bad input that changes nothing, a rolling update under load with no
+# failed request, a broken release rolled back under load, and backup -> teardown (purge) -> deploy ->
+# restore keeping the counter.
+set -euo pipefail
+
+python=${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}
+prefix="noartest-pna-$("$python" -c 'import secrets; print(secrets.token_hex(4))')"
+work=/tmp/$prefix
+mkdir -p "$work"
+port=$("$python" client.py free-port)
+url=http://127.0.0.1:$port/
+export ANSIBLE_ROLES_PATH=..
+cat > "$work/vars.yml" <<VARS
+projeto_no_ar_name: $prefix
+projeto_no_ar_home: $work/home
+projeto_no_ar_backup_dir: $work/backups
+projeto_no_ar_secrets_dir: $work/secrets
+projeto_no_ar_listen: 127.0.0.1:$port
+projeto_no_ar_image_prefix: noar-test/projeto-no-ar
+projeto_no_ar_health_timeout: 60
+ansible_connection: local
+ansible_python_interpreter: $python
+VARS
+holder=
+cleanup() {
+  [ -z "$holder" ] || kill "$holder" 2>/dev/null || true
+  ansible-playbook -i localhost, -e @"$work/vars.yml" noar.docker.teardown -e projeto_no_ar_purge=true >/dev/null || true
+  ansible-playbook -i localhost, cleanup.yml -e prefix="$prefix"
+}
+trap cleanup EXIT
+
+play() { ansible-playbook -i localhost, -e @"$work/vars.yml" "$@"; }
+recap() { grep -E '^localhost +:' "$work/out" | grep -oE "$1=[0-9]+"; }
+step() { printf '\n=== %s\n' "$*"; }
+fail() { echo "FAILED: $*"; exit 1; }
+get() { "$python" client.py get "$url" "$1"; }
+state() { "$python" client.py state "$prefix"; }
+
+step "deploy"
+play noar.docker.deploy | tee "$work/out"
+[ "$(get version)" = 1.0.0 ] || fail "1.0.0 should answer"
+first=$(get visits); second=$(get visits)
+[ "$second" -gt "$first" ] || fail "the counter should go up ($first, $second)"
+
+step "deploy again: nothing changes; check mode predicts nothing"
+play noar.docker.deploy | tee "$work/out"
+[ "$(recap changed)" = changed=0 ] || fail "a second deploy changed something"
+play noar.docker.deploy --check | tee "$work/out"
+[ "$(recap changed)" = changed=0 ] || fail "check mode predicted a change"
+
+step "check mode with another version predicts the rollover and changes nothing"
+before=$(state)
+play noar.docker.deploy --check -e projeto_no_ar_version=1.1.0 | tee "$work/out"
+[ "$(recap changed)" != changed=0 ] || fail "check mode should predict the new replicas"
+[ "$(state)" = "$before" ] || fail "check mode changed containers"
+
+step "bad input fails before anything is touched"
+before=$(state)
+if play noar.docker.deploy -e projeto_no_ar_web_memory=12x >"$work/out" 2>&1; then fail "12x was accepted"; fi
+grep -q "projeto_no_ar_web_memory: '12x' is not a size" "$work/out" || fail "no clear message for 12x"
+taken=$("$python" client.py free-port)
+"$python" client.py hold "$taken" & holder=$!
+sleep 1
+if play noar.docker.deploy -e projeto_no_ar_listen=127.0.0.1:"$taken" >"$work/out" 2>&1; then fail "a taken port was accepted"; fi
+grep -q "projeto_no_ar_listen: 127.0.0.1:$taken is already in use" "$work/out" || fail "no clear message for the taken port"
+kill "$holder"; holder=
+visits=$(get visits)
+if play noar.docker.deploy -e projeto_no_ar_db_password=not-the-password -vvv >"$work/out" 2>&1; then fail "a wrong password was accepted"; fi
+grep -q "projeto_no_ar_db_password does not match the password of the database" "$work/out" || fail "no clear message for the password"
+if grep -q not-the-password "$work/out"; then fail "the password appeared in the output"; fi
+[ "$(state)" = "$before" ] || fail "bad input changed containers"
+[ "$(get visits)" -gt "$visits" ] || fail "the app should still count"
+
+step "rolling update to 1.1.0 under load: no request fails"
+rm -f "$work/stop"
+"$python" client.py load "$url" "$work/stop" "$work/load.json" & loader=$!
+play noar.docker.update -e projeto_no_ar_version=1.1.0 | tee "$work/out"
+touch "$work/stop"; wait "$loader"
+cat "$work/load.json"; echo
+"$python" -c 'import json,sys; r=json.load(open(sys.argv[1])); sys.exit(0 if r["failed"] == 0 and r["ok"] > 20 else 1)' "$work/load.json" \
+  || fail "requests failed during the update"
+[ "$(get version)" = 1.1.0 ] || fail "1.1.0 should answer after the update"
+state | grep -q -- "-web1-1.0.0" && fail "an old replica is left"
+
+step "a broken release is rolled back under load: the play fails, 1.1.0 keeps answering"
+ansible-playbook -i localhost, -e ansible_connection=local -e ansible_python_interpreter="$python" broken.yml \
+  -e prefix="$prefix" -e good=1.1.0
+before=$(state)
+rm -f "$work/stop"
+"$python" client.py load "$url" "$work/stop" "$work/load.json" & loader=$!
+if play noar.docker.update -e projeto_no_ar_version="$prefix-broken" -e projeto_no_ar_build=false \
+    -e projeto_no_ar_health_timeout=20 >"$work/out" 2>&1; then
+  touch "$work/stop"; cat "$work/out"; fail "the broken release was accepted"
+fi
+touch "$work/stop"; wait "$loader"
+cat "$work/load.json"; echo
+grep -q "rolled back" "$work/out" || { cat "$work/out"; fail "no rollback message"; }
+"$python" -c 'import json,sys; r=json.load(open(sys.argv[1])); sys.exit(0 if r["failed"] == 0 else 1)' "$work/load.json" \
+  || fail "requests failed during the rolled-back update"
+[ "$(get version)" = 1.1.0 ] || fail "1.1.0 should still answer"
+[ "$(state)" = "$before" ] || fail "the rollback left containers changed"
+
+step "backup, teardown with the volume, deploy, restore: the counter survives"
+visits=$(get visits)
+play noar.docker.backup | tee "$work/out"
+dump=$(ls "$work/backups")
+[ -n "$dump" ] || fail "no dump"
+play noar.docker.teardown | tee "$work/out"
+docker_volume=$("$python" -c 'import docker,sys; print(len(docker.from_env().volumes.list(filters={"name": sys.argv[1]})))' "$prefix-db-data")
+[ "$docker_volume" = 1 ] || fail "teardown without purge should keep the volume"
+play noar.docker.teardown -e projeto_no_ar_purge=true | tee "$work/out"
+docker_volume=$("$python" -c 'import docker,sys; print(len(docker.from_env().volumes.list(filters={"name": sys.argv[1]})))' "$prefix-db-data")
+[ "$docker_volume" = 0 ] || fail "teardown with purge should remove the volume"
+play noar.docker.deploy -e projeto_no_ar_version=1.1.0 | tee "$work/out"
+[ "$(get visits)" = 1 ] || fail "a new volume should start from 0"
+play noar.docker.restore -e projeto_no_ar_restore_file="$dump" | tee "$work/out"
+[ "$(get visits)" = $((visits + 1)) ] || fail "the restored counter should continue from $visits"
