@@ -34,7 +34,7 @@ def test_the_proxy_answers_and_the_counter_goes_up(host):
 
 
 def test_both_replicas_serve(host):
-    assert {get(host)["hostname"] for _ in range(8)} == set(WEB)
+    assert {get(host)["hostname"] for _request in range(8)} == set(WEB)
 
 
 def test_the_data_survived_a_recreated_database(host):

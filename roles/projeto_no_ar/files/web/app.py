@@ -8,8 +8,9 @@ VERSION = os.environ.get("APP_VERSION", "dev")
 HOSTNAME = socket.gethostname()
 
 
-def db_settings(environ=os.environ):
+def db_settings(environ=None):
     """Connection settings: the password is read from a file, never from the environment."""
+    environ = os.environ if environ is None else environ
     with open(environ.get("DB_PASSWORD_FILE", "/run/secrets/db_password"), encoding="utf-8") as handle:
         password = handle.readline().rstrip("\n")
     return {

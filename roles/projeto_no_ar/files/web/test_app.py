@@ -38,8 +38,12 @@ class Routes(unittest.TestCase):
     def test_post_is_refused(self):
         self.assertEqual(self.call("/", "POST")[0], "405 Method Not Allowed")
 
+    @staticmethod
+    def unreachable():
+        raise OSError("no route")
+
     def test_no_database_is_503(self):
-        app.connect = lambda: (_ for _ in ()).throw(OSError("no route"))
+        app.connect = self.unreachable
         status, body = self.call("/healthz")
         self.assertEqual(status, "503 Service Unavailable")
         self.assertEqual(body["error"], "OSError")

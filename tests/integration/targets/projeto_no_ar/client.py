@@ -23,7 +23,7 @@ def main():
         ok, failed, errors, deadline = 0, 0, [], time.monotonic() + 600
         while not os.path.exists(args[1]) and time.monotonic() < deadline:
             try:
-                status, _ = get(args[0])
+                status = get(args[0])[0]
                 ok += status == 200
                 failed += status != 200
             except Exception as exc:  # pylint: disable=broad-except
@@ -43,7 +43,7 @@ def main():
         sock.bind(("127.0.0.1", int(args[0])))
         sock.listen(8)
         while True:
-            conn, _ = sock.accept()
+            conn = sock.accept()[0]
             conn.close()
     elif command == "free-port":
         sock = socket.socket()

@@ -44,6 +44,12 @@ play noar.docker.deploy | tee "$work/out"
 first=$(get visits); second=$(get visits)
 [ "$second" -gt "$first" ] || fail "the counter should go up ($first, $second)"
 
+step "with a registry: the build host pushes web, another host pulls it; no password in -vvv output"
+NOAR_TEST_REGISTRY_PASSWORD=$("$python" -c 'import secrets; print(secrets.token_urlsafe(18))')
+export NOAR_TEST_REGISTRY_PASSWORD
+play registry.yml -e prefix="$prefix" -vvv >"$work/out" 2>&1 || { cat "$work/out"; fail "the registry round trip failed"; }
+if grep -qF "$NOAR_TEST_REGISTRY_PASSWORD" "$work/out"; then fail "the registry password appeared in the output"; fi
+
 step "deploy again: nothing changes; check mode predicts nothing"
 play noar.docker.deploy | tee "$work/out"
 [ "$(recap changed)" = changed=0 ] || fail "a second deploy changed something"
