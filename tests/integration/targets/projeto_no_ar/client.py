@@ -1,7 +1,9 @@
-"""Helpers for runme.sh: GET through the proxy, a load loop, the engine's view of the app, a port holder."""
+"""Helpers for runme.sh: GET through the proxy, a load loop, the engine's view of the app, a port holder, and a
+replica wedged (its processes stopped) until its healthcheck fails."""
 
 import json
 import os
+import signal
 import socket
 import sys
 import time
@@ -38,6 +40,25 @@ def main():
         client = docker.from_env()
         print(json.dumps(sorted((c.name, c.id, c.attrs["State"]["StartedAt"])
                                 for c in client.containers.list(all=True, filters={"label": f"noar.docker.app={args[0]}"}))))
+    elif command == "wedge":  # wedge NAME: stop (SIGSTOP) every process of the container, wait until it is unhealthy
+        import docker  # pylint: disable=import-outside-toplevel
+
+        container = docker.from_env().containers.get(args[0])
+        top = container.top(ps_args="-eo pid")
+        for row in top["Processes"]:
+            os.kill(int(row[0]), signal.SIGSTOP)
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            container.reload()
+            if container.attrs["State"]["Health"]["Status"] == "unhealthy":
+                return
+            time.sleep(1)
+        raise SystemExit(f"{args[0]} did not become unhealthy")
+    elif command == "health":  # health NAME: Id, StartedAt and health status of the container
+        import docker  # pylint: disable=import-outside-toplevel
+
+        state = docker.from_env().containers.get(args[0]).attrs
+        print(state["Id"], state["State"]["StartedAt"], state["State"]["Health"]["Status"])
     elif command == "hold":  # hold PORT: listen on 127.0.0.1:PORT until killed
         sock = socket.socket()
         sock.bind(("127.0.0.1", int(args[0])))

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # projeto no ar on the local engine through the collection's playbooks (noar.docker.<name>): deploy,
 # unchanged re-run and check mode, bad input that changes nothing, a rolling update under load with no
-# failed request, a broken release rolled back under load, and backup -> teardown (purge) -> deploy ->
-# restore keeping the counter.
+# failed request, a broken release rolled back under load, an unhealthy replica restarted by deploy, and
+# backup -> teardown (purge) -> deploy -> restore keeping the counter.
 set -euo pipefail
 
 python=${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}
@@ -107,6 +107,25 @@ grep -q "rolled back" "$work/out" || { cat "$work/out"; fail "no rollback messag
   || fail "requests failed during the rolled-back update"
 [ "$(get version)" = 1.1.0 ] || fail "1.1.0 should still answer"
 [ "$(state)" = "$before" ] || fail "the rollback left containers changed"
+
+step "a replica that runs, unchanged, but is unhealthy is restarted once by deploy; check mode predicts it"
+wedged=$prefix-web1-1.1.0
+"$python" client.py wedge "$wedged"
+read -r wedged_id wedged_started wedged_health <<<"$("$python" client.py health "$wedged")"
+[ "$wedged_health" = unhealthy ] || fail "$wedged should be unhealthy"
+before=$(state)
+play noar.docker.deploy -e projeto_no_ar_version=1.1.0 --check | tee "$work/out"
+[ "$(recap changed)" = changed=1 ] || fail "check mode should predict the one restart"
+[ "$(state)" = "$before" ] || fail "check mode restarted a container"
+play noar.docker.deploy -e projeto_no_ar_version=1.1.0 | tee "$work/out"
+[ "$(recap changed)" = changed=1 ] || fail "deploy should restart the unhealthy replica and change nothing else"
+grep -q "changed: \[localhost\] => (item=$wedged)" "$work/out" || fail "deploy did not say it restarted $wedged"
+read -r repaired_id repaired_started repaired_health <<<"$("$python" client.py health "$wedged")"
+[ "$repaired_id" = "$wedged_id" ] || fail "$wedged should be restarted, not recreated"
+[ "$repaired_started" != "$wedged_started" ] || fail "$wedged was not restarted"
+[ "$repaired_health" = healthy ] || fail "$wedged should be healthy after deploy"
+play noar.docker.deploy -e projeto_no_ar_version=1.1.0 | tee "$work/out"
+[ "$(recap changed)" = changed=0 ] || fail "a deploy after the repair changed something"
 
 step "backup, teardown with the volume, deploy, restore: the counter survives"
 visits=$(get visits)
