@@ -237,10 +237,12 @@ class Connection(ConnectionBase):
                 environment={str(k): str(v) for k, v in env.items()} or None)["Id"]
             sock = self.client.exec_start(exec_id, socket=True)
             try:
-                raw = getattr(sock, "_sock", sock)
                 if stdin is not None:
+                    # The end of input is a half-close, as the docker CLI does it; without input the
+                    # connection is left whole (the exec has no stdin attached), as the CLI leaves it.
+                    raw = getattr(sock, "_sock", sock)
                     raw.sendall(stdin)
-                raw.shutdown(socket.SHUT_WR)
+                    raw.shutdown(socket.SHUT_WR)
                 frames = (demux_adaptor(*frame) for frame in frames_iter(sock, tty=False))
                 stdout, stderr = consume_socket_output(frames, demux=True)
             finally:
