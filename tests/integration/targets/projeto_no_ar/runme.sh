@@ -129,9 +129,10 @@ play noar.docker.deploy -e projeto_no_ar_version=1.1.0 | tee "$work/out"
 
 step "backup, teardown with the volume, deploy, restore: the counter survives"
 visits=$(get visits)
-play noar.docker.backup | tee "$work/out"
+play noar.docker.backup -e projeto_no_ar_backup_fetch_dir="$work/fetched" | tee "$work/out"
 dump=$(ls "$work/backups")
 [ -n "$dump" ] || fail "no dump"
+cmp "$work/backups/$dump" "$work/fetched/localhost/$dump" || fail "the dump fetched to the controller differs"
 play noar.docker.teardown | tee "$work/out"
 docker_volume=$("$python" -c 'import docker,sys; print(len(docker.from_env().volumes.list(filters={"name": sys.argv[1]})))' "$prefix-db-data")
 [ "$docker_volume" = 1 ] || fail "teardown without purge should keep the volume"
@@ -140,5 +141,13 @@ docker_volume=$("$python" -c 'import docker,sys; print(len(docker.from_env().vol
 [ "$docker_volume" = 0 ] || fail "teardown with purge should remove the volume"
 play noar.docker.deploy -e projeto_no_ar_version=1.1.0 | tee "$work/out"
 [ "$(get visits)" = 1 ] || fail "a new volume should start from 0"
+if play noar.docker.restore -e projeto_no_ar_restore_src="$work/fetched/absent.dump" >"$work/out" 2>&1; then
+  fail "a missing controller dump was accepted"
+fi
+grep -q "projeto_no_ar_restore_src: $work/fetched/absent.dump is not a file on the controller" "$work/out" \
+  || fail "no clear message for a missing controller dump"
+rm "$work/backups/$dump"
+play noar.docker.restore -e projeto_no_ar_restore_src="$work/fetched/localhost/$dump" | tee "$work/out"
+[ "$(get visits)" = $((visits + 1)) ] || fail "the counter restored from the controller's copy should continue from $visits"
 play noar.docker.restore -e projeto_no_ar_restore_file="$dump" | tee "$work/out"
-[ "$(get visits)" = $((visits + 1)) ] || fail "the restored counter should continue from $visits"
+[ "$(get visits)" = $((visits + 1)) ] || fail "the restored counter should continue from $visits again"
