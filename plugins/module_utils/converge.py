@@ -23,13 +23,18 @@ COMPARISONS = ("strict", "ignore", "allow_more_present")
 
 @dataclass
 class Action:
-    """One step of a plan: what is done (``kind``) to what (``target``), and what it changes."""
+    """One step of a plan: what is done (``kind``) to what (``target``), and what it changes.
+
+    ``target`` and ``reason`` are for people; ``data`` holds what ``apply`` needs (a network's name,
+    the fields to update, ...), so that applying never reads the display strings.
+    """
 
     kind: str
     target: str
     before: dict = field(default_factory=dict)
     after: dict = field(default_factory=dict)
     reason: str = ""
+    data: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         described = dict(action=self.kind, target=self.target)
@@ -46,7 +51,7 @@ class Manager:
     passes them to ``module.warn``, in check mode too.
     """
 
-    warnings: tuple = ()
+    warnings: list | tuple = ()
 
     def read(self):
         """The object as the engine has it, normalised, or None when it does not exist."""
@@ -89,12 +94,21 @@ def compare(comparison: str, desired, actual) -> bool:
     return desired == actual
 
 
-def diff_fields(before: dict, after: dict) -> tuple:
-    """The parts of two normalised views that differ, as (before, after)."""
-    keys = [key for key in list(before) + [k for k in after if k not in before]
-            if before.get(key) != after.get(key)]
-    return ({key: before[key] for key in keys if key in before},
-            {key: after[key] for key in keys if key in after})
+def differences(desired: dict, actual: dict, comparisons: dict | None = None, matches=None) -> dict:
+    """``name -> (actual value, desired value)`` for each option the task sets that ``actual`` does not satisfy.
+
+    One helper for every resource: ``comparisons`` gives each option's comparison kind (default
+    ``strict``), ``matches(name, kind, desired, actual)`` replaces ``compare`` for structured shapes.
+    """
+    comparisons = comparisons or {}
+    differs = {}
+    for name, want in desired.items():
+        have = actual.get(name)
+        kind = comparisons.get(name, "strict")
+        same = matches(name, kind, want, have) if matches else compare(kind, want, have)
+        if not same:
+            differs[name] = (have, want)
+    return differs
 
 
 def plan_diff(plan: list) -> dict:

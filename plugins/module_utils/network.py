@@ -11,12 +11,20 @@ from __future__ import annotations
 
 import ipaddress
 
-from ansible_collections.noar.docker.plugins.module_utils.client import EngineError, engine_errors, find, require
-from ansible_collections.noar.docker.plugins.module_utils.converge import Action, Manager
+from ansible_collections.noar.docker.plugins.module_utils.client import (
+    EngineError,
+    engine_errors,
+    engine_info,
+    find,
+    require,
+)
+from ansible_collections.noar.docker.plugins.module_utils.converge import Action, Manager, compare, differences
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
 
 BUILTIN_DRIVERS = ("bridge", "overlay", "macvlan", "ipvlan")
 NOT_CREATABLE = ("host", "none", "null")
+# Options and labels the engine or other tools add are not a difference.
+COMPARISONS = dict(driver_options="allow_more_present", labels="allow_more_present")
 
 
 def _network(value: str, option: str):
@@ -42,7 +50,7 @@ def parse_ipam_config(entries) -> list:
         if not subnet:
             raise InvalidOption(where, "every pool needs a subnet")
         network = _network(subnet, f"{where}.subnet")
-        pool = dict(Subnet=str(network))
+        pool: dict = dict(Subnet=str(network))
         if entry.get("iprange"):
             iprange = _network(entry["iprange"], f"{where}.iprange")
             if not iprange.subnet_of(network):
@@ -53,7 +61,7 @@ def parse_ipam_config(entries) -> list:
             if gateway not in network:
                 raise InvalidOption(f"{where}.gateway", f"{gateway} is not inside the subnet {network}")
             pool["Gateway"] = str(gateway)
-        aux = {}
+        aux: dict = {}
         for host, address in (entry.get("aux_addresses") or {}).items():
             checked = _address(address, f"{where}.aux_addresses.{host}")
             if checked not in network:
@@ -95,7 +103,7 @@ class NetworkManager(Manager):
         self.name = params["name"]
         self.network = None
         self.want = None
-        self.reconnect = {}
+        self.reconnect: dict = {}
 
     def read(self):
         if self.name in NOT_CREATABLE or self.params.get("driver") in NOT_CREATABLE:
@@ -126,14 +134,12 @@ class NetworkManager(Manager):
     def _check_driver(self, driver):
         if driver in BUILTIN_DRIVERS:
             if driver == "overlay":
-                with engine_errors("reading", "engine info"):
-                    swarm = (self.client.info().get("Swarm") or {}).get("LocalNodeState")
+                swarm = (engine_info(self.client).get("Swarm") or {}).get("LocalNodeState")
                 if swarm != "active":
                     raise InvalidOption("driver", "overlay networks need the engine in swarm mode "
                                                   f"(its swarm state is {swarm or 'inactive'}): docker swarm init first")
             return
-        with engine_errors("reading", "engine info"):
-            known = ((self.client.info().get("Plugins") or {}).get("Network")) or []
+        known = ((engine_info(self.client).get("Plugins") or {}).get("Network")) or []
         if driver not in known:
             raise InvalidOption("driver", f"unknown network driver {driver!r}; this engine has {', '.join(known)}")
 
@@ -153,20 +159,13 @@ class NetworkManager(Manager):
                         raise InvalidOption("ipam_config", f"subnet {mine} overlaps {their_net} of network "
                                                            f"{other.get('Name')}")
 
-    def _differs(self, want, have) -> dict:
-        differs = {}
-        for key, value in want.items():
-            current = have.get(key)
-            if key in ("driver_options", "labels"):
-                same = all(current.get(k) == v for k, v in value.items())
-            elif key == "ipam_config":
-                same = len(value) == len(current) and all(
-                    all(c.get(k) == v for k, v in pool.items()) for pool, c in zip(value, current))
-            else:
-                same = current == value
-            if not same:
-                differs[key] = (current, value)
-        return differs
+    @staticmethod
+    def _matches(name, kind, want, have) -> bool:
+        if name == "ipam_config":
+            # Each pool on the fields the task set; the engine fills in the gateway.
+            return len(want) == len(have) and all(
+                all(current.get(k) == v for k, v in pool.items()) for pool, current in zip(want, have))
+        return compare(kind, want, have)
 
     def plan(self, actual):
         p = self.params
@@ -186,7 +185,7 @@ class NetworkManager(Manager):
         for name in wanted_containers:
             require(self.client, "container", name, "connected")
         have_containers = attached(actual) if actual is not None else {}
-        differs = self._differs(want, network_view(actual)) if actual is not None else {}
+        differs = differences(want, network_view(actual), COMPARISONS, self._matches) if actual is not None else {}
         if actual is None or differs:
             # What the engine would refuse only while creating is checked before anything changes.
             self._check_driver(want["driver"])

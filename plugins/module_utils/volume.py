@@ -10,11 +10,13 @@ never removed or recreated: that fails, naming the containers, before anything c
 from __future__ import annotations
 
 from ansible_collections.noar.docker.plugins.module_utils.client import EngineError, engine_errors, find
-from ansible_collections.noar.docker.plugins.module_utils.converge import Action, Manager
+from ansible_collections.noar.docker.plugins.module_utils.converge import Action, Manager, differences
 from ansible_collections.noar.docker.plugins.module_utils.host import container_names, list_objects
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
 
 RECREATE = ("never", "options-changed", "always")
+# Labels other tools add are not a difference; the driver and its options are what the volume is.
+COMPARISONS = dict(driver="strict", driver_options="strict", labels="allow_more_present")
 
 
 def volume_view(volume: dict) -> dict:
@@ -30,7 +32,7 @@ class VolumeManager(Manager):
         self.params = params
         self.name = params["name"]
         self.volume = None
-        self.warnings = []
+        self.warnings: list = []
 
     def read(self):
         if not self.name or "/" in self.name:
@@ -39,9 +41,12 @@ class VolumeManager(Manager):
         return self.volume
 
     def desired(self) -> dict:
-        return dict(driver=self.params.get("driver") or "local",
-                    driver_options={str(k): str(v) for k, v in (self.params.get("driver_options") or {}).items()},
-                    labels={str(k): str(v) for k, v in (self.params.get("labels") or {}).items()})
+        """What the task sets: options it leaves out are not compared (an existing volume keeps them)."""
+        want = dict(driver=self.params.get("driver") or "local")
+        for key in ("driver_options", "labels"):
+            if self.params.get(key) is not None:
+                want[key] = {str(k): str(v) for k, v in self.params[key].items()}
+        return want
 
     def _refuse_if_used(self, doing: str):
         users = container_names(list_objects(self.client, "containers", {"volume": self.name}, verbose=True,
@@ -60,13 +65,7 @@ class VolumeManager(Manager):
         if actual is None:
             return [Action("create", self.name, before=dict(state="absent"), after=want)]
         have = volume_view(actual)
-        differs = {}
-        if want["driver"] != have["driver"]:
-            differs["driver"] = (have["driver"], want["driver"])
-        if self.params.get("driver_options") is not None and want["driver_options"] != have["driver_options"]:
-            differs["driver_options"] = (have["driver_options"], want["driver_options"])
-        if self.params.get("labels") is not None and any(have["labels"].get(k) != v for k, v in want["labels"].items()):
-            differs["labels"] = (have["labels"], want["labels"])
+        differs = differences(want, have, COMPARISONS)
         recreate = self.params.get("recreate") or "never"
         if recreate == "always" or (differs and recreate == "options-changed"):
             self._refuse_if_used("recreating")
@@ -89,8 +88,8 @@ class VolumeManager(Manager):
                 want = self.desired()
                 with engine_errors("creating", f"volume {self.name}"):
                     self.client.create_volume(self.name, driver=want["driver"],
-                                              driver_opts=want["driver_options"] or None,
-                                              labels=want["labels"] or None)
+                                              driver_opts=want.get("driver_options") or None,
+                                              labels=want.get("labels") or None)
                 self.volume = find(self.client, "volume", self.name)
 
     def result(self):

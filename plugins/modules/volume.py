@@ -37,9 +37,9 @@ options:
   driver_options:
     description:
       - The driver's options, as C(docker volume create --opt). For the V(local) driver, V(type), V(device) and V(o)
-        make a tmpfs volume or bind a host folder (see the examples). Compared only when given.
+        make a tmpfs volume or bind a host folder (see the examples).
+      - Compared only when given, so a task that leaves it out never recreates a tmpfs or bind volume.
     type: dict
-    default: {}
   labels:
     description: Labels of the volume. Only the labels given are compared.
     type: dict
@@ -116,7 +116,7 @@ def main():
         argument_spec=docker_argument_spec(
             name=dict(type="str", required=True, aliases=["volume_name"]),
             driver=dict(type="str", default="local"),
-            driver_options=dict(type="dict", default={}),
+            driver_options=dict(type="dict"),
             labels=dict(type="dict"),
             recreate=dict(type="str", default="never", choices=list(RECREATE)),
             state=dict(type="str", default="present", choices=["present", "absent"]),

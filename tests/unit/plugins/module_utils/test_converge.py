@@ -6,7 +6,7 @@ from ansible_collections.noar.docker.plugins.module_utils.converge import (
     Manager,
     compare,
     converge,
-    diff_fields,
+    differences,
     plan_diff,
 )
 from ansible_collections.noar.docker.plugins.module_utils.units import parse_size
@@ -38,7 +38,9 @@ class Box(Manager):
             self.desired["memory"] = parse_size(self.desired["memory"], "memory")
         if actual is None:
             return [Action("create", self.name, before={"state": "absent"}, after=dict(self.desired, state="present"))]
-        before, after = diff_fields(actual, dict(actual, **self.desired))
+        differs = differences(self.desired, actual)
+        before = {key: old for key, (old, _new) in differs.items() if old is not None}
+        after = {key: new for key, (_old, new) in differs.items()}
         return [Action("update", self.name, before=before, after=after)] if after else []
 
     def apply(self, plan):
@@ -139,8 +141,12 @@ def test_compare_rejects_unknown_kind():
         compare("loose", 1, 1)
 
 
-def test_diff_fields():
-    assert diff_fields({"a": 1, "b": 2}, {"a": 1, "b": 3, "c": 4}) == ({"b": 2}, {"b": 3, "c": 4})
+def test_differences_follow_each_options_comparison():
+    assert differences({"a": 1, "b": 3, "c": 4}, {"a": 1, "b": 2}) == {"b": (2, 3), "c": (None, 4)}
+    actual = {"labels": {"x": "1", "y": "2"}}
+    assert differences({"labels": {"x": "1"}}, actual, {"labels": "allow_more_present"}) == {}
+    assert differences({"labels": {"x": "1"}}, actual) == {"labels": (actual["labels"], {"x": "1"})}
+    assert differences({"n": 1}, {"n": 2}, matches=lambda name, kind, want, have: True) == {}
 
 
 def test_warnings_reach_the_user_in_check_mode_and_on_failure():
