@@ -10,8 +10,9 @@ short_description: Run a command in a running container, as docker exec does
 version_added: 0.1.0
 description:
   - Runs a command in a running container and returns its exit status and its output, stdout and stderr apart.
-  - A non-zero exit status is returned, not failed on, as community.docker's C(docker_container_exec) does; add
-    C(failed_when) to fail on it. The task reports C(changed) unless C(changed_when) says otherwise.
+  - A non-zero exit status fails the task, as it does with community.docker's C(docker_container_exec) and
+    M(ansible.builtin.command); the result still holds RV(rc), RV(stdout) and RV(stderr). Add C(failed_when) to
+    take the status as data. The task reports C(changed) unless C(changed_when) says otherwise.
   - In check mode the command is not run, and the result says so.
 extends_documentation_fragment:
   - noar.docker.docker
@@ -76,7 +77,6 @@ EXAMPLES = r"""
     argv: [pg_isready, -U, postgres]
   register: ready
   changed_when: false
-  failed_when: ready.rc != 0
 
 - name: Feed a script to a shell in the container
   noar.docker.container_exec:
@@ -119,7 +119,7 @@ exec_id:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.noar.docker.plugins.module_utils.client import connect, docker_argument_spec
-from ansible_collections.noar.docker.plugins.module_utils.container import run_exec
+from ansible_collections.noar.docker.plugins.module_utils.container_io import run_exec
 from ansible_collections.noar.docker.plugins.module_utils.converge import module_errors
 
 
@@ -150,8 +150,9 @@ def main():
     if "stdout" in result:
         result["stdout_lines"] = result["stdout"].splitlines()
         result["stderr_lines"] = result["stderr"].splitlines()
-    # Ansible fails a result whose rc is not 0 unless it says failed=false; a command's status is data here.
-    module.exit_json(changed=True, failed=False, **result)
+    if result.get("rc"):
+        module.fail_json(msg=f"non-zero return code {result['rc']}", changed=True, **result)
+    module.exit_json(changed=True, **result)
 
 
 if __name__ == "__main__":
