@@ -152,7 +152,6 @@ EXAMPLES = r"""
 """
 
 import os
-import socket
 import tarfile
 import tempfile
 
@@ -167,11 +166,11 @@ from ansible_collections.noar.docker.plugins.module_utils.client import (
     EngineError,
     build_client,
 )
+from ansible_collections.noar.docker.plugins.module_utils.container_io import exec_output
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
 
 if HAS_DOCKER:
     import docker.errors
-    from docker.utils.socket import consume_socket_output, demux_adaptor, frames_iter
 
 display = Display()
 
@@ -235,18 +234,7 @@ class Connection(ConnectionBase):
                 self.container, argv, stdin=stdin is not None, user=self._user(),
                 workdir=self.get_option("working_dir") or None,
                 environment={str(k): str(v) for k, v in env.items()} or None)["Id"]
-            sock = self.client.exec_start(exec_id, socket=True)
-            try:
-                if stdin is not None:
-                    # The end of input is a half-close, as the docker CLI does it; without input the
-                    # connection is left whole (the exec has no stdin attached), as the CLI leaves it.
-                    raw = getattr(sock, "_sock", sock)
-                    raw.sendall(stdin)
-                    raw.shutdown(socket.SHUT_WR)
-                frames = (demux_adaptor(*frame) for frame in frames_iter(sock, tty=False))
-                stdout, stderr = consume_socket_output(frames, demux=True)
-            finally:
-                sock.close()
+            stdout, stderr = exec_output(self.client, exec_id, stdin)
             rc = self.client.exec_inspect(exec_id).get("ExitCode")
         except docker.errors.NotFound:
             raise AnsibleConnectionFailure(f"container {self.container} went away") from None
@@ -255,7 +243,7 @@ class Connection(ConnectionBase):
                 self._require_running()
             raise AnsibleConnectionFailure(f"running a command in container {self.container} failed: "
                                            f"{exc.explanation or exc}") from None
-        return rc, stdout or b"", stderr or b""
+        return rc, stdout, stderr
 
     def exec_command(self, cmd, in_data=None, sudoable=True):
         super().exec_command(cmd, in_data=in_data, sudoable=sudoable)

@@ -29,7 +29,7 @@ except ImportError:
     DOCKER_IMPORT_ERROR = traceback.format_exc()
 else:
     HAS_DOCKER = True
-    DOCKER_IMPORT_ERROR = None
+    DOCKER_IMPORT_ERROR = ""
 
 DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock"
 
@@ -129,15 +129,16 @@ if HAS_DOCKER:
 
 def _root_cause(exc: BaseException) -> str:
     """The innermost readable reason of a chained connection error."""
-    seen = []
-    current = exc
+    seen: list = []
+    current: BaseException | None = exc
     while current is not None and current not in seen:
         seen.append(current)
         nxt = current.__cause__ or current.__context__
         if nxt is None and current.args and isinstance(current.args[0], BaseException):
             nxt = current.args[0]
-        if nxt is None and getattr(current, "reason", None) is not None and isinstance(current.reason, BaseException):
-            nxt = current.reason
+        reason = getattr(current, "reason", None)
+        if nxt is None and isinstance(reason, BaseException):
+            nxt = reason
         current = nxt
     text = str(seen[-1]) or str(exc)
     return text.strip()
@@ -251,3 +252,16 @@ def require(client, kind: str, name: str, option: str):
     if found is None:
         raise InvalidOption(option, f"no {kind} named {name}")
     return found
+
+
+def engine_info(client) -> dict:
+    """``docker info``, read once per client (a module run): several checks need it."""
+    cached = getattr(client, "_noar_engine_info", None)
+    if cached is None:
+        with engine_errors("reading", "engine info"):
+            cached = client.info()
+        try:
+            client._noar_engine_info = cached  # pylint: disable=protected-access
+        except AttributeError:
+            pass
+    return cached

@@ -185,6 +185,8 @@ def archive_images(path: str) -> list:
     try:
         with tarfile.open(path, "r:*") as archive:
             member = archive.extractfile("manifest.json")
+            if member is None:
+                raise KeyError("manifest.json")
             manifest = json.load(member)
     except (OSError, tarfile.TarError, KeyError, ValueError) as exc:
         raise InvalidOption("load_path", f"{path} is not a docker save archive ({exc})") from None
@@ -224,7 +226,7 @@ def follow_stream(chunks, operation: str, ref: str):
 
     Returns the last lines of the readable log.
     """
-    log = deque(maxlen=BUILD_LOG_LINES)
+    log: deque = deque(maxlen=BUILD_LOG_LINES)
     step = None
     for chunk in chunks:
         if "error" in chunk or "errorDetail" in chunk:
@@ -266,7 +268,7 @@ class ImageManager(Manager):
         self.target = None  # (repository, tag) of the repository option
         self.image = None
         self.build_log = None
-        self.warnings = []
+        self.warnings: list = []
         self._source_hash = None
 
     def read(self):
@@ -476,7 +478,7 @@ class ArchiveManager(Manager):
         self.client = client
         self.params = params
         self.path = params["path"]
-        self.wanted = {}
+        self.wanted: dict = {}
 
     def read(self):
         names = self.params.get("names") or []

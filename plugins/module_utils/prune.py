@@ -14,13 +14,11 @@ what the engine says it removed.
 
 from __future__ import annotations
 
-import datetime
-import re
 import time
 
 from ansible_collections.noar.docker.plugins.module_utils.converge import Action, Manager
 from ansible_collections.noar.docker.plugins.module_utils.client import engine_errors
-from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption, parse_duration
+from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption, parse_time, parse_timestamp
 
 KINDS = ("containers", "images", "networks", "volumes", "builder_cache")
 
@@ -37,37 +35,6 @@ NOUNS = dict(containers="container", images="image", networks="network", volumes
              builder_cache="build cache")
 PREDEFINED_NETWORKS = ("bridge", "host", "none", "ingress", "docker_gwbridge")
 BUSY_STATES = ("running", "paused", "restarting", "removing")
-
-
-def parse_timestamp(text: str):
-    """A Unix time from an RFC 3339 date as the engine writes them (nanoseconds, ``Z``), or None."""
-    text = str(text or "").strip()
-    if text.endswith("Z"):
-        text = text[:-1] + "+00:00"
-    text = re.sub(r"(\.\d{6})\d+", r"\1", text)
-    try:
-        parsed = datetime.datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=datetime.timezone.utc)
-    return parsed.timestamp()
-
-
-def parse_until(value, option: str, now: float) -> float:
-    """A Unix time from ``until`` as the engine reads it: a duration before now (``24h``), a Unix
-    timestamp, or an RFC 3339 date (UTC unless it says otherwise)."""
-    text = str(value).strip()
-    if re.fullmatch(r"\d+(\.\d+)?", text):
-        return float(text)
-    stamp = parse_timestamp(text)
-    if stamp is not None:
-        return stamp
-    try:
-        return now - parse_duration(text, option)
-    except InvalidOption:
-        raise InvalidOption(option, f"until={value!r} is neither a duration (24h, 90m), a Unix timestamp "
-                                    "nor a date (2026-01-31 or 2026-01-31T12:00:00Z)") from None
 
 
 def normalise_filters(kind: str, filters, api_version: str) -> dict:
@@ -193,7 +160,7 @@ class PruneManager(Manager):
         for kind, filters in self.filters.items():
             until = None
             if filters.get("until") and kind != "builder_cache":
-                until = min(parse_until(v, f"{kind}_filters", now) for v in filters["until"])
+                until = min(parse_time(v, f"{kind}_filters", now) for v in filters["until"])
             found[kind] = getattr(self, f"_find_{kind}")(filters, until)
         return found
 
@@ -271,8 +238,9 @@ class PruneManager(Manager):
             names = [item["name"] for item in items]
             for index, item in enumerate(items):
                 # The first action of a kind carries the diff of the whole kind.
-                diff = dict(before={kind: names}, after={kind: []}) if index == 0 else {}
-                plan.append(Action("remove", f"{NOUNS[kind]} {item['name']}", **diff))
+                first = index == 0
+                plan.append(Action("remove", f"{NOUNS[kind]} {item['name']}", before={kind: names} if first else {},
+                                   after={kind: []} if first else {}))
             self.removed[kind] = [item["name"] if kind in ("networks", "volumes") else item["id"] for item in items]
             self.reclaimed[kind] = sum(item["size"] for item in items)
         return plan

@@ -207,7 +207,7 @@ def search_registry(registry_url: str, term: str, params: dict, limit: int) -> l
             raise EngineError(f"searching registry {key} failed: {base + path} answered {response.status_code}")
         return response.json()
 
-    names = []
+    names: list = []
     while True:
         # Pages of 1000, each starting after the last name of the one before (the distribution spec's n/last).
         page = get("/v2/_catalog?n=1000" + (f"&last={names[-1]}" if names else "")).get("repositories") or []

@@ -8,6 +8,7 @@ One parser per kind, shared by every module: a value that does not parse raises
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
 
@@ -164,3 +165,34 @@ def format_duration(seconds: float) -> str:
     if secs or rest:
         text += f"{secs + rest:g}s"
     return text
+
+
+def parse_timestamp(text: str):
+    """A Unix time from an RFC 3339 date as the engine writes them (nanoseconds, ``Z``), or None."""
+    text = str(text or "").strip()
+    if text.endswith("Z"):
+        text = text[:-1] + "+00:00"
+    text = re.sub(r"(\.\d{6})\d+", r"\1", text)
+    try:
+        parsed = datetime.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=datetime.timezone.utc)
+    return parsed.timestamp()
+
+
+def parse_time(value, option: str, now: float) -> float:
+    """A Unix time as the engine's ``since``/``until`` read it: a Unix timestamp, an RFC 3339 date (UTC
+    unless it says otherwise), or a duration back from ``now`` (``24h``)."""
+    text = str(value).strip()
+    if re.fullmatch(r"\d+(\.\d+)?", text):
+        return float(text)
+    stamp = parse_timestamp(text)
+    if stamp is not None:
+        return stamp
+    try:
+        return now - parse_duration(text, option)
+    except InvalidOption:
+        raise InvalidOption(option, f"{value!r} is neither a timestamp (2026-01-31, 2026-01-31T12:00:00Z or Unix "
+                                    "seconds) nor a duration back from now (10m, 24h)") from None

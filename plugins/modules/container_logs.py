@@ -93,7 +93,7 @@ log_driver:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.noar.docker.plugins.module_utils.client import connect, docker_argument_spec
-from ansible_collections.noar.docker.plugins.module_utils.container import read_logs
+from ansible_collections.noar.docker.plugins.module_utils.container_io import read_logs
 from ansible_collections.noar.docker.plugins.module_utils.converge import module_errors
 
 

@@ -82,7 +82,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.noar.docker.plugins.module_utils.client import connect, docker_argument_spec
 from ansible_collections.noar.docker.plugins.module_utils.converge import module_errors
-from ansible_collections.noar.docker.plugins.module_utils.limits import gather_stats
+from ansible_collections.noar.docker.plugins.module_utils.container_stats import gather_stats
 
 
 def main():

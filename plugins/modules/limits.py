@@ -19,6 +19,7 @@ description:
     M(noar.docker.container).
 extends_documentation_fragment:
   - noar.docker.docker
+  - noar.docker.limits
 attributes:
   check_mode:
     support: full
@@ -37,46 +38,6 @@ options:
       - Without O(name), every container these C(docker ps --all --filter) filters match, for example
         C(label), C(name), C(status).
     type: dict
-  memory:
-    description: Memory limit, as V(512m) or V(1g); at least V(6m) and at most the host's memory.
-    type: str
-  memory_reservation:
-    description: Soft memory limit; not above the container's memory limit.
-    type: str
-  memory_swap:
-    description: Memory plus swap; at least the memory limit, or V(-1)/V(unlimited).
-    type: str
-  cpus:
-    description: How many CPUs' worth of time, as V(0.5) or V(2); at most the host's CPU count.
-    type: float
-  cpu_shares:
-    description: Relative CPU weight (default 1024).
-    type: int
-  cpu_period:
-    description: CFS period in microseconds, with O(cpu_quota).
-    type: int
-  cpu_quota:
-    description: CFS quota in microseconds per O(cpu_period).
-    type: int
-  cpuset_cpus:
-    description: CPUs the containers may use, as V(0-1) or V(0,2); each must exist on the host.
-    type: str
-  cpuset_mems:
-    description: Memory nodes (NUMA) the containers may use, as V(0).
-    type: str
-  pids_limit:
-    description: Most processes at once; V(-1) or V(0) for no limit.
-    type: int
-  blkio_weight:
-    description: Block I/O weight, 10 to 1000. Ignored, with a warning, where the kernel has no such control.
-    type: int
-  restart_policy:
-    description: What the engine does when a container stops.
-    type: str
-    choices: ['no', on-failure, always, unless-stopped]
-  restart_retries:
-    description: With O(restart_policy=on-failure), how many restarts at most.
-    type: int
 author:
   - noar.docker maintainers (@noar-docker)
 seealso:
@@ -138,6 +99,7 @@ actions:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.noar.docker.plugins.module_utils.client import connect, docker_argument_spec
+from ansible_collections.noar.docker.plugins.module_utils.container_options import LIMIT_OPTIONS, argument_spec
 from ansible_collections.noar.docker.plugins.module_utils.converge import converge
 from ansible_collections.noar.docker.plugins.module_utils.limits import LimitsManager
 
@@ -147,19 +109,7 @@ def main():
         argument_spec=docker_argument_spec(
             name=dict(type="list", elements="str", aliases=["names"]),
             filters=dict(type="dict"),
-            memory=dict(type="str"),
-            memory_reservation=dict(type="str"),
-            memory_swap=dict(type="str"),
-            cpus=dict(type="float"),
-            cpu_shares=dict(type="int"),
-            cpu_period=dict(type="int"),
-            cpu_quota=dict(type="int"),
-            cpuset_cpus=dict(type="str"),
-            cpuset_mems=dict(type="str"),
-            pids_limit=dict(type="int"),
-            blkio_weight=dict(type="int"),
-            restart_policy=dict(type="str", choices=["no", "on-failure", "always", "unless-stopped"]),
-            restart_retries=dict(type="int"),
+            **argument_spec(LIMIT_OPTIONS),
         ),
         mutually_exclusive=[("name", "filters")],
         required_one_of=[("name", "filters")],

@@ -1,11 +1,7 @@
 import pytest
 
-from ansible_collections.noar.docker.plugins.module_utils.limits import (
-    format_cpuset,
-    memory_in_use,
-    parse_cpuset,
-    summarise_stats,
-)
+from ansible_collections.noar.docker.plugins.module_utils.container_stats import memory_in_use, summarise_stats
+from ansible_collections.noar.docker.plugins.module_utils.limits import format_cpuset, parse_cpuset
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
 
 

@@ -3,11 +3,9 @@ import pytest
 from ansible_collections.noar.docker.plugins.module_utils.prune import (
     labels_match,
     normalise_filters,
-    parse_timestamp,
-    parse_until,
     plan_images,
 )
-from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
+from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption, parse_time, parse_timestamp
 
 NOW = 1_800_000_000.0
 
@@ -27,12 +25,12 @@ def image(image_id, parent="", tags=None, digests=None, created=100, labels=None
     ("2026-01-31T12:00:00+02:00", 1769853600.0),
 ])
 def test_until_reads_durations_timestamps_and_dates(value, expected):
-    assert parse_until(value, "containers_filters", NOW) == expected
+    assert parse_time(value, "containers_filters", NOW) == expected
 
 
 def test_until_that_is_no_time_names_the_option():
     with pytest.raises(InvalidOption) as error:
-        parse_until("yesterday", "images_filters", NOW)
+        parse_time("yesterday", "images_filters", NOW)
     assert error.value.option == "images_filters"
     assert "yesterday" in str(error.value)
 

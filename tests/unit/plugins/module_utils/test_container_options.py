@@ -1,9 +1,10 @@
-"""The container option model: parsing, normalising both sides, comparing, and the create body."""
+"""The container option table: parsing, normalising both sides, comparing, and the create body."""
 import pytest
 
-from ansible_collections.noar.docker.plugins.module_utils.container import (
+from ansible_collections.noar.docker.plugins.module_utils.container_options import (
     OPTIONS,
     UPDATE_FIELDS,
+    Context,
     actual_view,
     create_body,
     desired_view,
@@ -26,12 +27,16 @@ from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOp
     ("[::1]:8080:80", [["80/tcp", "::1", "8080"]]),
     ("8000-8001:9000-9001", [["9000/tcp", "", "8000"], ["9001/tcp", "", "8001"]]),
     ("9000-9001", [["9000/tcp", "", ""], ["9001/tcp", "", ""]]),
+    ("8000-8010:80", [["80/tcp", "", "8000-8010"]]),
+    ("8000-8002:9000-9001", [["9000/tcp", "", "8000"], ["9001/tcp", "", "8001"]]),
+    ("80-80:80-80", [["80/tcp", "", "80"]]),
+    ("[fe80::1%eth0]:8080:80", [["80/tcp", "fe80::1%eth0", "8080"]]),
 ])
 def test_published_ports(value, expected):
     assert parse_published_ports([value]) == expected
 
 
-@pytest.mark.parametrize("value", ["80:80:80:80", "a:80", "80/icmp", "70000:80", "8000-8002:9000-9001", "", "0:80"])
+@pytest.mark.parametrize("value", ["80:80:80:80", "a:80", "80/icmp", "70000:80", "", "0:80", "[::1:80"])
 def test_published_ports_rejects(value):
     with pytest.raises(InvalidOption) as err:
         parse_published_ports([value])
@@ -39,12 +44,11 @@ def test_published_ports_rejects(value):
 
 
 def test_volumes_split_binds_and_anonymous():
-    binds, anonymous = parse_volumes(["/srv:/data:ro", "named:/v", "/scratch"])
-    assert binds == ["/srv:/data:ro", "named:/v:rw"]
-    assert anonymous == ["/scratch"]
+    volumes = parse_volumes(["/srv:/data:ro", "named:/v", "/scratch", "/data2:rw"])
+    assert volumes == dict(binds=["/srv:/data:ro", "named:/v:rw"], anonymous=["/data2", "/scratch"])
 
 
-@pytest.mark.parametrize("value", ["relative", "src:relative", "a:/b:bogus", "a:/b:ro:x"])
+@pytest.mark.parametrize("value", ["relative", "src:relative", "a:/b:bogus", "a:/b:ro:x", "/data:ro"])
 def test_volumes_reject(value):
     with pytest.raises(InvalidOption, match="^volumes: "):
         parse_volumes([value])
@@ -56,8 +60,11 @@ def test_mounts_need_a_target_and_parse_tmpfs():
     with pytest.raises(InvalidOption, match="bind mount needs a source"):
         parse_mounts([{"type": "bind", "target": "/x"}])
     mount = parse_mounts([{"type": "tmpfs", "target": "/t", "tmpfs_size": "16m", "tmpfs_mode": "1777"}])[0]
-    assert mount == dict(type="tmpfs", source="", target="/t", read_only=False, tmpfs_size=16 * 1024 ** 2,
-                         tmpfs_mode=0o1777)
+    assert mount == dict(type="tmpfs", target="/t", tmpfs_size=16 * 1024 ** 2, tmpfs_mode=0o1777)
+    with pytest.raises(InvalidOption, match=r"mounts\[0\].propagation is only for type bind mounts, not volume"):
+        parse_mounts([{"type": "volume", "target": "/x", "propagation": "shared"}])
+    with pytest.raises(InvalidOption, match=r"mounts\[0\].subpath: needs Docker API 1.45 or later"):
+        parse_mounts([{"type": "volume", "target": "/x", "subpath": "a"}], Context({}, None, "1.41"))
 
 
 def test_healthcheck_forms():
@@ -65,6 +72,10 @@ def test_healthcheck_forms():
     assert parse_healthcheck({"test": ["true"], "interval": "1m30s", "retries": 3}) == {
         "test": ["CMD", "true"], "interval": 90 * 10 ** 9, "retries": 3}
     assert parse_healthcheck({"test": ["NONE"]}) == {"test": ["NONE"]}
+    assert parse_healthcheck({"interval": "1s"}) == {"test": ["NONE"]}
+    image = {"Config": {"Healthcheck": {"Test": ["CMD", "x"]}}}
+    assert parse_healthcheck({"interval": "1s", "test_cli_compatible": True}, Context({}, image)) == {
+        "test": ["CMD", "x"], "interval": 10 ** 9}
     with pytest.raises(InvalidOption, match="healthcheck.timeout"):
         parse_healthcheck({"test": "x", "timeout": "soon"})
 
@@ -77,9 +88,12 @@ def test_ulimits():
 
 def params(**values):
     base = {name: None for name in OPTIONS}
-    base.update(env_file=None)
     base.update(values)
     return base
+
+
+def view_of(task: dict, image=None) -> dict:
+    return desired_view(task, Context(task, image))
 
 
 IMAGE = {"Id": "sha256:img", "Config": {"Env": ["PATH=/bin", "LANG=C"], "Labels": {"from": "image"},
@@ -87,8 +101,8 @@ IMAGE = {"Id": "sha256:img", "Config": {"Env": ["PATH=/bin", "LANG=C"], "Labels"
 
 
 def test_image_defaults_are_folded_into_the_desired_view():
-    view = desired_view(params(env={"A": 1, "B": True}, labels={"app": "x"}, published_ports=["8080:80"],
-                               volumes=["/v"]), IMAGE, None)
+    view = view_of(params(env={"A": 1, "B": True}, labels={"app": "x"}, published_ports=["8080:80"],
+                          volumes=["/v"]), IMAGE)
     assert view["env"] == {"PATH": "/bin", "LANG": "C", "A": "1", "B": "true"}
     assert view["labels"] == {"from": "image", "app": "x"}
     assert view["exposed_ports"] == ["22/tcp", "80/tcp"]
@@ -96,22 +110,22 @@ def test_image_defaults_are_folded_into_the_desired_view():
 
 
 def test_only_set_options_are_in_the_view():
-    assert desired_view(params(memory="64m"), IMAGE, None) == {"memory": 64 * 1024 ** 2}
+    assert view_of(params(memory="64m"), IMAGE) == {"memory": 64 * 1024 ** 2}
 
 
 @pytest.mark.parametrize("values, option", [
     (dict(memory="12zz"), "memory"),
     (dict(memory="1m"), "memory"),
-    (dict(cpus=3), "cpus"),
     (dict(memory="64m", memory_swap="32m"), "memory_swap"),
-    (dict(memory_swap="1g"), "memory_swap"),
+    (dict(memory="64m", volumes=["/x:/data"], mounts=[{"target": "/data"}]), "mounts"),
+    (dict(healthcheck={"test": "x", "start_interval": "1s"}), "healthcheck.start_interval"),
     (dict(memory="64m", memory_reservation="1g"), "memory_reservation"),
     (dict(cpus=1, cpu_period=100000), "cpus"),
     (dict(restart_retries=-1), "restart_retries"),
 ])
 def test_limits_are_checked(values, option):
     with pytest.raises(InvalidOption) as err:
-        desired_view(params(**values), IMAGE, 2)
+        view_of(params(**values), IMAGE)
     assert err.value.option == option
 
 
@@ -136,15 +150,16 @@ def test_actual_view_normalises_engine_fields():
     assert view["restart_policy"] == "no"
     assert view["capabilities"] == ["NET_ADMIN"]
     assert view["published_ports"] == [["80/tcp", "", "8080"]]
-    assert view["networks"] == {"front": {"aliases": ["c1", "web"], "ipv4_address": ""}}
+    assert view["networks"] == {"front": {"aliases": ["c1", "web"], "ipv4_address": "", "ipv6_address": "",
+                                          "links": [], "mac_address": ""}}
     assert view["stop_signal"] == "SIGTERM"
 
 
 def test_the_same_task_matches_its_container():
-    desired = desired_view(params(command="sleep 1", env={"A": 1}, labels={"app": "x"}, memory="64m", cpus=0.5,
-                                  published_ports=["8080:80"], volumes=["named:/v"], capabilities=["net_admin"],
-                                  healthcheck={"test": ["true"]}, networks=[{"name": "front", "aliases": ["web"]}],
-                                  mounts=[{"type": "tmpfs", "target": "/t", "tmpfs_size": "1k"}]), IMAGE, 2)
+    desired = view_of(params(command="sleep 1", env={"A": 1}, labels={"app": "x"}, memory="64m", cpus=0.5,
+                             published_ports=["8080:80"], volumes=["named:/v"], capabilities=["net_admin"],
+                             healthcheck={"test": ["true"]}, networks=[{"name": "front", "aliases": ["web"]}],
+                             mounts=[{"type": "tmpfs", "target": "/t", "tmpfs_size": "1k"}]), IMAGE)
     actual = actual_view(INSPECT)
     comparisons = parse_comparisons(None)
     mismatched = [n for n, v in desired.items() if not option_matches(n, comparisons[n], v, actual[n])]
@@ -153,7 +168,7 @@ def test_the_same_task_matches_its_container():
 
 def test_strict_sees_removed_items_and_allow_more_present_does_not():
     actual = actual_view(INSPECT)
-    desired = desired_view(params(labels={}), {"Config": {}}, None)
+    desired = view_of(params(labels={}), {"Config": {}})
     assert not option_matches("labels", "strict", desired["labels"], actual["labels"])
     assert option_matches("labels", "allow_more_present", desired["labels"], actual["labels"])
     assert option_matches("labels", "ignore", {"other": "1"}, actual["labels"])
@@ -175,18 +190,25 @@ def test_comparisons_parsing():
 
 
 def test_updatable_options_are_the_documented_ones():
-    updatable = {name for name, option in OPTIONS.items() if option.updatable}
-    assert updatable == {"memory", "memory_reservation", "memory_swap", "cpus", "cpu_shares", "cpu_period",
-                         "cpu_quota", "cpuset_cpus", "pids_limit", "blkio_weight", "restart_policy",
-                         "restart_retries"}
-    assert set(UPDATE_FIELDS) <= updatable
+    assert set(UPDATE_FIELDS) == {"memory", "memory_reservation", "memory_swap", "cpus", "cpu_shares", "cpu_period",
+                                  "cpu_quota", "cpuset_cpus", "cpuset_mems", "pids_limit", "blkio_weight",
+                                  "restart_policy", "restart_retries"}
+
+
+def test_default_comparisons_are_community_dockers():
+    comparisons = parse_comparisons(None)
+    for name in ("env", "labels", "etc_hosts", "exposed_ports", "sysctls", "tmpfs", "ulimits", "capabilities",
+                 "security_opts", "published_ports", "volumes", "mounts", "networks", "devices", "groups"):
+        assert comparisons[name] == "allow_more_present", name
+    for name in ("command", "entrypoint", "dns_servers", "memory", "user", "image"):
+        assert comparisons[name] == "strict", name
+    assert comparisons["stop_timeout"] == "ignore"
 
 
 def test_create_body_maps_the_view():
-    view = desired_view(params(command=["sleep", "1"], memory="64m", cpus=0.5, published_ports=["127.0.0.1:8080:80"],
-                               networks=[{"name": "front", "aliases": ["web"]}, {"name": "back"}],
-                               healthcheck={"test": "true", "interval": "2s"}, restart_policy="always"),
-                        IMAGE, 2)
+    view = view_of(params(command=["sleep", "1"], memory="64m", cpus=0.5, published_ports=["127.0.0.1:8080:80"],
+                          networks=[{"name": "front", "aliases": ["web"]}, {"name": "back"}],
+                          healthcheck={"test": "true", "interval": "2s"}, restart_policy="always"), IMAGE)
     body = create_body(view, "sha256:img")
     host = body["HostConfig"]
     assert body["Image"] == "sha256:img"

@@ -1,0 +1,112 @@
+# Copyright: noar.docker contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Reading from and running in containers: logs, and exec (``container_exec`` and the ``docker``
+connection plugin share how an exec's input is sent and its output read)."""
+
+from __future__ import annotations
+
+import shlex
+import socket
+import time
+
+from ansible_collections.noar.docker.plugins.module_utils.client import engine_errors, require
+from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption, parse_time
+
+
+def _text(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def read_logs(client, params: dict) -> dict:
+    """A container's logs, all of them and split by stream, as ``docker logs`` shows them."""
+    name = params["name"]
+    container = require(client, "container", name, "name")
+    tail = params.get("tail")
+    if tail is None or str(tail) == "all":
+        tail = "all"
+    else:
+        try:
+            tail = int(tail)
+        except ValueError:
+            raise InvalidOption("tail", f"{tail!r} is not a number of lines or 'all'") from None
+        if tail < 0:
+            raise InvalidOption("tail", f"cannot be negative, got {tail}")
+    now = time.time()
+    bounds = {key: int(parse_time(params[key], key, now)) if params.get(key) is not None else None
+              for key in ("since", "until")}
+    kwargs = dict(timestamps=params.get("timestamps", False), tail=tail, **bounds)
+    driver = ((container.get("HostConfig") or {}).get("LogConfig") or {}).get("Type")
+
+    def fetch(stdout: bool, stderr: bool) -> str:
+        with engine_errors("reading the logs of", f"container {name} (logging driver {driver})"):
+            return client.logs(container["Id"], stdout=stdout, stderr=stderr, **kwargs).decode("utf-8", "replace")
+
+    want_out, want_err = params.get("stdout", True), params.get("stderr", True)
+    out = fetch(True, False) if want_out else ""
+    err = fetch(False, True) if want_err else ""
+    both = fetch(want_out, want_err) if want_out and want_err else out or err
+    return dict(logs=both.splitlines(), stdout_lines=out.splitlines(), stderr_lines=err.splitlines(),
+                log_driver=driver)
+
+
+def exec_output(client, exec_id: str, stdin: bytes | None = None, tty: bool = False) -> tuple:
+    """Start an exec, feed it ``stdin``, and read (stdout, stderr) to the end.
+
+    The end of input is a half-close, as the docker CLI does it; without input the connection is left
+    whole (the exec has no stdin attached), as the CLI leaves it.
+    """
+    from docker.utils.socket import (  # pylint: disable=import-outside-toplevel
+        consume_socket_output,
+        demux_adaptor,
+        frames_iter,
+    )
+
+    sock = client.exec_start(exec_id, tty=tty, socket=True)
+    try:
+        if stdin is not None:
+            raw = getattr(sock, "_sock", sock)
+            raw.sendall(stdin)
+            raw.shutdown(socket.SHUT_WR)
+        frames = (demux_adaptor(*frame) for frame in frames_iter(sock, tty))
+        out, err = consume_socket_output(frames, demux=True)
+    finally:
+        sock.close()
+    return out or b"", err or b""
+
+
+def run_exec(client, params: dict) -> dict:
+    """Run a command in a running container: ``rc``, ``stdout`` and ``stderr`` (or ``exec_id`` when detached)."""
+    name = params["container"]
+    container = require(client, "container", name, "container")
+    state = (container.get("State") or {})
+    if not state.get("Running") or state.get("Paused"):
+        status = state.get("Status") or "absent"
+        raise InvalidOption("container", f"container {name} is not running ({status})")
+    if params.get("argv"):
+        argv = [str(a) for a in params["argv"]]
+    else:
+        try:
+            argv = shlex.split(params["command"])
+        except ValueError as exc:
+            raise InvalidOption("command", f"cannot be split like a shell does: {exc}") from None
+    stdin = params.get("stdin")
+    if stdin is not None and params.get("stdin_add_newline", True) and not stdin.endswith("\n"):
+        stdin += "\n"
+    env = {str(k): _text(v) for k, v in (params.get("env") or {}).items()}
+    tty = params.get("tty", False)
+    with engine_errors("running a command in", f"container {name}"):
+        exec_id = client.exec_create(container["Id"], argv, stdout=True, stderr=True, stdin=stdin is not None,
+                                     tty=tty, user=params.get("user") or "", environment=env or None,
+                                     workdir=params.get("chdir"))["Id"]
+        if params.get("detach"):
+            client.exec_start(exec_id, detach=True)
+            return dict(exec_id=exec_id)
+        out, err = exec_output(client, exec_id, stdin.encode("utf-8") if stdin is not None else None, tty)
+        rc = client.exec_inspect(exec_id).get("ExitCode")
+    out = out.decode("utf-8", "replace")
+    err = err.decode("utf-8", "replace")
+    if params.get("strip_empty_ends", True):
+        out, err = out.rstrip("\r\n"), err.rstrip("\r\n")
+    return dict(rc=rc, stdout=out, stderr=err, exec_id=exec_id)

@@ -1,0 +1,1102 @@
+# Copyright: noar.docker contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Container options, each declared once.
+
+One ``Option`` says everything about a task option: its argument-spec entry, how the task's value is
+normalised, how the same view is read from ``docker inspect``, where it goes in the create body, how
+it is compared by default (community.docker's defaults: sets and dicts ``allow_more_present``, lists
+and scalars ``strict``), and whether ``docker update`` changes it in place. The module's argument
+spec, the desired and actual views, the create body, the update body and the comparison are all made
+from ``OPTIONS``; nothing else re-declares an option.
+
+Options with ``read=None`` steer the module (state, pull, ...) and are never compared.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+from dataclasses import dataclass
+from typing import Any, Callable, Optional
+
+from ansible_collections.noar.docker.plugins.module_utils.converge import COMPARISONS, compare
+from ansible_collections.noar.docker.plugins.module_utils.units import (
+    UNLIMITED,
+    InvalidOption,
+    cpus_to_nano,
+    duration_to_nano,
+    format_duration,
+    format_size,
+    parse_cpus,
+    parse_duration,
+    parse_size,
+    size_unit,
+)
+
+MIN_MEMORY = 6 * 1024 * 1024  # the engine refuses less than 6 MiB
+STATES = ("present", "started", "stopped", "healthy", "absent")
+MOUNT_TYPES = ("bind", "npipe", "tmpfs", "volume", "cluster", "image")
+PROPAGATIONS = ("private", "rprivate", "shared", "rshared", "slave", "rslave")
+VOLUME_MODES = {"ro", "rw", "z", "Z", "shared", "rshared", "slave", "rslave", "private", "rprivate", "nocopy",
+                "consistent", "cached", "delegated"}
+
+
+class Context:
+    """What normalising a task needs besides an option's own value: the other options, the image's
+    configuration (its defaults are folded in where the engine folds them), and the engine."""
+
+    def __init__(self, params: dict, image: Optional[dict] = None, api_version: str = "1.41"):
+        self.params = params
+        self.image_config = (image or {}).get("Config") or {}
+        self.api_version = api_version
+
+    def require_api(self, option: str, version: str) -> None:
+        """Fail for an option the engine's API is too old for, rather than have it dropped silently."""
+        if _version(self.api_version) < _version(version):
+            raise InvalidOption(option, f"needs Docker API {version} or later; this engine speaks {self.api_version}")
+
+
+def _version(text: str) -> tuple:
+    return tuple(int(part) for part in re.findall(r"\d+", str(text))[:2]) or (0,)
+
+
+@dataclass(frozen=True)
+class Option:
+    """One task option (see the module docstring)."""
+
+    name: str
+    spec: dict
+    parse: Optional[Callable] = None        # (task value, Context) -> the normalised value
+    read: Optional[Callable] = None         # (inspect data) -> the same normalised form; None: not compared
+    write: Optional[Callable] = None        # (create body, normalised value) -> None
+    comparison: str = "strict"
+    update: Optional[str] = None            # field of POST /containers/{id}/update; None: a change recreates
+    show: Optional[Callable] = None         # (normalised value, what the task wrote) -> what a diff shows
+    matches: Optional[Callable] = None      # (comparison, desired, actual) -> bool, for structured shapes
+    also: tuple = ()                        # other options that make this one part of the view
+    min_api: Optional[str] = None
+
+    def given(self, params: dict) -> bool:
+        return any(params.get(name) is not None for name in (self.name,) + self.also)
+
+
+def switch(name: str, **spec) -> Option:
+    """A module option that steers what the module does and is not a property of the container."""
+    return Option(name, spec)
+
+
+# ---------------------------------------------------------------------------------------------
+# Normalisers shared by simple options: one form for the task's value and the engine's
+
+
+def _text(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _dig(container: dict, path: str):
+    value: Any = container
+    for key in path.split("."):
+        value = (value or {}).get(key)
+    return value
+
+
+KINDS = {
+    # kind: (task value -> view, engine value -> view, argument spec, default comparison)
+    "str": (lambda v, o: _text(v), lambda v: v or "", dict(type="str"), "strict"),
+    "bool": (lambda v, o: bool(v), bool, dict(type="bool"), "strict"),
+    "int": (lambda v, o: int(v), lambda v: v or 0, dict(type="int"), "strict"),
+    "size": (parse_size, lambda v: v or 0, dict(type="str"), "strict"),
+    "list": (lambda v, o: [_text(i) for i in v], lambda v: list(v or []), dict(type="list", elements="str"), "strict"),
+    "set": (lambda v, o: sorted({_text(i) for i in v}), lambda v: sorted(v or []),
+            dict(type="list", elements="str"), "allow_more_present"),
+    "dict": (lambda v, o: {_text(k): _text(i) for k, i in v.items()}, lambda v: dict(v or {}), dict(type="dict"),
+             "allow_more_present"),
+}
+
+
+def simple(name: str, path: str, kind: str, *, update: bool = False, comparison: Optional[str] = None,
+           show: Optional[Callable] = None, min_api: Optional[str] = None, **spec) -> Option:
+    """An option that is one engine field: ``path`` is ``Config.X`` or ``HostConfig.X`` in inspect data."""
+    to_view, from_engine, base_spec, default_comparison = KINDS[kind]
+    section, engine_field = path.split(".", 1)
+
+    def write(body: dict, value) -> None:
+        (body if section == "Config" else body.setdefault("HostConfig", {}))[engine_field] = value
+
+    spec = {**base_spec, **spec}
+    if spec["type"] != "list":
+        spec.pop("elements", None)
+    return Option(name, spec, parse=lambda value, ctx: to_view(value, name),
+                  read=lambda container: from_engine(_dig(container, path)), write=write,
+                  comparison=comparison or default_comparison, update=engine_field if update else None,
+                  show=show, min_api=min_api)
+
+
+def _show_size(value, written=None):
+    return format_size(value, size_unit(written) if written is not None else None) if isinstance(value, int) else value
+
+
+def _show_cpus(value, written=None):
+    return value / 1e9 if isinstance(value, int) else value
+
+
+_SECRET_KEY = re.compile(r"pass|secret|token|key|credential", re.IGNORECASE)
+
+
+def _show_env(value, written=None):
+    # Diffs are printed; values of variables that look like secrets are not.
+    return {k: ("********" if _SECRET_KEY.search(k) else v) for k, v in value.items()}
+
+
+def _show_healthcheck(value, written=None):
+    return {k: (format_duration(v / 1e9) if k in _DURATIONS else v) for k, v in value.items()}
+
+
+# ---------------------------------------------------------------------------------------------
+# Structured options: a parser, a reader and a writer of their own
+
+
+def _port_range(text: str, value) -> list:
+    start, _sep, end = text.partition("-")
+    start_port, end_port = int(start), int(end or start)
+    if not 0 < start_port <= end_port <= 65535:
+        raise InvalidOption("published_ports", f"{value!r}: ports must be between 1 and 65535, low to high")
+    return list(range(start_port, end_port + 1))
+
+
+_PORT = r"\d+(-\d+)?"
+_HOST_IP = re.compile(r"[0-9a-fA-F:.]+(%[0-9A-Za-z_.-]+)?")
+
+
+def parse_published_ports(values, ctx: Optional[Context] = None) -> list:
+    """``[container/proto, host_ip, host_port]`` triples, as docker run's ``-p`` reads them.
+
+    A host range for one container port is kept whole (the engine picks a free port in it); ranges of
+    unequal length are cut to the shorter, as community.docker does.
+    """
+    default_ip = (ctx.params.get("default_host_ip") if ctx else None) or ""
+    result: list = []
+    for value in values or []:
+        text, proto = str(value).strip(), "tcp"
+        if "/" in text:
+            text, proto = text.rsplit("/", 1)
+        ip = None
+        if text.startswith("["):  # [IPv6]:host:container, zone ids allowed
+            ip, _sep, text = text[1:].partition("]:")
+            parts = text.split(":") if _sep else ["x", "x", "x"]
+        else:
+            parts = text.split(":")
+            if len(parts) == 3:
+                ip = parts.pop(0)
+        if len(parts) == 1:
+            parts = ["", parts[0]]
+        if len(parts) != 2 or proto not in ("tcp", "udp", "sctp") or not re.fullmatch(_PORT, parts[1]) \
+                or (parts[0] and not re.fullmatch(_PORT, parts[0])) or (ip and not _HOST_IP.fullmatch(ip)):
+            raise InvalidOption(
+                "published_ports",
+                f"{value!r} is not a port mapping: write CONTAINER, HOST:CONTAINER or IP:HOST:CONTAINER, "
+                "optionally with /tcp, /udp or /sctp (as 127.0.0.1:8080:80/tcp)")
+        host, container = parts
+        containers = _port_range(container, value)
+        ip = default_ip if ip is None or ip == "" and default_ip else ip
+        if not host:
+            result.extend([f"{port}/{proto}", ip, ""] for port in containers)
+            continue
+        hosts = _port_range(host, value)
+        if len(containers) == 1 and len(hosts) > 1:
+            result.append([f"{containers[0]}/{proto}", ip, f"{hosts[0]}-{hosts[-1]}"])
+            continue
+        if len(hosts) == 1:
+            hosts = [hosts[0] + offset for offset in range(len(containers))]
+        result.extend([f"{c}/{proto}", ip, str(h)] for h, c in zip(hosts, containers))
+    return sorted(result)
+
+
+def _read_published_ports(container: dict) -> list:
+    bindings = []
+    for port, binds in (_dig(container, "HostConfig.PortBindings") or {}).items():
+        for bind in binds or [{}]:
+            bindings.append([port, bind.get("HostIp") or "", bind.get("HostPort") or ""])
+    return sorted(bindings)
+
+
+def _write_published_ports(body: dict, value) -> None:
+    bindings: dict = {}
+    for port, ip, host_port in value:
+        bindings.setdefault(port, []).append(dict(HostIp=ip, HostPort=host_port))
+    body.setdefault("HostConfig", {})["PortBindings"] = bindings
+
+
+def _ports_match(comparison, desired, actual) -> bool:
+    # Without an address, the engine (and community.docker's default) may have written 0.0.0.0.
+    actual = [[port, "" if ip == "0.0.0.0" else ip, host] for port, ip, host in actual or []]
+    desired = [[port, "" if ip == "0.0.0.0" else ip, host] for port, ip, host in desired]
+    return compare(comparison, desired, actual)
+
+
+def parse_exposed_ports(values, ctx: Optional[Context] = None) -> list:
+    """Ports to expose, the image's and the published ones included (the engine adds them)."""
+    result = set(ctx.image_config.get("ExposedPorts") or {}) if ctx else set()
+    for value in values or []:
+        text, _sep, proto = str(value).strip().partition("/")
+        proto = proto or "tcp"
+        if proto not in ("tcp", "udp", "sctp") or not re.fullmatch(_PORT, text):
+            raise InvalidOption("exposed_ports", f"{value!r} is not a port: write 80 or 80/udp")
+        result.update(f"{port}/{proto}" for port in _port_range(text, value))
+    if ctx and ctx.params.get("published_ports"):
+        result.update(mapping[0] for mapping in parse_published_ports(ctx.params["published_ports"], ctx))
+    return sorted(result)
+
+
+def parse_volumes(values, ctx: Optional[Context] = None) -> dict:
+    """Binds (``src:dst[:mode]``, src a path or a volume name) and anonymous volumes (``/dst``, ``/dst:rw``)."""
+    binds, anonymous = [], set((ctx.image_config.get("Volumes") or {}) if ctx else ())
+    for value in values or []:
+        parts = str(value).split(":")
+        if len(parts) == 2 and parts[0].startswith("/") and set(parts[1].split(",")) <= VOLUME_MODES:
+            if "ro" in parts[1].split(","):
+                raise InvalidOption("volumes", f"{value!r}: an anonymous volume cannot be read-only here; use mounts "
+                                               "with type volume and read_only")
+            parts = parts[:1]
+        if len(parts) == 1:
+            if not parts[0].startswith("/"):
+                raise InvalidOption("volumes", f"{value!r}: an anonymous volume needs an absolute path in the container")
+            anonymous.add(parts[0])
+            continue
+        if len(parts) > 3 or not parts[0] or not parts[1].startswith("/"):
+            raise InvalidOption("volumes", f"{value!r} is not SOURCE:/container/path[:ro|rw]")
+        mode = parts[2] if len(parts) == 3 else "rw"
+        if not set(mode.split(",")) <= VOLUME_MODES:
+            raise InvalidOption("volumes", f"{value!r}: unknown mode {mode!r} (use ro or rw)")
+        binds.append(f"{parts[0]}:{parts[1]}:{_rw(mode)}")
+    return dict(binds=sorted(binds), anonymous=sorted(anonymous))
+
+
+def _rw(mode: str) -> str:
+    return mode if {"ro", "rw"} & set(mode.split(",")) else "rw," + mode
+
+
+def _read_volumes(container: dict) -> dict:
+    binds = []
+    for bind in _dig(container, "HostConfig.Binds") or []:
+        parts = bind.split(":")
+        binds.append(":".join(parts[:2] + [_rw(parts[2] if len(parts) > 2 else "rw")]))
+    return dict(binds=sorted(binds), anonymous=sorted(_dig(container, "Config.Volumes") or {}))
+
+
+def _write_volumes(body: dict, value) -> None:
+    body["Volumes"] = {path: {} for path in value["anonymous"]}
+    body.setdefault("HostConfig", {})["Binds"] = value["binds"]
+
+
+def _volumes_match(comparison, desired, actual) -> bool:
+    return all(compare(comparison, desired[key], (actual or {}).get(key) or []) for key in ("binds", "anonymous"))
+
+
+def volume_targets(view: dict) -> set:
+    volumes = view.get("volumes") or dict(binds=[], anonymous=[])
+    return {b.split(":")[1] for b in volumes["binds"]} | set(volumes["anonymous"])
+
+
+# mounts: task suboption -> (engine path within a mount, how the task's value is normalised)
+_MOUNT_FIELDS = dict(
+    type=("Type", str), source=("Source", str), read_only=("ReadOnly", bool), consistency=("Consistency", str),
+    propagation=("BindOptions.Propagation", str), create_mountpoint=("BindOptions.CreateMountpoint", bool),
+    non_recursive=("BindOptions.NonRecursive", bool),
+    read_only_non_recursive=("BindOptions.ReadOnlyNonRecursive", bool),
+    read_only_force_recursive=("BindOptions.ReadOnlyForceRecursive", bool),
+    no_copy=("VolumeOptions.NoCopy", bool), labels=("VolumeOptions.Labels", dict),
+    volume_driver=("VolumeOptions.DriverConfig.Name", str), volume_options=("VolumeOptions.DriverConfig.Options", dict),
+    subpath=("VolumeOptions.Subpath", str), tmpfs_size=("TmpfsOptions.SizeBytes", int),
+    tmpfs_mode=("TmpfsOptions.Mode", int), tmpfs_options=("TmpfsOptions.Options", list),
+)
+_MOUNT_ONLY_FOR = dict(
+    propagation="bind", create_mountpoint="bind", non_recursive="bind", read_only_non_recursive="bind",
+    read_only_force_recursive="bind", no_copy="volume", labels="volume", volume_driver="volume",
+    volume_options="volume", tmpfs_size="tmpfs", tmpfs_mode="tmpfs", tmpfs_options="tmpfs",
+)
+_MOUNT_API = dict(create_mountpoint="1.42", read_only_non_recursive="1.44", read_only_force_recursive="1.44",
+                  subpath="1.45", tmpfs_options="1.46")
+_MOUNT_TYPE_API = dict(cluster="1.42", image="1.47")
+
+
+def _octal(value, option: str) -> int:
+    try:
+        return int(str(value), 8)
+    except ValueError:
+        raise InvalidOption(option, f"{value!r} is not an octal file mode (as 1777)") from None
+
+
+def _tmpfs_options(value, option: str) -> list:
+    result = []
+    for entry in value:
+        if not isinstance(entry, dict) or len(entry) != 1:
+            raise InvalidOption(option, f"{entry!r}: each entry is a mapping of one option to its value (or null)")
+        (key, item), = entry.items()
+        result.append([str(key)] if item is None else [str(key), _text(item)])
+    return result
+
+
+def parse_mounts(values, ctx: Optional[Context] = None) -> list:
+    """Each mount as the fields the task set, in the engine's terms; the engine fills in the others."""
+    result = []
+    for index, mount in enumerate(values or []):
+        where = f"mounts[{index}]"
+        if not mount.get("target"):
+            raise InvalidOption("mounts", f"{where}: every mount needs a target (the path in the container)")
+        kind = mount.get("type") or "volume"
+        if kind == "bind" and not mount.get("source"):
+            raise InvalidOption("mounts", f"{where}: a bind mount needs a source path on the host")
+        if kind == "tmpfs" and mount.get("source"):
+            raise InvalidOption("mounts", f"{where}: a tmpfs mount has no source")
+        if ctx and kind in _MOUNT_TYPE_API:
+            ctx.require_api(f"{where}.type", _MOUNT_TYPE_API[kind])
+        item = dict(target=mount["target"], type=kind)
+        for key, (_path, kind_of) in _MOUNT_FIELDS.items():
+            value = mount.get(key)
+            if value is None or key == "type":
+                continue
+            if key in _MOUNT_ONLY_FOR and _MOUNT_ONLY_FOR[key] != kind:
+                raise InvalidOption("mounts", f"{where}.{key} is only for type {_MOUNT_ONLY_FOR[key]} mounts, "
+                                              f"not {kind}")
+            if ctx and key in _MOUNT_API:
+                ctx.require_api(f"{where}.{key}", _MOUNT_API[key])
+            if key == "tmpfs_size":
+                value = parse_size(value, f"{where}.tmpfs_size")
+            elif key == "tmpfs_mode":
+                value = _octal(value, f"{where}.tmpfs_mode")
+            elif key == "tmpfs_options":
+                value = _tmpfs_options(value, f"{where}.tmpfs_options")
+            elif kind_of is dict:
+                value = {_text(k): _text(v) for k, v in value.items()}
+            else:
+                value = kind_of(value)
+            item[key] = value
+        result.append(item)
+    targets = [m["target"] for m in result]
+    if len(set(targets)) != len(targets):
+        raise InvalidOption("mounts", "two mounts have the same target")
+    return sorted(result, key=lambda m: m["target"])
+
+
+def _read_mounts(container: dict) -> list:
+    result = []
+    for mount in _dig(container, "HostConfig.Mounts") or []:
+        item = dict(target=mount.get("Target"))
+        for key, (path, kind_of) in _MOUNT_FIELDS.items():
+            value = _dig(mount, path)
+            item[key] = value if value is not None else kind_of()
+        result.append(item)
+    return sorted(result, key=lambda m: m["target"])
+
+
+def _write_mounts(body: dict, value) -> None:
+    mounts = []
+    for mount in value:
+        engine: dict = dict(Target=mount["target"])
+        for key, item in mount.items():
+            if key == "target":
+                continue
+            *parents, last = _MOUNT_FIELDS[key][0].split(".")
+            place = engine
+            for parent in parents:
+                place = place.setdefault(parent, {})
+            place[last] = item
+        mounts.append(engine)
+    body.setdefault("HostConfig", {})["Mounts"] = mounts
+
+
+def _mounts_match(comparison, desired, actual) -> bool:
+    # Each mount is compared on the fields the task set.
+    by_target = {m["target"]: m for m in actual or []}
+    for mount in desired:
+        have = by_target.get(mount["target"])
+        if have is None or any(have.get(key) != value for key, value in mount.items()):
+            return False
+    return comparison != "strict" or set(by_target) <= {m["target"] for m in desired}
+
+
+def parse_tmpfs(values, ctx=None) -> dict:
+    result = {}
+    for value in values or []:
+        path, _sep, options = str(value).partition(":")
+        if not path.startswith("/"):
+            raise InvalidOption("tmpfs", f"{value!r}: write /path or /path:options (as /run:size=64m)")
+        result[path] = options
+    return result
+
+
+def parse_ulimits(values, ctx=None) -> list:
+    result = []
+    for value in values or []:
+        parts = str(value).split(":")
+        try:
+            soft = int(parts[1])
+            hard = int(parts[2]) if len(parts) > 2 else soft
+        except (IndexError, ValueError):
+            raise InvalidOption("ulimits", f"{value!r} is not NAME:SOFT[:HARD] (as nofile:1024:2048)") from None
+        if len(parts) > 3 or not parts[0]:
+            raise InvalidOption("ulimits", f"{value!r} is not NAME:SOFT[:HARD] (as nofile:1024:2048)")
+        result.append(f"{parts[0]}:{soft}:{hard}")
+    return sorted(result)
+
+
+def _write_ulimits(body: dict, value) -> None:
+    limits = []
+    for ulimit in value:
+        name, soft, hard = ulimit.split(":")
+        limits.append(dict(Name=name, Soft=int(soft), Hard=int(hard)))
+    body.setdefault("HostConfig", {})["Ulimits"] = limits
+
+
+_DURATIONS = ("interval", "timeout", "start_period", "start_interval")
+_HEALTH_FIELDS = dict(test="Test", interval="Interval", timeout="Timeout", start_period="StartPeriod",
+                      start_interval="StartInterval", retries="Retries")
+
+
+def parse_healthcheck(value, ctx: Optional[Context] = None) -> dict:
+    """The fields the task set; without ``test`` the healthcheck is off unless ``test_cli_compatible``."""
+    if not value:
+        return {}
+    result: dict = {}
+    test = value.get("test")
+    if test is None and value.get("test_cli_compatible"):
+        test = (ctx.image_config.get("Healthcheck") or {}).get("Test") if ctx else None
+    if test is None:
+        return dict(test=["NONE"])  # community.docker's classic meaning: a healthcheck without a test is off
+    if test is not None:
+        if isinstance(test, str):
+            test = ["CMD-SHELL", test]
+        else:
+            test = [str(t) for t in test]
+            if test and test[0] not in ("CMD", "CMD-SHELL", "NONE"):
+                test = ["CMD"] + test
+        result["test"] = test
+    for key in _DURATIONS:
+        if value.get(key) is not None:
+            if key == "start_interval" and ctx:
+                ctx.require_api("healthcheck.start_interval", "1.44")
+            result[key] = duration_to_nano(parse_duration(value[key], f"healthcheck.{key}"))
+    if value.get("retries") is not None:
+        retries = int(value["retries"])
+        if retries < 0:
+            raise InvalidOption("healthcheck.retries", f"cannot be negative, got {retries}")
+        result["retries"] = retries
+    return result
+
+
+def _read_healthcheck(container: dict) -> dict:
+    health = _dig(container, "Config.Healthcheck") or {}
+    if not health:
+        return {}
+    result = dict(test=health.get("Test") or [])
+    result.update({key: health[engine] for key, engine in _HEALTH_FIELDS.items() if key != "test" and health.get(engine)})
+    return result
+
+
+def _write_healthcheck(body: dict, value) -> None:
+    if not value or "test" not in value or value["test"] == ["NONE"]:
+        body["Healthcheck"] = dict(Test=["NONE"])
+        return
+    body["Healthcheck"] = {engine: value.get(key, 0) for key, engine in _HEALTH_FIELDS.items()
+                           if key in value or key != "start_interval"}
+
+
+def _healthcheck_match(comparison, desired, actual) -> bool:
+    if not desired or desired.get("test") == ["NONE"]:
+        return not actual or actual.get("test") == ["NONE"]
+    return all((actual or {}).get(key) == value for key, value in desired.items())
+
+
+def _caps(values, ctx=None) -> list:
+    return sorted({str(v).upper().replace("CAP_", "", 1) for v in values or []})
+
+
+def parse_env_file(path: str) -> dict:
+    if not os.path.isfile(path):
+        raise InvalidOption("env_file", f"no such file: {path}")
+    result = {}
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            key, sep, val = line.partition("=")
+            if not key or " " in key.strip():
+                raise InvalidOption("env_file", f"{path} line {number}: expected NAME=value")
+            result[key.strip()] = val if sep else os.environ.get(key.strip(), "")
+    return result
+
+
+def split_env(items) -> dict:
+    return dict(item.partition("=")[::2] for item in items or [])
+
+
+def _parse_env(value, ctx: Context) -> dict:
+    env = split_env(ctx.image_config.get("Env"))
+    if ctx.params.get("env_file"):
+        env.update(parse_env_file(ctx.params["env_file"]))
+    env.update({str(k): _text(v) for k, v in (value or {}).items()})
+    return env
+
+
+def _env_match(comparison, desired, actual) -> bool:
+    if comparison == "strict":
+        # The engine gives a container a PATH when its image has none: not drift either.
+        actual = {k: v for k, v in (actual or {}).items() if k in desired or k != "PATH"}
+    return compare(comparison, desired, actual)
+
+
+def _parse_labels(value, ctx: Context) -> dict:
+    image_labels = dict(ctx.image_config.get("Labels") or {})
+    labels = {str(k): _text(v) for k, v in value.items()}
+    strict = (ctx.params.get("comparisons") or {}).get("labels", (ctx.params.get("comparisons") or {}).get("*"))
+    if strict == "strict" and ctx.params.get("image_label_mismatch") == "fail":
+        extra = sorted(set(image_labels) - set(labels))
+        if extra:
+            raise InvalidOption("labels", f"the image has labels the task does not set ({', '.join(extra)}) and "
+                                          "image_label_mismatch is fail")
+    image_labels.update(labels)
+    return image_labels
+
+
+def _parse_command(value, ctx: Context):
+    compatibility = ctx.params.get("command_handling") == "compatibility"
+    if isinstance(value, str):
+        command = shlex.split(value)
+    elif compatibility:
+        command = shlex.split(" ".join(str(c) for c in value))
+    else:
+        command = [str(c) for c in value]
+    if not command and not ctx.params.get("entrypoint"):
+        # The engine fills an empty command in from the image (unless an entrypoint is given).
+        return list(ctx.image_config.get("Cmd") or [])
+    return command
+
+
+def _parse_cpus(value, ctx: Context) -> int:
+    # Checked against the host's CPUs only when it changes (limits.HostLimits), to spare an engine call.
+    return cpus_to_nano(parse_cpus(value, "cpus"))
+
+
+def _parse_swap(value, ctx) -> int:
+    return parse_size(value, "memory_swap", allow_unlimited=True)
+
+
+def _parse_blkio_weight(value, ctx) -> int:
+    value = int(value)
+    if value and not 10 <= value <= 1000:
+        raise InvalidOption("blkio_weight", f"must be between 10 and 1000 (or 0 for none), got {value}")
+    return value
+
+
+def _parse_devices(values, ctx) -> list:
+    result = []
+    for value in values:
+        parts = str(value).split(":")
+        if len(parts) > 3 or not parts[0]:
+            raise InvalidOption("devices", f"{value!r} is not HOST_PATH[:CONTAINER_PATH[:PERMISSIONS]]")
+        host = parts[0]
+        container = parts[1] if len(parts) > 1 and parts[1] else host
+        permissions = parts[2] if len(parts) > 2 else "rwm"
+        if not permissions or set(permissions) - set("rwm"):
+            raise InvalidOption("devices", f"{value!r}: permissions are letters of rwm")
+        result.append(dict(PathOnHost=host, PathInContainer=container, CgroupPermissions=permissions))
+    return sorted(result, key=lambda d: d["PathInContainer"])
+
+
+def _device_rates(option: str, kind: str):
+    def parse(values, ctx) -> list:
+        result = []
+        for index, item in enumerate(values):
+            rate = item["rate"]
+            rate = parse_size(rate, f"{option}[{index}].rate") if kind == "bps" else int(rate)
+            if rate < 0:
+                raise InvalidOption(f"{option}[{index}].rate", f"cannot be negative, got {rate}")
+            result.append(dict(Path=str(item["path"]), Rate=rate))
+        return sorted(result, key=lambda d: d["Path"])
+    return parse
+
+
+def _parse_device_requests(values, ctx) -> list:
+    result = []
+    for item in values:
+        result.append(dict(Driver=item.get("driver") or "", Count=item.get("count") or 0,
+                           DeviceIDs=[str(i) for i in item.get("device_ids") or []],
+                           Capabilities=[[str(c) for c in group] for group in item.get("capabilities") or []],
+                           Options={str(k): _text(v) for k, v in (item.get("options") or {}).items()}))
+    return result
+
+
+def _read_device_requests(container: dict) -> list:
+    return [dict(Driver=r.get("Driver") or "", Count=r.get("Count") or 0, DeviceIDs=r.get("DeviceIDs") or [],
+                 Capabilities=r.get("Capabilities") or [], Options=r.get("Options") or {})
+            for r in _dig(container, "HostConfig.DeviceRequests") or []]
+
+
+def _parse_links(values, ctx) -> list:
+    result = []
+    for value in values:
+        other, _sep, alias = str(value).partition(":")
+        if not other:
+            raise InvalidOption("links", f"{value!r} is not CONTAINER[:ALIAS]")
+        result.append(f"{other.lstrip('/')}:{alias or other.lstrip('/')}")
+    return sorted(set(result))
+
+
+def _read_links(container: dict) -> list:
+    # The engine keeps /other:/this/alias.
+    result = []
+    for link in _dig(container, "HostConfig.Links") or []:
+        other, _sep, alias = link.partition(":")
+        result.append(f"{other.lstrip('/')}:{alias.rsplit('/', 1)[-1]}")
+    return sorted(result)
+
+
+def _write_links(body: dict, value) -> None:
+    body.setdefault("HostConfig", {})["Links"] = value
+
+
+def _parse_etc_hosts(value, ctx) -> list:
+    return sorted(f"{host}:{ip}" for host, ip in value.items())
+
+
+def _parse_restart_retries(value, ctx) -> int:
+    if value < 0:
+        raise InvalidOption("restart_retries", f"cannot be negative, got {value}")
+    return int(value)
+
+
+def _write_restart(body: dict, value, view: Optional[dict] = None) -> None:
+    host = body.setdefault("HostConfig", {})
+    policy = host.setdefault("RestartPolicy", dict(Name="no", MaximumRetryCount=0))
+    if isinstance(value, str):
+        policy["Name"] = value
+    else:
+        policy["MaximumRetryCount"] = value
+
+
+def _write_log(key: str):
+    def write(body: dict, value) -> None:
+        log = body.setdefault("HostConfig", {}).setdefault("LogConfig", dict(Type="", Config={}))
+        log[key] = value
+    return write
+
+
+def _parse_networks(values, ctx: Context) -> dict:
+    networks = {}
+    for index, net in enumerate(values):
+        if not net.get("name"):
+            raise InvalidOption("networks", f"networks[{index}] needs a name")
+        if net.get("mac_address"):
+            ctx.require_api(f"networks[{index}].mac_address", "1.44")
+        networks[net["name"]] = dict(aliases=sorted(net.get("aliases") or []),
+                                     ipv4_address=net.get("ipv4_address") or "",
+                                     ipv6_address=net.get("ipv6_address") or "",
+                                     links=sorted(_parse_links(net.get("links") or [], ctx)),
+                                     mac_address=net.get("mac_address") or "")
+    return networks
+
+
+def _read_networks(container: dict) -> dict:
+    networks = {}
+    for name, endpoint in (_dig(container, "NetworkSettings.Networks") or {}).items():
+        ipam = endpoint.get("IPAMConfig") or {}
+        networks[name] = dict(aliases=sorted(endpoint.get("Aliases") or []),
+                              ipv4_address=ipam.get("IPv4Address") or "", ipv6_address=ipam.get("IPv6Address") or "",
+                              links=sorted(_read_links(dict(HostConfig=dict(Links=endpoint.get("Links"))))),
+                              mac_address=endpoint.get("MacAddress") or "")
+    return networks
+
+
+def endpoint_matches(want: dict, have) -> bool:
+    """A container's endpoint on a network has what the task asks (the engine adds the short id to the aliases)."""
+    return have is not None and all(want[key] in ("", have[key]) for key in ("ipv4_address", "ipv6_address")) \
+        and set(want["aliases"]) <= set(have["aliases"]) and set(want["links"]) <= set(have["links"]) \
+        and want["mac_address"] in ("", have["mac_address"])
+
+
+def _networks_match(comparison, desired, actual) -> bool:
+    return all(endpoint_matches(want, (actual or {}).get(net)) for net, want in desired.items()) \
+        and (comparison != "strict" or set(actual or {}) <= set(desired))
+
+
+def endpoint_body(net: dict) -> dict:
+    endpoint: dict = dict(Aliases=net["aliases"] or None)
+    ipam = {key: net[field_] for key, field_ in (("IPv4Address", "ipv4_address"), ("IPv6Address", "ipv6_address"))
+            if net[field_]}
+    if ipam:
+        endpoint["IPAMConfig"] = ipam
+    if net["links"]:
+        endpoint["Links"] = net["links"]
+    if net["mac_address"]:
+        endpoint["MacAddress"] = net["mac_address"]
+    return endpoint
+
+
+def _parse_network_mode(value, ctx) -> str:
+    return "bridge" if value == "default" else str(value)
+
+
+def _read_network_mode(container: dict) -> str:
+    mode = _dig(container, "HostConfig.NetworkMode")
+    return "bridge" if mode in ("default", None, "") else mode
+
+
+def _parse_platform(value, ctx) -> str:
+    parts = str(value).lower().split("/")
+    if not parts[0] or len(parts) > 3:
+        raise InvalidOption("platform", f"{value!r} is not OS[/ARCH[/VARIANT]] (as linux/amd64)")
+    return parts[0]
+
+
+def _read_platform(container: dict) -> str:
+    return (container.get("Platform") or "linux").lower()
+
+
+def _parse_oom_score_adj(value, ctx) -> int:
+    if not -1000 <= value <= 1000:
+        raise InvalidOption("oom_score_adj", f"must be between -1000 and 1000, got {value}")
+    return int(value)
+
+
+def _parse_swappiness(value, ctx) -> int:
+    if not 0 <= value <= 100:
+        raise InvalidOption("memory_swappiness", f"must be between 0 and 100, got {value}")
+    return int(value)
+
+
+def _parse_default_host_ip(value, ctx) -> str:
+    if value and not _HOST_IP.fullmatch(value):
+        raise InvalidOption("default_host_ip", f"{value!r} is not an IPv4 or IPv6 address (or empty)")
+    return value
+
+
+def _structured(name: str, spec: dict, parse, read, write, comparison: str = "strict", **extra) -> Option:
+    return Option(name, spec, parse=parse, read=read, write=write, comparison=comparison, **extra)
+
+
+def _custom(name: str, path: str, kind: str, parse, **kwargs) -> Option:
+    """A one-field option whose task value needs its own parser (ranges, units, the image's defaults)."""
+    base = simple(name, path, kind, **kwargs)
+    return Option(base.name, base.spec, parse=parse, read=base.read, write=base.write, comparison=base.comparison,
+                  update=base.update, show=base.show, min_api=base.min_api)
+
+
+def _dicts(name: str, path: str, parse, key: str, **spec) -> Option:
+    """A set of engine mappings (devices, device rates), kept in order of ``key``."""
+    base = simple(name, path, "set", **spec)
+    return Option(name, base.spec, parse=parse,
+                  read=lambda container: sorted(_dig(container, path) or [], key=lambda item: item.get(key) or ""),
+                  write=base.write, comparison="allow_more_present")
+
+
+_RATE_SPEC = dict(type="list", elements="dict",
+                  options=dict(path=dict(type="str", required=True), rate=dict(type="str", required=True)))
+_IOPS_SPEC = dict(type="list", elements="dict",
+                  options=dict(path=dict(type="str", required=True), rate=dict(type="int", required=True)))
+_MOUNT_SPEC = dict(
+    target=dict(type="str", required=True), source=dict(type="str"),
+    type=dict(type="str", default="volume", choices=list(MOUNT_TYPES)), read_only=dict(type="bool"),
+    consistency=dict(type="str", choices=["cached", "consistent", "default", "delegated"]),
+    propagation=dict(type="str", choices=list(PROPAGATIONS)), no_copy=dict(type="bool"), labels=dict(type="dict"),
+    volume_driver=dict(type="str"), volume_options=dict(type="dict"), tmpfs_size=dict(type="str"),
+    tmpfs_mode=dict(type="str"), tmpfs_options=dict(type="list", elements="dict"),
+    create_mountpoint=dict(type="bool"), non_recursive=dict(type="bool"), read_only_non_recursive=dict(type="bool"),
+    read_only_force_recursive=dict(type="bool"), subpath=dict(type="str"),
+)
+
+# Limits that `limits` shares with `container` (one argument spec, one doc fragment, one validation).
+LIMIT_OPTIONS = ("memory", "memory_reservation", "memory_swap", "cpus", "cpu_shares", "cpu_period", "cpu_quota",
+                 "cpuset_cpus", "cpuset_mems", "pids_limit", "blkio_weight", "restart_policy", "restart_retries")
+
+OPTIONS = {option.name: option for option in (
+    # What the module does; not properties of the container.
+    switch("name", type="str", required=True),
+    switch("state", type="str", default="started", choices=list(STATES)),
+    switch("healthy_wait_timeout", type="float", default=300),
+    switch("image", type="str"),
+    switch("pull", type="raw", default="missing", choices=["never", "missing", "always", True, False]),
+    switch("pull_check_mode_behavior", type="str", default="image_not_present", choices=["image_not_present", "always"]),
+    switch("image_comparison", type="str", default="desired-image", choices=["desired-image", "current-image"]),
+    switch("image_name_mismatch", type="str", default="recreate", choices=["recreate", "ignore"]),
+    switch("image_label_mismatch", type="str", default="ignore", choices=["ignore", "fail"]),
+    switch("env_file", type="path"),
+    switch("detach", type="bool"),
+    switch("cleanup", type="bool", default=False),
+    switch("output_logs", type="bool", default=False),
+    switch("recreate", type="bool", default=False),
+    switch("restart", type="bool", default=False),
+    switch("force_kill", type="bool", default=False, aliases=["forcekill"]),
+    switch("kill_signal", type="str"),
+    switch("keep_volumes", type="bool", default=True),
+    switch("removal_wait_timeout", type="float"),
+    switch("comparisons", type="dict"),
+    switch("container_default_behavior", type="str", default="no_defaults", choices=["compatibility", "no_defaults"]),
+    switch("command_handling", type="str", default="correct", choices=["compatibility", "correct"]),
+    switch("networks_cli_compatible", type="bool", default=True),
+    Option("default_host_ip", dict(type="str"), parse=_parse_default_host_ip),
+    Option("paused", dict(type="bool"), parse=lambda v, ctx: bool(v),
+           read=lambda c: bool(_dig(c, "State.Paused"))),
+    Option("platform", dict(type="str"), parse=_parse_platform, read=_read_platform),
+
+    # Config: what runs.
+    _custom("command", "Config.Cmd", "list", _parse_command, type="raw"),
+    simple("entrypoint", "Config.Entrypoint", "list"),
+    Option("env", dict(type="dict"), parse=_parse_env, read=lambda c: split_env(_dig(c, "Config.Env")),
+           write=lambda body, value: body.update(Env=[f"{k}={v}" for k, v in value.items()]),
+           comparison="allow_more_present", show=_show_env, matches=_env_match, also=("env_file",)),
+    _custom("labels", "Config.Labels", "dict", _parse_labels),
+    simple("user", "Config.User", "str"),
+    simple("working_dir", "Config.WorkingDir", "str"),
+    simple("hostname", "Config.Hostname", "str"),
+    simple("domainname", "Config.Domainname", "str"),
+    simple("mac_address", "Config.MacAddress", "str"),
+    simple("tty", "Config.Tty", "bool"),
+    simple("interactive", "Config.OpenStdin", "bool"),
+    Option("stop_signal", dict(type="str"), parse=lambda v, ctx: str(v),
+           read=lambda c: _dig(c, "Config.StopSignal") or "SIGTERM",
+           write=lambda body, value: body.update(StopSignal=value)),
+    # community.docker does not compare it: a container keeps the timeout it was made with.
+    Option("stop_timeout", dict(type="int"), parse=lambda v, ctx: int(v),
+           read=lambda c: _dig(c, "Config.StopTimeout") if _dig(c, "Config.StopTimeout") is not None else 10,
+           write=lambda body, value: body.update(StopTimeout=value), comparison="ignore"),
+    _structured("healthcheck", dict(type="dict", options=dict(
+        test=dict(type="raw"), test_cli_compatible=dict(type="bool", default=False), interval=dict(type="str"),
+        timeout=dict(type="str"), retries=dict(type="int"), start_period=dict(type="str"),
+        start_interval=dict(type="str"))),
+        parse_healthcheck, _read_healthcheck, _write_healthcheck, show=_show_healthcheck, matches=_healthcheck_match),
+
+    # Ports, storage, networks.
+    _structured("published_ports", dict(type="list", elements="str", aliases=["ports"]), parse_published_ports,
+                _read_published_ports, _write_published_ports, "allow_more_present", matches=_ports_match),
+    _structured("exposed_ports", dict(type="list", elements="str", aliases=["exposed", "expose"]),
+                parse_exposed_ports, lambda c: sorted(_dig(c, "Config.ExposedPorts") or {}),
+                lambda body, value: body.update(ExposedPorts={port: {} for port in value}), "allow_more_present",
+                also=("published_ports",)),
+    simple("publish_all_ports", "HostConfig.PublishAllPorts", "bool"),
+    _structured("volumes", dict(type="list", elements="str"), parse_volumes, _read_volumes, _write_volumes,
+                "allow_more_present", matches=_volumes_match),
+    _structured("mounts", dict(type="list", elements="dict", options=_MOUNT_SPEC), parse_mounts, _read_mounts,
+                _write_mounts, "allow_more_present", matches=_mounts_match),
+    _custom("tmpfs", "HostConfig.Tmpfs", "dict", parse_tmpfs, type="list", elements="str"),
+    simple("volume_driver", "HostConfig.VolumeDriver", "str"),
+    simple("volumes_from", "HostConfig.VolumesFrom", "set"),
+    _structured("networks", dict(type="list", elements="dict", options=dict(
+        name=dict(type="str", required=True), aliases=dict(type="list", elements="str"),
+        ipv4_address=dict(type="str"), ipv6_address=dict(type="str"), links=dict(type="list", elements="str"),
+        mac_address=dict(type="str"))), _parse_networks, _read_networks, None, "allow_more_present",
+        matches=_networks_match),
+    Option("network_mode", dict(type="str"), parse=_parse_network_mode, read=_read_network_mode),
+    _structured("links", dict(type="list", elements="str"), _parse_links, _read_links, _write_links,
+                "allow_more_present"),
+    simple("dns_servers", "HostConfig.Dns", "list"),
+    simple("dns_opts", "HostConfig.DnsOptions", "set"),
+    simple("dns_search_domains", "HostConfig.DnsSearch", "list"),
+    _custom("etc_hosts", "HostConfig.ExtraHosts", "set", _parse_etc_hosts, type="dict"),
+
+    # Limits: changed in place.
+    Option("restart_policy", dict(type="str", choices=["no", "on-failure", "always", "unless-stopped"]),
+           parse=lambda v, ctx: v, read=lambda c: _dig(c, "HostConfig.RestartPolicy.Name") or "no",
+           write=_write_restart, update="RestartPolicy"),
+    Option("restart_retries", dict(type="int"), parse=_parse_restart_retries,
+           read=lambda c: _dig(c, "HostConfig.RestartPolicy.MaximumRetryCount") or 0, write=_write_restart,
+           update="RestartPolicy"),
+    simple("memory", "HostConfig.Memory", "size", update=True, show=_show_size),
+    simple("memory_reservation", "HostConfig.MemoryReservation", "size", update=True, show=_show_size),
+    _custom("memory_swap", "HostConfig.MemorySwap", "size", _parse_swap, update=True, show=_show_size),
+    _custom("cpus", "HostConfig.NanoCpus", "int", _parse_cpus, update=True, show=_show_cpus, type="float"),
+    simple("cpu_shares", "HostConfig.CpuShares", "int", update=True),
+    simple("cpu_period", "HostConfig.CpuPeriod", "int", update=True),
+    simple("cpu_quota", "HostConfig.CpuQuota", "int", update=True),
+    simple("cpuset_cpus", "HostConfig.CpusetCpus", "str", update=True),
+    simple("cpuset_mems", "HostConfig.CpusetMems", "str", update=True),
+    simple("pids_limit", "HostConfig.PidsLimit", "int", update=True),
+    _custom("blkio_weight", "HostConfig.BlkioWeight", "int", _parse_blkio_weight, update=True),
+
+    # Other resources: a change recreates.
+    _custom("memory_swappiness", "HostConfig.MemorySwappiness", "int", _parse_swappiness),
+    simple("kernel_memory", "HostConfig.KernelMemory", "size", show=_show_size),
+    simple("shm_size", "HostConfig.ShmSize", "size", show=_show_size),
+    simple("oom_killer", "HostConfig.OomKillDisable", "bool"),
+    _custom("oom_score_adj", "HostConfig.OomScoreAdj", "int", _parse_oom_score_adj),
+    _structured("ulimits", dict(type="list", elements="str"), parse_ulimits,
+                lambda c: sorted(f"{u['Name']}:{u['Soft']}:{u['Hard']}" for u in _dig(c, "HostConfig.Ulimits") or []),
+                _write_ulimits, "allow_more_present"),
+    _dicts("devices", "HostConfig.Devices", _parse_devices, "PathInContainer", type="list", elements="str"),
+    simple("device_cgroup_rules", "HostConfig.DeviceCgroupRules", "list"),
+    _dicts("device_read_bps", "HostConfig.BlkioDeviceReadBps", _device_rates("device_read_bps", "bps"), "Path",
+           **_RATE_SPEC),
+    _dicts("device_write_bps", "HostConfig.BlkioDeviceWriteBps", _device_rates("device_write_bps", "bps"), "Path",
+           **_RATE_SPEC),
+    _dicts("device_read_iops", "HostConfig.BlkioDeviceReadIOps", _device_rates("device_read_iops", "iops"), "Path",
+           **_IOPS_SPEC),
+    _dicts("device_write_iops", "HostConfig.BlkioDeviceWriteIOps", _device_rates("device_write_iops", "iops"),
+           "Path", **_IOPS_SPEC),
+    _structured("device_requests", dict(type="list", elements="dict", options=dict(
+        capabilities=dict(type="list", elements="list"), count=dict(type="int"),
+        device_ids=dict(type="list", elements="str"), driver=dict(type="str"), options=dict(type="dict"))),
+        _parse_device_requests, _read_device_requests,
+        lambda body, value: body.setdefault("HostConfig", {}).update(DeviceRequests=value), "allow_more_present"),
+    _custom("storage_opts", "HostConfig.StorageOpt", "dict", lambda v, ctx: {str(k): _text(i) for k, i in v.items()}),
+
+    # Security and namespaces.
+    simple("read_only", "HostConfig.ReadonlyRootfs", "bool"),
+    simple("privileged", "HostConfig.Privileged", "bool"),
+    _structured("capabilities", dict(type="list", elements="str"), _caps, lambda c: _caps(_dig(c, "HostConfig.CapAdd")),
+                lambda body, value: body.setdefault("HostConfig", {}).update(CapAdd=value), "allow_more_present"),
+    _structured("cap_drop", dict(type="list", elements="str"), _caps, lambda c: _caps(_dig(c, "HostConfig.CapDrop")),
+                lambda body, value: body.setdefault("HostConfig", {}).update(CapDrop=value), "allow_more_present"),
+    simple("security_opts", "HostConfig.SecurityOpt", "set"),
+    simple("groups", "HostConfig.GroupAdd", "set"),
+    simple("cgroupns_mode", "HostConfig.CgroupnsMode", "str", choices=["host", "private"]),
+    simple("cgroup_parent", "HostConfig.CgroupParent", "str"),
+    simple("ipc_mode", "HostConfig.IpcMode", "str"),
+    simple("pid_mode", "HostConfig.PidMode", "str"),
+    simple("userns_mode", "HostConfig.UsernsMode", "str"),
+    simple("uts", "HostConfig.UTSMode", "str"),
+    simple("runtime", "HostConfig.Runtime", "str"),
+    simple("sysctls", "HostConfig.Sysctls", "dict"),
+    simple("init", "HostConfig.Init", "bool"),
+    simple("auto_remove", "HostConfig.AutoRemove", "bool"),
+
+    # Logging.
+    Option("log_driver", dict(type="str"), parse=lambda v, ctx: str(v),
+           read=lambda c: _dig(c, "HostConfig.LogConfig.Type") or "", write=_write_log("Type")),
+    Option("log_options", dict(type="dict", aliases=["log_opt"]),
+           parse=lambda v, ctx: {str(k): _text(i) for k, i in v.items()},
+           read=lambda c: dict(_dig(c, "HostConfig.LogConfig.Config") or {}), write=_write_log("Config"),
+           comparison="allow_more_present"),
+)}
+
+COMPARED = {name: option for name, option in OPTIONS.items() if option.read is not None}
+UPDATE_FIELDS = {name: option.update for name, option in OPTIONS.items() if option.update}
+
+# container_default_behavior=compatibility: the defaults community.docker's module had before 2.0.
+COMPATIBILITY_DEFAULTS = dict(auto_remove=False, detach=True, init=False, interactive=False, memory="0",
+                              paused=False, privileged=False, read_only=False, tty=False)
+
+
+def argument_spec(names=None) -> dict:
+    """The argument spec of ``names`` (default: every option), from the table."""
+    return {name: dict(option.spec) for name, option in OPTIONS.items() if names is None or name in names}
+
+
+# ---------------------------------------------------------------------------------------------
+# The views and bodies made from the table
+
+
+def desired_view(params: dict, ctx: Context, names=None) -> dict:
+    """The compared options the task sets, normalised; checked alone and together."""
+    view = {}
+    for name, option in OPTIONS.items():
+        if option.parse is not None and (names is None or name in names) and option.given(params):
+            if option.min_api:
+                ctx.require_api(name, option.min_api)
+            value = option.parse(params.get(name), ctx)
+            if option.read is not None:
+                view[name] = value
+    check_together(view)
+    return view
+
+
+def check_together(view: dict) -> None:
+    """Options that each parse but cannot work together."""
+    if view.get("cpus") and (view.get("cpu_period") or view.get("cpu_quota")):
+        raise InvalidOption("cpus", "cannot be set with cpu_period or cpu_quota: the engine takes one way of "
+                                    "limiting CPU or the other")
+    memory = view.get("memory")
+    if memory is not None and 0 < memory < MIN_MEMORY:
+        raise InvalidOption("memory", f"{format_size(memory)} is below the engine's minimum of 6m")
+    swap = view.get("memory_swap")
+    if swap not in (None, UNLIMITED, 0) and "memory" in view and swap < (memory or 0):
+        raise InvalidOption("memory_swap", f"{format_size(swap)} is below memory ({format_size(memory or 0)}); "
+                                           "it counts memory plus swap, so it must be at least memory")
+    reservation = view.get("memory_reservation")
+    if reservation and memory and reservation > memory:
+        raise InvalidOption("memory_reservation", f"{format_size(reservation)} is above memory ({format_size(memory)})")
+    both = volume_targets(view) & {m["target"] for m in view.get("mounts") or []}
+    if both:
+        raise InvalidOption("mounts", f"{', '.join(sorted(both))} is mounted by both volumes and mounts; name each "
+                                      "path in one of them")
+
+
+def actual_view(container: dict, names=None) -> dict:
+    """The same view as ``desired_view``, read from ``docker inspect``."""
+    return {name: option.read(container) for name, option in COMPARED.items()
+            if option.read is not None and (names is None or name in names)}
+
+
+def create_body(view: dict, image_ref: str) -> dict:
+    """The Engine API body of ``POST /containers/create`` for the desired view."""
+    body: dict = dict(Image=image_ref, Labels={}, AttachStdout=True, AttachStderr=True, HostConfig={})
+    for name, value in view.items():
+        write = COMPARED[name].write
+        if write is not None:
+            write(body, value)
+    networks = view.get("networks") or {}
+    mode = view.get("network_mode") or (next(iter(networks)) if networks else None)
+    if mode:
+        body["HostConfig"]["NetworkMode"] = mode
+    if networks and mode in networks:
+        body["NetworkingConfig"] = dict(EndpointsConfig={mode: endpoint_body(networks[mode])})
+    return body
+
+
+def update_body(view: dict, container: dict, names) -> dict:
+    """The ``POST /containers/{id}/update`` body that sets the options ``names`` of ``view`` on ``container``."""
+    body = {}
+    for name in names:
+        engine_field = UPDATE_FIELDS.get(name)
+        if engine_field and engine_field != "RestartPolicy":
+            body[engine_field] = view[name]
+    if "memory" in names and "memory_swap" not in view:
+        # The engine keeps the old memory+swap total and refuses a memory above it; follow what it
+        # does at create time (twice the memory) unless the container had unlimited swap.
+        old_swap = (container.get("HostConfig") or {}).get("MemorySwap") or 0
+        if old_swap > 0:
+            body["MemorySwap"] = 2 * view["memory"]
+    if "restart_policy" in names or "restart_retries" in names:
+        body["RestartPolicy"] = dict(
+            Name=view.get("restart_policy") or (container.get("HostConfig") or {}).get("RestartPolicy", {}).get("Name")
+            or "no",
+            MaximumRetryCount=view.get("restart_retries", 0))
+    return body
+
+
+def option_matches(name: str, comparison: str, desired, actual) -> bool:
+    """Whether ``actual`` satisfies ``desired`` for one option under a comparison kind."""
+    if desired is None or comparison == "ignore":
+        return True
+    matches = COMPARED[name].matches
+    return matches(comparison, desired, actual) if matches else compare(comparison, desired, actual)
+
+
+def parse_comparisons(value) -> dict:
+    """Per-option comparisons; ``'*'`` sets every option at once."""
+    result = {name: option.comparison for name, option in COMPARED.items()}
+    result["image"] = "strict"
+    value = value or {}
+    if "*" in value:
+        if value["*"] not in COMPARISONS:
+            raise InvalidOption("comparisons", f"'*': unknown comparison {value['*']!r}; use {', '.join(COMPARISONS)}")
+        result = {name: value["*"] for name in result}
+    for name, kind in value.items():
+        if name == "*":
+            continue
+        if name not in result:
+            raise InvalidOption("comparisons", f"unknown option {name!r}; options that can be compared: "
+                                               + ", ".join(sorted(result)))
+        if kind not in COMPARISONS:
+            raise InvalidOption("comparisons", f"{name}: unknown comparison {kind!r}; use {', '.join(COMPARISONS)}")
+        result[name] = kind
+    return result
+
+
+def show(name: str, value, params: dict):
+    """A normalised value as a diff shows it."""
+    option = OPTIONS.get(name)
+    return option.show(value, params.get(name)) if option and option.show and value is not None else value
