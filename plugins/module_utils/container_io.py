@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import shlex
 import socket
+import struct
 import time
 
 from ansible_collections.noar.docker.plugins.module_utils.client import engine_errors, require
@@ -54,9 +55,49 @@ def read_logs(client, params: dict) -> dict:
 def exec_output(client, exec_id: str, stdin: bytes | None = None, tty: bool = False) -> tuple:
     """Start an exec, feed it ``stdin``, and read (stdout, stderr) to the end.
 
-    The end of input is a half-close, as the docker CLI does it; without input the connection is left
-    whole (the exec has no stdin attached), as the CLI leaves it.
+    The output is read from the buffered reader that parsed the HTTP upgrade's headers, not from the raw
+    socket behind it (as docker-py's ``exec_start(socket=True)`` does): on a busy machine the first output
+    often arrives with the headers and sits in that buffer, and reading the raw socket loses it (commands
+    then "return an empty string"). The end of input is a half-close, as the docker CLI does it; without
+    input the connection is left whole, as the CLI leaves it.
     """
+    # pylint: disable=protected-access
+    response = client._post_json(client._url("/exec/{0}/start", exec_id), data=dict(Tty=tty, Detach=False),
+                                 headers={"Connection": "Upgrade", "Upgrade": "tcp"}, stream=True)
+    client._raise_for_status(response)
+    stream = response.raw._fp.fp
+    raw_socket = getattr(getattr(stream, "raw", None), "_sock", None)
+    if raw_socket is None:  # a transport without a plain socket (SSH): docker-py's own way
+        response.close()
+        return _exec_output_by_socket(client, exec_id, stdin, tty)
+    client._disable_socket_timeout(stream.raw)  # a command may stay silent longer than the API timeout
+    try:
+        if stdin is not None:
+            raw_socket.sendall(stdin)
+            raw_socket.shutdown(socket.SHUT_WR)
+        if tty:
+            return stream.read(), b""
+        return _demultiplex(stream)
+    finally:
+        response.close()
+
+
+def _demultiplex(stream) -> tuple:
+    """stdout and stderr from the engine's multiplexed stream: frames of an 8-byte header and a payload."""
+    parts: dict = {1: [], 2: []}
+    while True:
+        header = stream.read(8)
+        if len(header) < 8:
+            break
+        kind, length = struct.unpack(">BxxxL", header)
+        payload = stream.read(length)
+        parts[2 if kind == 2 else 1].append(payload)
+        if len(payload) < length:
+            break
+    return b"".join(parts[1]), b"".join(parts[2])
+
+
+def _exec_output_by_socket(client, exec_id: str, stdin: bytes | None, tty: bool) -> tuple:
     from docker.utils.socket import (  # pylint: disable=import-outside-toplevel
         consume_socket_output,
         demux_adaptor,
