@@ -75,7 +75,6 @@ class Option:
     show: Optional[Callable] = None         # (normalised value, what the task wrote) -> what a diff shows
     matches: Optional[Callable] = None      # (comparison, desired, actual) -> bool, for structured shapes
     also: tuple = ()                        # other options that make this one part of the view
-    min_api: Optional[str] = None
 
     def given(self, params: dict) -> bool:
         return any(params.get(name) is not None for name in (self.name,) + self.also)
@@ -118,7 +117,7 @@ KINDS = {
 
 
 def simple(name: str, path: str, kind: str, *, update: bool = False, comparison: Optional[str] = None,
-           show: Optional[Callable] = None, min_api: Optional[str] = None, **spec) -> Option:
+           show: Optional[Callable] = None, **spec) -> Option:
     """An option that is one engine field: ``path`` is ``Config.X`` or ``HostConfig.X`` in inspect data."""
     to_view, from_engine, base_spec, default_comparison = KINDS[kind]
     section, engine_field = path.split(".", 1)
@@ -132,7 +131,7 @@ def simple(name: str, path: str, kind: str, *, update: bool = False, comparison:
     return Option(name, spec, parse=lambda value, ctx: to_view(value, name),
                   read=lambda container: from_engine(_dig(container, path)), write=write,
                   comparison=comparison or default_comparison, update=engine_field if update else None,
-                  show=show, min_api=min_api)
+                  show=show)
 
 
 def _show_size(value, written=None):
@@ -783,7 +782,7 @@ def _custom(name: str, path: str, kind: str, parse, **kwargs) -> Option:
     """A one-field option whose task value needs its own parser (ranges, units, the image's defaults)."""
     base = simple(name, path, kind, **kwargs)
     return Option(base.name, base.spec, parse=parse, read=base.read, write=base.write, comparison=base.comparison,
-                  update=base.update, show=base.show, min_api=base.min_api)
+                  update=base.update, show=base.show)
 
 
 def _dicts(name: str, path: str, parse, key: str, **spec) -> Option:
@@ -994,8 +993,6 @@ def desired_view(params: dict, ctx: Context, names=None) -> dict:
     view = {}
     for name, option in OPTIONS.items():
         if option.parse is not None and (names is None or name in names) and option.given(params):
-            if option.min_api:
-                ctx.require_api(name, option.min_api)
             value = option.parse(params.get(name), ctx)
             if option.read is not None:
                 view[name] = value

@@ -160,7 +160,7 @@ class PruneManager(Manager):
         for kind, filters in self.filters.items():
             until = None
             if filters.get("until") and kind != "builder_cache":
-                until = min(parse_time(v, f"{kind}_filters", now) for v in filters["until"])
+                until = min(parse_time(v, f"{kind}_filters", now, "until=") for v in filters["until"])
             found[kind] = getattr(self, f"_find_{kind}")(filters, until)
         return found
 

@@ -182,9 +182,10 @@ def parse_timestamp(text: str):
     return parsed.timestamp()
 
 
-def parse_time(value, option: str, now: float) -> float:
+def parse_time(value, option: str, now: float, label: str = "") -> float:
     """A Unix time as the engine's ``since``/``until`` read it: a Unix timestamp, an RFC 3339 date (UTC
-    unless it says otherwise), or a duration back from ``now`` (``24h``)."""
+    unless it says otherwise), or a duration back from ``now`` (``24h``). ``label`` names the value in
+    the message when the option holds several (``until=``)."""
     text = str(value).strip()
     if re.fullmatch(r"\d+(\.\d+)?", text):
         return float(text)
@@ -194,5 +195,5 @@ def parse_time(value, option: str, now: float) -> float:
     try:
         return now - parse_duration(text, option)
     except InvalidOption:
-        raise InvalidOption(option, f"{value!r} is neither a timestamp (2026-01-31, 2026-01-31T12:00:00Z or Unix "
+        raise InvalidOption(option, f"{label}{value!r} is neither a timestamp (2026-01-31, 2026-01-31T12:00:00Z or Unix "
                                     "seconds) nor a duration back from now (10m, 24h)") from None
