@@ -283,8 +283,13 @@ class ContainerManager(Manager):
         # By name, as docker run does, so that docker ps shows it; the Id was already resolved for comparing.
         ref = reference(*split_name(self.params["image"])) if self.params.get("image") else self.container["Config"]["Image"]
         body = create_body(self.view, ref)
+        # Only when asked: older Docker SDKs (Debian 12 packages 5.0) have no platform argument.
+        platform = dict(platform=self.params["platform"]) if self.params.get("platform") else {}
         with engine_errors("creating", f"container {self.name}"):
-            created = self.client.create_container_from_config(body, name=name, platform=self.params.get("platform"))
+            try:
+                created = self.client.create_container_from_config(body, name=name, **platform)
+            except TypeError:
+                raise InvalidOption("platform", "needs Docker SDK for Python 4.4 or later on the managed host") from None
         self.warnings.extend(created.get("Warnings") or [])
         container_id = created["Id"]
         try:
@@ -299,11 +304,12 @@ class ContainerManager(Manager):
 
     def _connect(self, container_id, net):
         want = self.view["networks"][net]
+        # Only what is set: older Docker SDKs know no mac_address here.
+        extra = dict(mac_address=want["mac_address"]) if want["mac_address"] else {}
         with engine_errors("connecting", f"container {self.name} to network {net}"):
             self.client.connect_container_to_network(
                 container_id, net, aliases=want["aliases"] or None, ipv4_address=want["ipv4_address"] or None,
-                ipv6_address=want["ipv6_address"] or None, links=want["links"] or None,
-                mac_address=want["mac_address"] or None)
+                ipv6_address=want["ipv6_address"] or None, links=want["links"] or None, **extra)
 
     def _apply_create(self, action):
         container_id = self._create(self.name)
