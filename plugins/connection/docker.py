@@ -19,12 +19,17 @@ extends_documentation_fragment:
   - ansible.builtin.connection_pipelining
 options:
   remote_addr:
-    description: The container's name or Id.
+    description:
+      - The container's name or Id.
+      - C(ansible_docker_host) means the container, as in community.docker's C(docker_api) connection; the engine
+        is C(ansible_docker_docker_host). A value that looks like an engine address (C(unix://), C(tcp://), ...) fails
+        with a message saying so, rather than being taken as a container name.
     type: str
     default: inventory_hostname
     vars:
       - name: inventory_hostname
       - name: ansible_host
+      - name: ansible_docker_host
       - name: ansible_docker_container
   remote_user:
     description:
@@ -53,7 +58,7 @@ options:
     env:
       - name: DOCKER_HOST
     vars:
-      - name: ansible_docker_host
+      - name: ansible_docker_docker_host
   api_version:
     description: The Engine API version to speak; V(auto) asks the engine.
     type: str
@@ -90,6 +95,7 @@ options:
     description: The CA certificate that signed the engine's certificate.
     type: path
     vars:
+      - name: ansible_docker_ca_cert
       - name: ansible_docker_ca_path
   client_cert:
     description: The client certificate to present to the engine; needs O(client_key).
@@ -142,7 +148,7 @@ EXAMPLES = r"""
   hosts: build-box
   vars:
     ansible_connection: noar.docker.docker
-    ansible_docker_host: tcp://ci.example.com:2376
+    ansible_docker_docker_host: tcp://ci.example.com:2376
     ansible_docker_validate_certs: true
     ansible_docker_ca_path: /etc/ci/ca.pem
   tasks:
@@ -191,7 +197,14 @@ class Connection(ConnectionBase):
 
     @property
     def container(self) -> str:
-        return self.get_option("remote_addr")
+        name = self.get_option("remote_addr")
+        if "://" in str(name):
+            # ansible_docker_host as this plugin used to read it (the engine); community.docker reads it as the
+            # container, and so does this plugin now: say so rather than look for a container of that name.
+            raise AnsibleConnectionFailure(
+                f"the container to connect to is {name!r}, which is an engine address: ansible_docker_host names the "
+                "container (as in community.docker.docker_api); put the engine in ansible_docker_docker_host")
+        return name
 
     def _connect(self):
         if not HAS_DOCKER:

@@ -15,7 +15,7 @@ description:
   - The inventory source is a YAML file whose name ends in C(containers.yml) or C(containers.yaml).
   - "Each host gets: C(docker_id), C(docker_name), C(docker_image), C(docker_labels) (a dict), C(docker_state),
     C(docker_networks) (network name to C(ip), C(ipv6), C(gateway), C(mac), C(aliases)), and
-    C(ansible_connection=noar.docker.docker) with the engine's address in C(ansible_docker_host)."
+    C(ansible_connection=noar.docker.docker) with the engine's address in C(ansible_docker_docker_host), as community.docker names it."
 extends_documentation_fragment:
   - ansible.builtin.constructed
 options:
@@ -129,7 +129,7 @@ if HAS_DOCKER:
     import docker.errors
 
 # Connection variables that carry the engine options to the noar.docker.docker connection.
-CONNECTION_VARS = dict(docker_host="ansible_docker_host", api_version="ansible_docker_api_version",
+CONNECTION_VARS = dict(docker_host="ansible_docker_docker_host", api_version="ansible_docker_api_version",
                        tls="ansible_docker_tls", validate_certs="ansible_docker_validate_certs",
                        ca_path="ansible_docker_ca_path", client_cert="ansible_docker_client_cert",
                        client_key="ansible_docker_client_key", tls_hostname="ansible_docker_tls_hostname")

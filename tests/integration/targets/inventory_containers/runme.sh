@@ -21,6 +21,7 @@ docker start "$prefix-unlabelled" >/dev/null
 
 cat >"$work/test.containers.yml" <<YAML
 plugin: noar.docker.containers
+docker_host: unix:///var/run/docker.sock
 filters:
   label: noar.test=$prefix
 keyed_groups:
@@ -94,6 +95,8 @@ check(f"{prefix}-old" not in graph, "stopped containers are left out by default"
 check(f"{prefix}-unlabelled" not in graph, "the label filter is honoured")
 hostvars = listing["_meta"]["hostvars"][f"{prefix}-web-1"]
 check(hostvars["ansible_connection"] == "noar.docker.docker", "hosts use the noar.docker.docker connection")
+check(hostvars["ansible_docker_docker_host"] == "unix:///var/run/docker.sock" and "ansible_docker_host" not in hostvars,
+      "the engine is in ansible_docker_docker_host, as community.docker names it")
 check({"noar.test": prefix, "tier": "web"}.items() <= hostvars["docker_labels"].items(), "docker_labels is a dict")
 check(hostvars["docker_state"] == "running" and hostvars["docker_image"] == "noar-test/busybox:latest", "state, image")
 check(len(hostvars["docker_id"]) == 64 and hostvars["docker_name"] == f"{prefix}-web-1", "id and name")
