@@ -183,7 +183,8 @@ def build_client(params: dict):
                 client.mount("https://", _HostnameAdapter(tls_hostname))
             if version == "auto":
                 client._version = client._retrieve_server_version()  # pylint: disable=protected-access
-        client.ping()
+        if version != "auto":
+            client.ping()  # with auto, asking the version has already proved the engine answers
     except docker.errors.TLSParameterError as exc:
         raise InvalidOption("ca_path", str(exc)) from None
     except (docker.errors.DockerException, requests.exceptions.RequestException, OSError) as exc:
