@@ -64,6 +64,12 @@ options:
       - The name the engine's certificate must carry, when it differs from the host in O(docker_host)
         (for example when connecting by IP address). Falls back to E(DOCKER_TLS_HOSTNAME).
     type: str
+  debug:
+    description:
+      - Accepted for playbooks written for community.docker, whose modules all have it. It changes nothing here, as
+        every failure already says which operation on which object failed, with the engine's own error.
+    type: bool
+    default: false
 notes:
   - Connection options, their names and their environment fallbacks are the same as community.docker's,
     so playbooks move between the two collections by changing the module name.

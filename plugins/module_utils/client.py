@@ -58,9 +58,15 @@ class EngineError(Exception):
         self.details = details
 
 
+# Shared by every module but not by the connection and inventory plugins.
+MODULE_COMMON_ARGS = dict(
+    debug=dict(type="bool", default=False),
+)
+
+
 def docker_argument_spec(**spec) -> dict:
     """A module's own options merged with the shared connection options."""
-    merged = dict(DOCKER_COMMON_ARGS)
+    merged = dict(DOCKER_COMMON_ARGS, **MODULE_COMMON_ARGS)
     merged.update(spec)
     return merged
 
