@@ -185,7 +185,7 @@ class ContainerManager(Manager):
 
         updates = sorted(n for n in differs if n in UPDATE_FIELDS)
         if updates:
-            check_container(self.client, actual, {**have, **view}, updates)
+            check_container(self.client, actual, {**have, **view}, updates, warnings=self.warnings)
             plan.append(Action("update", self.name, before={n: before[n] for n in updates},
                                after={n: after[n] for n in updates}, reason="in place: " + ", ".join(updates),
                                data=dict(options=updates)))

@@ -135,7 +135,7 @@ class HostLimits:
                                                    f"host lacks (it has {format_cpuset(host['mems'])})")
 
 
-def check_container(client, container: dict, merged: dict, changes, suffix: str = "") -> None:
+def check_container(client, container: dict, merged: dict, changes, suffix: str = "", warnings=None) -> None:
     """A container's limits once changed in place must work together and leave room for what it uses
     now; the message names the container."""
     name = container_name(container)
@@ -161,6 +161,9 @@ def check_container(client, container: dict, merged: dict, changes, suffix: str 
         with engine_errors("reading", f"usage of container {name}"):
             stats = client.stats(container["Id"], stream=False, one_shot=True)
         used = memory_in_use(stats)
+        if not (stats.get("memory_stats") or {}).get("usage") and warnings is not None:
+            warnings.append(f"container {name}: the engine reports no memory usage (it cannot read the container's "
+                            "cgroups), so the new memory limit was not compared with what it uses")
         if memory < used:
             refuse("memory", f"memory {format_size(memory)} is below what it uses now ({format_size(used)})")
     if merged.get("cpus") and (merged.get("cpu_quota") or 0) > 0 and ("cpus" in changes or "cpu_quota" in changes):
@@ -208,7 +211,8 @@ class LimitsManager(Manager):
             name = container_name(container)
             have = actual_view(container, LIMIT_OPTIONS)
             changes = {key: value for key, value in wanted.items() if have.get(key) != value}
-            check_container(self.client, container, {**have, **wanted}, changes, "; no container was changed")
+            check_container(self.client, container, {**have, **wanted}, changes, "; no container was changed",
+                            self.warnings)
             self.views[container["Id"]] = wanted
             before = {key: have.get(key) for key in changes}
             self.reports.append(dict(name=name, id=container["Id"], changed=bool(changes), before=before,

@@ -60,3 +60,21 @@ def test_a_stopped_container_reads_zero():
 def test_cpusets_are_written_back_as_ranges():
     assert format_cpuset({0, 1, 2, 4, 6, 7}) == "0-2,4,6-7"
     assert format_cpuset(set(range(2, 4096))) == "2-4095"
+
+
+class BlindEngine:
+    """An engine that cannot read a container's cgroups: stats without memory figures."""
+
+    @staticmethod
+    def stats(*args, **kwargs):
+        return {"memory_stats": {}}
+
+
+def test_memory_not_compared_with_use_says_so():
+    from ansible_collections.noar.docker.plugins.module_utils.limits import check_container
+
+    container = {"Id": "c1", "Name": "/web", "State": {"Running": True}}
+    warnings: list = []
+    check_container(BlindEngine(), container, {"memory": 64 * 1024 ** 2}, ["memory"], warnings=warnings)
+    assert warnings == ["container web: the engine reports no memory usage (it cannot read the container's cgroups), "
+                        "so the new memory limit was not compared with what it uses"]
