@@ -312,8 +312,8 @@ class ContainerManager(Manager):
                 ipv6_address=want["ipv6_address"] or None, links=want["links"] or None, **extra)
 
     def _apply_create(self, action):
-        container_id = self._create(self.name)
-        self.container = find(self.client, "container", container_id)
+        # The actions after a create need only its Id; apply reads the whole container once at the end.
+        self.container = dict(Id=self._create(self.name))
 
     def _apply_recreate(self, action):
         # The new container is made first, under a temporary name, so that a create the engine refuses
@@ -325,7 +325,7 @@ class ContainerManager(Manager):
         self._remove(old["Id"])
         with engine_errors("renaming", f"container {temporary} to {self.name}"):
             self.client.rename(new_id, self.name)
-        self.container = find(self.client, "container", new_id)
+        self.container = dict(Id=new_id)
 
     def _apply_update(self, action):
         body = update_body(self.view, self.container, action.data["options"])
@@ -362,9 +362,10 @@ class ContainerManager(Manager):
         except EngineError:
             self.output = None  # a logging driver the engine cannot read back (none, syslog, ...), or auto_remove
         if self.params.get("cleanup"):
-            self.container = find(self.client, "container", self.container["Id"]) or self.container
-            if find(self.client, "container", self.container["Id"]) is not None:
-                self._remove(self.container["Id"])
+            final = find(self.client, "container", self.container["Id"])  # None with auto_remove
+            if final is not None:
+                self.container = final
+                self._remove(final["Id"])
             self.container = dict(self.container, Output=self.output)
 
     def _apply_stop(self, action):
