@@ -11,13 +11,7 @@ import struct
 import time
 
 from ansible_collections.noar.docker.plugins.module_utils.client import engine_errors, require
-from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption, parse_time
-
-
-def _text(value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
+from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption, as_text, parse_time
 
 
 def read_logs(client, params: dict) -> dict:
@@ -135,7 +129,7 @@ def run_exec(client, params: dict) -> dict:
     stdin = params.get("stdin")
     if stdin is not None and params.get("stdin_add_newline", True) and not stdin.endswith("\n"):
         stdin += "\n"
-    env = {str(k): _text(v) for k, v in (params.get("env") or {}).items()}
+    env = {str(k): as_text(v) for k, v in (params.get("env") or {}).items()}
     tty = params.get("tty", False)
     with engine_errors("running a command in", f"container {name}"):
         exec_id = client.exec_create(container["Id"], argv, stdout=True, stderr=True, stdin=stdin is not None,

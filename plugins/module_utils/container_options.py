@@ -24,6 +24,7 @@ from ansible_collections.noar.docker.plugins.module_utils.converge import COMPAR
 from ansible_collections.noar.docker.plugins.module_utils.units import (
     UNLIMITED,
     InvalidOption,
+    as_text,
     cpus_to_nano,
     duration_to_nano,
     format_duration,
@@ -89,12 +90,6 @@ def switch(name: str, **spec) -> Option:
 # Normalisers shared by simple options: one form for the task's value and the engine's
 
 
-def _text(value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
 def _dig(container: dict, path: str):
     value: Any = container
     for key in path.split("."):
@@ -104,14 +99,14 @@ def _dig(container: dict, path: str):
 
 KINDS = {
     # kind: (task value -> view, engine value -> view, argument spec, default comparison)
-    "str": (lambda v, o: _text(v), lambda v: v or "", dict(type="str"), "strict"),
+    "str": (lambda v, o: as_text(v), lambda v: v or "", dict(type="str"), "strict"),
     "bool": (lambda v, o: bool(v), bool, dict(type="bool"), "strict"),
     "int": (lambda v, o: int(v), lambda v: v or 0, dict(type="int"), "strict"),
     "size": (parse_size, lambda v: v or 0, dict(type="str"), "strict"),
-    "list": (lambda v, o: [_text(i) for i in v], lambda v: list(v or []), dict(type="list", elements="str"), "strict"),
-    "set": (lambda v, o: sorted({_text(i) for i in v}), lambda v: sorted(v or []),
+    "list": (lambda v, o: [as_text(i) for i in v], lambda v: list(v or []), dict(type="list", elements="str"), "strict"),
+    "set": (lambda v, o: sorted({as_text(i) for i in v}), lambda v: sorted(v or []),
             dict(type="list", elements="str"), "allow_more_present"),
-    "dict": (lambda v, o: {_text(k): _text(i) for k, i in v.items()}, lambda v: dict(v or {}), dict(type="dict"),
+    "dict": (lambda v, o: {as_text(k): as_text(i) for k, i in v.items()}, lambda v: dict(v or {}), dict(type="dict"),
              "allow_more_present"),
 }
 
@@ -335,7 +330,7 @@ def _tmpfs_options(value, option: str) -> list:
         if not isinstance(entry, dict) or len(entry) != 1:
             raise InvalidOption(option, f"{entry!r}: each entry is a mapping of one option to its value (or null)")
         (key, item), = entry.items()
-        result.append([str(key)] if item is None else [str(key), _text(item)])
+        result.append([str(key)] if item is None else [str(key), as_text(item)])
     return result
 
 
@@ -370,7 +365,7 @@ def parse_mounts(values, ctx: Optional[Context] = None) -> list:
             elif key == "tmpfs_options":
                 value = _tmpfs_options(value, f"{where}.tmpfs_options")
             elif kind_of is dict:
-                value = {_text(k): _text(v) for k, v in value.items()}
+                value = {as_text(k): as_text(v) for k, v in value.items()}
             else:
                 value = kind_of(value)
             item[key] = value
@@ -538,7 +533,7 @@ def _parse_env(value, ctx: Context) -> dict:
     env = split_env(ctx.image_config.get("Env"))
     if ctx.params.get("env_file"):
         env.update(parse_env_file(ctx.params["env_file"]))
-    env.update({str(k): _text(v) for k, v in (value or {}).items()})
+    env.update({str(k): as_text(v) for k, v in (value or {}).items()})
     return env
 
 
@@ -551,7 +546,7 @@ def _env_match(comparison, desired, actual) -> bool:
 
 def _parse_labels(value, ctx: Context) -> dict:
     image_labels = dict(ctx.image_config.get("Labels") or {})
-    labels = {str(k): _text(v) for k, v in value.items()}
+    labels = {str(k): as_text(v) for k, v in value.items()}
     strict = (ctx.params.get("comparisons") or {}).get("labels", (ctx.params.get("comparisons") or {}).get("*"))
     if strict == "strict" and ctx.params.get("image_label_mismatch") == "fail":
         extra = sorted(set(image_labels) - set(labels))
@@ -626,7 +621,7 @@ def _parse_device_requests(values, ctx) -> list:
         result.append(dict(Driver=item.get("driver") or "", Count=item.get("count") or 0,
                            DeviceIDs=[str(i) for i in item.get("device_ids") or []],
                            Capabilities=[[str(c) for c in group] for group in item.get("capabilities") or []],
-                           Options={str(k): _text(v) for k, v in (item.get("options") or {}).items()}))
+                           Options={str(k): as_text(v) for k, v in (item.get("options") or {}).items()}))
     return result
 
 
@@ -940,7 +935,7 @@ OPTIONS = {option.name: option for option in (
         device_ids=dict(type="list", elements="str"), driver=dict(type="str"), options=dict(type="dict"))),
         _parse_device_requests, _read_device_requests,
         lambda body, value: body.setdefault("HostConfig", {}).update(DeviceRequests=value), "allow_more_present"),
-    _custom("storage_opts", "HostConfig.StorageOpt", "dict", lambda v, ctx: {str(k): _text(i) for k, i in v.items()}),
+    _custom("storage_opts", "HostConfig.StorageOpt", "dict", lambda v, ctx: {str(k): as_text(i) for k, i in v.items()}),
 
     # Security and namespaces.
     simple("read_only", "HostConfig.ReadonlyRootfs", "bool"),
@@ -966,7 +961,7 @@ OPTIONS = {option.name: option for option in (
     Option("log_driver", dict(type="str"), parse=lambda v, ctx: str(v),
            read=lambda c: _dig(c, "HostConfig.LogConfig.Type") or "", write=_write_log("Type")),
     Option("log_options", dict(type="dict", aliases=["log_opt"]),
-           parse=lambda v, ctx: {str(k): _text(i) for k, i in v.items()},
+           parse=lambda v, ctx: {str(k): as_text(i) for k, i in v.items()},
            read=lambda c: dict(_dig(c, "HostConfig.LogConfig.Config") or {}), write=_write_log("Config"),
            comparison="allow_more_present"),
 )}

@@ -197,3 +197,10 @@ def parse_time(value, option: str, now: float, label: str = "") -> float:
     except InvalidOption:
         raise InvalidOption(option, f"{label}{value!r} is neither a timestamp (2026-01-31, 2026-01-31T12:00:00Z or Unix "
                                     "seconds) nor a duration back from now (10m, 24h)") from None
+
+
+def as_text(value) -> str:
+    """A task value as the engine wants a string: booleans as YAML writes them (``true``), not ``True``."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
