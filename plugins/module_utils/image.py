@@ -1,7 +1,8 @@
 # Copyright: noar.docker contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Images: the manager behind ``image`` (build, pull, load, import, tag, push, remove), and the
-archive, commit and export helpers behind ``image_archive``, ``container_commit`` and ``container_export``.
+archive, commit and export helpers behind ``image_export``, ``image_load``, ``container_commit`` and
+``container_export``.
 
 Idempotence without guessing: a build or an import is labelled with a hash of what went into it
 (``org.noar.docker.source-hash``), so an unchanged source is known without building; a pull or a push
@@ -18,21 +19,37 @@ import re
 import tarfile
 from collections import deque
 
-from ansible_collections.noar.docker.plugins.module_utils.client import EngineError, engine_errors, find, require
-from ansible_collections.noar.docker.plugins.module_utils.converge import Action, Manager
+from ansible_collections.noar.docker.plugins.module_utils.client import (
+    EngineError,
+    connect,
+    docker_argument_spec,
+    engine_errors,
+    engine_info,
+    find,
+    require,
+)
+from ansible_collections.noar.docker.plugins.module_utils.converge import Action, Manager, converge
 from ansible_collections.noar.docker.plugins.module_utils.files import check_output_path, file_digest, write_atomically
 from ansible_collections.noar.docker.plugins.module_utils.host import container_names, list_objects
-from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
+from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption, parse_size
 
 SOURCE_HASH_LABEL = "org.noar.docker.source-hash"
 SOURCES = ("build", "pull", "load", "import", "local")
 BUILD_LOG_LINES = 30
 _AUTH_FAILURE = re.compile(r"no basic auth credentials|unauthorized|authentication required|denied", re.IGNORECASE)
 _DIGEST_REF = re.compile(r"@sha256:[0-9a-f]{64}$")
+_IMAGE_ID = re.compile(r"^sha256:[0-9a-f]{64}$")
+# What the engine's classic builder (the only one its API drives) cannot do; BuildKit (buildx) can.
+BUILDKIT_ONLY = ("platform", "secrets", "outputs")
 
 
 # ---------------------------------------------------------------------------------------------
 # Names
+
+
+def is_image_id(name: str) -> bool:
+    """Whether ``name`` is a full image Id (``sha256:`` and 64 hex digits) rather than a name."""
+    return bool(_IMAGE_ID.match(name or ""))
 
 
 def split_name(name: str, tag: str = "latest", option: str = "name") -> tuple:
@@ -164,8 +181,10 @@ def build_hash(client, build: dict) -> str:
     bases = {}
     for base in stage_bases(text, args):
         bases[base] = (find(client, "image", base) or {}).get("Id", "absent")
-    digest.update(json.dumps(dict(dockerfile=text, args=args, target=build.get("target"),
-                                  labels=build.get("labels") or {}, bases=bases), sort_keys=True).encode())
+    facts = dict(dockerfile=text, args=args, target=build.get("target"), labels=build.get("labels") or {}, bases=bases)
+    # Set only when given, so that the hashes of builds without them stay as they were.
+    facts.update({key: build[key] for key in ("etc_hosts", "shm_size") if build.get(key) is not None})
+    digest.update(json.dumps(facts, sort_keys=True).encode())
     return digest.hexdigest()
 
 
@@ -180,7 +199,7 @@ def import_hash(path: str, changes: list) -> str:
 # docker save archives
 
 
-def archive_images(path: str) -> list:
+def archive_images(path: str, option: str = "load_path") -> list:
     """``[{"Id": ..., "RepoTags": [...]}]`` for each image of a ``docker save`` tarball (plain or compressed)."""
     try:
         with tarfile.open(path, "r:*") as archive:
@@ -189,7 +208,7 @@ def archive_images(path: str) -> list:
                 raise KeyError("manifest.json")
             manifest = json.load(member)
     except (OSError, tarfile.TarError, KeyError, ValueError) as exc:
-        raise InvalidOption("load_path", f"{path} is not a docker save archive ({exc})") from None
+        raise InvalidOption(option, f"{path} is not a docker save archive ({exc})") from None
     images = []
     for entry in manifest:
         config = entry.get("Config") or ""
@@ -203,7 +222,7 @@ def archive_images(path: str) -> list:
 
 def archive_holds(held: list, wanted: dict) -> bool:
     """Whether archive entries (as ``archive_images`` reads them) hold each ``reference -> image Id`` of ``wanted``."""
-    return all(any(entry["Id"] == image_id and ref in entry["RepoTags"] for entry in held)
+    return all(any(entry["Id"] == image_id and (ref == image_id or ref in entry["RepoTags"]) for entry in held)
                for ref, image_id in wanted.items())
 
 
@@ -259,51 +278,92 @@ def _image_before(image) -> dict:
 
 
 class ImageManager(Manager):
-    """Plans and applies one ``image`` task."""
+    """Plans and applies one image task: ``image``, and the single-job modules over it (``image_build``,
+    ``image_pull``, ``image_push``, ``image_tag``, ``image_remove``), which pass it their options translated.
+
+    Besides ``image``'s own options it reads ``existing_images`` (``overwrite``, ``keep``, or ``warn``:
+    keep and say so), ``repository`` as a list, ``platform`` (pull), ``rebuild`` (build) and ``prune``
+    (remove); each defaults to what ``image`` does.
+    """
 
     def __init__(self, client, params: dict):
         self.client = client
         self.params = params
         self.repository = self.tag = self.ref = None  # read() checks the names, so a bad one fails cleanly
-        self.target = None  # (repository, tag) of the repository option
+        self.targets: list = []  # (repository, tag) for each name of the repository option
         self.image = None
+        self.before = None
         self.build_log = None
         self.warnings: list = []
+        self.removed: dict = dict(deleted=[], untagged=[])
+        self.planned: list = []
         self._source_hash = None
 
     def read(self):
-        self.repository, self.tag = split_name(self.params["name"], self.params.get("tag") or "latest")
-        self.ref = reference(self.repository, self.tag)
-        if self.params.get("repository"):
-            self.target = split_name(self.params["repository"], self.tag, "repository")
-        self.image = find(self.client, "image", self.ref)
+        name = self.params["name"]
+        if is_image_id(name):
+            self.ref = name
+        else:
+            self.repository, self.tag = split_name(name, self.params.get("tag") or "latest")
+            self.ref = reference(self.repository, self.tag)
+        repositories = self.params.get("repository") or []
+        if isinstance(repositories, str):
+            repositories = [repositories]
+        self.targets = [split_name(r, self.tag or "latest", "repository") for r in repositories]
+        self.image = self.before = find(self.client, "image", self.ref)
         return self.image
+
+    def _existing_images(self) -> str:
+        return self.params.get("existing_images") or ("overwrite" if self.params.get("force_tag") else "warn")
+
+    def _needs_name(self, what):
+        if self.repository is None:
+            raise InvalidOption("name", f"{self.ref} is an image Id; {what} needs an image name")
 
     # -- planning
 
     def plan(self, actual):
         if self.params["state"] == "absent":
-            return self._plan_absent(actual)
-        plan = getattr(self, "_plan_" + self.params["source"])(actual)
-        produced = bool(plan)
-        if self.target:
-            plan.extend(self._plan_tag(actual, produced))
-        if self.params.get("push"):
-            # A name this plan makes or moves holds another image than the registry has seen.
-            plan.extend(self._plan_push(actual, bool(plan)))
+            plan = self._plan_absent(actual)
+        else:
+            plan = getattr(self, "_plan_" + self.params["source"])(actual)
+            produced = bool(plan)
+            for target in self.targets:
+                plan.extend(self._plan_tag(target, actual, produced))
+            if self.params.get("push"):
+                # A name this plan makes or moves holds another image than the registry has seen.
+                for target in self.targets or [(self.repository, self.tag)]:
+                    plan.extend(self._plan_push(target, actual, bool(plan)))
+        self.planned = plan
         return plan
 
     def _plan_absent(self, actual):
         if actual is None:
             return []
+        force = bool(self.params.get("force_absent"))
         tags = actual.get("RepoTags") or []
-        if not self.params.get("force_absent") and len(tags) <= 1:
+        digests = actual.get("RepoDigests") or []
+        if not force and len(tags) <= 1:
             users = container_names(c for c in list_objects(self.client, "containers", None, verbose=True,
                                                             include_all=True) if c.get("ImageID") == actual["Id"])
             if users:
                 raise EngineError(f"image {self.ref} is used by container(s) {', '.join(users)}: remove them first, "
                                   "or set force_absent=true to remove the image's name anyway")
-        after = "untagged" if len(tags) > 1 else "absent"
+        if self.repository is None:
+            repositories = {r.rsplit("@", 1)[0] for r in digests} | {t.rsplit(":", 1)[0] for t in tags}
+            if len(repositories) > 1 and not force:
+                raise InvalidOption("name", f"image {self.ref} is named in several repositories "
+                                            f"({', '.join(sorted(repositories))}): remove it by name, or with force")
+            untagged = sorted(tags + digests)
+        else:
+            untagged = [self.ref]
+            if not [t for t in tags if t != self.ref and t.rsplit(":", 1)[0] == self.repository]:
+                # With a repository's last tag the engine also drops that repository's digest names.
+                untagged += sorted(d for d in digests if d.rsplit("@", 1)[0] == self.repository)
+        remaining = [r for r in tags + digests if r not in untagged]
+        # The engine also lists the layers it deletes; those are known only once it has.
+        self.removed = dict(deleted=[] if remaining else [actual["Id"]], untagged=untagged)
+        after = "untagged" if remaining else "absent"
         return [Action("remove", self.ref, before=dict(image=actual["Id"]), after=dict(image=after))]
 
     def _plan_local(self, actual):
@@ -312,16 +372,23 @@ class ImageManager(Manager):
         return []
 
     def _plan_pull(self, actual):
-        if actual is not None and not self.params.get("force_source"):
+        self._needs_name("pulling")
+        platform = self.params.get("platform")
+        fits = actual is not None and (not platform or same_platform(platform, actual, engine_info(self.client)))
+        if fits and not self.params.get("force_source"):
             return []
-        if actual is not None:
-            if holds_digest(actual, self.repository, remote_digest(self.client, self.ref, "pulling")):
-                return []
-        return [Action("pull", self.ref, before=_image_before(actual), after=dict(image="(pulled)"),
-                       reason="not on the engine" if actual is None else "force_source")]
+        if fits and holds_digest(actual, self.repository, remote_digest(self.client, self.ref, "pulling")):
+            return []
+        reason = "not on the engine" if actual is None else "another platform" if not fits else "force_source"
+        return [Action("pull", self.ref, before=_image_before(actual), after=dict(image="(pulled)"), reason=reason)]
 
     def _plan_build(self, actual):
+        self._needs_name("building")
         build = dict(self.params.get("build") or {})
+        for option in BUILDKIT_ONLY:
+            if build.get(option):
+                raise InvalidOption(option, "needs BuildKit (docker buildx), which the engine API's classic builder "
+                                            "used here does not provide; leave it out, or build with docker buildx")
         path = build.get("path")
         if not path:
             raise InvalidOption("build.path", "source build needs build.path, the build context folder")
@@ -331,20 +398,27 @@ class ImageManager(Manager):
         full = dockerfile if os.path.isabs(dockerfile) else os.path.join(path, dockerfile)
         if not os.path.isfile(full):
             raise InvalidOption("build.dockerfile", f"no Dockerfile at {full}")
-        return self._plan_hashed("build", actual, build_hash(self.client, build), "(built)")
+        if build.get("shm_size") is not None:
+            build["shm_size"] = parse_size(build["shm_size"], "shm_size")
+        rebuild = self.params.get("rebuild")
+        if rebuild == "never" and actual is not None:
+            return []
+        return self._plan_hashed("build", actual, build_hash(self.client, build), "(built)", rebuild == "always")
 
-    def _plan_hashed(self, kind, actual, source_hash, made):
+    def _plan_hashed(self, kind, actual, source_hash, made, force=False):
         """Build or import unless the image already carries this source hash (or force_source says to)."""
         self._source_hash = source_hash
         labels = ((actual or {}).get("Config") or {}).get("Labels") or {}
         same = actual is not None and labels.get(SOURCE_HASH_LABEL) == source_hash
-        if same and not self.params.get("force_source"):
+        if same and not (force or self.params.get("force_source")):
             return []
-        reason = "not on the engine" if actual is None else "force_source" if same else "its sources changed"
+        reason = ("not on the engine" if actual is None else "its sources changed" if not same
+                  else "rebuild always" if force else "force_source")
         return [Action(kind, self.ref, before=_image_before(actual), after=dict(image=made, source_hash=source_hash),
                        reason=reason)]
 
     def _plan_load(self, actual):
+        self._needs_name("loading")
         path = self.params.get("load_path")
         if not path:
             raise InvalidOption("load_path", "source load needs load_path, a docker save tarball")
@@ -362,6 +436,7 @@ class ImageManager(Manager):
                        reason=f"from {path}")]
 
     def _plan_import(self, actual):
+        self._needs_name("importing")
         path = self.params.get("import_path")
         if not path:
             raise InvalidOption("import_path", "source import needs import_path, a filesystem tarball")
@@ -375,33 +450,36 @@ class ImageManager(Manager):
                 raise InvalidOption("changes", f"{change!r} is not a Dockerfile instruction import can apply")
         return self._plan_hashed("import", actual, import_hash(path, changes), "(imported)")
 
-    def _plan_tag(self, actual, produced):
-        target = reference(*self.target)
-        existing = find(self.client, "image", target)
+    def _plan_tag(self, target, actual, produced):
+        ref = reference(*target)
+        existing = find(self.client, "image", ref)
         if existing is not None and actual is not None and not produced and existing["Id"] == actual["Id"]:
             return []
-        if existing is not None and not produced and not self.params.get("force_tag"):
-            self.warnings.append(f"repository: {target} already names another image ({existing['Id'][:19]}); "
-                                 "left as it is (set force_tag=true to move the name)")
+        if existing is not None and not produced and self._existing_images() != "overwrite":
+            if self._existing_images() == "warn":
+                self.warnings.append(f"repository: {ref} already names another image ({existing['Id'][:19]}); "
+                                     "left as it is (set force_tag=true to move the name)")
             return []
-        return [Action("tag", target, before=dict(repository=(existing or {}).get("Id", "absent")),
-                       after=dict(repository=self.ref))]
+        return [Action("tag", ref, before=dict(repository=(existing or {}).get("Id", "absent")),
+                       after=dict(repository=self.ref), data=dict(repository=target[0], tag=target[1]))]
 
-    def _plan_push(self, actual, produced):
-        # With repository, that name is what is pushed.
-        repository, tag = self.target or (self.repository, self.tag)
-        target = reference(repository, tag)
+    def _plan_push(self, target, actual, produced):
+        repository, tag = target
+        if repository is None:
+            raise InvalidOption("name", f"{self.ref} is an image Id; pushing needs an image name")
+        ref = reference(repository, tag)
         if registry_of(repository) == "docker.io" and "/" not in repository:
-            raise InvalidOption("push", f"{target} has no registry or account in its name; name it as "
+            raise InvalidOption("push", f"{ref} has no registry or account in its name; name it as "
                                         "registry.example.com/app or account/app to push it")
         # Asked even when a push is sure to follow: a registry that refuses our credentials fails the task
         # here, before anything is built, tagged or pushed.
-        remote = remote_digest(self.client, target, "pushing")
+        remote = remote_digest(self.client, ref, "pushing")
         if not produced and actual is not None:
-            local = find(self.client, "image", target)
+            local = find(self.client, "image", ref)
             if holds_digest(local, repository, remote):
                 return []
-        return [Action("push", target, reason="the registry holds another image or none")]
+        return [Action("push", ref, reason="the registry holds another image or none",
+                       data=dict(repository=repository, tag=tag))]
 
     # -- applying
 
@@ -412,11 +490,15 @@ class ImageManager(Manager):
 
     def _apply_remove(self, action):
         with engine_errors("removing", f"image {self.ref}"):
-            self.client.remove_image(self.ref, force=bool(self.params.get("force_absent")))
+            answer = self.client.remove_image(self.ref, force=bool(self.params.get("force_absent")),
+                                              noprune=not self.params.get("prune", True))
+        self.removed = dict(deleted=sorted(e["Deleted"] for e in answer or [] if e.get("Deleted")),
+                            untagged=sorted(e["Untagged"] for e in answer or [] if e.get("Untagged")))
 
     def _apply_pull(self, action):
         with engine_errors("pulling", f"image {self.ref}"):
-            follow_stream(self.client.pull(self.repository, tag=self.tag, stream=True, decode=True), "pulling", self.ref)
+            follow_stream(self.client.pull(self.repository, tag=self.tag, stream=True, decode=True,
+                                           platform=self.params.get("platform")), "pulling", self.ref)
 
     def _apply_build(self, action):
         build = self.params.get("build") or {}
@@ -428,7 +510,9 @@ class ImageManager(Manager):
                 buildargs={str(k): str(v) for k, v in (build.get("args") or {}).items()} or None,
                 target=build.get("target"), labels=labels, nocache=bool(build.get("nocache")),
                 pull=bool(build.get("pull")), cache_from=build.get("cache_from"),
-                network_mode=build.get("network"), rm=True, forcerm=True, decode=True)
+                network_mode=build.get("network"), extra_hosts=build.get("etc_hosts") or None,
+                shmsize=parse_size(build["shm_size"], "shm_size") if build.get("shm_size") is not None else None,
+                rm=True, forcerm=True, decode=True)
             self.build_log = follow_stream(chunks, "building", self.ref)
 
     def _apply_load(self, action):
@@ -451,14 +535,13 @@ class ImageManager(Manager):
                 raise EngineError(f"importing {self.params['import_path']} as {self.ref} failed: {chunk['error']}")
 
     def _apply_tag(self, action):
-        repository, tag = self.target
         with engine_errors("tagging", f"image {self.ref} as {action.target}"):
-            self.client.tag(self.ref, repository, tag, force=True)
+            self.client.tag(self.ref, action.data["repository"], action.data["tag"], force=True)
 
     def _apply_push(self, action):
-        repository, tag = self.target or (self.repository, self.tag)
         with engine_errors("pushing", f"image {action.target}"):
-            follow_stream(self.client.push(repository, tag=tag, stream=True, decode=True), "pushing", action.target)
+            follow_stream(self.client.push(action.data["repository"], tag=action.data["tag"], stream=True,
+                                           decode=True), "pushing", action.target)
 
     def result(self):
         result = dict(image=self.image or {})
@@ -466,30 +549,66 @@ class ImageManager(Manager):
             result["build_log"] = self.build_log
         return result
 
+    def tagged(self) -> list:
+        """The names this run tagged (or, in check mode, would tag)."""
+        return [action.target for action in self.planned if action.kind == "tag"]
+
+
+def run_image_job(spec: dict, translate, shape=None, **module_args) -> None:
+    """Run a single-job image module (``image_pull``, ``image_tag``, ...): its own options, as community.docker
+    names them, are ``translate`` d into ``ImageManager``'s; ``shape(manager, result)`` adds its return values."""
+    from ansible.module_utils.basic import AnsibleModule  # pylint: disable=import-outside-toplevel
+
+    module = AnsibleModule(argument_spec=docker_argument_spec(**spec), supports_check_mode=True, **module_args)
+    manager = ImageManager(connect(module), translate(module.params))
+    result = converge(module, manager)
+    if shape is not None:
+        shape(manager, result)
+    module.exit_json(**result)
+
+
+def same_platform(wanted: str, image: dict, info: dict) -> bool:
+    """Whether an image is of the platform ``os[/arch[/variant]]`` (os and arch default to the engine's)."""
+    parts = [p.strip().lower() for p in wanted.split("/")]
+    os_name = parts[0] or (info.get("OSType") or "").lower()
+    machine = str(info.get("Architecture") or "")
+    arch = parts[1] if len(parts) > 1 else machine
+    have_arch = (image.get("Architecture") or "").lower()
+    if (image.get("Os") or "").lower() != os_name or ARCHITECTURES.get(arch, arch) != have_arch:
+        return False
+    return len(parts) < 3 or (image.get("Variant") or "").lower() == parts[2]
+
+
+# The engine reports the kernel's machine name; images and platforms use Go's names.
+ARCHITECTURES = {"x86_64": "amd64", "aarch64": "arm64", "armv7l": "arm", "i386": "386", "i686": "386"}
+
 
 # ---------------------------------------------------------------------------------------------
 # docker save, docker commit, docker export
 
 
 class ArchiveManager(Manager):
-    """``image_archive``: images saved to a tarball, rewritten only when it does not hold them."""
+    """``image_export``: images saved to a tarball, rewritten only when it does not hold them."""
 
     def __init__(self, client, params: dict):
         self.client = client
         self.params = params
         self.path = params["path"]
         self.wanted: dict = {}
+        self.images: list = []
 
     def read(self):
         names = self.params.get("names") or []
         if not names:
             raise InvalidOption("names", "name at least one image to save")
         for name in names:
-            ref = reference(*split_name(name, option="names"))
+            ref = name if is_image_id(name) else reference(*split_name(name, self.params.get("tag") or "latest",
+                                                                       option="names"))
             image = find(self.client, "image", ref)
             if image is None:
                 raise InvalidOption("names", f"image {ref} is not on the engine")
             self.wanted[ref] = image["Id"]
+            self.images.append(image)
         check_output_path(self.path)
         if not os.path.exists(self.path):
             return None
@@ -511,7 +630,42 @@ class ArchiveManager(Manager):
         save_images(self.client, list(self.wanted), self.path)
 
     def result(self):
-        return dict(archive=dict(path=self.path, images=[dict(name=r, id=i) for r, i in self.wanted.items()]))
+        return dict(archive=dict(path=self.path, images=[dict(name=r, id=i) for r, i in self.wanted.items()]),
+                    images=self.images)
+
+
+class LoadManager(Manager):
+    """``image_load``: every image of a ``docker save`` archive, loaded only when the engine lacks one
+    of them or one of its names points at another image; check mode knows which from the manifest."""
+
+    def __init__(self, client, params: dict):
+        self.client = client
+        self.path = params["path"]
+        self.held: list = []
+
+    def read(self):
+        if not os.path.isfile(self.path):
+            raise InvalidOption("path", f"no file at {self.path}")
+        self.held = archive_images(self.path, "path")
+        return {name: (find(self.client, "image", name) or {}).get("Id", "absent")
+                for entry in self.held for name in entry["RepoTags"] or [entry["Id"]]}
+
+    def plan(self, actual):
+        wanted = {name: entry["Id"] for entry in self.held for name in entry["RepoTags"] or [entry["Id"]]}
+        if actual == wanted:
+            return []
+        missing = sorted(name for name, image_id in wanted.items() if actual.get(name) != image_id)
+        return [Action("load", self.path, before=dict(images=actual), after=dict(images=wanted),
+                       reason="the engine lacks " + ", ".join(missing))]
+
+    def apply(self, plan):
+        with open(self.path, "rb") as handle, engine_errors("loading", f"images from {self.path}"):
+            follow_stream(self.client.load_image(handle), "loading", self.path)
+
+    def result(self):
+        names = [name for entry in self.held for name in entry["RepoTags"] or [entry["Id"]]]
+        images = [find(self.client, "image", entry["Id"]) for entry in self.held]
+        return dict(image_names=names, images=[image for image in images if image])
 
 
 class CommitManager(Manager):

@@ -135,7 +135,8 @@ author:
 seealso:
   - module: noar.docker.login
   - module: noar.docker.image_info
-  - module: noar.docker.image_archive
+  - module: noar.docker.image_export
+  - module: noar.docker.image_load
 """
 
 EXAMPLES = r"""

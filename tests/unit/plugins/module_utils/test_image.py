@@ -15,6 +15,7 @@ from ansible_collections.noar.docker.plugins.module_utils.image import (
     explain_registry_error,
     follow_stream,
     registry_of,
+    same_platform,
     split_name,
     stage_bases,
 )

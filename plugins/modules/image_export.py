@@ -5,12 +5,13 @@
 from __future__ import annotations
 
 DOCUMENTATION = r"""
-module: image_archive
+module: image_export
 short_description: Save images to a tarball (docker save)
 version_added: 0.1.0
 description:
   - Writes one or more images to a C(docker save) tarball on the managed host, to carry them to hosts that
-    cannot reach a registry; M(noar.docker.image) with O(noar.docker.image#module:source=load) loads it there.
+    cannot reach a registry; M(noar.docker.image_load) loads it there. Options and return values are
+    community.docker's C(docker_image_export) ones; the name V(noar.docker.image_archive) leads here too.
   - Unchanged when the file already holds the same image Ids under the same names (read from its
     C(manifest.json)), so nothing is written again.
   - The file is written beside its final path and renamed into place, so a failed save leaves the old file.
@@ -25,11 +26,15 @@ attributes:
     description: The images the archive held before and holds after.
 options:
   names:
-    description: The images to save, as V(app:1.0) (V(latest) when no tag is written).
+    description: The images to save, as V(app:1.0) (O(tag) when no tag is written) or as Ids (V(sha256:...)).
     type: list
     elements: str
     required: true
     aliases: [name]
+  tag:
+    description: The tag of each of O(names) that has none.
+    type: str
+    default: latest
   path:
     description: The tar file to write.
     type: path
@@ -41,12 +46,12 @@ options:
 author:
   - noar.docker maintainers (@noar-docker)
 seealso:
-  - module: noar.docker.image
+  - module: noar.docker.image_load
 """
 
 EXAMPLES = r"""
 - name: Save the application's images for an air-gapped host
-  noar.docker.image_archive:
+  noar.docker.image_export:
     names:
       - noar/web:1.4.0
       - noar/proxy:1.4.0
@@ -59,6 +64,12 @@ archive:
   returned: always
   type: dict
   sample: {path: /var/cache/noar/images-1.4.0.tar, images: [{name: "noar/web:1.4.0", id: "sha256:3f1c..."}]}
+images:
+  description: The C(docker inspect) data of each image saved (or held already).
+  returned: success
+  type: list
+  elements: dict
+  sample: [{Id: "sha256:3f1c...", RepoTags: ["noar/web:1.4.0"]}]
 actions:
   description: C(save) when the file was (or would be) written.
   returned: always
@@ -77,6 +88,7 @@ def main():
     module = AnsibleModule(
         argument_spec=docker_argument_spec(
             names=dict(type="list", elements="str", required=True, aliases=["name"]),
+            tag=dict(type="str", default="latest"),
             path=dict(type="path", required=True),
             force=dict(type="bool", default=False),
         ),
