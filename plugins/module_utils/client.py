@@ -198,16 +198,17 @@ def build_client(params: dict):
     return client
 
 
-def connect(module):
-    """The module's engine client, or a ``fail_json`` that says why there is none."""
+def connect(module, **failure):
+    """The module's engine client, or a ``fail_json`` that says why there is none (with ``failure``'s keys)."""
     if not HAS_DOCKER:
-        module.fail_json(msg=missing_required_lib("docker (Docker SDK for Python)"), exception=DOCKER_IMPORT_ERROR)
+        module.fail_json(msg=missing_required_lib("docker (Docker SDK for Python)"), exception=DOCKER_IMPORT_ERROR,
+                         **failure)
     try:
         return build_client(module.params)
     except InvalidOption as exc:
-        module.fail_json(msg=str(exc))
+        module.fail_json(msg=str(exc), **failure)
     except EngineError as exc:
-        module.fail_json(msg=exc.msg, **exc.details)
+        module.fail_json(msg=exc.msg, **dict(exc.details, **failure))
     return None  # not reached: fail_json exits
 
 

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from ansible_collections.noar.docker.plugins.module_utils.client import engine_errors, find
+from ansible_collections.noar.docker.plugins.module_utils.client import EngineError, engine_errors, find
 from ansible_collections.noar.docker.plugins.module_utils.converge import module_errors
 
 LIST_KINDS = ("containers", "images", "networks", "volumes")
@@ -41,6 +41,15 @@ def summarise_engine(info: dict, version: dict) -> dict:
     )
 
 
+# The keys community.docker's host_info lists carry (as the engine names them), which ours go beside.
+LIST_KEYS = dict(
+    containers=("Id", "Image", "Command", "Created", "Status", "Ports", "Names"),
+    images=("Id", "RepoTags", "Created", "Size"),
+    networks=("Id", "Driver", "Name", "Scope"),
+    volumes=("Driver", "Name"),
+)
+
+
 def _short_container(item: dict) -> dict:
     return dict(
         id=item.get("Id"),
@@ -75,6 +84,14 @@ def _short_volume(item: dict) -> dict:
                 labels=item.get("Labels") or {})
 
 
+SHORT = dict(containers=_short_container, images=_short_image, networks=_short_network, volumes=_short_volume)
+
+
+def short_item(kind: str, item: dict) -> dict:
+    """One list entry as ``docker <kind> ls`` shows it: community.docker's keys, and ours beside them."""
+    return dict({key: item.get(key) for key in LIST_KEYS[kind]}, **SHORT[kind](item))
+
+
 def list_objects(client, kind: str, filters: dict | None, verbose: bool, include_all: bool = False) -> list:
     """One of the engine's object lists, as ``docker ps``/``images``/``network ls``/``volume ls`` show it.
 
@@ -83,14 +100,14 @@ def list_objects(client, kind: str, filters: dict | None, verbose: bool, include
     filters = filters or {}
     with engine_errors("listing", kind):
         if kind == "containers":
-            items, short = client.containers(all=include_all, filters=filters), _short_container
+            items = client.containers(all=include_all, filters=filters)
         elif kind == "images":
-            items, short = client.images(all=include_all, filters=filters), _short_image
+            items = client.images(all=include_all, filters=filters)
         elif kind == "networks":
-            items, short = client.networks(filters=filters), _short_network
+            items = client.networks(filters=filters)
         else:
-            items, short = client.volumes(filters=filters).get("Volumes") or [], _short_volume
-    return items if verbose else [short(item) for item in items]
+            items = client.volumes(filters=filters).get("Volumes") or []
+    return items if verbose else [short_item(kind, item) for item in items]
 
 
 def container_names(containers) -> list:
@@ -121,6 +138,7 @@ def disk_usage(client, verbose: bool) -> dict:
     volumes = usage.get("Volumes") or []
     cache = usage.get("BuildCache") or []
     return dict(
+        LayersSize=usage.get("LayersSize", 0),  # what community.docker returns
         layers_size=usage.get("LayersSize", 0),
         images=dict(count=len(images), active=sum(1 for i in images if i.get("Containers", 0) > 0),
                     size=sum(i.get("Size", 0) for i in images)),
@@ -133,9 +151,12 @@ def disk_usage(client, verbose: bool) -> dict:
 
 def gather(client, params: dict) -> dict:
     """The result of ``host_info`` for its parameters."""
-    with engine_errors("reading", "engine info"):
-        info = client.info()
-        version = client.version()
+    try:
+        with engine_errors("reading", "engine info"):
+            info = client.info()
+            version = client.version()
+    except EngineError as exc:
+        raise EngineError(exc.msg, can_talk_to_docker=False, **exc.details) from None
     result = dict(can_talk_to_docker=True, host_info=info, version=version, engine=summarise_engine(info, version))
     verbose = params.get("verbose_output", False)
     for kind in LIST_KINDS:

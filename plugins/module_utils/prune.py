@@ -18,7 +18,7 @@ import time
 
 from ansible_collections.noar.docker.plugins.module_utils.converge import Action, Manager
 from ansible_collections.noar.docker.plugins.module_utils.client import engine_errors
-from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption, parse_time, parse_timestamp
+from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption, parse_size, parse_time, parse_timestamp
 
 KINDS = ("containers", "images", "networks", "volumes", "builder_cache")
 
@@ -148,8 +148,11 @@ class PruneManager(Manager):
         self.reclaimed: dict = {}
         self.image_ids: set = set()
         self.api_version = "1.41"
+        self.keep_storage = None
 
     def read(self):
+        if self.params.get("builder_cache_keep_storage") is not None:
+            self.keep_storage = parse_size(self.params["builder_cache_keep_storage"], "builder_cache_keep_storage")
         with engine_errors("reading", "engine version"):
             api_version = self.client.version().get("ApiVersion", "1.41")
         self.filters = {kind: normalise_filters(kind, self.params.get(f"{kind}_filters"), api_version)
@@ -268,7 +271,7 @@ class PruneManager(Manager):
                     self.removed[kind] = answer.get("VolumesDeleted") or []
                 else:
                     answer = self.client.prune_builds(filters=filters or None,
-                                                      keep_storage=self.params.get("builder_cache_keep_storage"),
+                                                      keep_storage=self.keep_storage,
                                                       all=self.params.get("builder_cache_all"))
                     self.removed[kind] = answer.get("CachesDeleted") or []
             self.reclaimed[kind] = answer.get("SpaceReclaimed", 0) or 0
@@ -281,4 +284,6 @@ class PruneManager(Manager):
                 result[f"{kind}_space_reclaimed"] = self.reclaimed.get(kind, 0)
         if "images" in self.removed:
             result["images_untagged"] = self.untagged
+        if "builder_cache" in self.removed:
+            result["builder_cache_caches_deleted"] = self.removed["builder_cache"]  # community.docker's name
         return result

@@ -98,8 +98,8 @@ EXAMPLES = r"""
 
 RETURN = r"""
 can_talk_to_docker:
-  description: Whether the engine answered. When it does not, the module fails with the reason.
-  returned: success
+  description: Whether the engine answered. When it does not, the module fails with the reason and this V(false).
+  returned: both on success and on failure
   type: bool
   sample: true
 engine:
@@ -128,32 +128,41 @@ version:
   type: dict
 containers:
   description:
-    - The containers matching O(containers_filters); each with C(id), C(name), C(image), C(state), C(status),
-      C(labels) and C(ports), or the engine's full record with O(verbose_output).
+    - The containers matching O(containers_filters); each with community.docker's keys C(Id), C(Image),
+      C(Command), C(Created), C(Status), C(Ports), C(Names), and ours C(id), C(name), C(image), C(state),
+      C(status), C(labels) and C(ports); or the engine's full record with O(verbose_output).
   returned: when O(containers) is true
   type: list
   elements: dict
 images:
-  description: The images matching O(images_filters); each with C(id), C(repo_tags), C(repo_digests), C(created), C(size), C(labels), C(containers).
+  description:
+    - The images matching O(images_filters); each with community.docker's keys C(Id), C(RepoTags), C(Created),
+      C(Size), and ours C(id), C(repo_tags), C(repo_digests), C(created), C(size), C(labels), C(containers).
   returned: when O(images) is true
   type: list
   elements: dict
 networks:
-  description: The networks matching O(networks_filters); each with C(id), C(name), C(driver), C(scope), C(internal), C(labels).
+  description:
+    - The networks matching O(networks_filters); each with community.docker's keys C(Id), C(Driver), C(Name),
+      C(Scope), and ours C(id), C(name), C(driver), C(scope), C(internal), C(labels).
   returned: when O(networks) is true
   type: list
   elements: dict
 volumes:
-  description: The volumes matching O(volumes_filters); each with C(name), C(driver), C(mountpoint), C(labels).
+  description:
+    - The volumes matching O(volumes_filters); each with community.docker's keys C(Driver), C(Name), and ours
+      C(name), C(driver), C(mountpoint), C(labels).
   returned: when O(volumes) is true
   type: list
   elements: dict
 disk_usage:
   description:
-    - Counts and bytes for images, containers, volumes and the build cache, and the size of all layers.
+    - Counts and bytes for images, containers, volumes and the build cache, and the size of all layers (as
+      C(layers_size), and as community.docker's C(LayersSize)); the engine's full record with O(verbose_output).
   returned: when O(disk_usage) is true
   type: dict
   sample:
+    LayersSize: 2205328
     layers_size: 2205328
     images: {count: 1, active: 0, size: 2205328}
     containers: {count: 0, running: 0, size: 0}
@@ -185,7 +194,8 @@ def main():
         ),
         supports_check_mode=True,
     )
-    client = connect(module)
+    # can_talk_to_docker comes with a failure too, as community.docker's host_info returns it.
+    client = connect(module, can_talk_to_docker=False)
     with module_errors(module):
         module.exit_json(changed=False, **gather(client, module.params))
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 module: image_info
-short_description: Inspect images, or list them as docker images does
+short_description: Inspect images: the named ones, or all that docker images lists
 version_added: 0.1.0
 description:
   - With O(name), returns the C(docker inspect) data of each named image that is on the engine.
-  - Without O(name), lists images as C(docker images) does, with O(filters) and O(all).
+  - Without O(name), returns the C(docker inspect) data of each image C(docker images) lists, with O(filters) and
+    O(all) (as community.docker's C(docker_image_info), which has no filters).
   - Never changes anything.
 extends_documentation_fragment:
   - noar.docker.docker
@@ -51,13 +52,11 @@ EXAMPLES = r"""
 RETURN = r"""
 images:
   description:
-    - With O(name), the C(docker inspect) data of each image found.
-    - Without it, one entry per image with C(id), C(repo_tags), C(repo_digests), C(created), C(size),
-      C(labels) and C(containers).
+    - The C(docker inspect) data of each image found by O(name), or without it of each image listed.
   returned: always
   type: list
   elements: dict
-  sample: [{id: "sha256:3f1c...", repo_tags: ["noar/web:1.4.0"], repo_digests: [], created: 1764288000, size: 1985576, labels: {}}]
+  sample: [{Id: "sha256:3f1c...", RepoTags: ["noar/web:1.4.0"], RepoDigests: [], Created: "2026-11-30T12:00:00Z", Size: 1985576}]
 missing:
   description: The names given in O(name) that are not on the engine.
   returned: when O(name) is given
@@ -93,8 +92,10 @@ def main():
                 else:
                     images.append(found)
             module.exit_json(changed=False, images=images, missing=missing)
-        module.exit_json(changed=False, images=list_objects(client, "images", module.params["filters"], verbose=False,
-                                                            include_all=module.params["all"]))
+        # Inspect data for the listed images too, as community.docker's image_info returns them.
+        listed = list_objects(client, "images", module.params["filters"], verbose=True, include_all=module.params["all"])
+        module.exit_json(changed=False, images=[image for image in (find(client, "image", item["Id"]) for item in listed)
+                                                if image is not None])
 
 
 if __name__ == "__main__":

@@ -76,8 +76,8 @@ options:
     description: Filters of C(docker builder prune --filter), as a dict (C(until), C(id), C(type), C(inuse), ...).
     type: dict
   builder_cache_keep_storage:
-    description: Bytes of build cache to keep, as C(docker builder prune --keep-storage).
-    type: int
+    description: How much build cache to keep, as C(docker builder prune --keep-storage), in bytes or as V(5G).
+    type: str
 notes:
   - Check mode cannot see which swarm-scoped networks the engine's network prune removes on a swarm manager; it
     lists local networks only.
@@ -175,6 +175,11 @@ builder_cache_space_reclaimed:
   description: Bytes freed by removing build cache.
   returned: when O(builder_cache=true)
   type: int
+builder_cache_caches_deleted:
+  description: The same list as RV(builder_cache), under community.docker's name.
+  returned: when O(builder_cache=true)
+  type: list
+  elements: str
 actions:
   description: One C(remove) per object, in the order containers, images, networks, volumes, build cache.
   returned: always
@@ -198,7 +203,7 @@ def main():
     module = AnsibleModule(
         argument_spec=docker_argument_spec(
             builder_cache_all=dict(type="bool", default=False),
-            builder_cache_keep_storage=dict(type="int"),
+            builder_cache_keep_storage=dict(type="str"),
             **spec,
         ),
         supports_check_mode=True,
