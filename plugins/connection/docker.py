@@ -39,13 +39,27 @@ options:
     vars:
       - name: ansible_user
       - name: ansible_docker_user
+    env:
+      - name: ANSIBLE_REMOTE_USER
     keyword:
       - name: remote_user
   working_dir:
     description: The folder commands start in (C(docker exec --workdir)). Without it, the container's own.
     type: str
+    env:
+      - name: ANSIBLE_DOCKER_WORKING_DIR
     vars:
       - name: ansible_docker_working_dir
+  privileged:
+    description:
+      - Run commands with all capabilities and devices (C(docker exec --privileged)). The engine refuses it where
+        its own process lacks capabilities, saying so.
+    type: bool
+    default: false
+    env:
+      - name: ANSIBLE_DOCKER_PRIVILEGED
+    vars:
+      - name: ansible_docker_privileged
   extra_env:
     description: Environment variables added to every command (C(docker exec --env)).
     type: dict
@@ -245,7 +259,7 @@ class Connection(ConnectionBase):
         try:
             exec_id = self.client.exec_create(
                 self.container, argv, stdin=stdin is not None, user=self._user(),
-                workdir=self.get_option("working_dir") or None,
+                workdir=self.get_option("working_dir") or None, privileged=bool(self.get_option("privileged")),
                 environment={str(k): str(v) for k, v in env.items()} or None)["Id"]
             stdout, stderr = exec_output(self.client, exec_id, stdin)
             rc = self.client.exec_inspect(exec_id).get("ExitCode")
