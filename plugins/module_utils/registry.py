@@ -2,9 +2,10 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Registries: the Docker client configuration file (``login``) and a registry's v2 catalog (``image_search``).
 
-Credentials are written where the docker CLI and the Docker SDK read them (``auths`` in
-``config.json``), with mode 0600, atomically, and only after the engine has accepted them. Nothing
-here returns or logs a password or the encoded ``auth`` value.
+Credentials are written where the docker CLI and the Docker SDK read them, only after the engine has
+accepted them: in the credential helper ``config.json`` names (``credHelpers`` for the registry, else
+``credsStore``), through the ``docker-credential-<name>`` store/get/erase protocol, or else in its ``auths``
+(mode 0600, atomically). Nothing here returns or logs a password or the encoded ``auth`` value.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import base64
 import binascii
 import json
 import os
+import warnings
 
 from ansible_collections.noar.docker.plugins.module_utils.client import EngineError, engine_errors
 from ansible_collections.noar.docker.plugins.module_utils.converge import Action, Manager
@@ -92,6 +94,61 @@ def helper_for(config: dict, key: str):
     return (config.get("credHelpers") or {}).get(key) or config.get("credsStore")
 
 
+class CredentialHelper:
+    """``docker-credential-<name>``, the program a ``config.json`` names to keep credentials (through the
+    Docker SDK's implementation of the protocol); its failures become ``EngineError`` naming the program."""
+
+    def __init__(self, name: str, path: str):
+        from docker.credentials import Store  # pylint: disable=import-outside-toplevel
+
+        self.program = f"docker-credential-{name}"
+        self.path = path
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # a missing program is reported when it is used, as a failure
+            self.store = Store(name)
+
+    def _failed(self, exc) -> EngineError:
+        return EngineError(f"the credential helper {self.program} that {self.path} names failed: {exc}")
+
+    def get(self, key: str):
+        """``(username, secret)`` the helper holds for ``key``, or None."""
+        from docker.credentials import errors  # pylint: disable=import-outside-toplevel
+
+        try:
+            found = self.store.get(key)
+        except errors.CredentialsNotFound:
+            return None
+        except errors.StoreError as exc:
+            raise self._failed(exc) from None
+        return found.get("Username"), found.get("Secret")
+
+    def put(self, key: str, username: str, secret: str) -> None:
+        from docker.credentials import errors  # pylint: disable=import-outside-toplevel
+
+        try:
+            self.store.store(key, username, secret)
+        except errors.StoreError as exc:
+            raise self._failed(exc) from None
+
+    def erase(self, key: str) -> None:
+        from docker.credentials import errors  # pylint: disable=import-outside-toplevel
+
+        try:
+            self.store.erase(key)
+        except errors.CredentialsNotFound:
+            pass
+        except errors.StoreError as exc:
+            raise self._failed(exc) from None
+
+
+def credentials_for(config: dict, key: str, path: str):
+    """``(username, password)`` stored for ``key``, by the config's credential helper or in the file, or None."""
+    helper = helper_for(config, key)
+    if helper:
+        return CredentialHelper(helper, path).get(key)
+    return stored_credentials(config, key)
+
+
 class LoginManager(Manager):
     """Plans and applies one ``login`` task: credentials in, or out of, the client config."""
 
@@ -101,21 +158,21 @@ class LoginManager(Manager):
         self.key = None
         self.path = None
         self.config = None
+        self.helper = None
 
     def read(self):
         self.key = registry_key(self.params.get("registry_url") or INDEX_URL)
         self.path = config_path(self.params)
         self.config = read_config(self.path)
-        helper = helper_for(self.config, self.key)
-        if helper:
-            raise InvalidOption("config_path", f"{self.path} keeps credentials in the credential helper "
-                                               f"docker-credential-{helper}, which this module does not write; "
-                                               "use a config_path without credsStore/credHelpers")
+        name = helper_for(self.config, self.key)
+        self.helper = CredentialHelper(name, self.path) if name else None
+        if self.helper:
+            return self.helper.get(self.key)
         return stored_credentials(self.config, self.key)
 
     def plan(self, actual):
         if self.params["state"] == "absent":
-            if _entry_key(self.config, self.key) is None:
+            if _entry_key(self.config, self.key) is None and actual is None:
                 return []
             return [Action("logout", self.key, before=dict(registry=self.key, username=(actual or ("",))[0]),
                            after=dict(registry=self.key, username=None))]
@@ -124,7 +181,8 @@ class LoginManager(Manager):
             raise InvalidOption("username", "state present needs a username")
         if password is None:
             raise InvalidOption("password", "state present needs a password")
-        mode_ok = not os.path.exists(self.path) or (os.stat(self.path).st_mode & 0o077) == 0
+        # With a credential helper the file holds no secret, so who can read it does not matter here.
+        mode_ok = self.helper or not os.path.exists(self.path) or (os.stat(self.path).st_mode & 0o077) == 0
         if actual == (username, password) and not self.params.get("reauthorize"):
             if mode_ok:
                 return []
@@ -152,6 +210,13 @@ class LoginManager(Manager):
             if action.kind == "protect":
                 os.chmod(self.path, 0o600)
                 continue
+            if self.helper:
+                if action.kind == "login":
+                    self.helper.put(self.key, self.params["username"], self.params["password"])
+                    continue
+                self.helper.erase(self.key)
+                if _entry_key(self.config, self.key) is None:
+                    continue
             auths = self.config.setdefault("auths", {})
             old = _entry_key(self.config, self.key)
             if old is not None:
@@ -188,7 +253,8 @@ def search_registry(registry_url: str, term: str, params: dict, limit: int) -> l
 
     base = _base_url(registry_url)
     key = registry_key(registry_url)
-    stored = stored_credentials(read_config(config_path(params)), key)
+    path = config_path(params)
+    stored = credentials_for(read_config(path), key, path)
     session = requests.Session()
     session.trust_env = False  # https is always verified, against the system's CAs
     if stored:

@@ -9,18 +9,20 @@ module: login
 short_description: Log in to, or out of, a Docker registry
 version_added: 0.1.0
 description:
-  - Stores a registry's credentials in the Docker client configuration file (C(docker login)), where the
-    docker CLI, the Docker SDK and M(noar.docker.image) find them; or removes them (C(docker logout)).
+  - Stores a registry's credentials where the docker CLI, the Docker SDK and M(noar.docker.image) find them
+    (C(docker login)), or removes them (C(docker logout)). When the Docker client configuration file names a
+    credential helper for the registry (C(credHelpers)) or for all (C(credsStore)), they go to that program,
+    C(docker-credential-<name>), through its store/get/erase protocol; otherwise into the file.
   - The engine checks the credentials first; a refusal fails the task and leaves the file as it was.
-  - The file is written atomically with mode 0600. Credentials already stored are not sent again unless
-    O(reauthorize) is set, so a re-run is unchanged.
+  - The file is written atomically with mode 0600. Credentials already stored (in the file or the helper) are
+    not sent again unless O(reauthorize) is set, so a re-run is unchanged.
   - The password is never returned, logged or shown in a diff.
 extends_documentation_fragment:
   - noar.docker.docker
 attributes:
   check_mode:
     support: full
-    description: The engine still checks the credentials (that changes nothing); the file is not written.
+    description: The engine still checks the credentials (that changes nothing); nothing is stored.
   diff_mode:
     support: full
     description: Shows the registry and user name before and after, never the password.
@@ -45,7 +47,7 @@ options:
     description:
       - The Docker client configuration file. By default C($DOCKER_CONFIG/config.json), else
         C(~/.docker/config.json).
-      - A file that keeps credentials in a credential helper (C(credsStore), C(credHelpers)) is refused.
+      - Its C(credHelpers) and C(credsStore) say which credential helper keeps the credentials, if any.
     type: path
     aliases: [dockercfg_path]
   state:
