@@ -39,7 +39,8 @@ BUILD_LOG_LINES = 30
 _AUTH_FAILURE = re.compile(r"no basic auth credentials|unauthorized|authentication required|denied", re.IGNORECASE)
 _DIGEST_REF = re.compile(r"@sha256:[0-9a-f]{64}$")
 _IMAGE_ID = re.compile(r"^sha256:[0-9a-f]{64}$")
-# What the engine's classic builder (the only one its API drives) cannot do; BuildKit (buildx) can.
+# What the engine's classic builder (the only one its API drives) cannot do; BuildKit (buildx) can. A platform
+# is refused only when it is not the engine's own.
 BUILDKIT_ONLY = ("platform", "secrets", "outputs")
 
 
@@ -282,8 +283,9 @@ class ImageManager(Manager):
     ``image_pull``, ``image_push``, ``image_tag``, ``image_remove``), which pass it their options translated.
 
     Besides ``image``'s own options it reads ``existing_images`` (``overwrite``, ``keep``, or ``warn``:
-    keep and say so), ``repository`` as a list, ``platform`` (pull), ``rebuild`` (build) and ``prune``
-    (remove); each defaults to what ``image`` does.
+    keep and say so), ``repository`` as a list, ``platform`` (pull), ``rebuild`` (build), ``prune``
+    (remove) and ``build_prefix`` (how error messages name the build options: ``build.`` for ``image``);
+    each defaults to what ``image`` does.
     """
 
     def __init__(self, client, params: dict):
@@ -330,6 +332,8 @@ class ImageManager(Manager):
             produced = bool(plan)
             for target in self.targets:
                 plan.extend(self._plan_tag(target, actual, produced))
+            if self.params.get("archive_path"):
+                plan.extend(self._plan_archive(actual, produced))
             if self.params.get("push"):
                 # A name this plan makes or moves holds another image than the registry has seen.
                 for target in self.targets or [(self.repository, self.tag)]:
@@ -373,7 +377,7 @@ class ImageManager(Manager):
 
     def _plan_pull(self, actual):
         self._needs_name("pulling")
-        platform = self.params.get("platform")
+        platform = self.params.get("platform") or (self.params.get("pull") or {}).get("platform")
         fits = actual is not None and (not platform or same_platform(platform, actual, engine_info(self.client)))
         if fits and not self.params.get("force_source"):
             return []
@@ -385,25 +389,61 @@ class ImageManager(Manager):
     def _plan_build(self, actual):
         self._needs_name("building")
         build = dict(self.params.get("build") or {})
-        for option in BUILDKIT_ONLY:
-            if build.get(option):
-                raise InvalidOption(option, "needs BuildKit (docker buildx), which the engine API's classic builder "
-                                            "used here does not provide; leave it out, or build with docker buildx")
+        prefix = self.params.get("build_prefix", "build.")
+        self._check_buildkit_only(build, prefix)
         path = build.get("path")
         if not path:
-            raise InvalidOption("build.path", "source build needs build.path, the build context folder")
+            raise InvalidOption(prefix + "path", f"source build needs {prefix}path, the build context folder")
         if not os.path.isdir(path):
-            raise InvalidOption("build.path", f"{path} is not a folder")
+            raise InvalidOption(prefix + "path", f"{path} is not a folder")
         dockerfile = build.get("dockerfile") or "Dockerfile"
         full = dockerfile if os.path.isabs(dockerfile) else os.path.join(path, dockerfile)
         if not os.path.isfile(full):
-            raise InvalidOption("build.dockerfile", f"no Dockerfile at {full}")
+            raise InvalidOption(prefix + "dockerfile", f"no Dockerfile at {full}")
         if build.get("shm_size") is not None:
-            build["shm_size"] = parse_size(build["shm_size"], "shm_size")
+            build["shm_size"] = parse_size(build["shm_size"], prefix + "shm_size")
+        for key in ("memory", "memswap"):
+            if (build.get("container_limits") or {}).get(key) is not None:
+                parse_size(build["container_limits"][key], f"{prefix}container_limits.{key}", key == "memswap")
         rebuild = self.params.get("rebuild")
         if rebuild == "never" and actual is not None:
             return []
         return self._plan_hashed("build", actual, build_hash(self.client, build), "(built)", rebuild == "always")
+
+    def _check_buildkit_only(self, build: dict, prefix: str):
+        """Fail, naming the option, on what only BuildKit builds; a platform that is the engine's own is fine."""
+        platforms = build.get("platform") or []
+        if isinstance(platforms, str):
+            platforms = [platforms]
+        info = engine_info(self.client) if platforms else {}
+        engine = dict(Os=info.get("OSType"), Architecture=ARCHITECTURES.get(info.get("Architecture") or "",
+                                                                           info.get("Architecture")))
+        for option in BUILDKIT_ONLY:
+            if option == "platform":
+                others = [p for p in platforms if not same_platform(p, engine, info)]
+                if not others:
+                    continue
+                raise InvalidOption(prefix + option, f"{', '.join(others)} is not the engine's platform "
+                                                     f"({engine['Os']}/{engine['Architecture']}); building for another "
+                                                     "platform needs BuildKit (docker buildx), which the engine API's "
+                                                     "classic builder used here does not provide")
+            if build.get(option):
+                raise InvalidOption(prefix + option, "needs BuildKit (docker buildx), which the engine API's classic "
+                                                     "builder used here does not provide; leave it out, or build with "
+                                                     "docker buildx")
+
+    def _plan_archive(self, actual, produced):
+        """``archive_path``: a ``docker save`` of the image, written unless the file holds it already."""
+        path = self.params["archive_path"]
+        check_output_path(path)
+        if actual is not None and not produced and os.path.exists(path):
+            try:
+                if archive_holds(archive_images(path, "archive_path"), {self.ref: actual["Id"]}):
+                    return []
+            except InvalidOption:
+                pass  # a file that is not an archive is written over
+        return [Action("archive", path, before=dict(archive=path if os.path.exists(path) else "absent"),
+                       after=dict(archive=self.ref), reason="the archive does not hold this image")]
 
     def _plan_hashed(self, kind, actual, source_hash, made, force=False):
         """Build or import unless the image already carries this source hash (or force_source says to)."""
@@ -488,6 +528,9 @@ class ImageManager(Manager):
             getattr(self, "_apply_" + action.kind)(action)
         self.image = find(self.client, "image", self.ref)
 
+    def _apply_archive(self, action):
+        save_images(self.client, [self.ref], action.target)
+
     def _apply_remove(self, action):
         with engine_errors("removing", f"image {self.ref}"):
             answer = self.client.remove_image(self.ref, force=bool(self.params.get("force_absent")),
@@ -512,7 +555,9 @@ class ImageManager(Manager):
                 pull=bool(build.get("pull")), cache_from=build.get("cache_from"),
                 network_mode=build.get("network"), extra_hosts=build.get("etc_hosts") or None,
                 shmsize=parse_size(build["shm_size"], "shm_size") if build.get("shm_size") is not None else None,
-                rm=True, forcerm=True, decode=True)
+                rm=build.get("rm", True) is not False, forcerm=build.get("rm", True) is not False,
+                timeout=build.get("http_timeout"), container_limits=_container_limits(build.get("container_limits")),
+                use_config_proxy=build.get("use_config_proxy") is not False, decode=True)
             self.build_log = follow_stream(chunks, "building", self.ref)
 
     def _apply_load(self, action):
@@ -552,6 +597,15 @@ class ImageManager(Manager):
     def tagged(self) -> list:
         """The names this run tagged (or, in check mode, would tag)."""
         return [action.target for action in self.planned if action.kind == "tag"]
+
+
+def _container_limits(limits) -> dict | None:
+    """``build.container_limits`` as the SDK takes them (sizes in bytes)."""
+    limits = {key: value for key, value in (limits or {}).items() if value is not None}
+    for key in ("memory", "memswap"):
+        if key in limits:
+            limits[key] = parse_size(limits[key], f"build.container_limits.{key}", key == "memswap")
+    return limits or None
 
 
 def run_image_job(spec: dict, translate, shape=None, **module_args) -> None:

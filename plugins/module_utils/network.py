@@ -21,10 +21,18 @@ from ansible_collections.noar.docker.plugins.module_utils.client import (
 from ansible_collections.noar.docker.plugins.module_utils.converge import Action, Manager, compare, differences
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
 
+try:
+    from docker.utils import version_lt
+except ImportError:  # the module fails on the missing SDK before this is used
+    version_lt = None
+
 BUILTIN_DRIVERS = ("bridge", "overlay", "macvlan", "ipvlan")
 NOT_CREATABLE = ("host", "none", "null")
 # Options and labels the engine or other tools add are not a difference.
-COMPARISONS = dict(driver_options="allow_more_present", labels="allow_more_present")
+COMPARISONS = dict(driver_options="allow_more_present", labels="allow_more_present",
+                   ipam_driver_options="allow_more_present")
+# Options that need an Engine API newer than some engines speak, with the version that brought them.
+NEWER_API = dict(enable_ipv4="1.47")
 
 
 def _network(value: str, option: str):
@@ -79,12 +87,17 @@ def network_view(network: dict) -> dict:
         driver=network.get("Driver"),
         driver_options=network.get("Options") or {},
         ipam_driver=ipam.get("Driver") or "default",
+        ipam_driver_options=ipam.get("Options") or {},
         ipam_config=[{k: v for k, v in pool.items() if v} for pool in ipam.get("Config") or []],
         enable_ipv6=bool(network.get("EnableIPv6")),
         internal=bool(network.get("Internal")),
         attachable=bool(network.get("Attachable")),
         scope=network.get("Scope"),
         labels=network.get("Labels") or {},
+        ingress=bool(network.get("Ingress")),
+        config_only=bool(network.get("ConfigOnly")),
+        config_from=(network.get("ConfigFrom") or {}).get("Network") or "",
+        enable_ipv4=network.get("EnableIPv4", True),
     )
 
 
@@ -104,9 +117,11 @@ class NetworkManager(Manager):
         self.network = None
         self.want = None
         self.reconnect: dict = {}
+        self.created_id = None
 
     def read(self):
-        if self.name in NOT_CREATABLE or self.params.get("driver") in NOT_CREATABLE:
+        driver = None if self.params.get("config_only") else self.params.get("driver")
+        if self.name in NOT_CREATABLE or driver in NOT_CREATABLE:
             raise InvalidOption("name" if self.name in NOT_CREATABLE else "driver",
                                 "host and none are not networks to create: they are a container's network mode; set "
                                 "network_mode: host (or none) on noar.docker.container")
@@ -115,20 +130,29 @@ class NetworkManager(Manager):
 
     def _desired(self) -> dict:
         p = self.params
-        want = dict(driver=p.get("driver") or "bridge")
+        # The engine keeps a configuration-only network with the driver "null", whatever the request said.
+        want = dict(driver="null" if p.get("config_only") else p.get("driver") or "bridge")
         if p.get("driver_options") is not None:
             want["driver_options"] = {str(k): str(v) for k, v in p["driver_options"].items()}
         if p.get("ipam_driver") is not None:
             want["ipam_driver"] = p["ipam_driver"]
+        if p.get("ipam_driver_options") is not None:
+            want["ipam_driver_options"] = {str(k): str(v) for k, v in p["ipam_driver_options"].items()}
         if p.get("ipam_config") is not None:
             want["ipam_config"] = parse_ipam_config(p["ipam_config"])
-        for flag in ("enable_ipv6", "internal", "attachable"):
+        if p.get("config_from") is not None:
+            want["config_from"] = p["config_from"]
+        for flag in ("enable_ipv4", "enable_ipv6", "internal", "attachable", "ingress", "config_only"):
             if p.get(flag) is not None:
                 want[flag] = bool(p[flag])
         if p.get("scope") is not None:
             want["scope"] = p["scope"]
         if p.get("labels") is not None:
             want["labels"] = {str(k): str(v) for k, v in p["labels"].items()}
+        for option, version in NEWER_API.items():
+            if option in want and version_lt(self.client.api_version, version):
+                raise InvalidOption(option, f"needs Engine API {version} or later; this engine speaks "
+                                            f"{self.client.api_version}")
         return want
 
     def _check_driver(self, driver):
@@ -143,13 +167,25 @@ class NetworkManager(Manager):
         if driver not in known:
             raise InvalidOption("driver", f"unknown network driver {driver!r}; this engine has {', '.join(known)}")
 
+    def _refuse_if_configuring(self, what: str):
+        """The engine keeps a configuration-only network while networks take their settings from it."""
+        if not (self.network or {}).get("ConfigOnly"):
+            return
+        with engine_errors("listing", "networks"):
+            users = sorted(n["Name"] for n in self.client.networks()
+                           if (n.get("ConfigFrom") or {}).get("Network") == self.name)
+        if users:
+            raise EngineError(f"network {self.name} cannot be {what}: network(s) {', '.join(users)} take their "
+                              "configuration from it; remove them first")
+
     def _check_overlaps(self, pools):
         with engine_errors("listing", "networks"):
             others = self.client.networks()
         for pool in pools:
             mine = ipaddress.ip_network(pool["Subnet"])
             for other in others:
-                if other.get("Name") == self.name:
+                # Networks made from this configuration-only one share its subnets by design.
+                if other.get("Name") == self.name or (other.get("ConfigFrom") or {}).get("Network") == self.name:
                     continue
                 for theirs in ((other.get("IPAM") or {}).get("Config") or []):
                     if not theirs.get("Subnet"):
@@ -172,6 +208,7 @@ class NetworkManager(Manager):
         if p["state"] == "absent":
             if actual is None:
                 return []
+            self._refuse_if_configuring("removed")
             users = attached(actual)
             if users and not p.get("force"):
                 raise EngineError(f"network {self.name} has container(s) {', '.join(sorted(users))} attached; "
@@ -199,6 +236,7 @@ class NetworkManager(Manager):
                     f"network {self.name} differs ({', '.join(sorted(differs))}) and must be recreated, but has "
                     f"container(s) {', '.join(sorted(have_containers))} attached: set force=true to recreate it "
                     "and reconnect them")
+            self._refuse_if_configuring("recreated")
             self.reconnect = have_containers
             plan.append(Action("recreate", self.name, before={k: v[0] for k, v in differs.items()},
                                after={k: v[1] for k, v in differs.items()},
@@ -228,26 +266,29 @@ class NetworkManager(Manager):
                 self._create()
             elif action.kind == "recreate":
                 self._recreate()
-        self.network = find(self.client, "network", self.name)
+        # By the Id the engine answered with: a swarm-scoped network may not be found by name at once.
+        self.network = find(self.client, "network", self.created_id or self.name)
 
     def _remove(self):
         with engine_errors("removing", f"network {self.name}"):
             self.client.remove_network(self.name)
 
     def _create(self):
+        # The request body is written here: the SDK's create_network has no ConfigOnly, ConfigFrom or EnableIPv4.
         want = self.want
-        ipam = None
-        if want.get("ipam_config") or want.get("ipam_driver"):
-            from docker.types import IPAMConfig, IPAMPool  # pylint: disable=import-outside-toplevel
-            pools = [IPAMPool(subnet=pool.get("Subnet"), iprange=pool.get("IPRange"), gateway=pool.get("Gateway"),
-                              aux_addresses=pool.get("AuxiliaryAddresses")) for pool in want.get("ipam_config") or []]
-            ipam = IPAMConfig(driver=want.get("ipam_driver") or "default", pool_configs=pools)
+        body = dict(Name=self.name, Driver=want["driver"], CheckDuplicate=True, Internal=want.get("internal", False),
+                    EnableIPv6=want.get("enable_ipv6", False), Ingress=want.get("ingress", False),
+                    ConfigOnly=want.get("config_only", False))
+        if want.get("ipam_config") or want.get("ipam_driver") or want.get("ipam_driver_options"):
+            body["IPAM"] = dict(Driver=want.get("ipam_driver") or "default", Config=want.get("ipam_config") or [],
+                                Options=want.get("ipam_driver_options") or {})
+        optional = dict(Options=want.get("driver_options"), Labels=want.get("labels"), Scope=want.get("scope"),
+                        Attachable=want.get("attachable"), EnableIPv4=want.get("enable_ipv4"),
+                        ConfigFrom=dict(Network=want["config_from"]) if want.get("config_from") else None)
+        body.update({key: value for key, value in optional.items() if value is not None})
         with engine_errors("creating", f"network {self.name}"):
-            self.client.create_network(
-                self.name, driver=want["driver"], options=want.get("driver_options") or None, ipam=ipam,
-                internal=want.get("internal", False), labels=want.get("labels") or None,
-                enable_ipv6=want.get("enable_ipv6", False), attachable=want.get("attachable"),
-                scope=want.get("scope"), check_duplicate=True)
+            response = self.client._post_json(self.client._url("/networks/create"), data=body)  # pylint: disable=protected-access
+            self.created_id = self.client._result(response, json=True).get("Id")  # pylint: disable=protected-access
 
     def _recreate(self):
         """Disconnect its containers, remove, create, and connect them again with their aliases."""

@@ -97,9 +97,58 @@ options:
       network:
         description: The network mode of the build's C(RUN) steps (C(--network)).
         type: str
+      etc_hosts:
+        description: Extra C(/etc/hosts) entries for the build's C(RUN) steps, as hostname to IP address.
+        type: dict
+      shm_size:
+        description: The size of C(/dev/shm) in the build's C(RUN) steps, as V(64M).
+        type: str
+      platform:
+        description:
+          - The engine's own platform (as V(linux/amd64)) is accepted; building for another needs BuildKit, and fails
+            the task saying so.
+        type: str
+      http_timeout:
+        description: Seconds to wait for the build to answer, instead of O(timeout).
+        type: int
+      rm:
+        description: Remove the build's intermediate containers, also after a failed build.
+        type: bool
+        default: true
+      container_limits:
+        description: Limits of the build's C(RUN) containers.
+        type: dict
+        suboptions:
+          memory:
+            description: Memory limit, as V(512M).
+            type: str
+          memswap:
+            description: Memory and swap together, as V(1G); V(-1) for unlimited swap.
+            type: str
+          cpushares:
+            description: CPU shares (a relative weight).
+            type: int
+          cpusetcpus:
+            description: The CPUs the build may use, as V(0-3) or V(0,1).
+            type: str
+      use_config_proxy:
+        description: Pass the proxy settings of the Docker client configuration to the build as build arguments.
+        type: bool
   load_path:
     description: A C(docker save) tarball (plain or compressed) that holds O(name):O(tag), with O(source=load).
     type: path
+  archive_path:
+    description:
+      - With O(state=present), also save the image to this C(docker save) tarball; unchanged when the file already
+        holds this image under this name.
+    type: path
+  pull:
+    description: How to pull, with O(source=pull).
+    type: dict
+    suboptions:
+      platform:
+        description: The platform to pull, as V(linux/arm64).
+        type: str
   import_path:
     description: A filesystem tarball to import as O(name):O(tag), with O(source=import).
     type: path
@@ -231,8 +280,19 @@ def main():
                 pull=dict(type="bool", default=False),
                 cache_from=dict(type="list", elements="str"),
                 network=dict(type="str"),
+                etc_hosts=dict(type="dict"),
+                shm_size=dict(type="str"),
+                platform=dict(type="str"),
+                http_timeout=dict(type="int"),
+                rm=dict(type="bool", default=True),
+                container_limits=dict(type="dict", options=dict(
+                    memory=dict(type="str"), memswap=dict(type="str"), cpushares=dict(type="int"),
+                    cpusetcpus=dict(type="str"))),
+                use_config_proxy=dict(type="bool"),
             )),
             load_path=dict(type="path"),
+            archive_path=dict(type="path"),
+            pull=dict(type="dict", options=dict(platform=dict(type="str"))),
             import_path=dict(type="path"),
             changes=dict(type="list", elements="str"),
             repository=dict(type="str"),

@@ -13,7 +13,8 @@ description:
     defaults and return values. M(noar.docker.image) with O(noar.docker.image#module:source=build) does the same
     job and rebuilds when the sources change.
   - The build goes through the engine API's classic builder; BuildKit (C(docker buildx)) is not used. The
-    options only BuildKit has (O(platform), O(secrets), O(outputs)) fail clearly rather than being ignored.
+    options only BuildKit has (O(secrets), O(outputs), and O(platform) other than the engine's own) fail
+    clearly rather than being ignored.
 extends_documentation_fragment:
   - noar.docker.docker
 attributes:
@@ -66,7 +67,9 @@ options:
     description: The stage of a multi-stage Dockerfile to build (C(--target)).
     type: str
   platform:
-    description: Not available without BuildKit; setting it fails the task, saying so.
+    description:
+      - The engine's own platform (as V(linux/amd64)) is accepted; another one needs BuildKit, and fails the task
+        saying so.
     type: list
     elements: str
   shm_size:
@@ -194,7 +197,7 @@ def main():
                  dest=dict(type="path"), context=dict(type="str"), name=dict(type="list", elements="str"),
                  push=dict(type="bool", default=False)))),
         lambda p: dict(name=p["name"], tag=p["tag"], state="present", source="build", rebuild=p["rebuild"],
-                       build={key: p[key] for key in BUILD_OPTIONS}))
+                       build={key: p[key] for key in BUILD_OPTIONS}, build_prefix=""))
 
 
 if __name__ == "__main__":

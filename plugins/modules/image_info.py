@@ -6,7 +6,7 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 module: image_info
-short_description: Inspect images: the named ones, or all that docker images lists
+short_description: Inspect images, the named ones or all that docker images lists
 version_added: 0.1.0
 description:
   - With O(name), returns the C(docker inspect) data of each named image that is on the engine.

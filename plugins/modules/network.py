@@ -45,6 +45,9 @@ options:
   ipam_driver:
     description: The IPAM driver.
     type: str
+  ipam_driver_options:
+    description: Options of the IPAM driver. Only the options given are compared.
+    type: dict
   ipam_config:
     description: The address pools.
     type: list
@@ -70,6 +73,18 @@ options:
     type: bool
   attachable:
     description: Let standalone containers attach to an overlay network.
+    type: bool
+  ingress:
+    description: Make it the swarm's routing-mesh (ingress) network.
+    type: bool
+  config_only:
+    description: A configuration-only network, holding settings (subnets, driver options) that others take with O(config_from).
+    type: bool
+  config_from:
+    description: The configuration-only network whose settings this network takes.
+    type: str
+  enable_ipv4:
+    description: Give the network IPv4 addresses (Engine API 1.47 or later; older engines always do, and refuse the option).
     type: bool
   scope:
     description: The network's scope.
@@ -167,6 +182,7 @@ def main():
             driver=dict(type="str", default="bridge"),
             driver_options=dict(type="dict"),
             ipam_driver=dict(type="str"),
+            ipam_driver_options=dict(type="dict"),
             ipam_config=dict(type="list", elements="dict", options=dict(
                 subnet=dict(type="str"),
                 iprange=dict(type="str"),
@@ -176,6 +192,10 @@ def main():
             enable_ipv6=dict(type="bool"),
             internal=dict(type="bool"),
             attachable=dict(type="bool"),
+            ingress=dict(type="bool"),
+            config_only=dict(type="bool"),
+            config_from=dict(type="str"),
+            enable_ipv4=dict(type="bool"),
             scope=dict(type="str", choices=["local", "global", "swarm"]),
             labels=dict(type="dict"),
             connected=dict(type="list", elements="str", aliases=["containers"]),
