@@ -416,8 +416,8 @@ class ImageManager(Manager):
         if isinstance(platforms, str):
             platforms = [platforms]
         info = engine_info(self.client) if platforms else {}
-        engine = dict(Os=info.get("OSType"), Architecture=ARCHITECTURES.get(info.get("Architecture") or "",
-                                                                           info.get("Architecture")))
+        machine = str(info.get("Architecture") or "")
+        engine = dict(Os=info.get("OSType"), Architecture=ARCHITECTURES.get(machine, machine))
         for option in BUILDKIT_ONLY:
             if option == "platform":
                 others = [p for p in platforms if not same_platform(p, engine, info)]

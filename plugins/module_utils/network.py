@@ -114,7 +114,7 @@ class NetworkManager(Manager):
         self.client = client
         self.params = params
         self.name = params["name"]
-        self.network = None
+        self.network: dict | None = None
         self.want = None
         self.reconnect: dict = {}
         self.created_id = None

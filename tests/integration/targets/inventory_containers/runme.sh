@@ -44,6 +44,7 @@ compose:
 YAML
 cat >"$work/all.containers.yaml" <<YAML
 plugin: noar.docker.containers
+connection_type: docker-cli
 filters:
   label: [noar.test=$prefix, tier=web]
 keyed_groups:
@@ -76,11 +77,13 @@ echo "$graph"
 listing=$(ansible-inventory -i "$work/test.containers.yml" --list)
 all_graph=$(ansible-inventory -i "$work/all.containers.yaml" --graph)
 echo "$all_graph"
+all_listing=$(ansible-inventory -i "$work/all.containers.yaml" --list)
 community_graph=$(ansible-inventory -i "$work/community.docker.yml" --graph)
 echo "$community_graph"
 community_listing=$(ansible-inventory -i "$work/community.docker.yml" --list)
 
-"$python" - "$prefix" "$graph" "$listing" "$all_graph" "$community_graph" "$community_listing" "$ssh_port" <<'PY'
+"$python" - "$prefix" "$graph" "$listing" "$all_graph" "$community_graph" "$community_listing" "$ssh_port" \
+  "$all_listing" <<'PY'
 import json, sys
 
 
@@ -96,6 +99,7 @@ def plain(value):
 
 prefix, graph, listing, all_graph = sys.argv[1], sys.argv[2], plain(json.loads(sys.argv[3])), sys.argv[4]
 community_graph, community_listing, ssh_port = sys.argv[5], plain(json.loads(sys.argv[6])), int(sys.argv[7])
+all_listing = plain(json.loads(sys.argv[8]))
 
 
 def members(text, group):
@@ -142,6 +146,9 @@ check(hostvars["docker_networks"]["bridge"]["ip"], "docker_networks carries the 
 check(hostvars["short_name"] == "web-1", "compose")
 check(members(all_graph, "state_created") == names("old"), "stopped containers are listed by default")
 check(members(all_graph, "state_running") == names("web-1", "web-2"), "list filters are ANDed")
+cli = all_listing["_meta"]["hostvars"][f"{prefix}-web-2"]
+check(cli["ansible_connection"] == "noar.docker.docker" and "ansible_docker_docker_host" not in cli,
+      "connection_type docker-cli: the same connection, without the engine options")
 # The inventory written for community.docker.docker_containers
 check(members(community_graph, "status_running") == names("db", "sshd", "web-1", "web-2"),
       "filters: include and exclude in order; keyed groups over docker_state.Status")

@@ -171,3 +171,19 @@ def test_read_config_rejects_broken_json(tmp_path):
     with pytest.raises(InvalidOption) as caught:
         read_config(str(path))
     assert caught.value.option == "config_path"
+
+
+AMD64_ENGINE = {"OSType": "linux", "Architecture": "x86_64"}
+
+
+@pytest.mark.parametrize("wanted, image, same", [
+    ("linux/amd64", {"Os": "linux", "Architecture": "amd64"}, True),
+    ("linux", {"Os": "linux", "Architecture": "amd64"}, True),  # the engine's architecture, in Go's name
+    ("linux/arm64", {"Os": "linux", "Architecture": "amd64"}, False),
+    ("linux/arm/v7", {"Os": "linux", "Architecture": "arm", "Variant": "v7"}, True),
+    ("linux/arm/v7", {"Os": "linux", "Architecture": "arm", "Variant": "v6"}, False),
+    ("windows/amd64", {"Os": "linux", "Architecture": "amd64"}, False),
+    ("/amd64", {"Os": "linux", "Architecture": "amd64"}, True),
+])
+def test_same_platform(wanted, image, same):
+    assert same_platform(wanted, image, AMD64_ENGINE) is same
