@@ -227,8 +227,8 @@ class LoginManager(Manager):
             write_config(self.path, self.config)
 
     def result(self):
-        return dict(login_result=dict(registry=self.key, username=self.params.get("username"),
-                                      config_path=self.path))
+        return dict(login_result=dict(serveraddress=self.params.get("registry_url") or INDEX_URL, registry=self.key,
+                                      username=self.params.get("username"), config_path=self.path))
 
 
 # ---------------------------------------------------------------------------------------------

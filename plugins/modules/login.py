@@ -76,10 +76,12 @@ EXAMPLES = r"""
 
 RETURN = r"""
 login_result:
-  description: The registry (as it is filed in the configuration), the user name and the configuration file.
+  description:
+    - The registry as O(registry_url) names it (C(serveraddress), as community.docker returns it) and as it is filed
+      in the configuration (C(registry)), the user name and the configuration file.
   returned: always
   type: dict
-  sample: {registry: registry.example.com, username: deploy, config_path: /root/.docker/config.json}
+  sample: {serveraddress: registry.example.com, registry: registry.example.com, username: deploy, config_path: /root/.docker/config.json}
 actions:
   description: What was done (C(login), C(logout), or C(protect) to make the file private again).
   returned: always
