@@ -50,6 +50,16 @@ options:
       - name: ANSIBLE_DOCKER_WORKING_DIR
     vars:
       - name: ansible_docker_working_dir
+  docker_extra_args:
+    description:
+      - The C(docker) CLI options of community.docker's CLI connection that say where the engine is and how to
+        reach it (V(-H)/V(--host), V(--tls), V(--tlsverify), V(--tlscacert), V(--tlscert), V(--tlskey)); they
+        override the options above. Any other CLI option fails the task, naming it, as this connection does not
+        run the CLI.
+    type: str
+    default: ""
+    vars:
+      - name: ansible_docker_extra_args
   privileged:
     description:
       - Run commands with all capabilities and devices (C(docker exec --privileged)). The engine refuses it where
@@ -172,6 +182,7 @@ EXAMPLES = r"""
 """
 
 import os
+import shlex
 import tarfile
 import tempfile
 
@@ -196,6 +207,39 @@ display = Display()
 
 CHUNK = 1024 * 1024
 MAX_LINK_DEPTH = 10
+
+
+# The docker CLI's engine options (as community.docker's CLI connection passes them in docker_extra_args)
+# and the connection option each one sets; True marks a flag without a value.
+CLI_ENGINE_OPTIONS = {"-H": "docker_host", "--host": "docker_host", "--tls": True, "--tlsverify": True,
+                      "--tlscacert": "ca_path", "--tlscert": "client_cert", "--tlskey": "client_key"}
+
+
+def cli_engine_options(text: str) -> dict:
+    """The connection options that docker CLI arguments such as ``-H tcp://host:2376 --tlsverify`` ask for.
+
+    Raises ``ValueError`` naming an argument this connection cannot apply.
+    """
+    words = shlex.split(text or "")
+    options: dict = {}
+    index = 0
+    while index < len(words):
+        word, _sep, value = words[index].partition("=")
+        target = CLI_ENGINE_OPTIONS.get(word)
+        if target is None:
+            raise ValueError(f"{words[index]!r} is a docker CLI option that this connection, which speaks the Engine "
+                             "API, cannot apply; only the engine's address and TLS options are taken from here")
+        if target is True:
+            options["tls" if word == "--tls" else "validate_certs"] = value.lower() not in ("false", "0")
+        else:
+            if not value:
+                index += 1
+                if index >= len(words):
+                    raise ValueError(f"{word} needs a value")
+                value = words[index]
+            options[target] = value
+        index += 1
+    return options
 
 
 class Connection(ConnectionBase):
@@ -227,6 +271,10 @@ class Connection(ConnectionBase):
         if self._connected:
             return self
         params = {option: self.get_option(option) for option in DOCKER_COMMON_ARGS}
+        try:
+            params.update(cli_engine_options(self.get_option("docker_extra_args")))
+        except ValueError as exc:
+            raise AnsibleConnectionFailure(f"ansible_docker_extra_args: {exc}") from None
         try:
             self.client = build_client(params)
         except (EngineError, InvalidOption) as exc:
