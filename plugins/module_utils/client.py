@@ -251,6 +251,8 @@ _INSPECT = dict(container="inspect_container", image="inspect_image", network="i
 
 def find(client, kind: str, name: str):
     """Inspect data of the engine's ``kind`` (container, image, network, volume) named ``name``, or None."""
+    if not str(name or "").strip():
+        return None  # the engine would answer "Resource ID was not provided", naming no option
     return inspect_or_none(f"{kind} {name}", getattr(client, _INSPECT[kind]), name)
 
 

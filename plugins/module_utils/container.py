@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 
-from ansible_collections.noar.docker.plugins.module_utils.client import EngineError, engine_errors, find, require
+from ansible_collections.noar.docker.plugins.module_utils.client import EngineError, engine_errors, engine_info, find, require
 from ansible_collections.noar.docker.plugins.module_utils.container_options import (
     COMPATIBILITY_DEFAULTS,
     UPDATE_FIELDS,
@@ -20,8 +20,10 @@ from ansible_collections.noar.docker.plugins.module_utils.container_options impo
     create_body,
     desired_view,
     endpoint_matches,
+    named_refusal,
     option_matches,
     parse_comparisons,
+    restart_problem,
     show,
     update_body,
 )
@@ -98,7 +100,7 @@ class ContainerManager(Manager):
                 return image, actions
             # Pulled only when the registry holds another image than the engine, so a re-run is unchanged
             # and check mode knows it.
-            digest = remote_digest(self.client, ref, "pulling")
+            digest = remote_digest(self.client, ref, "pulling", "pull")
             if digest is None:
                 raise EngineError(f"pulling image {ref} failed: its registry holds no such image")
             if not holds_digest(image, repository, digest):
@@ -144,6 +146,9 @@ class ContainerManager(Manager):
 
         if actual is None:
             self._check_references(view)
+            problem = restart_problem(view.get("restart_policy"), view.get("restart_retries"))
+            if problem:
+                raise InvalidOption("restart_retries", problem)
             self.host.check(view)
             after = {name: show(name, value, self.params) for name, value in view.items()}
             after["state"] = "running" if running_wanted else "created"
@@ -241,9 +246,20 @@ class ContainerManager(Manager):
             names.insert(0, ("network_mode", mode))
         for option, net in names:
             require(self.client, "network", net, option)
-        for option in ("volumes_from",):
+        for option in ("volumes_from", "links"):
             for other in view.get(option) or []:
                 require(self.client, "container", other.split(":", 1)[0], option)
+        if view.get("log_driver"):
+            known = list((engine_info(self.client).get("Plugins") or {}).get("Log") or [])
+            with engine_errors("listing", "plugins"):
+                known += [p["Name"] for p in self.client.plugins() if p.get("Enabled")]
+            if view["log_driver"] not in known and f"{view['log_driver']}:latest" not in known:
+                raise InvalidOption("log_driver", f"unknown logging driver {view['log_driver']!r}; this engine has "
+                                                  f"{', '.join(known)}")
+        for option in ("network_mode", "pid_mode", "ipc_mode"):
+            mode = str(view.get(option) or "")
+            if mode.startswith("container:"):
+                require(self.client, "container", mode.split(":", 1)[1], option)
 
     def _plan_networks(self, desired, actual, before, after):
         actions = []
@@ -285,11 +301,14 @@ class ContainerManager(Manager):
         body = create_body(self.view, ref)
         # Only when asked: older Docker SDKs (Debian 12 packages 5.0) have no platform argument.
         platform = dict(platform=self.params["platform"]) if self.params.get("platform") else {}
-        with engine_errors("creating", f"container {self.name}"):
-            try:
-                created = self.client.create_container_from_config(body, name=name, **platform)
-            except TypeError:
-                raise InvalidOption("platform", "needs Docker SDK for Python 4.4 or later on the managed host") from None
+        try:
+            with engine_errors("creating", f"container {self.name}"):
+                try:
+                    created = self.client.create_container_from_config(body, name=name, **platform)
+                except TypeError:
+                    raise InvalidOption("platform", "needs Docker SDK for Python 4.4 or later on the managed host") from None
+        except EngineError as exc:
+            raise named_refusal(exc, self.view) from None
         self.warnings.extend(created.get("Warnings") or [])
         container_id = created["Id"]
         try:

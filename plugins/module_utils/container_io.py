@@ -111,6 +111,19 @@ def _exec_output_by_socket(client, exec_id: str, stdin: bytes | None, tty: bool)
     return out or b"", err or b""
 
 
+def runtime_refusal(text: str, params: dict):
+    """``(option, reason)`` when the container's runtime refused to start an exec (status 126 with its own
+    message, not the command's), naming the option that caused it; None for a command that exited 126."""
+    text = text.strip()
+    if "unable to find user" in text or "no matching entries in" in text or "uids and gids must be" in text:
+        return "user", f"the container has no such user: {text}"
+    if not text.startswith("OCI runtime exec failed"):
+        return None
+    if "chdir to cwd" in text or "Cwd must be" in text:
+        return "chdir", f"the container's runtime cannot start the command there: {text}"
+    return ("argv" if params.get("argv") else "command"), f"the container's runtime cannot start it: {text}"
+
+
 def run_exec(client, params: dict) -> dict:
     """Run a command in a running container: ``rc``, ``stdout`` and ``stderr`` (or ``exec_id`` when detached)."""
     name = params["container"]
@@ -126,6 +139,11 @@ def run_exec(client, params: dict) -> dict:
             argv = shlex.split(params["command"])
         except ValueError as exc:
             raise InvalidOption("command", f"cannot be split like a shell does: {exc}") from None
+    if not argv:
+        option = "argv" if params.get("argv") is not None else "command"
+        raise InvalidOption(option, "is empty: name the command to run")
+    if params.get("chdir") is not None and not str(params["chdir"]).startswith("/"):
+        raise InvalidOption("chdir", f"must be an absolute path inside the container, as /srv/app; got {params['chdir']!r}")
     stdin = params.get("stdin")
     if stdin is not None and params.get("stdin_add_newline", True) and not stdin.endswith("\n"):
         stdin += "\n"
@@ -142,6 +160,10 @@ def run_exec(client, params: dict) -> dict:
         rc = client.exec_inspect(exec_id).get("ExitCode")
     out = out.decode("utf-8", "replace")
     err = err.decode("utf-8", "replace")
+    if rc == 126:
+        refused = runtime_refusal(out + err, params)
+        if refused:
+            raise InvalidOption(*refused)
     if params.get("strip_empty_ends", True):
         out, err = out.rstrip("\r\n"), err.rstrip("\r\n")
     return dict(rc=rc, stdout=out, stderr=err, exec_id=exec_id)

@@ -20,6 +20,7 @@ import shlex
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
+from ansible_collections.noar.docker.plugins.module_utils.client import EngineError
 from ansible_collections.noar.docker.plugins.module_utils.converge import COMPARISONS, compare
 from ansible_collections.noar.docker.plugins.module_utils.units import (
     UNLIMITED,
@@ -76,6 +77,7 @@ class Option:
     show: Optional[Callable] = None         # (normalised value, what the task wrote) -> what a diff shows
     matches: Optional[Callable] = None      # (comparison, desired, actual) -> bool, for structured shapes
     also: tuple = ()                        # other options that make this one part of the view
+    field: str = ""                         # the engine field it is written to, to name it in engine refusals
 
     def given(self, params: dict) -> bool:
         return any(params.get(name) is not None for name in (self.name,) + self.also)
@@ -126,7 +128,7 @@ def simple(name: str, path: str, kind: str, *, update: bool = False, comparison:
     return Option(name, spec, parse=lambda value, ctx: to_view(value, name),
                   read=lambda container: from_engine(_dig(container, path)), write=write,
                   comparison=comparison or default_comparison, update=engine_field if update else None,
-                  show=show)
+                  show=show, field=engine_field.rsplit(".", 1)[-1])
 
 
 def _show_size(value, written=None):
@@ -557,12 +559,19 @@ def _parse_labels(value, ctx: Context) -> dict:
     return image_labels
 
 
+def _split(text: str, option: str) -> list:
+    try:
+        return shlex.split(text)
+    except ValueError as exc:
+        raise InvalidOption(option, f"{text!r} cannot be split into words as a shell would: {exc}") from None
+
+
 def _parse_command(value, ctx: Context):
     compatibility = ctx.params.get("command_handling") == "compatibility"
     if isinstance(value, str):
-        command = shlex.split(value)
+        command = _split(value, "command")
     elif compatibility:
-        command = shlex.split(" ".join(str(c) for c in value))
+        command = _split(" ".join(str(c) for c in value), "command")
     else:
         command = [str(c) for c in value]
     if not command and not ctx.params.get("entrypoint"):
@@ -740,15 +749,70 @@ def _read_network_mode(container: dict) -> str:
     return "bridge" if mode in ("default", None, "") else mode
 
 
+SIGNALS = ("HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "IOT", "BUS", "FPE", "KILL", "USR1", "SEGV", "USR2", "PIPE",
+           "ALRM", "TERM", "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN", "TTOU", "URG", "XCPU", "XFSZ", "VTALRM",
+           "PROF", "WINCH", "IO", "POLL", "PWR", "SYS", "RTMIN", "RTMAX")
+
+
+def _mode(option: str, *modes: str, container: bool = True):
+    """A parser for a namespace mode: one of ``modes``, or ``container:NAME`` where the engine takes it."""
+    def parse(value, ctx) -> str:
+        text = str(value)
+        if text in modes or (container and text.startswith("container:") and len(text) > len("container:")):
+            return text
+        allowed = ", ".join(m for m in modes if m) + (" or container:NAME" if container else "")
+        raise InvalidOption(option, f"{text!r} is not a mode the engine takes ({allowed})")
+    return parse
+
+
+def _absolute(value, option: str) -> str:
+    text = str(value)
+    if text and not text.startswith("/"):
+        raise InvalidOption(option, f"must be an absolute path inside the container, as /srv/app; got {text!r}")
+    return text
+
+
+def parse_signal(value, option: str) -> str:
+    """A signal as the engine takes it: a number (1-64), or a name with or without SIG (SIGTERM, RTMIN+3)."""
+    text = str(value).strip()
+    name = text.upper()[3:] if text.upper().startswith("SIG") else text.upper()
+    base, _sep, offset = name.replace("-", "+").partition("+")
+    if text.isdigit() and 1 <= int(text) <= 64:
+        return text
+    if base in SIGNALS and (not offset or (base in ("RTMIN", "RTMAX") and offset.isdigit())):
+        return text
+    raise InvalidOption(option, f"{value!r} is not a signal (as SIGTERM, SIGINT, 15 or SIGRTMIN+3)")
+
+
+# The operating systems and architectures platforms are written with (Go's names, as the engine takes them).
+PLATFORM_OS = ("linux", "windows", "darwin", "freebsd", "netbsd", "openbsd", "solaris", "illumos", "aix", "android")
+PLATFORM_ARCH = ("amd64", "arm64", "arm", "386", "ppc64le", "ppc64", "s390x", "riscv64", "mips", "mipsle", "mips64",
+                 "mips64le", "loong64")
+
+
 def _parse_platform(value, ctx) -> str:
     parts = str(value).lower().split("/")
     if not parts[0] or len(parts) > 3:
         raise InvalidOption("platform", f"{value!r} is not OS[/ARCH[/VARIANT]] (as linux/amd64)")
+    if parts[0] not in PLATFORM_OS or (len(parts) > 1 and parts[1] not in PLATFORM_ARCH):
+        raise InvalidOption("platform", f"{value!r} names an unknown operating system or architecture (as linux/amd64, "
+                                        "linux/arm64)")
     return parts[0]
 
 
 def _read_platform(container: dict) -> str:
     return (container.get("Platform") or "linux").lower()
+
+
+def _ranged(name: str, low: int, high: Optional[int], also: tuple = (0,), unit: str = ""):
+    """A parser for an int option the engine takes only in ``low..high`` (or as one of ``also``: 0 is "not set")."""
+    def parse(value, ctx) -> int:
+        if value not in also and (value < low or (high is not None and value > high)):
+            allowed = f"between {low} and {high}" if high is not None else f"at least {low}"
+            others = " or ".join(str(v) for v in also)
+            raise InvalidOption(name, f"must be {allowed}{unit}" + (f" (or {others})" if others else "") + f", got {value}")
+        return int(value)
+    return parse
 
 
 def _parse_oom_score_adj(value, ctx) -> int:
@@ -777,7 +841,7 @@ def _custom(name: str, path: str, kind: str, parse, **kwargs) -> Option:
     """A one-field option whose task value needs its own parser (ranges, units, the image's defaults)."""
     base = simple(name, path, kind, **kwargs)
     return Option(base.name, base.spec, parse=parse, read=base.read, write=base.write, comparison=base.comparison,
-                  update=base.update, show=base.show)
+                  update=base.update, show=base.show, field=base.field)
 
 
 def _dicts(name: str, path: str, parse, key: str, **spec) -> Option:
@@ -785,7 +849,7 @@ def _dicts(name: str, path: str, parse, key: str, **spec) -> Option:
     base = simple(name, path, "set", **spec)
     return Option(name, base.spec, parse=parse,
                   read=lambda container: sorted(_dig(container, path) or [], key=lambda item: item.get(key) or ""),
-                  write=base.write, comparison="allow_more_present")
+                  write=base.write, comparison="allow_more_present", field=base.field)
 
 
 _RATE_SPEC = dict(type="list", elements="dict",
@@ -825,7 +889,7 @@ OPTIONS = {option.name: option for option in (
     switch("recreate", type="bool", default=False),
     switch("restart", type="bool", default=False),
     switch("force_kill", type="bool", default=False, aliases=["forcekill"]),
-    switch("kill_signal", type="str"),
+    Option("kill_signal", dict(type="str"), parse=lambda v, ctx: parse_signal(v, "kill_signal")),
     switch("keep_volumes", type="bool", default=True),
     switch("removal_wait_timeout", type="float"),
     switch("comparisons", type="dict"),
@@ -845,37 +909,37 @@ OPTIONS = {option.name: option for option in (
            comparison="allow_more_present", show=_show_env, matches=_env_match, also=("env_file",)),
     _custom("labels", "Config.Labels", "dict", _parse_labels),
     simple("user", "Config.User", "str"),
-    simple("working_dir", "Config.WorkingDir", "str"),
+    _custom("working_dir", "Config.WorkingDir", "str", lambda v, ctx: _absolute(v, "working_dir")),
     simple("hostname", "Config.Hostname", "str"),
     simple("domainname", "Config.Domainname", "str"),
     simple("mac_address", "Config.MacAddress", "str"),
     simple("tty", "Config.Tty", "bool"),
     simple("interactive", "Config.OpenStdin", "bool"),
-    Option("stop_signal", dict(type="str"), parse=lambda v, ctx: str(v),
+    Option("stop_signal", dict(type="str"), parse=lambda v, ctx: parse_signal(v, "stop_signal"),
            read=lambda c: _dig(c, "Config.StopSignal") or "SIGTERM",
            write=lambda body, value: body.update(StopSignal=value)),
     # community.docker does not compare it: a container keeps the timeout it was made with.
-    Option("stop_timeout", dict(type="int"), parse=lambda v, ctx: int(v),
+    Option("stop_timeout", dict(type="int"), parse=_ranged("stop_timeout", 0, 2 ** 31 - 1, (-1,), " seconds"),
            read=lambda c: _dig(c, "Config.StopTimeout") if _dig(c, "Config.StopTimeout") is not None else 10,
            write=lambda body, value: body.update(StopTimeout=value), comparison="ignore"),
     _structured("healthcheck", dict(type="dict", options=dict(
         test=dict(type="raw"), test_cli_compatible=dict(type="bool", default=False), interval=dict(type="str"),
         timeout=dict(type="str"), retries=dict(type="int"), start_period=dict(type="str"),
         start_interval=dict(type="str"))),
-        parse_healthcheck, _read_healthcheck, _write_healthcheck, show=_show_healthcheck, matches=_healthcheck_match),
+        parse_healthcheck, _read_healthcheck, _write_healthcheck, show=_show_healthcheck, matches=_healthcheck_match, field="Healthcheck"),
 
     # Ports, storage, networks.
     _structured("published_ports", dict(type="list", elements="str", aliases=["ports"]), parse_published_ports,
-                _read_published_ports, _write_published_ports, "allow_more_present", matches=_ports_match),
+                _read_published_ports, _write_published_ports, "allow_more_present", matches=_ports_match, field="PortBindings"),
     _structured("exposed_ports", dict(type="list", elements="str", aliases=["exposed", "expose"]),
                 parse_exposed_ports, lambda c: sorted(_dig(c, "Config.ExposedPorts") or {}),
                 lambda body, value: body.update(ExposedPorts={port: {} for port in value}), "allow_more_present",
-                also=("published_ports",)),
+                also=("published_ports",), field="ExposedPorts"),
     simple("publish_all_ports", "HostConfig.PublishAllPorts", "bool"),
     _structured("volumes", dict(type="list", elements="str"), parse_volumes, _read_volumes, _write_volumes,
-                "allow_more_present", matches=_volumes_match),
+                "allow_more_present", matches=_volumes_match, field="Binds"),
     _structured("mounts", dict(type="list", elements="dict", options=_MOUNT_SPEC), parse_mounts, _read_mounts,
-                _write_mounts, "allow_more_present", matches=_mounts_match),
+                _write_mounts, "allow_more_present", matches=_mounts_match, field="Mounts"),
     _custom("tmpfs", "HostConfig.Tmpfs", "dict", parse_tmpfs, type="list", elements="str"),
     simple("volume_driver", "HostConfig.VolumeDriver", "str"),
     simple("volumes_from", "HostConfig.VolumesFrom", "set"),
@@ -883,10 +947,10 @@ OPTIONS = {option.name: option for option in (
         name=dict(type="str", required=True), aliases=dict(type="list", elements="str"),
         ipv4_address=dict(type="str"), ipv6_address=dict(type="str"), links=dict(type="list", elements="str"),
         mac_address=dict(type="str"))), _parse_networks, _read_networks, None, "allow_more_present",
-        matches=_networks_match),
+        matches=_networks_match, field="network"),
     Option("network_mode", dict(type="str"), parse=_parse_network_mode, read=_read_network_mode),
     _structured("links", dict(type="list", elements="str"), _parse_links, _read_links, _write_links,
-                "allow_more_present"),
+                "allow_more_present", field="Links"),
     simple("dns_servers", "HostConfig.Dns", "list"),
     simple("dns_opts", "HostConfig.DnsOptions", "set"),
     simple("dns_search_domains", "HostConfig.DnsSearch", "list"),
@@ -903,12 +967,15 @@ OPTIONS = {option.name: option for option in (
     simple("memory_reservation", "HostConfig.MemoryReservation", "size", update=True, show=_show_size),
     _custom("memory_swap", "HostConfig.MemorySwap", "size", _parse_swap, update=True, show=_show_size),
     _custom("cpus", "HostConfig.NanoCpus", "int", _parse_cpus, update=True, show=_show_cpus, type="float"),
-    simple("cpu_shares", "HostConfig.CpuShares", "int", update=True),
-    simple("cpu_period", "HostConfig.CpuPeriod", "int", update=True),
-    simple("cpu_quota", "HostConfig.CpuQuota", "int", update=True),
+    _custom("cpu_shares", "HostConfig.CpuShares", "int", _ranged("cpu_shares", 2, 262144), update=True),
+    _custom("cpu_period", "HostConfig.CpuPeriod", "int", _ranged("cpu_period", 1000, 1000000, unit=" microseconds"),
+            update=True),
+    _custom("cpu_quota", "HostConfig.CpuQuota", "int", _ranged("cpu_quota", 1000, None, (0, -1), " microseconds"),
+            update=True),
     simple("cpuset_cpus", "HostConfig.CpusetCpus", "str", update=True),
     simple("cpuset_mems", "HostConfig.CpusetMems", "str", update=True),
-    simple("pids_limit", "HostConfig.PidsLimit", "int", update=True),
+    # The kernel counts at most 4194304 processes (pid_max's ceiling); -1 is unlimited, 0 the engine's default.
+    _custom("pids_limit", "HostConfig.PidsLimit", "int", _ranged("pids_limit", 1, 4194304, (0, -1)), update=True),
     _custom("blkio_weight", "HostConfig.BlkioWeight", "int", _parse_blkio_weight, update=True),
 
     # Other resources: a change recreates.
@@ -919,7 +986,7 @@ OPTIONS = {option.name: option for option in (
     _custom("oom_score_adj", "HostConfig.OomScoreAdj", "int", _parse_oom_score_adj),
     _structured("ulimits", dict(type="list", elements="str"), parse_ulimits,
                 lambda c: sorted(f"{u['Name']}:{u['Soft']}:{u['Hard']}" for u in _dig(c, "HostConfig.Ulimits") or []),
-                _write_ulimits, "allow_more_present"),
+                _write_ulimits, "allow_more_present", field="Ulimits"),
     _dicts("devices", "HostConfig.Devices", _parse_devices, "PathInContainer", type="list", elements="str"),
     simple("device_cgroup_rules", "HostConfig.DeviceCgroupRules", "list"),
     _dicts("device_read_bps", "HostConfig.BlkioDeviceReadBps", _device_rates("device_read_bps", "bps"), "Path",
@@ -934,23 +1001,23 @@ OPTIONS = {option.name: option for option in (
         capabilities=dict(type="list", elements="list"), count=dict(type="int"),
         device_ids=dict(type="list", elements="str"), driver=dict(type="str"), options=dict(type="dict"))),
         _parse_device_requests, _read_device_requests,
-        lambda body, value: body.setdefault("HostConfig", {}).update(DeviceRequests=value), "allow_more_present"),
+        lambda body, value: body.setdefault("HostConfig", {}).update(DeviceRequests=value), "allow_more_present", field="DeviceRequests"),
     _custom("storage_opts", "HostConfig.StorageOpt", "dict", lambda v, ctx: {str(k): as_text(i) for k, i in v.items()}),
 
     # Security and namespaces.
     simple("read_only", "HostConfig.ReadonlyRootfs", "bool"),
     simple("privileged", "HostConfig.Privileged", "bool"),
     _structured("capabilities", dict(type="list", elements="str"), _caps, lambda c: _caps(_dig(c, "HostConfig.CapAdd")),
-                lambda body, value: body.setdefault("HostConfig", {}).update(CapAdd=value), "allow_more_present"),
+                lambda body, value: body.setdefault("HostConfig", {}).update(CapAdd=value), "allow_more_present", field="CapAdd"),
     _structured("cap_drop", dict(type="list", elements="str"), _caps, lambda c: _caps(_dig(c, "HostConfig.CapDrop")),
-                lambda body, value: body.setdefault("HostConfig", {}).update(CapDrop=value), "allow_more_present"),
+                lambda body, value: body.setdefault("HostConfig", {}).update(CapDrop=value), "allow_more_present", field="CapDrop"),
     simple("security_opts", "HostConfig.SecurityOpt", "set"),
     simple("groups", "HostConfig.GroupAdd", "set"),
     simple("cgroupns_mode", "HostConfig.CgroupnsMode", "str", choices=["host", "private"]),
     simple("cgroup_parent", "HostConfig.CgroupParent", "str"),
-    simple("ipc_mode", "HostConfig.IpcMode", "str"),
-    simple("pid_mode", "HostConfig.PidMode", "str"),
-    simple("userns_mode", "HostConfig.UsernsMode", "str"),
+    _custom("ipc_mode", "HostConfig.IpcMode", "str", _mode("ipc_mode", "", "none", "private", "shareable", "host")),
+    _custom("pid_mode", "HostConfig.PidMode", "str", _mode("pid_mode", "", "host")),
+    _custom("userns_mode", "HostConfig.UsernsMode", "str", _mode("userns_mode", "", "host", container=False)),
     simple("uts", "HostConfig.UTSMode", "str"),
     simple("runtime", "HostConfig.Runtime", "str"),
     simple("sysctls", "HostConfig.Sysctls", "dict"),
@@ -963,7 +1030,7 @@ OPTIONS = {option.name: option for option in (
     Option("log_options", dict(type="dict", aliases=["log_opt"]),
            parse=lambda v, ctx: {str(k): as_text(i) for k, i in v.items()},
            read=lambda c: dict(_dig(c, "HostConfig.LogConfig.Config") or {}), write=_write_log("Config"),
-           comparison="allow_more_present"),
+           comparison="allow_more_present", field="log opt"),
 )}
 
 COMPARED = {name: option for name, option in OPTIONS.items() if option.read is not None}
@@ -995,8 +1062,18 @@ def desired_view(params: dict, ctx: Context, names=None) -> dict:
     return view
 
 
+def restart_problem(policy, retries) -> Optional[str]:
+    """Why the engine would refuse ``restart_retries`` with ``policy`` (it takes a count only with on-failure)."""
+    if retries and (policy or "no") != "on-failure":
+        return f"applies only with restart_policy on-failure; the restart policy would be {policy or 'no'!r}"
+    return None
+
+
 def check_together(view: dict) -> None:
     """Options that each parse but cannot work together."""
+    problem = restart_problem(view["restart_policy"], view.get("restart_retries")) if "restart_policy" in view else None
+    if problem:
+        raise InvalidOption("restart_retries", problem)
     if view.get("cpus") and (view.get("cpu_period") or view.get("cpu_quota")):
         raise InvalidOption("cpus", "cannot be set with cpu_period or cpu_quota: the engine takes one way of "
                                     "limiting CPU or the other")
@@ -1092,3 +1169,21 @@ def show(name: str, value, params: dict):
     """A normalised value as a diff shows it."""
     option = OPTIONS.get(name)
     return option.show(value, params.get(name)) if option and option.show and value is not None else value
+
+
+def refusing_option(message: str, names) -> Optional[str]:
+    """Of the options ``names``, the one whose engine field an engine refusal names (``invalid CapDrop: ...``),
+    so that the failure can name the option; the longest field wins (MemorySwap over Memory)."""
+    def squeezed(text: str) -> str:  # "--security-opt" and "SecurityOpt" alike
+        return re.sub(r"[^a-z0-9]", "", text.lower())
+
+    text = squeezed(message)
+    found = [(len(OPTIONS[name].field), name) for name in names
+             if name in OPTIONS and OPTIONS[name].field and squeezed(OPTIONS[name].field) in text]
+    return max(found)[1] if found else None
+
+
+def named_refusal(exc: EngineError, names) -> Exception:
+    """An engine refusal, as ``InvalidOption`` when it names one of the options ``names`` by its engine field."""
+    option = refusing_option(exc.msg, names)
+    return InvalidOption(option, exc.msg) if option else exc

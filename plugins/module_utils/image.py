@@ -92,10 +92,11 @@ def explain_registry_error(operation: str, ref: str, error: str) -> str:
     return f"{operation} {ref} failed: {error}"
 
 
-def remote_digest(client, ref: str, operation: str):
+def remote_digest(client, ref: str, operation: str, option: str):
     """The manifest digest the registry holds for ``ref``, or None when it holds none.
 
-    A registry that refuses our credentials raises ``EngineError`` pointing at ``login``.
+    A registry that refuses our credentials raises ``EngineError`` pointing at ``login``; one that cannot be
+    asked, an ``EngineError`` that names ``option``, the task option that made the question necessary.
     """
     try:
         with engine_errors("asking the registry about", f"image {ref}"):
@@ -105,7 +106,7 @@ def remote_digest(client, ref: str, operation: str):
             return None
         if _AUTH_FAILURE.search(exc.msg):
             raise EngineError(explain_registry_error(operation, ref, exc.msg.split("failed: ", 1)[-1])) from None
-        raise
+        raise EngineError(f"{option}: {exc.msg}", **exc.details) from None
 
 
 def holds_digest(image: dict, repository: str, digest) -> bool:
@@ -284,8 +285,8 @@ class ImageManager(Manager):
 
     Besides ``image``'s own options it reads ``existing_images`` (``overwrite``, ``keep``, or ``warn``:
     keep and say so), ``repository`` as a list, ``platform`` (pull), ``rebuild`` (build), ``prune``
-    (remove) and ``build_prefix`` (how error messages name the build options: ``build.`` for ``image``);
-    each defaults to what ``image`` does.
+    (remove), and how error messages name options the module calls otherwise: ``build_prefix`` (``build.``
+    for ``image``), ``pull_option`` and ``push_option``; each defaults to what ``image`` does.
     """
 
     def __init__(self, client, params: dict):
@@ -381,7 +382,8 @@ class ImageManager(Manager):
         fits = actual is not None and (not platform or same_platform(platform, actual, engine_info(self.client)))
         if fits and not self.params.get("force_source"):
             return []
-        if fits and holds_digest(actual, self.repository, remote_digest(self.client, self.ref, "pulling")):
+        if fits and holds_digest(actual, self.repository, remote_digest(
+                self.client, self.ref, "pulling", self.params.get("pull_option", "force_source"))):
             return []
         reason = "not on the engine" if actual is None else "another platform" if not fits else "force_source"
         return [Action("pull", self.ref, before=_image_before(actual), after=dict(image="(pulled)"), reason=reason)]
@@ -513,7 +515,7 @@ class ImageManager(Manager):
                                         "registry.example.com/app or account/app to push it")
         # Asked even when a push is sure to follow: a registry that refuses our credentials fails the task
         # here, before anything is built, tagged or pushed.
-        remote = remote_digest(self.client, ref, "pushing")
+        remote = remote_digest(self.client, ref, "pushing", self.params.get("push_option", "push"))
         if not produced and actual is not None:
             local = find(self.client, "image", ref)
             if holds_digest(local, repository, remote):

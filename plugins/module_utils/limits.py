@@ -18,10 +18,13 @@ from ansible_collections.noar.docker.plugins.module_utils.client import EngineEr
 from ansible_collections.noar.docker.plugins.module_utils.container_options import (
     LIMIT_OPTIONS,
     MIN_MEMORY,
+    OPTIONS,
     UPDATE_FIELDS,
     Context,
     actual_view,
     desired_view,
+    named_refusal,
+    restart_problem,
     update_body,
 )
 from ansible_collections.noar.docker.plugins.module_utils.container_stats import (
@@ -166,16 +169,22 @@ def check_container(client, container: dict, merged: dict, changes, suffix: str 
                             "cgroups), so the new memory limit was not compared with what it uses")
         if memory < used:
             refuse("memory", f"memory {format_size(memory)} is below what it uses now ({format_size(used)})")
+    problem = restart_problem(merged.get("restart_policy"), merged.get("restart_retries"))
+    if problem and ("restart_retries" in changes or "restart_policy" in changes):
+        refuse("restart_retries", problem)
     if merged.get("cpus") and (merged.get("cpu_quota") or 0) > 0 and ("cpus" in changes or "cpu_quota" in changes):
         refuse("cpus", "has cpu_quota set; the engine takes cpus or cpu_period/cpu_quota, not both")
 
 
 def post_update(client, container_id: str, name: str, body: dict) -> list:
     """Send a ``docker update`` body; the engine's warnings."""
-    with engine_errors("updating", f"container {name}"):
-        # docker-py's update_container knows neither NanoCpus nor PidsLimit: send the API body itself.
-        url = client._url("/containers/{0}/update", container_id)  # pylint: disable=protected-access
-        updated = client._result(client._post_json(url, data=body), True)  # pylint: disable=protected-access
+    try:
+        with engine_errors("updating", f"container {name}"):
+            # docker-py's update_container knows neither NanoCpus nor PidsLimit: send the API body itself.
+            url = client._url("/containers/{0}/update", container_id)  # pylint: disable=protected-access
+            updated = client._result(client._post_json(url, data=body), True)  # pylint: disable=protected-access
+    except EngineError as exc:
+        raise named_refusal(exc, [option.name for option in OPTIONS.values() if option.field in body]) from None
     return (updated or {}).get("Warnings") or []
 
 
@@ -231,10 +240,11 @@ class LimitsManager(Manager):
             body = update_body(self.views[container["Id"]], container, action.data["options"])
             try:
                 self.warnings.extend(post_update(self.client, container["Id"], action.target, body))
-            except EngineError as exc:
-                undone = self._undo(done)
-                raise EngineError(f"{exc.msg}; the containers updated before it were set back ({undone})",
-                                  **exc.details) from None
+            except (EngineError, InvalidOption) as exc:
+                note = f"; the containers updated before it were set back ({self._undo(done)})"
+                if isinstance(exc, InvalidOption):
+                    raise InvalidOption(exc.option, exc.reason + note) from None
+                raise EngineError(exc.msg + note, **exc.details) from None
             done.append(container)
         self.containers = [require(self.client, "container", c["Id"], "name") for c in self.containers]
 

@@ -31,6 +31,10 @@ NOT_CREATABLE = ("host", "none", "null")
 # Options and labels the engine or other tools add are not a difference.
 COMPARISONS = dict(driver_options="allow_more_present", labels="allow_more_present",
                    ipam_driver_options="allow_more_present")
+# Words of the engine's refusals to create a network, and the option each points at (the first found wins).
+REFUSALS = (("ipv6", "enable_ipv6"), ("pool", "ipam_config"), ("subnet", "ipam_config"), ("gateway", "ipam_config"),
+            ("pool", "ipam_driver"), ("ipam", "ipam_driver"), ("option", "driver_options"), ("driver", "driver"),
+            ("label", "labels"))
 # Options that need an Engine API newer than some engines speak, with the version that brought them.
 NEWER_API = dict(enable_ipv4="1.47")
 
@@ -155,6 +159,25 @@ class NetworkManager(Manager):
                                             f"{self.client.api_version}")
         return want
 
+    def _check_ipam_driver(self, driver):
+        """Besides the built-in ones, an IPAM driver is an enabled plugin; the engine says so only when creating."""
+        if driver in (None, "default", "null"):
+            return
+        with engine_errors("listing", "plugins"):
+            plugins = [p["Name"] for p in self.client.plugins() if p.get("Enabled")]
+        if driver not in plugins and f"{driver}:latest" not in plugins:
+            raise InvalidOption("ipam_driver", f"unknown IPAM driver {driver!r}; this engine has default, null"
+                                               + "".join(f", {p}" for p in plugins))
+
+    def _check_scope(self, scope, option="scope"):
+        """Swarm, global and ingress networks need the engine in swarm mode; it says so only once asked to create one."""
+        if scope in ("swarm", "global"):
+            swarm = (engine_info(self.client).get("Swarm") or {}).get("LocalNodeState")
+            if swarm != "active":
+                kind = "ingress" if option == "ingress" else scope
+                raise InvalidOption(option, f"{kind} networks need the engine in swarm mode (its swarm state is "
+                                            f"{swarm or 'inactive'}): docker swarm init first")
+
     def _check_driver(self, driver):
         if driver in BUILTIN_DRIVERS:
             if driver == "overlay":
@@ -226,7 +249,16 @@ class NetworkManager(Manager):
         if actual is None or differs:
             # What the engine would refuse only while creating is checked before anything changes.
             self._check_driver(want["driver"])
+            self._check_scope(want.get("scope"))
+            if want.get("ingress"):
+                self._check_scope("swarm", "ingress")
+            self._check_ipam_driver(want.get("ipam_driver"))
             self._check_overlaps(want.get("ipam_config") or [])
+            if want.get("config_from"):
+                source = require(self.client, "network", want["config_from"], "config_from")
+                if not source.get("ConfigOnly"):
+                    raise InvalidOption("config_from", f"network {want['config_from']} is not a configuration-only "
+                                                       "network (made with config_only: true)")
         plan = []
         if actual is None:
             plan.append(Action("create", self.name, before=dict(state="absent"), after=dict(want)))
@@ -286,9 +318,13 @@ class NetworkManager(Manager):
                         Attachable=want.get("attachable"), EnableIPv4=want.get("enable_ipv4"),
                         ConfigFrom=dict(Network=want["config_from"]) if want.get("config_from") else None)
         body.update({key: value for key, value in optional.items() if value is not None})
-        with engine_errors("creating", f"network {self.name}"):
-            response = self.client._post_json(self.client._url("/networks/create"), data=body)  # pylint: disable=protected-access
-            self.created_id = self.client._result(response, json=True).get("Id")  # pylint: disable=protected-access
+        try:
+            with engine_errors("creating", f"network {self.name}"):
+                response = self.client._post_json(self.client._url("/networks/create"), data=body)  # pylint: disable=protected-access
+                self.created_id = self.client._result(response, json=True).get("Id")  # pylint: disable=protected-access
+        except EngineError as exc:
+            option = next((option for word, option in REFUSALS if word in exc.msg.lower() and option in want), None)
+            raise (InvalidOption(option, exc.msg) if option else exc) from None
 
     def _recreate(self):
         """Disconnect its containers, remove, create, and connect them again with their aliases."""

@@ -9,13 +9,15 @@ never removed or recreated: that fails, naming the containers, before anything c
 
 from __future__ import annotations
 
-from ansible_collections.noar.docker.plugins.module_utils.client import EngineError, engine_errors, find
+from ansible_collections.noar.docker.plugins.module_utils.client import EngineError, engine_errors, engine_info, find
 from ansible_collections.noar.docker.plugins.module_utils.converge import Action, Manager, differences
 from ansible_collections.noar.docker.plugins.module_utils.host import container_names, list_objects
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
 
 RECREATE = ("never", "options-changed", "always")
 # Labels other tools add are not a difference; the driver and its options are what the volume is.
+# What the local driver's options can be (as mount(8) takes them: type, o, device); the engine refuses others.
+LOCAL_OPTIONS = ("type", "o", "device")
 COMPARISONS = dict(driver="strict", driver_options="strict", labels="allow_more_present")
 
 
@@ -46,6 +48,10 @@ class VolumeManager(Manager):
         for key in ("driver_options", "labels"):
             if self.params.get(key) is not None:
                 want[key] = {str(k): str(v) for k, v in self.params[key].items()}
+        unknown = sorted(set(want.get("driver_options") or {}) - set(LOCAL_OPTIONS))
+        if want["driver"] == "local" and unknown:
+            raise InvalidOption("driver_options", f"the local driver takes {', '.join(LOCAL_OPTIONS)}; not "
+                                                  f"{', '.join(repr(k) for k in unknown)}")
         return want
 
     def _refuse_if_used(self, doing: str):
@@ -55,6 +61,14 @@ class VolumeManager(Manager):
             raise EngineError(f"volume {self.name} is used by container(s) {', '.join(users)}; {doing} it would "
                               "take their data away: remove the containers first")
 
+    def _check_driver(self, driver: str):
+        """The engine must know the driver (built in, or an enabled plugin), or the create fails late."""
+        known = list((engine_info(self.client).get("Plugins") or {}).get("Volume") or [])
+        with engine_errors("listing", "plugins"):
+            known += [p["Name"] for p in self.client.plugins() if p.get("Enabled")]
+        if driver not in known and f"{driver}:latest" not in known:
+            raise InvalidOption("driver", f"unknown volume driver {driver!r}; this engine has {', '.join(known)}")
+
     def plan(self, actual):
         if self.params["state"] == "absent":
             if actual is None:
@@ -63,6 +77,7 @@ class VolumeManager(Manager):
             return [Action("remove", self.name, before=volume_view(actual), after=dict(state="absent"))]
         want = self.desired()
         if actual is None:
+            self._check_driver(want["driver"])
             return [Action("create", self.name, before=dict(state="absent"), after=want)]
         have = volume_view(actual)
         differs = differences(want, have, COMPARISONS)

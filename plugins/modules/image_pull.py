@@ -89,7 +89,7 @@ def main():
         dict(name=dict(type="str", required=True), tag=dict(type="str", default="latest"),
              platform=dict(type="str"), pull=dict(type="str", default="always", choices=["always", "not_present"])),
         lambda p: dict(name=p["name"], tag=p["tag"], state="present", source="pull", platform=p["platform"],
-                       force_source=p["pull"] == "always"))
+                       force_source=p["pull"] == "always", pull_option="pull"))
 
 
 if __name__ == "__main__":

@@ -94,7 +94,11 @@ class FakeClient:
         return {"Name": name}
 
     def info(self):
-        return {"NCPU": 2, "MemTotal": 8 * 1024 ** 3}
+        return {"NCPU": 2, "MemTotal": 8 * 1024 ** 3,
+                "Plugins": {"Log": ["json-file", "journald", "local", "none", "syslog"]}}
+
+    def plugins(self):
+        return []
 
     def stats(self, *args, **kwargs):
         return {"memory_stats": {"usage": 1024}}

@@ -2,7 +2,7 @@
 import os
 import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 COLLECTIONS = os.path.join(ROOT, ".build", "collections")
 if not os.path.isdir(os.path.join(COLLECTIONS, "ansible_collections", "noar", "docker")):
     # Under ansible-test the tree already sits at ansible_collections/noar/docker.
