@@ -264,6 +264,17 @@ def require(client, kind: str, name: str, option: str):
     return found
 
 
+def known_drivers(client, kind: str, builtin: tuple = ()) -> list:
+    """The drivers of ``kind`` (``Log``, ``Volume``, ``Network``; ``builtin`` for kinds docker info does not
+    list, as IPAM) the engine has: its own, and the enabled plugins, by name with and without ``:latest``."""
+    known = list(builtin) + list((engine_info(client).get("Plugins") or {}).get(kind) or [])
+    with engine_errors("listing", "plugins"):
+        for plugin in client.plugins():
+            if plugin.get("Enabled"):
+                known += [plugin["Name"], plugin["Name"].rsplit(":latest", 1)[0]]
+    return known
+
+
 def engine_info(client) -> dict:
     """``docker info``, read once per client (a module run): several checks need it."""
     cached = getattr(client, "_noar_engine_info", None)

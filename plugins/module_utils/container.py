@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 
-from ansible_collections.noar.docker.plugins.module_utils.client import EngineError, engine_errors, engine_info, find, require
+from ansible_collections.noar.docker.plugins.module_utils.client import EngineError, engine_errors, find, known_drivers, require
 from ansible_collections.noar.docker.plugins.module_utils.container_options import (
     COMPATIBILITY_DEFAULTS,
     UPDATE_FIELDS,
@@ -250,10 +250,8 @@ class ContainerManager(Manager):
             for other in view.get(option) or []:
                 require(self.client, "container", other.split(":", 1)[0], option)
         if view.get("log_driver"):
-            known = list((engine_info(self.client).get("Plugins") or {}).get("Log") or [])
-            with engine_errors("listing", "plugins"):
-                known += [p["Name"] for p in self.client.plugins() if p.get("Enabled")]
-            if view["log_driver"] not in known and f"{view['log_driver']}:latest" not in known:
+            known = known_drivers(self.client, "Log")
+            if view["log_driver"] not in known:
                 raise InvalidOption("log_driver", f"unknown logging driver {view['log_driver']!r}; this engine has "
                                                   f"{', '.join(known)}")
         for option in ("network_mode", "pid_mode", "ipc_mode"):

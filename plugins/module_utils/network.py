@@ -16,6 +16,7 @@ from ansible_collections.noar.docker.plugins.module_utils.client import (
     engine_errors,
     engine_info,
     find,
+    known_drivers,
     require,
 )
 from ansible_collections.noar.docker.plugins.module_utils.converge import Action, Manager, compare, differences
@@ -161,13 +162,11 @@ class NetworkManager(Manager):
 
     def _check_ipam_driver(self, driver):
         """Besides the built-in ones, an IPAM driver is an enabled plugin; the engine says so only when creating."""
-        if driver in (None, "default", "null"):
+        if driver is None:
             return
-        with engine_errors("listing", "plugins"):
-            plugins = [p["Name"] for p in self.client.plugins() if p.get("Enabled")]
-        if driver not in plugins and f"{driver}:latest" not in plugins:
-            raise InvalidOption("ipam_driver", f"unknown IPAM driver {driver!r}; this engine has default, null"
-                                               + "".join(f", {p}" for p in plugins))
+        known = known_drivers(self.client, "IPAM", builtin=("default", "null"))
+        if driver not in known:
+            raise InvalidOption("ipam_driver", f"unknown IPAM driver {driver!r}; this engine has {', '.join(known)}")
 
     def _check_scope(self, scope, option="scope"):
         """Swarm, global and ingress networks need the engine in swarm mode; it says so only once asked to create one."""
@@ -186,7 +185,7 @@ class NetworkManager(Manager):
                     raise InvalidOption("driver", "overlay networks need the engine in swarm mode "
                                                   f"(its swarm state is {swarm or 'inactive'}): docker swarm init first")
             return
-        known = ((engine_info(self.client).get("Plugins") or {}).get("Network")) or []
+        known = known_drivers(self.client, "Network")
         if driver not in known:
             raise InvalidOption("driver", f"unknown network driver {driver!r}; this engine has {', '.join(known)}")
 

@@ -9,7 +9,7 @@ never removed or recreated: that fails, naming the containers, before anything c
 
 from __future__ import annotations
 
-from ansible_collections.noar.docker.plugins.module_utils.client import EngineError, engine_errors, engine_info, find
+from ansible_collections.noar.docker.plugins.module_utils.client import EngineError, engine_errors, find, known_drivers
 from ansible_collections.noar.docker.plugins.module_utils.converge import Action, Manager, differences
 from ansible_collections.noar.docker.plugins.module_utils.host import container_names, list_objects
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
@@ -63,10 +63,8 @@ class VolumeManager(Manager):
 
     def _check_driver(self, driver: str):
         """The engine must know the driver (built in, or an enabled plugin), or the create fails late."""
-        known = list((engine_info(self.client).get("Plugins") or {}).get("Volume") or [])
-        with engine_errors("listing", "plugins"):
-            known += [p["Name"] for p in self.client.plugins() if p.get("Enabled")]
-        if driver not in known and f"{driver}:latest" not in known:
+        known = known_drivers(self.client, "Volume")
+        if driver not in known:
             raise InvalidOption("driver", f"unknown volume driver {driver!r}; this engine has {', '.join(known)}")
 
     def plan(self, actual):
