@@ -250,7 +250,7 @@ class ContainerManager(Manager):
             for other in view.get(option) or []:
                 require(self.client, "container", other.split(":", 1)[0], option)
         if view.get("log_driver"):
-            known = known_drivers(self.client, "Log")
+            known = known_drivers(self.client, "Log", builtin=("none",))  # docker info does not list none
             if view["log_driver"] not in known:
                 raise InvalidOption("log_driver", f"unknown logging driver {view['log_driver']!r}; this engine has "
                                                   f"{', '.join(known)}")

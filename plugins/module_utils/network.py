@@ -10,6 +10,7 @@ recreated only with ``force``, and then gets its containers back, with their ali
 from __future__ import annotations
 
 import ipaddress
+import time
 
 from ansible_collections.noar.docker.plugins.module_utils.client import (
     EngineError,
@@ -297,8 +298,13 @@ class NetworkManager(Manager):
                 self._create()
             elif action.kind == "recreate":
                 self._recreate()
-        # By the Id the engine answered with: a swarm-scoped network may not be found by name at once.
+        # By the Id the engine answered with; a swarm-scoped network reaches the manager's store a moment after
+        # the create returns, so a new one is read again for a few seconds until it is there.
         self.network = find(self.client, "network", self.created_id or self.name)
+        deadline = time.monotonic() + 10
+        while self.network is None and self.created_id and time.monotonic() < deadline:
+            time.sleep(0.2)
+            self.network = find(self.client, "network", self.created_id)
 
     def _remove(self):
         with engine_errors("removing", f"network {self.name}"):
