@@ -9,6 +9,8 @@ connect or disconnect networks, start, stop, pause, restart, remove.
 
 from __future__ import annotations
 
+import re
+import signal
 import time
 
 from ansible_collections.noar.docker.plugins.module_utils.client import EngineError, engine_errors, find, known_drivers, require
@@ -41,10 +43,25 @@ from ansible_collections.noar.docker.plugins.module_utils.image import (
     remote_digest,
     split_name,
 )
-from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
+from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption, parse_timestamp
 
 # Differences that are neither a recreate nor a docker update.
 NOT_RECREATING = ("networks", "paused")
+# A recreate's new container is named <name><TEMPORARY_INFIX><unix time> until the old one is gone.
+TEMPORARY_INFIX = "-noar-"
+
+
+def _interrupted(signum, frame):
+    """SIGTERM during a recreate: unwind like SIGINT does, so that the recreate settles first."""
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def _handle(signum, handler):
+    """signal.signal, where Python allows it (the main thread); returns the previous handler."""
+    try:
+        return signal.signal(signum, signal.SIG_DFL if handler is None else handler)
+    except ValueError:
+        return handler
 
 
 def state_of(container: dict) -> str:
@@ -119,6 +136,25 @@ class ContainerManager(Manager):
         return image
 
     def plan(self, actual):
+        plan = self._plan(actual)
+        if self.state == "absent" or any(a.kind in ("create", "recreate") for a in plan):
+            # Before the name is taken again: what an interrupted recreate left (see _apply_recreate).
+            leftovers = self._leftovers()
+            if leftovers:
+                names = [name for name, _id in leftovers]
+                plan.insert(0, Action("remove_leftovers", ", ".join(names), reason="left by an interrupted recreate",
+                                      before=dict(leftovers=names), after=dict(leftovers=[]),
+                                      data=dict(ids=[container_id for _name, container_id in leftovers])))
+        return plan
+
+    def _leftovers(self) -> list:
+        """(name, Id) of the temporary containers a recreate of this one left when it was killed."""
+        pattern = re.compile("/" + re.escape(self.name) + TEMPORARY_INFIX + r"[0-9]+")
+        with engine_errors("listing", f"the temporary containers of {self.name}"):
+            listed = self.client.containers(all=True, filters=dict(name=self.name + TEMPORARY_INFIX))
+        return sorted((name[1:], c["Id"]) for c in listed for name in c.get("Names") or [] if pattern.fullmatch(name))
+
+    def _plan(self, actual):
         state = self.state
         self.comparisons = parse_comparisons(self.params.get("comparisons"))
         if state == "absent":
@@ -334,15 +370,53 @@ class ContainerManager(Manager):
 
     def _apply_recreate(self, action):
         # The new container is made first, under a temporary name, so that a create the engine refuses
-        # leaves the old one untouched.
+        # leaves the old one untouched. Interrupted (SIGINT, SIGTERM), it settles before it exits: one
+        # container keeps the name. Killed outright, it leaves the temporary, which the next run removes.
         old = self.container
-        temporary = f"{self.name}-noar-{int(time.time())}"
+        temporary = f"{self.name}{TEMPORARY_INFIX}{int(time.time())}"
         new_id = self._create(temporary)
-        self._stop(old)
-        self._remove(old["Id"])
-        with engine_errors("renaming", f"container {temporary} to {self.name}"):
-            self.client.rename(new_id, self.name)
+        previous = _handle(signal.SIGTERM, _interrupted)
+        try:
+            self._stop(old)
+            self._remove(old["Id"])
+            with engine_errors("renaming", f"container {temporary} to {self.name}"):
+                self.client.rename(new_id, self.name)
+        except EngineError as exc:
+            self._settle(new_id)
+            if exc.details.get("status_code") == 404:  # ours was removed as a leftover by a run at the same time
+                raise EngineError(f"recreating container {self.name} failed: another run recreated it at the same "
+                                  f"time and removed this run's new container ({temporary}); run again") from None
+            raise
+        except BaseException:
+            self._settle(new_id)
+            raise
+        finally:
+            _handle(signal.SIGTERM, previous)
         self.container = dict(Id=new_id)
+
+    def _settle(self, new_id):
+        """After a recreate failed or was interrupted past its create: the new container takes the name when
+        the old one is gone and nobody else took it, and is removed otherwise. Best effort, uninterrupted."""
+        previous = _handle(signal.SIGINT, signal.SIG_IGN)
+        try:
+            holder = find(self.client, "container", self.name)
+            if holder is None:
+                self.client.rename(new_id, self.name)
+            elif holder["Id"] != new_id:
+                self.client.remove_container(new_id, force=True)
+        except Exception:  # pylint: disable=broad-except
+            pass  # the error that brought us here is the one to report; the next run removes a leftover
+        finally:
+            _handle(signal.SIGINT, previous)
+
+    def _apply_remove_leftovers(self, action):
+        for container_id in action.data["ids"]:
+            with engine_errors("removing", f"container {action.target}"):
+                try:
+                    self.client.remove_container(container_id, force=True)
+                except Exception as exc:  # pylint: disable=broad-except
+                    if getattr(exc, "status_code", None) != 404:  # gone meanwhile: what was wanted
+                        raise
 
     def _apply_update(self, action):
         body = update_body(self.view, self.container, action.data["options"])
@@ -405,8 +479,12 @@ class ContainerManager(Manager):
                 if exc.details.get("status_code") != 409:  # 409: not running, nothing to kill
                     raise
             return
-        with engine_errors("stopping", f"container {self.name}"):
-            self.client.stop(container["Id"], timeout=self._stop_timeout(container))
+        try:
+            with engine_errors("stopping", f"container {self.name}"):
+                self.client.stop(container["Id"], timeout=self._stop_timeout(container))
+        except EngineError as exc:
+            if exc.details.get("status_code") != 404:  # removed meanwhile (another run): nothing to stop
+                raise
 
     def _apply_restart(self, action):
         with engine_errors("restarting", f"container {self.name}"):
@@ -445,11 +523,22 @@ class ContainerManager(Manager):
     def wait_healthy(self, timeout: float):
         """Wait until the container's healthcheck passes; fail with its last output when it does not."""
         deadline = time.monotonic() + timeout
+        resumed = False
         while True:
             container = find(self.client, "container", self.name)
             state = (container or {}).get("State") or {}
             health = state.get("Health") or {}
             status = health.get("Status")
+            if not resumed and health_stalled(container, getattr(self.client, "api_version", "1.41"), time.time()):
+                # Pausing and unpausing makes the engine start the container's health monitor again.
+                with engine_errors("resuming the healthcheck of", f"container {self.name}"):
+                    self.client.pause(container["Id"])
+                    self.client.unpause(container["Id"])
+                self.warnings.append(f"the engine had stopped running the healthcheck of container {self.name} (engines "
+                                     "before 23.0 do after a restart with live-restore, moby/moby#41871); resumed it "
+                                     "by pausing and unpausing the container")
+                resumed = True
+                continue
             if status == "healthy":
                 self.container = container
                 return
@@ -471,6 +560,25 @@ class ContainerManager(Manager):
             result["output"] = self.output
             result["container"] = dict(result["container"], Output=self.output)
         return result
+
+
+def health_stalled(container: dict, api_version: str, now: float) -> bool:
+    """Whether the engine no longer runs the container's healthcheck: engines before 23.0 (API 1.42) stop it for the
+    containers they live-restore after a restart, and keep showing the last status (moby/moby#41871)."""
+    if tuple(int(p) for p in str(api_version).split(".")[:2]) >= (1, 42):
+        return False
+    state = (container or {}).get("State") or {}
+    health = state.get("Health")
+    if not health or not state.get("Running") or state.get("Paused"):
+        return False
+    check = (container.get("Config") or {}).get("Healthcheck") or {}
+    second = 1e9
+    interval = (check.get("Interval") or 30 * second) / second
+    timeout = (check.get("Timeout") or 30 * second) / second
+    start_period = (check.get("StartPeriod") or 0) / second
+    log = health.get("Log") or []
+    last = parse_timestamp(log[-1].get("End") if log else state.get("StartedAt"))
+    return last is not None and now - last > start_period + interval + timeout + 10
 
 
 def wanted_ref(params: dict) -> str:

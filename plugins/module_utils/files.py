@@ -8,6 +8,7 @@ import hashlib
 import os
 import tempfile
 
+from ansible_collections.noar.docker.plugins.module_utils.client import EngineError
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
 
 
@@ -22,18 +23,22 @@ def file_digest(path: str) -> str:
 
 def write_atomically(path: str, chunks, mode: int = 0o644) -> None:
     """Write ``chunks`` (bytes) to ``path`` through a temporary file beside it, renamed into place at the end,
-    so a failure leaves the old file (or none) and never half a file."""
+    so a failure leaves the old file (or none) and never half a file. A full disk or a folder that refuses the
+    file is an ``EngineError`` naming the path (the module's ``msg``), not a traceback."""
     folder = os.path.dirname(os.path.abspath(path))
-    handle, temporary = tempfile.mkstemp(prefix=".noar-", dir=folder)
+    temporary = None
     try:
+        handle, temporary = tempfile.mkstemp(prefix=".noar-", dir=folder)
         with os.fdopen(handle, "wb") as out:
             for chunk in chunks:
                 out.write(chunk)
         os.chmod(temporary, mode)
         os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
+    except BaseException as exc:
+        if temporary is not None and os.path.exists(temporary):
             os.unlink(temporary)
+        if isinstance(exc, OSError):
+            raise EngineError(f"writing {path} failed: {exc.strerror or exc}") from None
         raise
 
 

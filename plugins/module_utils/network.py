@@ -107,6 +107,14 @@ def network_view(network: dict) -> dict:
     )
 
 
+def _creation_order(network: dict) -> tuple:
+    """A sort key by creation time: the engine writes RFC 3339 times whose fraction has no trailing zeros."""
+    created = network.get("Created") or ""
+    seconds, _dot, rest = created.partition(".")
+    fraction = "".join(c for c in rest if c.isdigit())
+    return seconds, fraction.ljust(9, "0"), network.get("Id") or ""
+
+
 def attached(network: dict) -> dict:
     """Name -> endpoint of the containers attached to a network."""
     return {(endpoint.get("Name") or cid): dict(id=cid, ipv4=(endpoint.get("IPv4Address") or "").split("/")[0])
@@ -308,7 +316,7 @@ class NetworkManager(Manager):
 
     def _remove(self):
         with engine_errors("removing", f"network {self.name}"):
-            self.client.remove_network(self.name)
+            self.client.remove_network((self.network or {}).get("Id") or self.name)
 
     def _create(self):
         # The request body is written here: the SDK's create_network has no ConfigOnly, ConfigFrom or EnableIPv4.
@@ -330,6 +338,20 @@ class NetworkManager(Manager):
         except EngineError as exc:
             option = next((option for word, option in REFUSALS if word in exc.msg.lower() and option in want), None)
             raise (InvalidOption(option, exc.msg) if option else exc) from None
+        self._settle_duplicates()
+
+    def _settle_duplicates(self):
+        """Two runs that create the same network at once both succeed (the engine's CheckDuplicate is no lock): of
+        the networks of this name, the oldest is kept, and each run that made a younger one removes its own."""
+        with engine_errors("listing", f"the networks named {self.name}"):
+            same = [n for n in self.client.networks(names=[self.name]) if n.get("Name") == self.name]
+        if len(same) < 2 or not self.created_id:
+            return
+        oldest = min(same, key=_creation_order)
+        if oldest["Id"] != self.created_id:
+            with engine_errors("removing", f"a second network {self.name} made at the same time as another run's"):
+                self.client.remove_network(self.created_id)
+            self.created_id = oldest["Id"]
 
     def _recreate(self):
         """Disconnect its containers, remove, create, and connect them again with their aliases."""

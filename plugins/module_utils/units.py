@@ -167,7 +167,7 @@ def format_duration(seconds: float) -> str:
     return text
 
 
-def parse_timestamp(text: str):
+def parse_timestamp(text: str | None):
     """A Unix time from an RFC 3339 date as the engine writes them (nanoseconds, ``Z``), or None."""
     text = str(text or "").strip()
     if text.endswith("Z"):

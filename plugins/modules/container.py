@@ -19,8 +19,11 @@ description:
     C(docker update) does; the container keeps its Id and keeps running. community.docker recreates the container
     for O(cpus) and O(pids_limit); this module does not.
   - Any other difference, or a different image Id, recreates the container. The new container is created first,
-    under a temporary name, so an engine that refuses it leaves the old container as it was. Named volumes and
-    their data survive a recreate.
+    under a temporary name (V(NAME-noar-TIME)), so an engine that refuses it leaves the old container as it was. Named
+    volumes and their data survive a recreate.
+  - A recreate that is interrupted (SIGINT, SIGTERM) settles before the module exits, so that one container keeps the
+    name. Killed outright (SIGKILL), it may leave its temporary container; the next run that creates, recreates or
+    removes the container removes it first (action V(remove_leftovers)).
   - Input is checked before anything is applied; bad input fails with a message naming the option, and leaves
     no container behind.
 extends_documentation_fragment:
@@ -45,7 +48,9 @@ options:
       - V(present) the container exists with this configuration (created, not started; a running one keeps running).
       - V(started) it exists and runs.
       - V(stopped) it exists and does not run.
-      - V(healthy) it runs, and the task waits until its healthcheck passes (at most O(healthy_wait_timeout)).
+      - V(healthy) it runs, and the task waits until its healthcheck passes (at most O(healthy_wait_timeout)). On engines
+        before 23.0, a container whose healthcheck the engine stopped running (it does after a restart with live-restore,
+        moby/moby#41871) is paused and unpaused once, which starts it again, with a warning.
       - V(absent) it does not exist. A running container is stopped first, with its stop signal and timeout (or
         killed with O(force_kill)), as C(docker stop) and C(docker rm) do.
     type: str
@@ -663,8 +668,8 @@ container:
     HostConfig: {Memory: 536870912, NanoCpus: 500000000, PidsLimit: 200}
 actions:
   description:
-    - What the task did (or, in check mode, would do), in order. Each has C(action) (V(pull), V(create), V(recreate),
-      V(update), V(connect), V(disconnect), V(start), V(stop), V(pause), V(unpause), V(restart), V(remove)), C(target), and for some a
+    - What the task did (or, in check mode, would do), in order. Each has C(action) (V(remove_leftovers), V(pull),
+      V(create), V(recreate), V(update), V(connect), V(disconnect), V(start), V(stop), V(pause), V(unpause), V(restart), V(remove)), C(target), and for some a
       C(reason) that names what made the action necessary.
   returned: success
   type: list
@@ -707,7 +712,12 @@ def main():
     result = converge(module, manager)
     with module_errors(module):
         if module.params["state"] == "healthy" and not module.check_mode:
-            manager.wait_healthy(module.params["healthy_wait_timeout"])
+            emitted = len(manager.warnings)  # converge passed these on already
+            try:
+                manager.wait_healthy(module.params["healthy_wait_timeout"])
+            finally:
+                for warning in manager.warnings[emitted:]:
+                    module.warn(warning)
             result["container"] = manager.container
     if result.get("status"):
         module.fail_json(msg=f"container {module.params['name']} exited with status {result['status']}", **result)

@@ -133,6 +133,10 @@ play noar.docker.backup -e projeto_no_ar_backup_fetch_dir="$work/fetched" | tee 
 dump=$(ls "$work/backups")
 [ -n "$dump" ] || fail "no dump"
 cmp "$work/backups/$dump" "$work/fetched/localhost/$dump" || fail "the dump fetched to the controller differs"
+before=$(state)
+play noar.docker.teardown --check -e projeto_no_ar_purge=true | tee "$work/out"
+[ "$(recap changed)" != changed=0 ] || fail "check mode should predict the teardown"
+[ "$(state)" = "$before" ] || fail "a teardown in check mode changed containers"
 play noar.docker.teardown | tee "$work/out"
 docker_volume=$("$python" -c 'import docker,sys; print(len(docker.from_env().volumes.list(filters={"name": sys.argv[1]})))' "$prefix-db-data")
 [ "$docker_volume" = 1 ] || fail "teardown without purge should keep the volume"

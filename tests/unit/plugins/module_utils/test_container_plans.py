@@ -77,8 +77,13 @@ class FakeClient:
 
     api_version = "1.41"
 
-    def __init__(self, container):
+    def __init__(self, container, listed=()):
         self.container = container
+        self.listed = list(listed)
+
+    def containers(self, all=False, filters=None):  # pylint: disable=redefined-builtin
+        """``docker ps -a --filter name=...``: the engine's filter is a substring match."""
+        return [c for c in self.listed if any(filters["name"] in n for n in c["Names"])]
 
     def inspect_container(self, name):
         if name != "c":
@@ -104,13 +109,17 @@ class FakeClient:
         return {"memory_stats": {"usage": 1024}}
 
 
-def plan_for(task: dict, container) -> list:
+def manager_for(task: dict, client) -> ContainerManager:
     params = {name: None for name in OPTIONS}
     params.update(state="present", pull="missing", image="noar-test/busybox:latest", name="c",
                   image_name_mismatch="recreate", keep_volumes=True, container_default_behavior="no_defaults",
                   networks_cli_compatible=True, command_handling="correct", image_comparison="desired-image")
     params.update(task)
-    manager = ContainerManager(FakeClient(container), params)
+    return ContainerManager(client, params)
+
+
+def plan_for(task: dict, container, listed=()) -> list:
+    manager = manager_for(task, FakeClient(container, listed))
     return manager.plan(manager.read())
 
 
@@ -166,3 +175,81 @@ def test_a_container_created_for_another_image_name_is_recreated():
     container["Config"]["Image"] = "other/name:1"
     assert plan_for({}, container)[0].reason == "changed: image name"
     assert plan_for({"image_name_mismatch": "ignore"}, container) == []
+
+
+LISTED = [dict(Id="t1", Names=["/c-noar-1700000000"]), dict(Id="t2", Names=["/c-noar-web"]),
+          dict(Id="t3", Names=["/other-c-noar-1700000000"]), dict(Id="t4", Names=["/c-noar-17-x"])]
+
+
+def test_a_killed_recreates_temporary_is_removed_before_the_name_is_taken_again():
+    """Only <name>-noar-<digits>: containers whose names merely contain it are someone else's."""
+    recorded = RECORDED["memory"]
+    for task, container in (({}, None), ({"env": {"A": "1"}}, recorded), ({"state": "absent"}, None)):
+        plan = plan_for(task, container, LISTED)
+        assert plan[0].kind == "remove_leftovers" and plan[0].data == {"ids": ["t1"]}, plan
+        assert plan[0].before == {"leftovers": ["c-noar-1700000000"]} and plan[0].after == {"leftovers": []}
+    assert plan_for({"memory": "64m"}, recorded, LISTED) == []  # nothing recreated: nothing listed either
+
+
+class Recorder(FakeClient):
+    """Records what the recreate does; ``interrupt`` names the call that gets SIGINT (KeyboardInterrupt)."""
+
+    def __init__(self, container, interrupt):
+        super().__init__(container)
+        self.interrupt, self.calls, self.names = interrupt, [], {"c": container["Id"]}
+
+    def _call(self, name, *args):
+        self.calls.append((name,) + args)
+        if name == self.interrupt:
+            self.interrupt = None  # once, as a signal is
+            raise KeyboardInterrupt
+
+    def inspect_container(self, name):
+        if name in self.names:
+            return dict(self.container, Id=self.names[name])
+        if name in self.names.values():
+            return dict(self.container, Id=name)
+        raise docker.errors.NotFound("no such container", response=NotFoundResponse())
+
+    def create_container_from_config(self, body, name=None):
+        self.names[name] = "new"
+        return {"Id": "new"}
+
+    def stop(self, container_id, timeout=None):
+        self._call("stop", container_id)
+
+    def remove_container(self, container_id, force=False, v=False):
+        self._call("remove", container_id)
+        self.names = {n: i for n, i in self.names.items() if i != container_id}
+
+    def rename(self, container_id, name):
+        self._call("rename", container_id, name)
+        self.names = {n: i for n, i in self.names.items() if i != container_id}
+        self.names[name] = container_id
+
+
+@pytest.mark.parametrize("interrupt, holder", [("stop", RECORDED["memory"]["Id"]), ("rename", "new")])
+def test_an_interrupted_recreate_leaves_one_container_under_the_name(interrupt, holder):
+    """Interrupted before the old one is gone: the new one is removed. After: it takes the name."""
+    client = Recorder(RECORDED["memory"], interrupt)
+    manager = manager_for({"env": {"A": "1"}}, client)
+    plan = manager.plan(manager.read())
+    assert plan[0].kind == "recreate"
+    with pytest.raises(KeyboardInterrupt):
+        manager.apply(plan)
+    assert client.names == {"c": holder}, client.calls
+
+
+def test_a_healthcheck_the_engine_stopped_running_is_found():
+    from ansible_collections.noar.docker.plugins.module_utils.container import health_stalled  # pylint: disable=import-outside-toplevel
+
+    second = 10 ** 9
+    container = dict(State=dict(Running=True, StartedAt="2026-11-30T18:00:00.5Z", Health=dict(Status="healthy", Log=[
+        dict(End="2026-11-30T18:00:02.123456789Z")])), Config=dict(Healthcheck=dict(Interval=2 * second, Timeout=second)))
+    last = 1796061602.123456  # 2026-11-30T18:00:02.123456Z
+    assert not health_stalled(container, "1.41", last + 12)  # interval + timeout + 10 s of slack
+    assert health_stalled(container, "1.41", last + 14)
+    assert not health_stalled(container, "1.43", last + 600)  # engines from 23.0 resume it themselves
+    assert not health_stalled(dict(container, State=dict(container["State"], Paused=True)), "1.41", last + 600)
+    starting = dict(container, State=dict(container["State"], Health=dict(Status="starting", Log=[])))
+    assert health_stalled(starting, "1.41", last + 600)  # never checked since it started
