@@ -1,0 +1,369 @@
+# Copyright: noar.docker contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A Compose project read as the Compose Specification reads it: its files (found in the project folder or given),
+``.env`` and env files, interpolation, the merge of several files, ``extends``, profiles, and the services asked for
+with their dependencies. The result is one plain mapping, the project's model, for the compose module to plan from.
+
+Errors are ``InvalidOption`` naming the task option and, in the message, the path inside the model
+(``services.web.ports``), so a user finds the line to fix.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
+
+FILE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
+OVERRIDE_NAMES = ("compose.override.yaml", "compose.override.yml", "docker-compose.override.yaml",
+                  "docker-compose.override.yml")
+# Merged by replacing, not appending (Compose Specification, merge: shell commands).
+REPLACED = ("command", "entrypoint")
+# Sequences of unique resources: merged by this key (later files override an entry with the same key).
+UNIQUE_BY = dict(volumes=("target",), secrets=("target",), configs=("target",),
+                 ports=("host_ip", "target", "published", "protocol"))
+# Lists of KEY=VALUE that Compose reads as mappings, so that they merge by key.
+KEY_VALUE = ("environment", "labels", "extra_hosts", "sysctls", "annotations")
+
+
+# ---------------------------------------------------------------------------------------------
+# Interpolation
+
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def interpolate(value, env: dict, option: str, path: str = ""):
+    """``value`` with ``$VAR``, ``${VAR}``, ``${VAR:-default}``, ``${VAR-default}``, ``${VAR:?message}``,
+    ``${VAR?message}``, ``${VAR:+other}``, ``${VAR+other}`` and ``$$`` replaced in every string, keys excepted."""
+    if isinstance(value, dict):
+        return {k: interpolate(v, env, option, f"{path}.{k}" if path else str(k)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [interpolate(v, env, option, f"{path}[{i}]") for i, v in enumerate(value)]
+    if isinstance(value, str) and "$" in value:
+        return _substitute(value, 0, env, option, path, closing=False)[0]
+    return value
+
+
+def _substitute(text: str, start: int, env: dict, option: str, path: str, closing: bool) -> tuple:
+    """Replace from ``start`` up to the end, or up to an unmatched ``}`` when ``closing`` (a default's text);
+    returns (result, index after it)."""
+    out: list = []
+    i = start
+    while i < len(text):
+        char = text[i]
+        if closing and char == "}":
+            return "".join(out), i
+        if char != "$":
+            out.append(char)
+            i += 1
+            continue
+        following = text[i + 1:i + 2]
+        if following == "$":
+            out.append("$")
+            i += 2
+        elif following == "{":
+            replaced, i = _braced(text, i + 2, env, option, path)
+            out.append(replaced)
+        else:
+            name = _NAME.match(text, i + 1)
+            if name is None:
+                raise InvalidOption(option, f"{path}: invalid interpolation in {text!r} at position {i}; write $$ "
+                                            "for a literal $")
+            out.append(env.get(name.group(0), ""))
+            i = name.end()
+    if closing:
+        raise InvalidOption(option, f"{path}: unclosed ${{ in {text!r}")
+    return "".join(out), i
+
+
+def _braced(text: str, i: int, env: dict, option: str, path: str) -> tuple:
+    """``${...}`` from just after the brace: (its value, index after the closing brace)."""
+    name = _NAME.match(text, i)
+    if name is None:
+        raise InvalidOption(option, f"{path}: invalid interpolation in {text!r}: ${{ must be followed by a "
+                                    "variable name")
+    var, i = name.group(0), name.end()
+    operator = next((op for op in (":-", ":?", ":+", "-", "?", "+") if text.startswith(op, i)), None)
+    if operator is None:
+        if text[i:i + 1] != "}":
+            raise InvalidOption(option, f"{path}: invalid interpolation in {text!r} after ${{{var}")
+        return env.get(var, ""), i + 1
+    argument, end = _substitute(text, i + len(operator), env, option, path, closing=True)
+    value = env.get(var)
+    empty_counts = operator.startswith(":")
+    unset = value is None or (empty_counts and value == "")
+    kind = operator[-1]
+    if kind == "-":
+        return (argument if unset else value), end + 1
+    if kind == "+":
+        return ("" if unset else argument), end + 1
+    if unset:  # "?"
+        raise InvalidOption(option, f"{path}: required variable {var} is {'unset' if value is None else 'empty'}"
+                                    f"{': ' + argument if argument else ''}")
+    return value, end + 1
+
+
+# ---------------------------------------------------------------------------------------------
+# .env files
+
+
+def read_env_file(path: str, env: dict, option: str) -> dict:
+    """The variables of a dotenv file (``KEY=VALUE``, ``export`` prefix, quotes, comments); values may use the
+    variables before them and ``env``."""
+    found: dict = {}
+    try:
+        with open(path, encoding="utf-8") as handle:
+            lines = handle.read().splitlines()
+    except OSError as exc:
+        raise InvalidOption(option, f"cannot read {path}: {exc.strerror or exc}") from None
+    for number, line in enumerate(lines, 1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if stripped.startswith("export "):
+            stripped = stripped[len("export "):].lstrip()
+        key, sep, raw = stripped.partition("=")
+        key = key.strip()
+        if not _NAME.fullmatch(key):
+            raise InvalidOption(option, f"{path}:{number}: {line!r} is not KEY=VALUE")
+        if not sep:
+            if key in env:
+                found[key] = env[key]  # a bare name takes the value it has in the environment
+            continue
+        raw = raw.strip()
+        where = f"{path}:{number}"
+        if raw[:1] == "'" and raw.rstrip()[-1:] == "'" and len(raw) > 1:
+            value = raw[1:-1]
+        elif raw[:1] == '"' and raw.endswith('"') and len(raw) > 1:
+            value = raw[1:-1].replace("\\n", "\n").replace('\\"', '"').replace("\\\\", "\\")
+            value = interpolate(value, {**env, **found}, option, where)
+        else:
+            value = re.split(r"\s+#", raw, maxsplit=1)[0].strip()
+            value = interpolate(value, {**env, **found}, option, where)
+        found[key] = value
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# Merging
+
+
+def key_values(value, option: str, path: str) -> dict:
+    """``environment``-like values as a mapping: a list of ``KEY=VALUE`` (or ``KEY`` alone: None) or a mapping."""
+    if value is None:
+        return {}
+    if isinstance(value, dict):
+        return {str(k): v for k, v in value.items()}
+    if isinstance(value, list):
+        result = {}
+        for item in value:
+            key, sep, val = str(item).partition("=")
+            if not key:
+                raise InvalidOption(option, f"{path}: {item!r} has no name before =")
+            result[key] = val if sep else None
+        return result
+    raise InvalidOption(option, f"{path}: must be a mapping or a list of KEY=VALUE, not {type(value).__name__}")
+
+
+def _unique_key(attribute: str, entry):
+    """The key an entry of a unique-resource sequence merges by; short syntax strings are their own key, except
+    volumes, whose target is after the first colon."""
+    if isinstance(entry, dict):
+        return tuple(str(entry.get(k, "")) for k in UNIQUE_BY[attribute])
+    text = str(entry)
+    if attribute == "volumes":
+        parts = text.split(":")
+        return ((parts[1] if len(parts) > 1 else parts[0]),)
+    if attribute in ("secrets", "configs"):
+        return (text,)
+    return ("short", text)
+
+
+def merge(base, override, option: str, path: str = ""):
+    """``override`` merged into ``base`` by the Compose Specification's rules: mappings by key, sequences appended,
+    ``command``/``entrypoint``/``healthcheck.test`` replaced, unique resources by their key, ``environment``-like
+    lists as mappings."""
+    name = path.rsplit(".", 1)[-1]
+    if name in KEY_VALUE and (isinstance(base, list) or isinstance(override, list)):
+        return {**key_values(base, option, path), **key_values(override, option, path)}
+    if isinstance(base, dict) and isinstance(override, dict):
+        merged = dict(base)
+        for key, value in override.items():
+            where = f"{path}.{key}" if path else str(key)
+            merged[key] = merge(base[key], value, option, where) if key in base else value
+        return merged
+    if isinstance(base, list) and isinstance(override, list) and name not in REPLACED \
+            and not path.endswith("healthcheck.test"):
+        if name in UNIQUE_BY and ".services." in f".{path}":
+            entries = {_unique_key(name, e): e for e in base}
+            for entry in override:
+                entries[_unique_key(name, entry)] = entry
+            return list(entries.values())
+        return base + [e for e in override if e not in base] if name in ("dns", "dns_search", "tmpfs") \
+            else base + override
+    return override
+
+
+# ---------------------------------------------------------------------------------------------
+# The project
+
+
+def load_yaml(path: str, option: str):
+    import yaml  # pylint: disable=import-outside-toplevel
+
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = yaml.safe_load(handle)
+    except OSError as exc:
+        raise InvalidOption(option, f"cannot read {path}: {exc.strerror or exc}") from None
+    except yaml.YAMLError as exc:
+        raise InvalidOption(option, f"{path} is not valid YAML: {exc}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise InvalidOption(option, f"{path}: a Compose file is a mapping, not {type(data).__name__}")
+    return data
+
+
+def project_files(project_src: str | None, files: list | None) -> list:
+    """The Compose files to read, in merge order: ``files`` (relative to ``project_src``), or the project folder's
+    own file and its override file, as ``docker compose`` finds them."""
+    if files:
+        base = project_src or os.getcwd()
+        paths = [f if os.path.isabs(f) else os.path.join(base, f) for f in files]
+        for path in paths:
+            if not os.path.isfile(path):
+                raise InvalidOption("files", f"{path} does not exist")
+        return paths
+    if not project_src:
+        return []
+    if not os.path.isdir(project_src):
+        raise InvalidOption("project_src", f"{project_src} is not a folder")
+    main = next((os.path.join(project_src, n) for n in FILE_NAMES if os.path.isfile(os.path.join(project_src, n))), None)
+    if main is None:
+        raise InvalidOption("project_src", f"{project_src} holds none of {', '.join(FILE_NAMES)}")
+    override = next((os.path.join(project_src, n) for n in OVERRIDE_NAMES
+                     if os.path.isfile(os.path.join(project_src, n))), None)
+    return [main] + ([override] if override else [])
+
+
+def normalise_name(name: str) -> str:
+    """A project name as ``docker compose`` makes one from a folder: lower case, only a-z, 0-9, _ and -."""
+    return re.sub(r"[^a-z0-9_-]", "", str(name).lower()).lstrip("_-")
+
+
+def _apply_extends(services: dict, folder: str, env: dict, option: str, seen: tuple = ()) -> dict:
+    """Every service with ``extends`` merged onto the service it names (in this model or in another file)."""
+    resolved: dict = {}
+
+    def resolve(name: str, chain: tuple):
+        if name in resolved:
+            return resolved[name]
+        service = services[name] or {}
+        extends = service.get("extends")
+        if not extends:
+            resolved[name] = service
+            return service
+        if isinstance(extends, str):
+            extends = dict(service=extends)
+        base_name = str(extends.get("service") or "")
+        where = f"services.{name}.extends"
+        if name in chain:
+            raise InvalidOption(option, f"{where}: extends makes a cycle ({' -> '.join(chain + (name,))})")
+        if extends.get("file"):
+            other = extends["file"] if os.path.isabs(extends["file"]) else os.path.join(folder, extends["file"])
+            model = interpolate(load_yaml(other, option), env, option)
+            others = model.get("services") or {}
+            if base_name not in others:
+                raise InvalidOption(option, f"{where}: {other} has no service {base_name!r}")
+            base = _apply_extends(others, os.path.dirname(other), env, option, seen + (other,))[base_name]
+        else:
+            if base_name not in services:
+                raise InvalidOption(option, f"{where}: no service {base_name!r} to extend")
+            base = resolve(base_name, chain + (name,))
+        own = {k: v for k, v in service.items() if k != "extends"}
+        base = {k: v for k, v in base.items() if k not in ("depends_on",)}  # not inherited (Compose Specification)
+        merged = merge(base, own, option, f"services.{name}")
+        resolved[name] = merged
+        return merged
+
+    return {name: resolve(name, ()) for name in services}
+
+
+def dependencies_of(service: dict) -> list:
+    """The services ``depends_on`` names, in either syntax."""
+    depends = (service or {}).get("depends_on") or []
+    return list(depends) if isinstance(depends, (list, dict)) else []
+
+
+def select(model: dict, wanted: list | None, profiles: list | None, with_dependencies: bool, option: str) -> dict:
+    """The services that run: those without profiles or with an active one, or the ones ``wanted`` names (and,
+    with ``with_dependencies``, what they depend on)."""
+    services = model.get("services") or {}
+    active = set(profiles or [])
+    for name in wanted or []:
+        if name not in services:
+            raise InvalidOption("services", f"the project has no service {name!r} (it has {', '.join(sorted(services))})")
+    enabled = {n for n, s in services.items() if not (s or {}).get("profiles") or active & set(s["profiles"])}
+    chosen = set(wanted) if wanted else set(enabled)
+    if with_dependencies:
+        queue = list(chosen)
+        while queue:
+            name = queue.pop()
+            for dependency in dependencies_of(services[name]):
+                if dependency not in services:
+                    raise InvalidOption(option, f"services.{name}.depends_on: no service {dependency!r}")
+                if dependency not in chosen:
+                    chosen.add(dependency)
+                    queue.append(dependency)
+    return {n: s for n, s in services.items() if n in chosen}
+
+
+def load_project(params: dict, environ: dict) -> dict:
+    """The project's model from the task: ``name``, ``working_dir``, ``config_files``, ``environment`` (what
+    interpolation used) and ``model`` (the merged, interpolated Compose mapping, services selected)."""
+    project_src, files = params.get("project_src"), params.get("files")
+    definition = params.get("definition")
+    if definition is None and not project_src and not files:
+        raise InvalidOption("project_src", "one of project_src, files or definition is needed")
+    paths = project_files(project_src, files)
+    working_dir = os.path.abspath(project_src or (os.path.dirname(paths[0]) if paths else os.getcwd()))
+
+    env_files = params.get("env_files")
+    if env_files is None:
+        env_files = [os.path.join(working_dir, ".env")] if os.path.isfile(os.path.join(working_dir, ".env")) else []
+    env: dict = {}
+    for env_file in env_files:
+        path = env_file if os.path.isabs(env_file) else os.path.join(working_dir, env_file)
+        env.update(read_env_file(path, {**env, **environ}, "env_files"))
+    env.update(environ)  # the environment wins over .env files, as with docker compose
+
+    model: dict = {}
+    sources = [(p, load_yaml(p, "files" if files else "project_src")) for p in paths]
+    if definition is not None:
+        if not isinstance(definition, dict):
+            raise InvalidOption("definition", f"must be a mapping, not {type(definition).__name__}")
+        sources.append(("definition", definition))
+    for source, data in sources:
+        option = "definition" if source == "definition" else ("files" if files else "project_src")
+        model = merge(model, interpolate(data, env, option), option)
+    option = "definition" if definition is not None and not paths else ("files" if files else "project_src")
+    model = {k: v for k, v in model.items() if not str(k).startswith("x-")}
+    services = model.get("services")
+    if not isinstance(services, dict) or not services:
+        raise InvalidOption(option, "services: the project defines no service")
+    model["services"] = _apply_extends(services, working_dir, env, option)
+    for name, service in model["services"].items():
+        model["services"][name] = {k: v for k, v in (service or {}).items() if not str(k).startswith("x-")}
+
+    name = params.get("project_name") or model.get("name") or env.get("COMPOSE_PROJECT_NAME") \
+        or os.path.basename(working_dir.rstrip("/"))
+    name = normalise_name(name)
+    if not name:
+        raise InvalidOption("project_name", "the project name is empty once normalised (a-z, 0-9, _ and - only)")
+    model["name"] = name
+    model["services"] = select(model, params.get("services"), params.get("profiles"),
+                               params.get("dependencies", True), option)
+    return dict(name=name, working_dir=working_dir, config_files=paths, environment=env, model=model)

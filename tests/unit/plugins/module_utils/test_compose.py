@@ -1,0 +1,143 @@
+"""A Compose project read as the Compose Specification says: interpolation, .env files, merge, extends, profiles,
+services with their dependencies."""
+import pytest
+
+from ansible_collections.noar.docker.plugins.module_utils.compose import (
+    interpolate,
+    load_project,
+    merge,
+    normalise_name,
+    read_env_file,
+)
+from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
+
+ENV = {"SET": "value", "EMPTY": ""}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("${SET}", "value"), ("$SET", "value"), ("a-$SET-b", "a-value-b"), ("${UNSET}", ""),
+    ("${UNSET:-default}", "default"), ("${EMPTY:-default}", "default"), ("${EMPTY-default}", ""),
+    ("${UNSET-default}", "default"), ("${SET:-default}", "value"),
+    ("${SET:+other}", "other"), ("${EMPTY:+other}", ""), ("${EMPTY+other}", "other"), ("${UNSET+other}", ""),
+    ("$$SET", "$SET"), ("$${SET}", "${SET}"), ("cost: 5$$", "cost: 5$"),
+    ("${UNSET:-${SET}}", "value"), ("${UNSET:-a ${UNSET2:-b} c}", "a b c"), ("${SET:?needed}", "value"),
+])
+def test_interpolation(text, expected):
+    assert interpolate({"k": [text]}, ENV, "definition") == {"k": [expected]}
+
+
+@pytest.mark.parametrize("text, message", [
+    ("${UNSET:?set it please}", "services.web.image: required variable UNSET is unset: set it please"),
+    ("${EMPTY:?}", "services.web.image: required variable EMPTY is empty"),
+    ("${UNSET?}", "services.web.image: required variable UNSET is unset"),
+    ("${SET", "services.web.image: invalid interpolation in '${SET' after ${SET"),
+    ("${UNSET:-x", "services.web.image: unclosed ${ in '${UNSET:-x'"),
+    ("a $ b", "services.web.image: invalid interpolation in 'a $ b' at position 2; write $$ for a literal $"),
+    ("${1x}", "services.web.image: invalid interpolation in '${1x}': ${ must be followed by a variable name"),
+])
+def test_bad_interpolation_names_the_path(text, message):
+    with pytest.raises(InvalidOption) as raised:
+        interpolate({"services": {"web": {"image": text}}}, ENV, "definition")
+    assert raised.value.option == "definition" and str(raised.value) == f"definition: {message}"
+
+
+def test_env_file(tmp_path):
+    env = tmp_path / ".env"
+    env.write_text("# a comment\n\nexport A=1\nB = two words # comment\nC='${A} literal'\nD=\"${A}\\n${B}\"\n"
+                   "E=${A}-${OUTSIDE}\nOUTSIDE\n")
+    assert read_env_file(str(env), {"OUTSIDE": "o"}, "env_files") == {
+        "A": "1", "B": "two words", "C": "${A} literal", "D": "1\ntwo words", "E": "1-o", "OUTSIDE": "o"}
+    env.write_text("not a line\n")
+    with pytest.raises(InvalidOption, match=r"env_files: .*\.env:1: 'not a line' is not KEY=VALUE"):
+        read_env_file(str(env), {}, "env_files")
+
+
+def test_merge_follows_the_specification():
+    base = {"services": {"web": {
+        "image": "a", "command": ["echo", "a"], "dns": ["1.1.1.1"], "environment": ["A=1", "B=2"],
+        "ports": ["8080:80", {"target": 443, "published": 8443}], "volumes": ["data:/data", "/cache"],
+        "healthcheck": {"test": ["CMD", "a"], "interval": "5s"}, "labels": {"x": "1"}}}}
+    override = {"services": {"web": {
+        "image": "b", "command": ["echo", "b"], "dns": ["8.8.8.8", "1.1.1.1"], "environment": {"B": "3", "C": "4"},
+        "ports": [{"target": 443, "published": 8443, "protocol": "tcp"}, "9090:90"], "volumes": ["other:/data"],
+        "healthcheck": {"test": ["CMD", "b"]}, "labels": ["y=2"]}, "db": {"image": "pg"}}}
+    web = merge(base, override, "files")["services"]["web"]
+    assert web["image"] == "b"
+    assert web["command"] == ["echo", "b"]  # replaced, not appended
+    assert web["dns"] == ["1.1.1.1", "8.8.8.8"]
+    assert web["environment"] == {"A": "1", "B": "3", "C": "4"}  # lists read as mappings
+    assert web["labels"] == {"x": "1", "y": "2"}
+    assert web["volumes"] == ["other:/data", "/cache"]  # by target
+    assert web["healthcheck"] == {"test": ["CMD", "b"], "interval": "5s"}
+    assert web["ports"] == ["8080:80", {"target": 443, "published": 8443},
+                            {"target": 443, "published": 8443, "protocol": "tcp"}, "9090:90"]
+
+
+def test_project_from_a_folder_with_override_env_extends_and_profiles(tmp_path):
+    folder = tmp_path / "My App!"
+    folder.mkdir()
+    (folder / "compose.yaml").write_text("""
+x-common: &common
+  restart: always
+services:
+  base:
+    image: busybox
+    environment: [FROM_BASE=1]
+    depends_on: [db]
+  web:
+    <<: *common
+    extends: base
+    image: ${IMAGE:-web}:${TAG}
+    depends_on: [db]
+  db:
+    image: postgres
+  debug:
+    image: busybox
+    profiles: [debug]
+  other:
+    extends: {file: other.yaml, service: tool}
+""")
+    (folder / "compose.override.yaml").write_text("services:\n  web:\n    environment: [FROM_OVERRIDE=1]\n")
+    (folder / "other.yaml").write_text("services:\n  tool:\n    image: tool:${TAG}\n    x-ignored: 1\n")
+    (folder / ".env").write_text("TAG=1.0\nIMAGE=from-env-file\n")
+    project = load_project(dict(project_src=str(folder)), {"IMAGE": "from-environment"})
+    assert project["name"] == "myapp"
+    assert project["config_files"] == [str(folder / "compose.yaml"), str(folder / "compose.override.yaml")]
+    services = project["model"]["services"]
+    assert sorted(services) == ["base", "db", "other", "web"]  # debug's profile is not active
+    assert services["web"] == {"image": "from-environment:1.0", "restart": "always", "depends_on": ["db"],
+                               "environment": {"FROM_BASE": "1", "FROM_OVERRIDE": "1"}}
+    assert services["other"] == {"image": "tool:1.0"}
+    assert "x-common" not in project["model"]
+
+    profiled = load_project(dict(project_src=str(folder), profiles=["debug"]), {})
+    assert "debug" in profiled["model"]["services"]
+    only = load_project(dict(project_src=str(folder), services=["web"], project_name="Given"), {})
+    assert only["name"] == "given" and sorted(only["model"]["services"]) == ["db", "web"]
+    alone = load_project(dict(project_src=str(folder), services=["web"], dependencies=False), {})
+    assert sorted(alone["model"]["services"]) == ["web"]
+
+
+@pytest.mark.parametrize("definition, option, message", [
+    ({"services": {}}, "definition", "services: the project defines no service"),
+    ({"services": {"a": {"image": "x", "depends_on": ["b"]}}}, "definition", "services.a.depends_on: no service 'b'"),
+    ({"services": {"a": {"extends": "b"}, "b": {"extends": "a"}}}, "definition",
+     "services.a.extends: extends makes a cycle (a -> b -> a)"),
+    ({"services": {"a": {"extends": "zz"}}}, "definition", "services.a.extends: no service 'zz' to extend"),
+])
+def test_bad_projects_name_the_path(definition, option, message):
+    with pytest.raises(InvalidOption) as raised:
+        load_project(dict(definition=definition, project_name="p"), {})
+    assert raised.value.option == option and str(raised.value) == f"{option}: {message}"
+
+
+def test_services_asked_for_must_exist(tmp_path):
+    with pytest.raises(InvalidOption, match="services: the project has no service 'nope' "):
+        load_project(dict(definition={"services": {"a": {"image": "x"}}}, services=["nope"], project_name="p"), {})
+    with pytest.raises(InvalidOption, match="project_src: .* holds none of compose.yaml"):
+        load_project(dict(project_src=str(tmp_path)), {})
+
+
+def test_names():
+    assert normalise_name("Projeto No Ar_2") == "projetonoar_2"
+    assert normalise_name("--x") == "x"
