@@ -367,3 +367,282 @@ def load_project(params: dict, environ: dict) -> dict:
     model["services"] = select(model, params.get("services"), params.get("profiles"),
                                params.get("dependencies", True), option)
     return dict(name=name, working_dir=working_dir, config_files=paths, environment=env, model=model)
+
+
+# ---------------------------------------------------------------------------------------------
+# A service as container task parameters (noar.docker.container's options, community.docker's names)
+
+
+# Compose key -> container option, for values that need no translation.
+SAME = dict(image="image", user="user", working_dir="working_dir", hostname="hostname", domainname="domainname",
+            mac_address="mac_address", read_only="read_only", privileged="privileged", init="init", tty="tty",
+            stdin_open="interactive", cap_add="capabilities", cap_drop="cap_drop", security_opt="security_opts",
+            stop_signal="stop_signal", dns_opt="dns_opts", group_add="groups", oom_score_adj="oom_score_adj",
+            shm_size="shm_size", platform="platform", runtime="runtime", cgroup_parent="cgroup_parent",
+            pid="pid_mode", ipc="ipc_mode", userns_mode="userns_mode", mem_limit="memory",
+            mem_reservation="memory_reservation", memswap_limit="memory_swap", cpus="cpus", cpu_shares="cpu_shares",
+            cpuset="cpuset_cpus", pids_limit="pids_limit", devices="devices", device_cgroup_rules="device_cgroup_rules",
+            entrypoint="entrypoint", command="command")
+# Read elsewhere: by the project (depends_on, profiles, scale, build, container_name, ...) or below.
+HANDLED = ("build", "depends_on", "profiles", "scale", "container_name", "pull_policy", "extends", "environment",
+           "env_file", "ports", "expose", "volumes", "tmpfs", "networks", "network_mode", "healthcheck", "restart",
+           "deploy", "labels", "logging", "sysctls", "ulimits", "extra_hosts", "dns", "dns_search",
+           "stop_grace_period", "secrets", "configs")
+# Keys only other tools read (docker compose watch, swarm's scheduler): a warning, not an error.
+OTHER_TOOLS = ("develop",)
+DEPLOY_OTHER_TOOLS = ("placement", "update_config", "rollback_config", "endpoint_mode", "mode", "labels",
+                      "restart_policy")
+RESTARTS = {"no": "no", "always": "always", "unless-stopped": "unless-stopped", "on-failure": "on-failure"}
+
+
+def object_name(project: dict, kind: str, key: str) -> str:
+    """The engine name of a project network or volume: its ``name:``, else ``<project>_<key>``."""
+    definition = ((project["model"].get(kind) or {}).get(key)) or {}
+    return definition.get("name") or f"{project['name']}_{key}"
+
+
+def _ports(values, path: str) -> list:
+    ports = []
+    for index, entry in enumerate(values or []):
+        if isinstance(entry, dict):
+            if "target" not in entry:
+                raise InvalidOption("definition", f"{path}[{index}]: a port needs a target")
+            host = ":".join(str(p) for p in (entry.get("host_ip"), entry.get("published")) if p not in (None, ""))
+            text = f"{host}:{entry['target']}" if host else str(entry["target"])
+            protocol = entry.get("protocol")
+            ports.append(text + (f"/{protocol}" if protocol and protocol != "tcp" else ""))
+        else:
+            ports.append(str(entry))
+    return ports
+
+
+def _volumes(project: dict, values, path: str) -> list:
+    """Compose volumes as mounts: named volumes get the project's name, relative paths become the project folder's."""
+    mounts = []
+    declared = project["model"].get("volumes") or {}
+    for index, entry in enumerate(values or []):
+        where = f"{path}[{index}]"
+        source: str | None
+        if isinstance(entry, str):
+            parts = entry.split(":")
+            if len(parts) == 1:
+                entry = dict(type="volume", target=parts[0])
+            else:
+                mode = parts[2] if len(parts) > 2 else ""
+                kind = "bind" if parts[0].startswith((".", "/", "~")) else "volume"
+                entry = dict(type=kind, source=parts[0], target=parts[1], read_only="ro" in mode.split(","))
+        if not isinstance(entry, dict) or not entry.get("target"):
+            raise InvalidOption("definition", f"{where}: a volume needs a target")
+        kind = entry.get("type", "volume")
+        mount = dict(type=kind, target=entry["target"])
+        if entry.get("read_only"):
+            mount["read_only"] = True
+        source = entry.get("source")
+        if kind == "volume" and source:
+            if source not in declared:
+                raise InvalidOption("definition", f"{where}: volume {source!r} is not declared under the top-level "
+                                                  "volumes")
+            mount["source"] = object_name(project, "volumes", source)
+            if (entry.get("volume") or {}).get("nocopy"):
+                mount["no_copy"] = True
+        elif kind == "bind":
+            if not source:
+                raise InvalidOption("definition", f"{where}: a bind mount needs a source")
+            source = os.path.expanduser(source)
+            mount["source"] = os.path.normpath(os.path.join(project["working_dir"], source))
+            if (entry.get("bind") or {}).get("propagation"):
+                mount["propagation"] = entry["bind"]["propagation"]
+        elif kind == "tmpfs":
+            if (entry.get("tmpfs") or {}).get("size") is not None:
+                mount["tmpfs_size"] = str(entry["tmpfs"]["size"])
+        elif kind != "volume":
+            raise InvalidOption("definition", f"{where}: volume type {kind!r} is not one of volume, bind, tmpfs")
+        mounts.append(mount)
+    return mounts
+
+
+def _networks(project: dict, name: str, service: dict, path: str) -> list:
+    """The networks a service joins (``default`` when it names none), each with the service's name as an alias."""
+    wanted = service.get("networks")
+    if wanted is None:
+        wanted = {"default": None}
+    if isinstance(wanted, list):
+        wanted = {n: None for n in wanted}
+    declared = set(project["model"].get("networks") or {}) | {"default"}
+    networks = []
+    for key, settings in wanted.items():
+        if key not in declared:
+            raise InvalidOption("definition", f"{path}.{key}: network {key!r} is not declared under the top-level "
+                                              "networks")
+        settings = settings or {}
+        entry = dict(name=object_name(project, "networks", key), aliases=[name] + list(settings.get("aliases") or []))
+        for option in ("ipv4_address", "ipv6_address", "mac_address"):
+            if settings.get(option):
+                entry[option] = settings[option]
+        networks.append(entry)
+    return networks
+
+
+def _healthcheck(value, path: str) -> dict:
+    if value.get("disable"):
+        return dict(test=["NONE"])
+    check = {}
+    test = value.get("test")
+    if test is not None:
+        check["test"] = test
+    for key in ("interval", "timeout", "retries", "start_period", "start_interval"):
+        if value.get(key) is not None:
+            check[key] = value[key]
+    unknown = sorted(set(value) - {"test", "interval", "timeout", "retries", "start_period", "start_interval",
+                                   "disable"})
+    if unknown:
+        raise InvalidOption("definition", f"{path}.{unknown[0]}: not a healthcheck key")
+    return check
+
+
+def _deploy(service: dict, params: dict, path: str, warnings: list) -> None:
+    deploy = service.get("deploy") or {}
+    for key in deploy:
+        if key in DEPLOY_OTHER_TOOLS:
+            warnings.append(f"{path}.deploy.{key}: only a swarm reads it; ignored here")
+        elif key not in ("replicas", "resources"):
+            raise InvalidOption("definition", f"{path}.deploy.{key}: not supported")
+    resources = deploy.get("resources") or {}
+    limits, reservations = resources.get("limits") or {}, resources.get("reservations") or {}
+    for key, option in (("cpus", "cpus"), ("memory", "memory"), ("pids", "pids_limit")):
+        if limits.get(key) is not None:
+            params[option] = limits[key]
+    if reservations.get("memory") is not None:
+        params["memory_reservation"] = reservations["memory"]
+    for key in sorted(set(reservations) - {"memory"}):
+        if key in ("cpus", "devices", "generic_resources"):
+            warnings.append(f"{path}.deploy.resources.reservations.{key}: only a swarm reads it; ignored here")
+        else:
+            raise InvalidOption("definition", f"{path}.deploy.resources.reservations.{key}: not supported")
+
+
+def replicas(service: dict) -> int:
+    """How many containers a service runs: ``scale``, else ``deploy.replicas``, else 1."""
+    count = service.get("scale", ((service.get("deploy") or {}).get("replicas")))
+    return 1 if count is None else int(count)
+
+
+def service_params(project: dict, name: str, warnings: list) -> dict:
+    """The ``noar.docker.container`` parameters every container of service ``name`` shares (its name and number
+    labels excepted: ``container_params`` adds them)."""
+    service = project["model"]["services"][name]
+    path = f"services.{name}"
+    params: dict = {}
+    for key, value in service.items():
+        if key in SAME:
+            params[SAME[key]] = value
+        elif key in OTHER_TOOLS:
+            warnings.append(f"{path}.{key}: only other tools read it; ignored here")
+        elif key not in HANDLED:
+            raise InvalidOption("definition", f"{path}.{key}: not supported by noar.docker.compose")
+    if service.get("container_name") and replicas(service) > 1:
+        raise InvalidOption("definition", f"{path}.container_name: a service with a container_name runs one container, "
+                                          f"not {replicas(service)}")
+    if not params.get("image") and not service.get("build"):
+        raise InvalidOption("definition", f"{path}: needs an image or a build")
+    if not params.get("image"):
+        params["image"] = f"{project['name']}-{name}"  # as docker compose names a built image
+    env = key_values(service.get("environment"), "definition", f"{path}.environment")
+    files = service.get("env_file") or []
+    for entry in [files] if isinstance(files, (str, dict)) else files:
+        entry = dict(path=entry) if isinstance(entry, str) else entry
+        file_path = os.path.join(project["working_dir"], entry["path"])
+        if not os.path.isfile(file_path):
+            if entry.get("required", True):
+                raise InvalidOption("definition", f"{path}.env_file: {file_path} does not exist")
+            continue
+        env = {**read_env_file(file_path, project["environment"], "definition"), **env}
+    if env:
+        # A name without a value takes the project's environment's, as docker compose does; unset: left out.
+        params["env"] = {k: (project["environment"].get(k) if v is None else str(v)) for k, v in env.items()
+                         if v is not None or k in project["environment"]}
+    if service.get("ports"):
+        params["published_ports"] = _ports(service["ports"], f"{path}.ports")
+    if service.get("expose"):
+        params["exposed_ports"] = [str(p) for p in service["expose"]]
+    mounts = _volumes(project, service.get("volumes"), f"{path}.volumes")
+    tmpfs = service.get("tmpfs")
+    if tmpfs:
+        params["tmpfs"] = [tmpfs] if isinstance(tmpfs, str) else list(tmpfs)
+    if mounts:
+        params["mounts"] = mounts
+    if service.get("network_mode"):
+        if service.get("networks"):
+            raise InvalidOption("definition", f"{path}: network_mode and networks cannot be used together")
+        mode = service["network_mode"]
+        if mode.startswith("service:"):
+            mode = f"container:{project['name']}-{mode.split(':', 1)[1]}-1"
+        params["network_mode"] = mode
+    else:
+        networks = _networks(project, name, service, f"{path}.networks")
+        params["network_mode"] = networks[0]["name"]
+        params["networks"] = networks
+    if service.get("healthcheck"):
+        params["healthcheck"] = _healthcheck(service["healthcheck"], f"{path}.healthcheck")
+    restart = service.get("restart")
+    if restart:
+        policy, _sep, retries = str(restart).partition(":")
+        if policy not in RESTARTS:
+            raise InvalidOption("definition", f"{path}.restart: {restart!r} is not no, always, unless-stopped or "
+                                              "on-failure[:N]")
+        params["restart_policy"] = RESTARTS[policy]
+        if retries:
+            params["restart_retries"] = int(retries)
+    _deploy(service, params, path, warnings)
+    logging = service.get("logging") or {}
+    if logging.get("driver"):
+        params["log_driver"] = logging["driver"]
+    if logging.get("options"):
+        params["log_options"] = {k: str(v) for k, v in logging["options"].items()}
+    if service.get("sysctls"):
+        params["sysctls"] = {k: str(v) for k, v in key_values(service["sysctls"], "definition",
+                                                              f"{path}.sysctls").items()}
+    if service.get("ulimits"):
+        params["ulimits"] = [f"{k}:{v}:{v}" if not isinstance(v, dict) else f"{k}:{v['soft']}:{v['hard']}"
+                             for k, v in service["ulimits"].items()]
+    if service.get("extra_hosts"):
+        params["etc_hosts"] = {k: str(v) for k, v in key_values(
+            [str(h).replace(":", "=", 1) if "=" not in str(h) else h for h in service["extra_hosts"]]
+            if isinstance(service["extra_hosts"], list) else service["extra_hosts"],
+            "definition", f"{path}.extra_hosts").items()}
+    for key, option in (("dns", "dns_servers"), ("dns_search", "dns_search_domains")):
+        if service.get(key):
+            params[option] = [service[key]] if isinstance(service[key], str) else list(service[key])
+    if service.get("stop_grace_period") is not None:
+        from ansible_collections.noar.docker.plugins.module_utils.units import parse_duration  # pylint: disable=import-outside-toplevel
+
+        params["stop_timeout"] = int(parse_duration(service["stop_grace_period"], "definition"))
+    for key in ("secrets", "configs"):
+        if service.get(key):
+            raise InvalidOption("definition", f"{path}.{key}: not supported yet")
+    labels = key_values(service.get("labels"), "definition", f"{path}.labels")
+    labels.update({
+        "com.docker.compose.project": project["name"], "com.docker.compose.service": name,
+        "com.docker.compose.oneoff": "False", "com.docker.compose.project.working_dir": project["working_dir"],
+        "com.docker.compose.project.config_files": ",".join(project["config_files"]),
+        "com.docker.compose.depends_on": ",".join(_depends_label(service)),
+    })
+    params["labels"] = {k: str(v) for k, v in labels.items()}
+    return params
+
+
+def _depends_label(service: dict) -> list:
+    """``service:condition:restart`` for each dependency, as docker compose labels them."""
+    depends = service.get("depends_on") or []
+    if isinstance(depends, list):
+        return [f"{d}:service_started:false" for d in depends]
+    return [f"{d}:{(c or {}).get('condition', 'service_started')}:{str(bool((c or {}).get('restart'))).lower()}"
+            for d, c in depends.items()]
+
+
+def container_params(project: dict, name: str, number: int, shared: dict) -> dict:
+    """One container of a service: its name (``container_name``, else ``<project>-<service>-<n>``) and number."""
+    service = project["model"]["services"][name]
+    params = dict(shared, labels=dict(shared["labels"], **{"com.docker.compose.container-number": str(number)}))
+    params["name"] = service.get("container_name") or f"{project['name']}-{name}-{number}"
+    return params

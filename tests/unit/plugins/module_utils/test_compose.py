@@ -3,11 +3,14 @@ services with their dependencies."""
 import pytest
 
 from ansible_collections.noar.docker.plugins.module_utils.compose import (
+    container_params,
     interpolate,
     load_project,
     merge,
     normalise_name,
     read_env_file,
+    replicas,
+    service_params,
 )
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
 
@@ -141,3 +144,104 @@ def test_services_asked_for_must_exist(tmp_path):
 def test_names():
     assert normalise_name("Projeto No Ar_2") == "projetonoar_2"
     assert normalise_name("--x") == "x"
+
+
+APP = """
+name: shop
+services:
+  web:
+    image: shop/web:${TAG:-1}
+    command: [serve, --port, "8000"]
+    environment: [MODE=prod, FROM_ENV]
+    env_file: [web.env]
+    ports: ["127.0.0.1:8080:8000", {target: 9000, published: 9001, protocol: udp}]
+    expose: [8000]
+    volumes: [data:/data:ro, ./static:/static, /cache, {type: tmpfs, target: /tmp, tmpfs: {size: 1m}}]
+    networks: {front: {aliases: [www]}, back: null}
+    healthcheck: {test: [CMD, wget, -q, localhost:8000], interval: 5s, retries: 3}
+    restart: on-failure:3
+    deploy:
+      replicas: 2
+      resources: {limits: {cpus: "0.5", memory: 128M, pids: 64}, reservations: {memory: 64M}}
+      placement: {constraints: [node.role==manager]}
+    logging: {driver: local, options: {max-size: 10m}}
+    sysctls: [net.core.somaxconn=1024]
+    ulimits: {nofile: {soft: 1024, hard: 2048}, nproc: 512}
+    extra_hosts: ["db.local:10.0.0.5"]
+    stop_grace_period: 1m30s
+    depends_on: {db: {condition: service_healthy}}
+    labels: {team: shop}
+    develop: {watch: []}
+  db:
+    image: postgres
+    container_name: shop-db
+    volumes: [{type: volume, source: data, target: /var/lib/postgresql/data}]
+    network_mode: none
+networks:
+  front: {}
+  back: {name: shared-back}
+volumes:
+  data: {}
+"""
+
+
+def project_for(tmp_path, text=APP, environ=None):
+    (tmp_path / "compose.yaml").write_text(text)
+    (tmp_path / "web.env").write_text("FROM_FILE=1\nMODE=overridden-by-environment-key\n")
+    return load_project(dict(project_src=str(tmp_path)), environ if environ is not None else {"FROM_ENV": "e"})
+
+
+def test_a_service_as_container_parameters(tmp_path):
+    project = project_for(tmp_path)
+    warnings = []
+    web = service_params(project, "web", warnings)
+    assert web["image"] == "shop/web:1" and web["command"] == ["serve", "--port", "8000"]
+    assert web["env"] == {"FROM_FILE": "1", "MODE": "prod", "FROM_ENV": "e"}
+    assert web["published_ports"] == ["127.0.0.1:8080:8000", "9001:9000/udp"]
+    assert web["exposed_ports"] == ["8000"]
+    assert web["mounts"] == [
+        dict(type="volume", source="shop_data", target="/data", read_only=True),
+        dict(type="bind", source=str(tmp_path / "static"), target="/static"),
+        dict(type="volume", target="/cache"), dict(type="tmpfs", target="/tmp", tmpfs_size="1m")]
+    assert web["networks"] == [dict(name="shop_front", aliases=["web", "www"]),
+                               dict(name="shared-back", aliases=["web"])]
+    assert web["network_mode"] == "shop_front"
+    assert web["healthcheck"] == {"test": ["CMD", "wget", "-q", "localhost:8000"], "interval": "5s", "retries": 3}
+    assert (web["restart_policy"], web["restart_retries"]) == ("on-failure", 3)
+    assert (web["cpus"], web["memory"], web["pids_limit"], web["memory_reservation"]) == ("0.5", "128M", 64, "64M")
+    assert (web["log_driver"], web["log_options"]) == ("local", {"max-size": "10m"})
+    assert web["sysctls"] == {"net.core.somaxconn": "1024"}
+    assert web["ulimits"] == ["nofile:1024:2048", "nproc:512:512"]
+    assert web["etc_hosts"] == {"db.local": "10.0.0.5"} and web["stop_timeout"] == 90
+    assert web["labels"]["team"] == "shop" and web["labels"]["com.docker.compose.service"] == "web"
+    assert web["labels"]["com.docker.compose.depends_on"] == "db:service_healthy:false"
+    assert warnings == ["services.web.develop: only other tools read it; ignored here",
+                        "services.web.deploy.placement: only a swarm reads it; ignored here"]
+    assert replicas(project["model"]["services"]["web"]) == 2
+    second = container_params(project, "web", 2, web)
+    assert second["name"] == "shop-web-2" and second["labels"]["com.docker.compose.container-number"] == "2"
+    db = container_params(project, "db", 1, service_params(project, "db", []))
+    assert db["name"] == "shop-db" and db["network_mode"] == "none" and "networks" not in db
+
+
+@pytest.mark.parametrize("change, message", [
+    (("image: postgres", "image: postgres\n    privileged2: true"),
+     "services.db.privileged2: not supported by noar.docker.compose"),
+    (("volumes: [data:/data:ro,", "volumes: [nope:/data:ro,"),
+     "services.web.volumes[0]: volume 'nope' is not declared under the top-level volumes"),
+    (("back: null", "other: null"), "services.web.networks.other: network 'other' is not declared under the "
+                                    "top-level networks"),
+    (("restart: on-failure:3", "restart: sometimes"), "services.web.restart: 'sometimes' is not no, always, "
+                                                      "unless-stopped or on-failure[:N]"),
+    (("replicas: 2", "replicas: 2\n      mystery: 1"), "services.web.deploy.mystery: not supported"),
+    (("container_name: shop-db", "container_name: shop-db\n    scale: 2"),
+     "services.db.container_name: a service with a container_name runs one container, not 2"),
+    (("network_mode: none", "network_mode: none\n    networks: [front]"),
+     "services.db: network_mode and networks cannot be used together"),
+])
+def test_service_keys_that_cannot_work_name_their_path(tmp_path, change, message):
+    project = project_for(tmp_path, APP.replace(*change))
+    with pytest.raises(InvalidOption) as raised:
+        for name in project["model"]["services"]:
+            service_params(project, name, [])
+    assert str(raised.value) == f"definition: {message}"
