@@ -4,9 +4,11 @@ import json
 import os
 import re
 import secrets
+import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 
@@ -34,9 +36,27 @@ def play(*args, **extra) -> subprocess.CompletedProcess:
 
 
 def start(*args, **extra) -> subprocess.Popen:
-    """A play in its own process group, as a terminal runs it: a signal to the group reaches its modules too."""
-    return subprocess.Popen(command(*args, **extra), env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True, start_new_session=True)
+    """A play in its own process group, as a terminal runs it: a signal to the group reaches its modules too. Its
+    output goes to a file (a pipe nobody reads while a fault is injected would stop the play when full)."""
+    log = tempfile.TemporaryFile("w+", encoding="utf-8")  # pylint: disable=consider-using-with
+    running = subprocess.Popen(command(*args, **extra), env=ENV, stdout=log, stderr=subprocess.STDOUT, text=True,
+                               start_new_session=True)
+    running.log = log
+    return running
+
+
+def finish(running: subprocess.Popen, timeout: float = 600) -> str:
+    """Wait for a play ``start`` started (killed when it outlives ``timeout``) and return its output."""
+    try:
+        running.wait(timeout=timeout)
+    finally:
+        if running.poll() is None:
+            os.killpg(running.pid, signal.SIGKILL)
+            running.wait()
+    running.log.seek(0)
+    output = running.log.read()
+    running.log.close()
+    return output
 
 
 def expect(condition, why: str, output: str) -> None:

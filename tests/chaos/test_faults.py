@@ -17,8 +17,8 @@ import urllib.request
 import pytest
 
 from chaos import (  # pylint: disable=import-error
-    ENGINE, ENV, HERE, PREFIX, WORK, command, converged, expect, failed_clearly, free_port, get, module, named, play,
-    start, wait_for)
+    ENGINE, ENV, HERE, PREFIX, WORK, command, converged, expect, failed_clearly, finish, free_port, get, module, named,
+    play, start, wait_for)
 
 
 # -- 500 commands through the connection while the other scenarios run
@@ -67,11 +67,8 @@ def interrupt_a_recreate(sig) -> None:
     try:
         wait_for(lambda: named(rf"{PREFIX}-rc-noar-\d+"), what="the recreate's temporary container")
         os.killpg(running.pid, sig)
-        running.wait(timeout=120)
     finally:
-        if running.poll() is None:
-            os.killpg(running.pid, signal.SIGKILL)
-            running.wait()
+        finish(running, 120)
 
 
 def test_a_recreate_interrupted_then_killed_converges_with_its_volume():
@@ -99,7 +96,7 @@ def test_a_recreate_interrupted_then_killed_converges_with_its_volume():
 
 def concurrently(generation: int) -> list:
     runs = [start(os.path.join(HERE, "concurrent.yml"), generation=generation) for run in range(2)]
-    return [(run.communicate(timeout=300)[0], run.returncode) for run in runs]
+    return [(finish(run, 300), run.returncode) for run in runs]
 
 
 @pytest.mark.parametrize("generation", [0, 1], ids=["create", "recreate"])
@@ -222,6 +219,16 @@ def app_containers(name: str) -> dict:
     return {c.name: c for c in ENGINE.containers.list(all=True, filters={"label": f"noar.docker.app={name}"})}
 
 
+def during(running, fault) -> None:
+    """Inject ``fault`` while the play ``running`` runs; its outcome must be a success or a clear failure."""
+    try:
+        fault()
+    finally:
+        output = finish(running)
+    if running.returncode != 0:
+        failed_clearly(output)
+
+
 def between_db_and_proxy(containers: dict) -> bool:
     """A web replica exists (so the db is up and healthy) and the proxy does not yet."""
     return any(re.search(r"-web\d+-", n) for n in containers) and not any(n.endswith("-proxy") for n in containers)
@@ -237,22 +244,18 @@ def restart_engine() -> None:
 
 
 def test_the_engine_restarting_in_a_deploy(app):
-    deploy = start("noar.docker.deploy", "-e", app["vars"])
-    try:
+    before = {}
+
+    def fault():
         # After the db, before the proxy: a web replica exists and the proxy does not yet.
         wait_for(lambda: between_db_and_proxy(app_containers(app["name"])), timeout=600,
                  what="the db to be up and the proxy not yet")
-        db_before = ENGINE.containers.get(f"{app['name']}-db").id
+        before["db"] = ENGINE.containers.get(f"{app['name']}-db").id
         restart_engine()
-        code = deploy.wait(timeout=600)
-        output = deploy.stdout.read()
-    finally:
-        if deploy.poll() is None:
-            os.killpg(deploy.pid, signal.SIGKILL)
-    if code != 0:
-        failed_clearly(output)
+
+    during(start("noar.docker.deploy", "-e", app["vars"]), fault)
     converged(play("noar.docker.deploy", "-e", app["vars"]))
-    assert ENGINE.containers.get(f"{app['name']}-db").id == db_before  # the database was not recreated
+    assert ENGINE.containers.get(f"{app['name']}-db").id == before["db"]  # the database was not recreated
     first = get(app["url"], "visits")
     assert get(app["url"], "visits") > first
     app["visits"] = get(app["url"], "visits")
@@ -260,8 +263,8 @@ def test_the_engine_restarting_in_a_deploy(app):
 
 def test_a_replica_killed_in_a_rolling_update(app):
     assert app.get("visits"), "needs the deploy of the previous test"
-    update = start("noar.docker.update", "-e", app["vars"], projeto_no_ar_version="1.1.0")
-    try:
+
+    def fault():
         new = wait_for(lambda: [c for c in app_containers(app["name"]).values()
                                 if c.attrs["Config"]["Image"].endswith(":1.1.0")], timeout=600,
                        what="a replica of the new version")
@@ -269,13 +272,8 @@ def test_a_replica_killed_in_a_rolling_update(app):
                if c.attrs["Config"]["Image"].endswith("web:1.0.0") and c.id != new[0].id]
         assert old, "an old replica to kill"
         old[-1].kill()
-        code = update.wait(timeout=600)
-        output = update.stdout.read()
-    finally:
-        if update.poll() is None:
-            os.killpg(update.pid, signal.SIGKILL)
-    if code != 0:
-        failed_clearly(output)
+
+    during(start("noar.docker.update", "-e", app["vars"], projeto_no_ar_version="1.1.0"), fault)
     converged(play("noar.docker.update", "-e", app["vars"], projeto_no_ar_version="1.1.0"))
     webs = [c for c in app_containers(app["name"]).values() if "/web:" in c.attrs["Config"]["Image"]]
     assert sorted(c.attrs["Config"]["Image"].rsplit(":", 1)[1] for c in webs) == ["1.1.0", "1.1.0"], webs
