@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import re
 
-from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
+from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption, parse_duration
 
 FILE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
 OVERRIDE_NAMES = ("compose.override.yaml", "compose.override.yml", "docker-compose.override.yaml",
@@ -614,8 +614,6 @@ def service_params(project: dict, name: str, warnings: list) -> dict:
         if service.get(key):
             params[option] = [service[key]] if isinstance(service[key], str) else list(service[key])
     if service.get("stop_grace_period") is not None:
-        from ansible_collections.noar.docker.plugins.module_utils.units import parse_duration  # pylint: disable=import-outside-toplevel
-
         params["stop_timeout"] = int(parse_duration(service["stop_grace_period"], "definition"))
     for key in ("secrets", "configs"):
         if service.get(key):

@@ -21,7 +21,7 @@ from ansible_collections.noar.docker.plugins.module_utils.client import (
     require,
 )
 from ansible_collections.noar.docker.plugins.module_utils.converge import Action, Manager, compare, differences
-from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
+from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption, parse_timestamp
 
 try:
     from docker.utils import version_lt
@@ -108,11 +108,8 @@ def network_view(network: dict) -> dict:
 
 
 def _creation_order(network: dict) -> tuple:
-    """A sort key by creation time: the engine writes RFC 3339 times whose fraction has no trailing zeros."""
-    created = network.get("Created") or ""
-    seconds, _dot, rest = created.partition(".")
-    fraction = "".join(c for c in rest if c.isdigit())
-    return seconds, fraction.ljust(9, "0"), network.get("Id") or ""
+    """A sort key by creation time, then Id, so that every run picks the same network."""
+    return parse_timestamp(network.get("Created")) or 0.0, network.get("Id") or ""
 
 
 def attached(network: dict) -> dict:
