@@ -323,7 +323,8 @@ def select(model: dict, wanted: list | None, profiles: list | None, with_depende
 
 def load_project(params: dict, environ: dict) -> dict:
     """The project's model from the task: ``name``, ``working_dir``, ``config_files``, ``environment`` (what
-    interpolation used) and ``model`` (the merged, interpolated Compose mapping, services selected)."""
+    interpolation used), ``model`` (the merged, interpolated Compose mapping, services selected) and ``defined``
+    (every service the files define, selected or not: the others' containers are not orphans)."""
     project_src, files = params.get("project_src"), params.get("files")
     definition = params.get("definition")
     if definition is None and not project_src and not files:
@@ -364,9 +365,10 @@ def load_project(params: dict, environ: dict) -> dict:
     if not name:
         raise InvalidOption("project_name", "the project name is empty once normalised (a-z, 0-9, _ and - only)")
     model["name"] = name
+    defined = sorted(model["services"])
     model["services"] = select(model, params.get("services"), params.get("profiles"),
                                params.get("dependencies", True), option)
-    return dict(name=name, working_dir=working_dir, config_files=paths, environment=env, model=model)
+    return dict(name=name, working_dir=working_dir, config_files=paths, environment=env, model=model, defined=defined)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -390,7 +392,7 @@ HANDLED = ("build", "depends_on", "profiles", "scale", "container_name", "pull_p
            "stop_grace_period", "secrets", "configs")
 # Keys only other tools read (docker compose watch, swarm's scheduler): a warning, not an error.
 OTHER_TOOLS = ("develop",)
-DEPLOY_OTHER_TOOLS = ("placement", "update_config", "rollback_config", "endpoint_mode", "mode", "labels",
+DEPLOY_OTHER_TOOLS = ("placement", "rollback_config", "endpoint_mode", "mode", "labels",
                       "restart_policy")
 RESTARTS = {"no": "no", "always": "always", "unless-stopped": "unless-stopped", "on-failure": "on-failure"}
 
@@ -503,7 +505,10 @@ def _healthcheck(value, path: str) -> dict:
 def _deploy(service: dict, params: dict, path: str, warnings: list) -> None:
     deploy = service.get("deploy") or {}
     for key in deploy:
-        if key in DEPLOY_OTHER_TOOLS:
+        if key == "update_config":
+            for setting in sorted(set(deploy[key] or {}) - {"order"}):
+                warnings.append(f"{path}.deploy.update_config.{setting}: only a swarm reads it; ignored here")
+        elif key in DEPLOY_OTHER_TOOLS:
             warnings.append(f"{path}.deploy.{key}: only a swarm reads it; ignored here")
         elif key not in ("replicas", "resources"):
             raise InvalidOption("definition", f"{path}.deploy.{key}: not supported")
@@ -644,3 +649,78 @@ def container_params(project: dict, name: str, number: int, shared: dict) -> dic
     params = dict(shared, labels=dict(shared["labels"], **{"com.docker.compose.container-number": str(number)}))
     params["name"] = service.get("container_name") or f"{project['name']}-{name}-{number}"
     return params
+
+
+# ---------------------------------------------------------------------------------------------
+# Top-level networks and volumes as noar.docker.network and noar.docker.volume parameters
+
+
+NETWORK_KEYS = ("driver", "driver_opts", "ipam", "internal", "attachable", "enable_ipv6", "external", "name", "labels")
+IPAM_KEYS = ("driver", "config", "options")
+IPAM_POOL_KEYS = dict(subnet="subnet", ip_range="iprange", gateway="gateway", aux_addresses="aux_addresses")
+VOLUME_KEYS = ("driver", "driver_opts", "external", "name", "labels")
+
+
+def _definition(project: dict, kind: str, key: str, allowed: tuple) -> dict:
+    definition = (project["model"].get(kind) or {}).get(key) or {}
+    if not isinstance(definition, dict):
+        raise InvalidOption("definition", f"{kind}.{key}: must be a mapping")
+    for name in definition:
+        if name not in allowed:
+            raise InvalidOption("definition", f"{kind}.{key}.{name}: not supported by noar.docker.compose")
+    return definition
+
+
+def _labels(project: dict, kind: str, key: str, definition: dict) -> dict:
+    labels = key_values(definition.get("labels"), "definition", f"{kind}.{key}.labels")
+    labels.update({"com.docker.compose.project": project["name"], f"com.docker.compose.{kind[:-1]}": key})
+    return {str(k): str(v) for k, v in labels.items()}
+
+
+def is_external(project: dict, kind: str, key: str) -> bool:
+    return bool(((project["model"].get(kind) or {}).get(key) or {}).get("external"))
+
+
+def network_params(project: dict, key: str) -> dict:
+    """The ``noar.docker.network`` parameters of the project's network ``key`` (``default`` needs no declaration)."""
+    definition = _definition(project, "networks", key, NETWORK_KEYS)
+    params = dict(name=object_name(project, "networks", key), state="present",
+                  driver=definition.get("driver") or "bridge", labels=_labels(project, "networks", key, definition))
+    if definition.get("driver_opts"):
+        params["driver_options"] = {str(k): str(v) for k, v in definition["driver_opts"].items()}
+    for flag in ("internal", "attachable", "enable_ipv6"):
+        if definition.get(flag) is not None:
+            params[flag] = bool(definition[flag])
+    ipam = definition.get("ipam") or {}
+    for name in ipam:
+        if name not in IPAM_KEYS:
+            raise InvalidOption("definition", f"networks.{key}.ipam.{name}: not a Compose ipam key")
+    if ipam.get("driver"):
+        params["ipam_driver"] = ipam["driver"]
+    if ipam.get("options"):
+        params["ipam_driver_options"] = {str(k): str(v) for k, v in ipam["options"].items()}
+    pools = []
+    for index, pool in enumerate(ipam.get("config") or []):
+        unknown = sorted(set(pool) - set(IPAM_POOL_KEYS))
+        if unknown:
+            raise InvalidOption("definition", f"networks.{key}.ipam.config[{index}].{unknown[0]}: not a Compose ipam "
+                                              "pool key")
+        pools.append({IPAM_POOL_KEYS[k]: v for k, v in pool.items()})
+    if pools:
+        params["ipam_config"] = pools
+    return params
+
+
+def volume_params(project: dict, key: str) -> dict:
+    """The ``noar.docker.volume`` parameters of the project's volume ``key``."""
+    definition = _definition(project, "volumes", key, VOLUME_KEYS)
+    params = dict(name=object_name(project, "volumes", key), state="present", driver=definition.get("driver") or "local",
+                  labels=_labels(project, "volumes", key, definition), recreate="never")
+    if definition.get("driver_opts"):
+        params["driver_options"] = {str(k): str(v) for k, v in definition["driver_opts"].items()}
+    return params
+
+
+def update_order(service: dict) -> str:
+    """``deploy.update_config.order``: ``stop-first`` (Compose's default) or ``start-first``."""
+    return ((service.get("deploy") or {}).get("update_config") or {}).get("order") or "stop-first"

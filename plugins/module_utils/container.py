@@ -89,6 +89,8 @@ class ContainerManager(Manager):
         self.status = None
         self.warnings: list = []
         self.host = HostLimits(client, self.params)
+        # Networks another manager creates before this plan is applied (a Compose project's): not missing.
+        self.pending_networks: set = set()
 
     # -- reading
 
@@ -281,7 +283,8 @@ class ContainerManager(Manager):
         if mode and mode not in ("bridge", "host", "none") and not mode.startswith("container:"):
             names.insert(0, ("network_mode", mode))
         for option, net in names:
-            require(self.client, "network", net, option)
+            if net not in self.pending_networks:
+                require(self.client, "network", net, option)
         for option in ("volumes_from", "links"):
             for other in view.get(option) or []:
                 require(self.client, "container", other.split(":", 1)[0], option)
@@ -377,6 +380,8 @@ class ContainerManager(Manager):
         new_id = self._create(temporary)
         previous = _handle(signal.SIGTERM, _interrupted)
         try:
+            if action.data.get("start_first"):
+                self._start_first(new_id, temporary)
             self._stop(old)
             self._remove(old["Id"])
             with engine_errors("renaming", f"container {temporary} to {self.name}"):
@@ -393,6 +398,15 @@ class ContainerManager(Manager):
         finally:
             _handle(signal.SIGTERM, previous)
         self.container = dict(Id=new_id)
+
+    def _start_first(self, new_id, temporary):
+        """Update order start-first: the new container runs, and is healthy when it has a healthcheck, before the
+        old one stops, so that a service behind a proxy keeps answering."""
+        with engine_errors("starting", f"container {temporary}"):
+            self.client.start(new_id)
+        new = find(self.client, "container", new_id) or {}
+        if ((new.get("Config") or {}).get("Healthcheck") or {}).get("Test") not in (None, [], ["NONE"]):
+            self.wait_healthy(self.params.get("healthy_wait_timeout") or 300, temporary)
 
     def _settle(self, new_id):
         """After a recreate failed or was interrupted past its create: the new container takes the name when
@@ -520,36 +534,39 @@ class ContainerManager(Manager):
 
     # -- waiting and results
 
-    def wait_healthy(self, timeout: float):
-        """Wait until the container's healthcheck passes; fail with its last output when it does not."""
+    def wait_healthy(self, timeout: float, name: str = ""):
+        """Wait until the container's (or container ``name``'s) healthcheck passes; fail with its last output when it
+        does not."""
         deadline = time.monotonic() + timeout
         resumed = False
+        name = name or self.name
         while True:
-            container = find(self.client, "container", self.name)
+            container = find(self.client, "container", name)
             state = (container or {}).get("State") or {}
             health = state.get("Health") or {}
             status = health.get("Status")
             if not resumed and health_stalled(container, getattr(self.client, "api_version", "1.41"), time.time()):
                 # Pausing and unpausing makes the engine start the container's health monitor again.
-                with engine_errors("resuming the healthcheck of", f"container {self.name}"):
+                with engine_errors("resuming the healthcheck of", f"container {name}"):
                     self.client.pause(container["Id"])
                     self.client.unpause(container["Id"])
-                self.warnings.append(f"the engine had stopped running the healthcheck of container {self.name} (engines "
+                self.warnings.append(f"the engine had stopped running the healthcheck of container {name} (engines "
                                      "before 23.0 do after a restart with live-restore, moby/moby#41871); resumed it "
                                      "by pausing and unpausing the container")
                 resumed = True
                 continue
             if status == "healthy":
-                self.container = container
+                if name == self.name:
+                    self.container = container
                 return
             if not state.get("Running"):
-                raise EngineError(f"container {self.name} stopped while waiting for it to be healthy "
+                raise EngineError(f"container {name} stopped while waiting for it to be healthy "
                                   f"(exit code {state.get('ExitCode')})")
             if status == "unhealthy" or time.monotonic() > deadline:
                 log = health.get("Log") or []
                 last = (log[-1].get("Output") or "").strip() if log else ""
                 why = "is unhealthy" if status == "unhealthy" else f"was not healthy within {timeout:g} s"
-                raise EngineError(f"container {self.name} {why}; last healthcheck output: {last or '(none)'}",
+                raise EngineError(f"container {name} {why}; last healthcheck output: {last or '(none)'}",
                                   container=container)
             time.sleep(0.5)
 

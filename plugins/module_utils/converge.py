@@ -72,6 +72,10 @@ class Manager:
         """The module's return values besides changed/diff/actions (inspect data, ...)."""
         return {}
 
+    def diff(self, plan: list) -> dict:
+        """The before/after the module returns as its diff."""
+        return plan_diff(plan)
+
 
 def compare(comparison: str, desired, actual) -> bool:
     """Whether ``actual`` satisfies ``desired`` under a community.docker comparison kind.
@@ -147,6 +151,6 @@ def converge(module, manager: Manager) -> dict:
         result = dict(changed=bool(plan), actions=[action.as_dict() for action in plan])
         result.update(manager.result())
         if module._diff:  # pylint: disable=protected-access
-            result["diff"] = plan_diff(plan)
+            result["diff"] = manager.diff(plan)
         return result
     return {}  # not reached: module_errors fails the module

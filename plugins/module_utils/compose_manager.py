@@ -1,0 +1,603 @@
+# Copyright: noar.docker contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A Compose project converged as one plan: its networks, volumes, images and containers.
+
+Nothing here re-implements an object: each network, volume, image and container is planned and applied by its
+own manager (``NetworkManager``, ``VolumeManager``, ``ImageManager``, ``ContainerManager``) from the parameters
+``compose`` translates the model into. This file decides which objects the project needs, in which order, and
+what may run at the same time:
+
+- the whole project is planned before anything changes, so bad input fails with nothing created;
+- a container whose ``com.docker.compose.config-hash`` label, image and state already match is left alone without
+  being inspected (one list call per object kind), which is what makes an unchanged project cheap;
+- services start in ``depends_on`` order, each level's containers concurrently (``parallel`` at a time), and
+  a dependency's condition (healthy, completed) is waited for before its dependents start.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
+from ansible_collections.noar.docker.plugins.module_utils.client import EngineError, engine_errors, find
+from ansible_collections.noar.docker.plugins.module_utils.compose import (
+    container_params,
+    dependencies_of,
+    is_external,
+    key_values,
+    load_project,
+    network_params,
+    replicas,
+    service_params,
+    update_order,
+    volume_params,
+)
+from ansible_collections.noar.docker.plugins.module_utils.container import ContainerManager, state_of
+from ansible_collections.noar.docker.plugins.module_utils.container_options import Context, argument_spec, desired_view
+from ansible_collections.noar.docker.plugins.module_utils.converge import Action, Manager, plan_diff
+from ansible_collections.noar.docker.plugins.module_utils.image import ImageManager, reference, split_name
+from ansible_collections.noar.docker.plugins.module_utils.network import NetworkManager
+from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
+from ansible_collections.noar.docker.plugins.module_utils.volume import VolumeManager
+
+PROJECT = "com.docker.compose.project"
+SERVICE = "com.docker.compose.service"
+NUMBER = "com.docker.compose.container-number"
+CONFIG_HASH = "com.docker.compose.config-hash"
+CONTAINER_SPEC = argument_spec()
+_HEALTH = re.compile(r"\((healthy|unhealthy|health: starting)\)")
+
+
+def start_order(services: dict) -> list:
+    """The services in levels: each level depends only on the ones before it. A cycle fails naming it."""
+    remaining = {name: [d for d in dependencies_of(service) if d in services] for name, service in services.items()}
+    levels: list = []
+    done: set = set()
+    while remaining:
+        level = sorted(name for name, needs in remaining.items() if set(needs) <= done)
+        if not level:
+            cycle = _cycle(remaining)
+            raise InvalidOption("definition", f"services.{cycle[0]}.depends_on: a dependency cycle: "
+                                              + " -> ".join(cycle))
+        levels.append(level)
+        done.update(level)
+        for name in level:
+            del remaining[name]
+    return levels
+
+
+def _cycle(remaining: dict) -> list:
+    name = min(remaining)
+    path = [name]
+    while True:
+        name = min(d for d in remaining[name] if d in remaining)
+        if name in path:
+            return path[path.index(name):] + [name]
+        path.append(name)
+
+
+def config_hash(params: dict) -> str:
+    """What docker compose's ``config-hash`` label is for: one value that changes whenever the service does."""
+    return hashlib.sha256(json.dumps(params, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def task_params(params: dict, path: str) -> dict:
+    """``params`` checked against ``noar.docker.container``'s argument spec, with its defaults."""
+    validated = ArgumentSpecValidator(CONTAINER_SPEC).validate(params)
+    if validated.error_messages:
+        raise InvalidOption("definition", f"{path}: {validated.error_messages[0]}")
+    return validated.validated_parameters
+
+
+def host_ports(params: dict) -> list:
+    """The fixed host ports (``ip:port/protocol``) a container publishes: two containers cannot share one."""
+    ports = []
+    for entry in params.get("published_ports") or []:
+        text, _slash, protocol = str(entry).partition("/")
+        parts = text.rsplit(":", 2)
+        if len(parts) < 2 or not parts[-2]:
+            continue  # the engine picks the host port
+        host_ip = parts[0] if len(parts) == 3 else "0.0.0.0"
+        ports.append(f"{host_ip}:{parts[-2]}/{protocol or 'tcp'}")
+    return ports
+
+
+def health_of(summary: dict) -> str:
+    """A container's health as ``docker ps`` shows it in its status, or empty without a healthcheck."""
+    found = _HEALTH.search(summary.get("Status") or "")
+    return found.group(1).replace("health: ", "") if found else ""
+
+
+@dataclass
+class Unit:
+    """One container of the project and what it is to go through."""
+
+    service: str
+    name: str
+    manager: ContainerManager
+    plan: list = field(default_factory=list)
+    pending: bool = False  # planned before its image exists: planned again once it does
+
+
+class ComposeManager(Manager):
+    """Plans and applies one ``compose`` task."""
+
+    def __init__(self, client, params: dict, check_mode: bool, environ: dict):
+        self.client = client
+        self.params = params
+        self.check_mode = check_mode
+        self.project = load_project(params, environ)
+        self.name = self.project["name"]
+        self.services = self.project["model"]["services"]
+        self.levels = start_order(self.services)
+        # Services another one waits for to complete: a job, done once it exited 0, not restarted on every run.
+        self.one_shot = {d for s in self.services.values() if isinstance(s.get("depends_on"), dict)
+                         for d, c in s["depends_on"].items() if (c or {}).get("condition") == "service_completed_successfully"}
+        self.warnings: list = []
+        self.networks: list = []  # NetworkManager, plan
+        self.volumes: list = []
+        self.images: dict = {}  # service -> (ImageManager, plan)
+        self.units: list = []
+        self.listed: list = []
+
+    def _note(self, warnings):
+        """Pass on the warnings of the managers this one drives, each once."""
+        self.warnings.extend(w for w in warnings or [] if w not in self.warnings)
+
+    # -- reading
+
+    def _list(self) -> list:
+        with engine_errors("listing", f"the containers of project {self.name}"):
+            return self.client.containers(all=True, filters=dict(label=f"{PROJECT}={self.name}"))
+
+    def read(self):
+        self.listed = self._list()
+        return self.listed
+
+    # -- planning
+
+    def plan(self, actual):
+        state = self.params["state"]
+        if state == "absent":
+            return self._plan_absent(actual)
+        if state in ("stopped", "restarted"):
+            return self._plan_existing(actual, state)
+        return self._plan_present(actual)
+
+    def _mine(self, actual) -> list:
+        """The listed containers of the selected services, and every other one when no service is named."""
+        wanted = set(self.services)
+        return [c for c in actual if not self.params.get("services") or (c.get("Labels") or {}).get(SERVICE) in wanted]
+
+    def _simple(self, summary: dict, **params) -> ContainerManager:
+        name = (summary.get("Names") or ["/" + summary["Id"]])[0][1:]
+        labels = summary.get("Labels") or {}
+        given = dict(name=name, **params)
+        if self.params.get("stop_timeout") is not None:
+            given["stop_timeout"] = self.params["stop_timeout"]
+        manager = ContainerManager(self.client, task_params(given, f"container {name}"), self.check_mode)
+        self.units.append(Unit(labels.get(SERVICE, ""), name, manager))
+        return manager
+
+    def _plan_existing(self, actual, state):
+        for summary in sorted(self._mine(actual), key=self._position):
+            if state == "stopped":
+                manager = self._simple(summary, state="stopped")
+            else:
+                manager = self._simple(summary, state="started", restart=True)
+            self.units[-1].plan = manager.plan(manager.read())
+        return self._flatten()
+
+    def _position(self, summary: dict):
+        """Dependencies first: a container's place in the start order, then its number."""
+        labels = summary.get("Labels") or {}
+        service = labels.get(SERVICE, "")
+        level = next((i for i, names in enumerate(self.levels) if service in names), len(self.levels))
+        return level, service, int(labels.get(NUMBER) or 0)
+
+    def _plan_absent(self, actual):
+        for summary in sorted(self._mine(actual), key=self._position, reverse=True):
+            manager = self._simple(summary, state="absent", keep_volumes=not self.params.get("remove_volumes"))
+            self.units[-1].plan = manager.plan(manager.read())
+        if not self.params.get("services"):
+            self._plan_owned("networks", NetworkManager, self.networks)
+            if self.params.get("remove_volumes"):
+                self._plan_owned("volumes", VolumeManager, self.volumes)
+            self._plan_image_removal()
+        return self._flatten()
+
+    def _plan_owned(self, kind: str, manager_class, into: list):
+        """Remove what the project made of ``kind``: what carries its label, external ones never do."""
+        with engine_errors("listing", f"the {kind} of project {self.name}"):
+            listed = getattr(self.client, kind)(filters=dict(label=f"{PROJECT}={self.name}"))
+        if kind == "volumes":
+            listed = (listed or {}).get("Volumes") or []
+        removed = {u.name for u in self.units if any(a.kind == "remove" for a in u.plan)}
+        for entry in sorted(listed, key=lambda e: e["Name"]):
+            manager = manager_class(self.client, dict(name=entry["Name"], state="absent", force=True))
+            # The project's own containers are gone by the time the network is removed: nothing to disconnect.
+            plan = [a for a in manager.plan(manager.read())
+                    if a.kind != "disconnect" or a.target.rsplit(" from ", 1)[0] not in removed]
+            into.append((manager, plan))
+
+    def _plan_image_removal(self):
+        which = self.params.get("remove_images")
+        if not which:
+            return
+        for service_name, service in sorted(self.services.items()):
+            if which == "local" and service.get("image"):
+                continue  # local: only the images docker compose names itself (built, no image: key)
+            ref = service.get("image") or f"{self.name}-{service_name}"
+            if any(m.params["name"] == ref for m, _p in self.images.values()):
+                continue
+            # Used only by the containers this plan removes first: removable. Used by others: ImageManager refuses.
+            with engine_errors("listing", f"the containers of image {ref}"):
+                users = {n[1:] for c in self.client.containers(all=True, filters=dict(ancestor=ref))
+                         for n in c.get("Names") or []}
+            removed = {u.name for u in self.units if any(a.kind == "remove" for a in u.plan)}
+            manager = ImageManager(self.client, dict(name=ref, state="absent", force_absent=bool(users) and users <= removed))
+            self.images[service_name] = (manager, manager.plan(manager.read()))
+
+    def _plan_present(self, actual) -> list:
+        warnings: list = []
+        shared = {}
+        for name in self.services:
+            params = service_params(self.project, name, warnings)
+            if self.params.get("stop_timeout") is not None:
+                params["stop_timeout"] = self.params["stop_timeout"]
+            params["labels"][CONFIG_HASH] = config_hash(params)
+            shared[name] = params
+        self._note(warnings)
+        counts = {name: self._count(name) for name in self.services}
+        self._check_ports(shared, counts)
+        pending_networks = self._plan_objects("networks", network_params, NetworkManager, self.networks, shared)
+        self._plan_objects("volumes", volume_params, VolumeManager, self.volumes, shared)
+        by_name = {(c.get("Names") or ["/"])[0][1:]: c for c in actual}
+        for level in self.levels:
+            for service in level:
+                self._plan_service(service, shared[service], counts[service], by_name, pending_networks)
+        self._plan_dependency_restarts()
+        self._plan_orphans(actual, counts)
+        return self._flatten()
+
+    def _count(self, service: str) -> int:
+        scale = (self.params.get("scale") or {}).get(service)
+        count = replicas(self.services[service]) if scale is None else scale
+        if not isinstance(count, int) or count < 0:
+            raise InvalidOption("scale", f"{service}: {count!r} is not a number of containers")
+        return count
+
+    def _check_ports(self, shared: dict, counts: dict):
+        taken: dict = {}
+        for service in sorted(shared):
+            for port in host_ports(shared[service]):
+                if counts[service] > 1:
+                    raise InvalidOption("definition", f"services.{service}.ports: {port} is a fixed host port, so the "
+                                                      f"service cannot run {counts[service]} containers")
+                if port in taken:
+                    raise InvalidOption("definition", f"services.{service}.ports: {port} is published by service "
+                                                      f"{taken[port]} too")
+                taken[port] = service
+
+    def _plan_objects(self, kind, to_params, manager_class, into, shared) -> set:
+        """Plan the project's networks or volumes the services use; returns the names to be created."""
+        used: set = set()
+        for params in shared.values():
+            if kind == "networks":
+                used.update(n["name"] for n in params.get("networks") or [])
+            else:
+                used.update(m["source"] for m in params.get("mounts") or [] if m["type"] == "volume" and m.get("source"))
+        keys = sorted(set(self.project["model"].get(kind) or {}) | ({"default"} if kind == "networks" else set()))
+        created = set()
+        for key in keys:
+            params = to_params(self.project, key)
+            if params["name"] not in used:
+                continue
+            if is_external(self.project, kind, key):
+                if find(self.client, kind[:-1], params["name"]) is None:
+                    raise InvalidOption("definition", f"{kind}.{key}: external {kind[:-1]} {params['name']} does not "
+                                                      "exist; create it first, or drop external")
+                continue
+            manager = manager_class(self.client, params)
+            plan = manager.plan(manager.read())
+            self._note(getattr(manager, "warnings", None) or [])
+            into.append((manager, plan))
+            if any(action.kind == "create" for action in plan):
+                created.add(params["name"])
+        return created
+
+    def _image_plan(self, service: str, params: dict) -> list:
+        """Build or pull the service's image, as the ``build`` and ``pull`` policies say."""
+        definition = self.services[service]
+        ref = reference(*split_name(params["image"], option="definition"))
+        policy = definition.get("pull_policy") or "missing"
+        pull = self.params.get("pull") or "policy"
+        pull = policy if pull == "policy" else pull
+        build_policy = self.params.get("build") or "policy"
+        if definition.get("build") is not None and build_policy != "never":
+            build = definition["build"]
+            build = dict(context=build) if isinstance(build, str) else dict(build)
+            # always: whenever the build context changed (the image builder's source hash), not on every run.
+            changed_only = build_policy == "always" or policy in ("build", "always")
+            manager = ImageManager(self.client, dict(
+                name=ref, source="build", state="present", rebuild=None if changed_only else "never",
+                build_prefix=f"services.{service}.build.", build=self._build_options(service, build)))
+        elif definition.get("build") is None and pull in ("always", "missing", "if_not_present", "daily", "weekly"):
+            manager = ImageManager(self.client, dict(name=ref, source="pull", state="present",
+                                                     force_source=pull == "always", pull_option="pull"))
+        else:
+            if find(self.client, "image", ref) is None:
+                why = "build is never" if definition.get("build") is not None else f"the pull policy is {pull}"
+                raise InvalidOption("build" if definition.get("build") is not None else "pull",
+                                    f"services.{service}: image {ref} is not on the engine and {why}")
+            return []
+        plan = manager.plan(manager.read())
+        self.images[service] = (manager, plan)
+        return plan
+
+    def _build_options(self, service: str, build: dict) -> dict:
+        where = f"services.{service}.build"
+        known = ("context", "dockerfile", "target", "args", "labels", "network", "shm_size", "extra_hosts", "no_cache",
+                 "pull", "cache_from")
+        for key in build:
+            if key not in known:
+                raise InvalidOption("definition", f"{where}.{key}: not supported by noar.docker.compose")
+        context = os.path.normpath(os.path.join(self.project["working_dir"], build.get("context") or "."))
+        environment = self.project["environment"]
+        # An argument without a value takes the project environment's, as docker compose does.
+        args = {k: environment.get(k) if v is None else v
+                for k, v in key_values(build.get("args"), "definition", f"{where}.args").items()}
+        labels = key_values(build.get("labels"), "definition", f"{where}.labels")
+        options = dict(path=context, dockerfile=build.get("dockerfile"), target=build.get("target"),
+                       args={k: str(v) for k, v in args.items() if v is not None},
+                       labels={k: str(v or "") for k, v in labels.items()}, network=build.get("network"),
+                       shm_size=build.get("shm_size"), nocache=bool(build.get("no_cache")), pull=bool(build.get("pull")),
+                       cache_from=build.get("cache_from"))
+        return {k: v for k, v in options.items() if v not in (None, {}, [])}
+
+    def _plan_service(self, service, params, count, by_name, pending_networks):
+        image_plan = self._image_plan(service, params)
+        image = None if image_plan else find(self.client, "image", reference(*split_name(params["image"])))
+        recreate = self.params.get("recreate") or "auto"
+        for number in range(1, count + 1):
+            task = dict(container_params(self.project, service, number, params), state="started", pull="never",
+                        comparisons={"networks": "strict", "labels": "allow_more_present"})
+            if recreate == "always":
+                task["recreate"] = True
+            task = task_params(task, f"services.{service}")
+            manager = ContainerManager(self.client, task, self.check_mode)
+            manager.pending_networks = set(pending_networks)
+            unit = Unit(service, task["name"], manager)
+            self.units.append(unit)
+            summary = by_name.get(task["name"])
+            if summary is not None and image is not None and recreate != "always" and self._unchanged(
+                    summary, task, image, service in self.one_shot):
+                continue
+            if summary is not None and recreate == "never":
+                manager.read()
+                unit.plan = [] if state_of(manager.container) == "running" else [Action("start", unit.name)]
+                continue
+            with _in_service(service):
+                if image_plan:
+                    # Planned again once the image exists; its options are checked now, so that bad input fails
+                    # before anything is built.
+                    desired_view(task, Context(task, None, getattr(self.client, "api_version", "1.41")))
+                    unit.pending = True
+                    unit.plan = self._pending_plan(unit, summary)
+                    continue
+                unit.plan = manager.plan(manager.read())
+            self._mark_start_first(unit)
+            self._note(manager.warnings)
+
+    def _mark_start_first(self, unit: Unit):
+        """Recreates of a start-first service start the new container before the old one stops."""
+        order = self.params.get("update_order") or update_order(self.services[unit.service])
+        if order != "start-first":
+            return
+        if host_ports(unit.manager.params):
+            self.warnings.append(f"services.{unit.service}: start-first cannot start a second container on the same "
+                                 "fixed host port; updated stop-first")
+            return
+        for action in unit.plan:
+            if action.kind == "recreate":
+                action.data["start_first"] = True
+                action.reason += " (start-first)"
+
+    @staticmethod
+    def _unchanged(summary: dict, task: dict, image: dict, one_shot: bool) -> bool:
+        """Same configuration, same image, and running (or, for a one-shot service, completed successfully)."""
+        labels = summary.get("Labels") or {}
+        done = summary.get("State") == "running" or (
+            one_shot and summary.get("State") == "exited" and (summary.get("Status") or "").startswith("Exited (0)"))
+        return labels.get(CONFIG_HASH) == task["labels"][CONFIG_HASH] and summary.get("ImageID") == image.get("Id") \
+            and done
+
+    @staticmethod
+    def _pending_plan(unit: Unit, summary) -> list:
+        if summary is None:
+            return [Action("create", unit.name, before=dict(state="absent"), after=dict(state="running")),
+                    Action("start", unit.name)]
+        return [Action("recreate", unit.name, before=dict(image=summary.get("ImageID")), after=dict(image="(new)"),
+                       reason="changed: image"), Action("start", unit.name)]
+
+    def _plan_dependency_restarts(self):
+        """``depends_on: {X: {restart: true}}``: a service restarts when X changed."""
+        changed = {u.service for u in self.units if u.plan}
+        for unit in self.units:
+            if unit.plan:
+                continue
+            depends = self.services[unit.service].get("depends_on") or {}
+            if isinstance(depends, dict) and any((c or {}).get("restart") and d in changed for d, c in depends.items()):
+                unit.plan = [Action("restart", unit.name, reason="a dependency changed (depends_on restart)")]
+
+    def _plan_orphans(self, actual, counts):
+        for summary in sorted(actual, key=self._position, reverse=True):
+            labels = summary.get("Labels") or {}
+            service, number = labels.get(SERVICE, ""), int(labels.get(NUMBER) or 0)
+            if labels.get("com.docker.compose.oneoff") == "True":
+                continue
+            if service in self.services:
+                if number <= counts[service] and not self.services[service].get("container_name"):
+                    continue
+                if self.services[service].get("container_name") and number <= 1:
+                    continue
+                reason = f"service {service} runs {counts[service]} container(s)"
+            elif service in self.project["defined"]:
+                continue  # a service not selected (services, profiles): not an orphan
+            elif self.params.get("remove_orphans"):
+                reason = f"orphan: no service {service} in the project"
+            else:
+                self.warnings.append(f"container {summary['Names'][0][1:]} belongs to no service of project "
+                                     f"{self.name} (service {service}); set remove_orphans=true to remove it")
+                continue
+            manager = self._simple(summary, state="absent")
+            self.units[-1].plan = manager.plan(manager.read())
+            for action in self.units[-1].plan:
+                action.reason = action.reason or reason
+
+    def _flatten(self) -> list:
+        """The plan in the order it is applied: what containers need first, or, when removing, the containers first."""
+        objects = [a for _m, p in self.networks + self.volumes for a in p]
+        objects += [a for _m, p in self.images.values() for a in p]
+        containers = [a for u in self.units for a in u.plan]
+        return containers + objects if self.params["state"] == "absent" else objects + containers
+
+    # -- applying
+
+    def apply(self, plan):
+        state = self.params["state"]
+        if state != "absent":
+            for manager, objects in self.networks + self.volumes:
+                if objects:
+                    manager.apply(objects)
+            self._apply_images()
+        self._apply_units()
+        if state == "absent":
+            for manager, objects in self.networks + self.volumes:
+                if objects:
+                    manager.apply(objects)
+            self._apply_images()
+
+    def _apply_images(self):
+        for manager, objects in self.images.values():
+            if objects:
+                manager.apply(objects)
+                self._note(manager.warnings)
+
+    def _apply_units(self):
+        # Removals (orphans, scaled down, absent) come first, then the services level by level.
+        removals = [u for u in self.units if any(a.kind == "remove" for a in u.plan)]
+        self._run_parallel(removals)
+        rest = [u for u in self.units if u not in removals]
+        for level in self.levels:
+            in_level = [u for u in rest if u.service in level]
+            if not in_level:
+                continue
+            for service in level:
+                self._wait_dependencies(service)
+            self._run_parallel(in_level)
+
+    def _run_parallel(self, units):
+        work = [u for u in units if u.plan]
+        if not work:
+            return
+        with ThreadPoolExecutor(max_workers=max(1, self.params.get("parallel") or 1)) as pool:
+            for future in [pool.submit(self._apply_unit, u) for u in work]:
+                future.result()
+
+    def _apply_unit(self, unit: Unit):
+        manager = unit.manager
+        if unit.pending:
+            unit.plan = manager.plan(manager.read())
+            self._mark_start_first(unit)
+        manager.apply(unit.plan)
+        self._note(manager.warnings)
+
+    def _wait_healthy(self, unit: Unit, timeout: float):
+        unit.manager.wait_healthy(timeout)
+        self._note(unit.manager.warnings)
+
+    def _wait_dependencies(self, service: str):
+        depends = self.services[service].get("depends_on") or {}
+        if not isinstance(depends, dict):
+            return
+        timeout = self.params.get("wait_timeout") or 120
+        for dependency, condition in sorted(depends.items()):
+            condition = (condition or {}).get("condition") or "service_started"
+            for unit in [u for u in self.units if u.service == dependency]:
+                if condition == "service_healthy":
+                    self._wait_healthy(unit, timeout)
+                elif condition == "service_completed_successfully":
+                    with engine_errors("waiting for", f"container {unit.name}"):
+                        status = self.client.wait(unit.name, timeout=timeout).get("StatusCode")
+                    if status != 0:
+                        raise EngineError(f"service {service} depends on {dependency} completing successfully, but "
+                                          f"container {unit.name} exited with status {status}")
+
+    def wait(self, timeout: float):
+        """Every container running, and healthy where it has a healthcheck (the ``wait`` option)."""
+        deadline = time.monotonic() + timeout
+        for unit in self.units:
+            if unit.service not in self.services or any(a.kind == "remove" for a in unit.plan):
+                continue
+            container = find(self.client, "container", unit.name) or {}
+            if unit.service in self.one_shot:
+                code = (container.get("State") or {}).get("ExitCode")
+                if state_of(container) == "exited" and code != 0:
+                    raise EngineError(f"container {unit.name} exited with status {code}")
+                continue
+            if (container.get("Config") or {}).get("Healthcheck", {}).get("Test") not in (None, ["NONE"]):
+                self._wait_healthy(unit, max(1.0, deadline - time.monotonic()))
+            elif state_of(container) != "running":
+                raise EngineError(f"container {unit.name} is {state_of(container)}, not running")
+
+    # -- results
+
+    def diff(self, plan) -> dict:
+        before: dict = {}
+        after: dict = {}
+        managers = [(m.name, "network", p) for m, p in self.networks] + [(m.name, "volume", p) for m, p in self.volumes]
+        managers += [(m.params["name"], "image", p) for m, p in self.images.values()]
+        managers += [(u.name, "container", u.plan) for u in self.units]
+        for name, kind, objects in managers:
+            if objects:
+                shown = plan_diff(objects)
+                before.setdefault(kind + "s", {})[name] = shown["before"]
+                after.setdefault(kind + "s", {})[name] = shown["after"]
+        return dict(before=before, after=after)
+
+    def result(self) -> dict:
+        listed = [] if self.check_mode else self._list()
+        services: dict = {name: dict(containers=[], actions=[]) for name in self.services}
+        for summary in sorted(listed, key=self._position):
+            labels = summary.get("Labels") or {}
+            entry = services.setdefault(labels.get(SERVICE, ""), dict(containers=[], actions=[]))
+            entry["containers"].append(dict(name=summary["Names"][0][1:], id=summary["Id"], state=summary.get("State"),
+                                            health=health_of(summary), image=summary.get("Image")))
+        for unit in self.units:
+            services.setdefault(unit.service, dict(containers=[], actions=[]))["actions"].extend(
+                a.as_dict() for a in unit.plan)
+        result = dict(name=self.name, services=services, networks=sorted(m.name for m, _p in self.networks),
+                      volumes=sorted(m.name for m, _p in self.volumes))
+        if not self.check_mode:
+            result["actions"] = [a.as_dict() for a in self._flatten()]  # as done: a pending unit was planned again
+        return result
+
+
+@contextmanager
+def _in_service(service: str):
+    """Container options are checked with noar.docker.container's names: say which service they belong to."""
+    try:
+        yield
+    except InvalidOption as exc:
+        if exc.option == "definition":
+            raise
+        raise InvalidOption("definition", f"services.{service}: {exc}") from None

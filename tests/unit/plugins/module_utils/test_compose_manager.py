@@ -1,0 +1,114 @@
+"""The compose manager's own decisions, without an engine: start order, host ports, the unchanged fast path."""
+import pytest
+
+from ansible_collections.noar.docker.plugins.module_utils import compose_manager
+from ansible_collections.noar.docker.plugins.module_utils.compose import load_project, service_params
+from ansible_collections.noar.docker.plugins.module_utils.compose_manager import (
+    CONFIG_HASH,
+    ComposeManager,
+    config_hash,
+    health_of,
+    host_ports,
+    start_order,
+)
+from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
+
+
+def test_start_order_puts_dependencies_first_in_levels():
+    services = dict(web=dict(depends_on=["db", "cache"]), db={}, cache={}, proxy=dict(depends_on={"web": {}}))
+    assert start_order(services) == [["cache", "db"], ["web"], ["proxy"]]
+
+
+def test_start_order_ignores_dependencies_not_selected():
+    assert start_order(dict(web=dict(depends_on=["db"]))) == [["web"]]
+
+
+def test_a_cycle_is_named():
+    services = dict(a=dict(depends_on=["b"]), b=dict(depends_on=["c"]), c=dict(depends_on=["a"]), d={})
+    with pytest.raises(InvalidOption, match=r"services.a.depends_on: a dependency cycle: a -> b -> c -> a"):
+        start_order(services)
+
+
+def test_host_ports_are_the_fixed_ones():
+    ports = ["8080:80", "127.0.0.1:81:80/udp", "80", "127.0.0.1::90", "9000-9001:9000-9001"]
+    assert host_ports(dict(published_ports=ports)) == ["0.0.0.0:8080/tcp", "127.0.0.1:81/udp",
+                                                       "0.0.0.0:9000-9001/tcp"]
+
+
+@pytest.mark.parametrize("status, health", [
+    ("Up 3 seconds (healthy)", "healthy"), ("Up 1 second (health: starting)", "starting"),
+    ("Up 2 minutes (unhealthy)", "unhealthy"), ("Up 2 minutes", ""), ("Exited (0) 1 second ago", "")])
+def test_health_is_read_from_the_status(status, health):
+    assert health_of(dict(Status=status)) == health
+
+
+def test_the_config_hash_does_not_depend_on_key_order():
+    assert config_hash(dict(a=1, b=dict(c=2, d=3))) == config_hash(dict(b=dict(d=3, c=2), a=1))
+    assert config_hash(dict(a=1)) != config_hash(dict(a=2))
+
+
+def manager(definition, client=None, **params):
+    return ComposeManager(client, dict(dict(definition=definition, project_name="p", state="present"), **params),
+                          False, {})
+
+
+def test_a_fixed_host_port_cannot_be_scaled():
+    compose = manager(dict(services=dict(web=dict(image="i", ports=["8080:80"]))), scale=dict(web=2))
+    with pytest.raises(InvalidOption, match=r"services.web.ports: 0.0.0.0:8080/tcp is a fixed host port, so the "
+                                            r"service cannot run 2 containers"):
+        compose.plan([])
+
+
+def test_two_services_cannot_publish_one_host_port():
+    compose = manager(dict(services=dict(a=dict(image="i", ports=["8080:80"]), b=dict(image="i", ports=["8080:81"]))))
+    with pytest.raises(InvalidOption, match=r"services.b.ports: 0.0.0.0:8080/tcp is published by service a too"):
+        compose.plan([])
+
+
+class ListingOnly:
+    """An engine whose project is up to date: lists and reads networks and images, never inspects a container."""
+
+    api_version = "1.41"
+
+    def __init__(self, listed):
+        self.listed = listed
+
+    def containers(self, **_kwargs):
+        return self.listed
+
+    @staticmethod
+    def inspect_network(name):
+        return dict(Name=name, Id="n1", Driver="bridge", Scope="local", Internal=False, EnableIPv6=False,
+                    Attachable=False, Ingress=False, ConfigOnly=False, Options={}, Containers={},
+                    IPAM=dict(Driver="default", Options=None, Config=[]),
+                    Labels={"com.docker.compose.project": "p", "com.docker.compose.network": "default"})
+
+    @staticmethod
+    def inspect_image(name):
+        return dict(Id="sha256:image", RepoTags=[name], Config={})
+
+    @staticmethod
+    def inspect_container(name):
+        raise AssertionError(f"container {name} was inspected")
+
+
+def test_an_unchanged_container_is_not_inspected():
+    definition = dict(services=dict(web=dict(image="img:1", command=["sleep", "1"])))
+    project = load_project(dict(definition=definition, project_name="p"), {})
+    wanted = service_params(project, "web", [])
+    summary = dict(Id="c1", Names=["/p-web-1"], State="running", ImageID="sha256:image",
+                   Labels={"com.docker.compose.project": "p", "com.docker.compose.service": "web",
+                           "com.docker.compose.container-number": "1", CONFIG_HASH: config_hash(wanted)})
+    compose = manager(definition, ListingOnly([summary]))
+    assert compose.plan(compose.read()) == []
+
+
+def test_a_changed_hash_is_planned_through_the_container_manager(monkeypatch):
+    planned = []
+    monkeypatch.setattr(compose_manager.ContainerManager, "plan", lambda self, actual: planned.append(self.name) or [])
+    monkeypatch.setattr(compose_manager.ContainerManager, "read", lambda self: None)
+    summary = dict(Id="c1", Names=["/p-web-1"], State="running", ImageID="sha256:image",
+                   Labels={"com.docker.compose.project": "p", "com.docker.compose.service": "web", CONFIG_HASH: "old"})
+    compose = manager(dict(services=dict(web=dict(image="img:1"))), ListingOnly([summary]))
+    compose.plan(compose.read())
+    assert planned == ["p-web-1"]
