@@ -211,7 +211,7 @@ class ContainerManager(Manager):
             before["image"], after["image"] = actual.get("Image"), "(pulled)" if pulling else image.get("Id")
             if image_reason == "image name":
                 before["image"], after["image"] = (actual.get("Config") or {}).get("Image"), wanted_ref(params)
-            recreate_for.insert(0, image_reason)
+            recreate_for = [image_reason] + self._not_from_image(actual, have, recreate_for)
         current = state_of(actual)
         plan = []
         if differs:
@@ -247,6 +247,17 @@ class ContainerManager(Manager):
             kind = "pause" if view["paused"] else "unpause"
             plan.append(Action(kind, self.name, before=dict(paused=have["paused"]), after=dict(paused=view["paused"])))
         return plan
+
+    def _not_from_image(self, actual, have, names) -> list:
+        """Of ``names`` (options that differ), those that would differ with the container's current image too: the
+        others differ only by what the new image brings along (its labels, its environment), which the image change
+        already says."""
+        old_image = find(self.client, "image", actual.get("Image")) if names else None
+        if old_image is None:
+            return names
+        old_view = desired_view(self.params, Context(self.params, old_image, getattr(self.client, "api_version", "1.41")))
+        still = differences({n: old_view[n] for n in names if n in old_view}, have, self.comparisons, option_matches)
+        return [n for n in names if n in still or n not in old_view]
 
     def _image_differs(self, actual, image, pulling) -> str:
         """Why the image makes a recreate: ``image`` (another Id), ``image name``, or nothing."""
