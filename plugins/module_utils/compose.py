@@ -323,14 +323,22 @@ def select(model: dict, wanted: list | None, profiles: list | None, with_depende
 
 def load_project(params: dict, environ: dict) -> dict:
     """The project's model from the task: ``name``, ``working_dir``, ``config_files``, ``environment`` (what
-    interpolation used), ``model`` (the merged, interpolated Compose mapping, services selected) and ``defined``
-    (every service the files define, selected or not: the others' containers are not orphans)."""
+    interpolation used), ``model`` (the merged, interpolated Compose mapping, services selected), ``defined``
+    (every service the files define, selected or not: the others' containers are not orphans) and ``files_dir``
+    (where the secrets and configs that are not files already are written)."""
     project_src, files = params.get("project_src"), params.get("files")
     definition = params.get("definition")
     if definition is None and not project_src and not files:
         raise InvalidOption("project_src", "one of project_src, files or definition is needed")
     paths = project_files(project_src, files)
-    working_dir = os.path.abspath(project_src or (os.path.dirname(paths[0]) if paths else os.getcwd()))
+    files_base = os.path.expanduser(params.get("files_dir") or "~/.local/share/noar/compose")
+    if paths or project_src:
+        working_dir = os.path.abspath(project_src or os.path.dirname(paths[0]))
+    elif not params.get("project_name") or not normalise_name(params["project_name"]):
+        raise InvalidOption("project_name", "is needed with definition alone (there is no folder to name the project)")
+    else:
+        # Not the module's current folder, which changes from run to run: relative paths start in the project's own.
+        working_dir = os.path.join(files_base, normalise_name(params["project_name"]))
 
     env_files = params.get("env_files")
     if env_files is None:
@@ -368,7 +376,9 @@ def load_project(params: dict, environ: dict) -> dict:
     defined = sorted(model["services"])
     model["services"] = select(model, params.get("services"), params.get("profiles"),
                                params.get("dependencies", True), option)
-    return dict(name=name, working_dir=working_dir, config_files=paths, environment=env, model=model, defined=defined)
+    files_dir = os.path.join(files_base, name)
+    return dict(name=name, working_dir=working_dir, config_files=paths, environment=env, model=model, defined=defined,
+                files_dir=files_dir)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -409,8 +419,13 @@ def _ports(values, path: str) -> list:
         if isinstance(entry, dict):
             if "target" not in entry:
                 raise InvalidOption("definition", f"{path}[{index}]: a port needs a target")
-            host = ":".join(str(p) for p in (entry.get("host_ip"), entry.get("published")) if p not in (None, ""))
-            text = f"{host}:{entry['target']}" if host else str(entry["target"])
+            host_ip, published = entry.get("host_ip") or "", entry.get("published")
+            published = "" if published is None else str(published)
+            if host_ip:
+                host_ip = f"[{host_ip}]" if ":" in host_ip and not host_ip.startswith("[") else host_ip
+                text = f"{host_ip}:{published}:{entry['target']}"  # no published port: the engine picks one
+            else:
+                text = f"{published}:{entry['target']}" if published else str(entry["target"])
             protocol = entry.get("protocol")
             ports.append(text + (f"/{protocol}" if protocol and protocol != "tcp" else ""))
         else:
@@ -620,9 +635,11 @@ def service_params(project: dict, name: str, warnings: list) -> dict:
             params[option] = [service[key]] if isinstance(service[key], str) else list(service[key])
     if service.get("stop_grace_period") is not None:
         params["stop_timeout"] = int(parse_duration(service["stop_grace_period"], "definition"))
-    for key in ("secrets", "configs"):
-        if service.get(key):
-            raise InvalidOption("definition", f"{path}.{key}: not supported yet")
+    for entry in service_files(project, name):
+        mounts = params.setdefault("mounts", [])
+        if any(m["target"] == entry["target"] for m in mounts):
+            raise InvalidOption("definition", f"{entry['path']}: {entry['target']} is mounted twice")
+        mounts.append(dict(type="bind", source=entry["host_path"], target=entry["target"], read_only=True))
     labels = key_values(service.get("labels"), "definition", f"{path}.labels")
     labels.update({
         "com.docker.compose.project": project["name"], "com.docker.compose.service": name,
@@ -724,3 +741,72 @@ def volume_params(project: dict, key: str) -> dict:
 def update_order(service: dict) -> str:
     """``deploy.update_config.order``: ``stop-first`` (Compose's default) or ``start-first``."""
     return ((service.get("deploy") or {}).get("update_config") or {}).get("order") or "stop-first"
+
+
+# ---------------------------------------------------------------------------------------------
+# Secrets and configs: files a service mounts
+
+
+FILE_SOURCES = dict(secrets=("file", "environment"), configs=("file", "environment", "content"))
+FILE_ENTRY_KEYS = ("source", "target", "uid", "gid", "mode")
+
+
+def _file_mode(value, where: str) -> int:
+    try:
+        mode = int(value, 8) if isinstance(value, str) else int(value)
+    except ValueError:
+        raise InvalidOption("definition", f"{where}.mode: {value!r} is not a file mode (as 0440)") from None
+    if not 0 <= mode <= 0o7777:
+        raise InvalidOption("definition", f"{where}.mode: {value!r} is not a file mode (as 0440)")
+    return mode
+
+
+def service_files(project: dict, name: str) -> list:
+    """The secrets and configs service ``name`` mounts, each a dict: ``kind``, ``name``, ``target`` (in the container),
+    ``host_path`` (bind-mounted read-only), ``source`` (``file``, ``environment`` or ``content``) and its ``value``
+    (a path, a variable name, the text), ``mode``, ``uid``, ``gid``, and ``path`` (where it is in the model).
+
+    A ``file`` is mounted where it is; the others are written by the compose module under ``files_dir`` first.
+    """
+    service = project["model"]["services"][name]
+    entries = []
+    for kind in ("secrets", "configs"):
+        declared = project["model"].get(kind) or {}
+        for index, entry in enumerate(service.get(kind) or []):
+            where = f"services.{name}.{kind}[{index}]"
+            entry = dict(source=entry) if isinstance(entry, str) else entry
+            if not isinstance(entry, dict):
+                raise InvalidOption("definition", f"{where}: must be a name or a mapping")
+            for key in entry:
+                if key not in FILE_ENTRY_KEYS:
+                    raise InvalidOption("definition", f"{where}.{key}: not a key of a service's {kind}")
+            source = entry.get("source")
+            if source not in declared:
+                raise InvalidOption("definition", f"{where}: {kind[:-1]} {source!r} is not declared under the "
+                                                  f"top-level {kind}")
+            definition = declared[source] or {}
+            top = f"{kind}.{source}"
+            if definition.get("external"):
+                raise InvalidOption("definition", f"{top}.external: an external {kind[:-1]} lives in a swarm; "
+                                                  "noar.docker.compose runs on one engine")
+            given = [k for k in FILE_SOURCES[kind] if definition.get(k) is not None]
+            unknown = sorted(set(definition) - set(FILE_SOURCES[kind]) - {"name", "external"})
+            if unknown:
+                raise InvalidOption("definition", f"{top}.{unknown[0]}: not supported by noar.docker.compose")
+            if len(given) != 1:
+                raise InvalidOption("definition", f"{top}: needs exactly one of {', '.join(FILE_SOURCES[kind])}")
+            target = str(entry.get("target") or source)
+            if not target.startswith("/"):
+                target = ("/run/secrets/" if kind == "secrets" else "/") + target
+            origin, value = given[0], definition[given[0]]
+            if origin == "file":
+                value = os.path.normpath(os.path.join(project["working_dir"], os.path.expanduser(str(value))))
+                if not os.path.isfile(value):
+                    raise InvalidOption("definition", f"{top}.file: {value} does not exist")
+                host_path = value
+            else:
+                host_path = os.path.join(project["files_dir"], name, kind, str(source))
+            entries.append(dict(kind=kind, name=source, target=target, host_path=host_path, source=origin,
+                                value=str(value), mode=_file_mode(entry.get("mode", 0o444), where),
+                                uid=str(entry.get("uid", "0")), gid=str(entry.get("gid", "0")), path=where))
+    return entries

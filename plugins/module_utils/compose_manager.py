@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -36,6 +37,7 @@ from ansible_collections.noar.docker.plugins.module_utils.compose import (
     load_project,
     network_params,
     replicas,
+    service_files,
     service_params,
     update_order,
     volume_params,
@@ -43,6 +45,7 @@ from ansible_collections.noar.docker.plugins.module_utils.compose import (
 from ansible_collections.noar.docker.plugins.module_utils.container import ContainerManager, state_of
 from ansible_collections.noar.docker.plugins.module_utils.container_options import Context, argument_spec, desired_view
 from ansible_collections.noar.docker.plugins.module_utils.converge import Action, Manager, plan_diff
+from ansible_collections.noar.docker.plugins.module_utils.files import file_digest, write_atomically
 from ansible_collections.noar.docker.plugins.module_utils.image import ImageManager, reference, split_name
 from ansible_collections.noar.docker.plugins.module_utils.network import NetworkManager
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
@@ -84,9 +87,10 @@ def _cycle(remaining: dict) -> list:
         path.append(name)
 
 
-def config_hash(params: dict) -> str:
-    """What docker compose's ``config-hash`` label is for: one value that changes whenever the service does."""
-    return hashlib.sha256(json.dumps(params, sort_keys=True, default=str).encode()).hexdigest()
+def config_hash(params: dict, files: dict | None = None) -> str:
+    """What docker compose's ``config-hash`` label is for: one value that changes whenever the service does (its
+    container parameters, and the digests of the secrets and configs it mounts, by target)."""
+    return hashlib.sha256(json.dumps(dict(params, files=files or {}), sort_keys=True, default=str).encode()).hexdigest()
 
 
 def task_params(params: dict, path: str) -> dict:
@@ -146,7 +150,8 @@ class ComposeManager(Manager):
         self.volumes: list = []
         self.images: dict = {}  # service -> (ImageManager, plan)
         self.units: list = []
-        self.listed: list = []
+        self.files: dict = {}  # host path -> (content, service_files entry, Action)
+        self.secrets_env = params.get("secrets_env") or {}
 
     def _note(self, warnings):
         """Pass on the warnings of the managers this one drives, each once."""
@@ -159,8 +164,7 @@ class ComposeManager(Manager):
             return self.client.containers(all=True, filters=dict(label=f"{PROJECT}={self.name}"))
 
     def read(self):
-        self.listed = self._list()
-        return self.listed
+        return self._list()
 
     # -- planning
 
@@ -208,6 +212,10 @@ class ComposeManager(Manager):
             manager = self._simple(summary, state="absent", keep_volumes=not self.params.get("remove_volumes"))
             self.units[-1].plan = manager.plan(manager.read())
         if not self.params.get("services"):
+            folder = self.project["files_dir"]
+            if os.path.isdir(folder):
+                self.files[folder] = (b"", {}, Action("remove", folder, before=dict(file=folder), after=dict(file="absent"),
+                                                      reason="the project's secrets and configs"))
             self._plan_owned("networks", NetworkManager, self.networks)
             if self.params.get("remove_volumes"):
                 self._plan_owned("volumes", VolumeManager, self.volumes)
@@ -222,7 +230,7 @@ class ComposeManager(Manager):
             listed = (listed or {}).get("Volumes") or []
         removed = {u.name for u in self.units if any(a.kind == "remove" for a in u.plan)}
         for entry in sorted(listed, key=lambda e: e["Name"]):
-            manager = manager_class(self.client, dict(name=entry["Name"], state="absent", force=True))
+            manager = manager_class(self.client, dict(name=entry["Name"], state="absent", force=True, leaving=removed))
             # The project's own containers are gone by the time the network is removed: nothing to disconnect.
             plan = [a for a in manager.plan(manager.read())
                     if a.kind != "disconnect" or a.target.rsplit(" from ", 1)[0] not in removed]
@@ -253,7 +261,9 @@ class ComposeManager(Manager):
             params = service_params(self.project, name, warnings)
             if self.params.get("stop_timeout") is not None:
                 params["stop_timeout"] = self.params["stop_timeout"]
-            params["labels"][CONFIG_HASH] = config_hash(params)
+            # What the secrets and configs hold counts too: a new password recreates the containers that read it.
+            digests = {f["target"]: self._plan_file(f) for f in service_files(self.project, name)}
+            params["labels"][CONFIG_HASH] = config_hash(params, digests)
             shared[name] = params
         self._note(warnings)
         counts = {name: self._count(name) for name in self.services}
@@ -267,6 +277,29 @@ class ComposeManager(Manager):
         self._plan_dependency_restarts()
         self._plan_orphans(actual, counts)
         return self._flatten()
+
+    def _plan_file(self, entry: dict) -> str:
+        """A secret or config's content digest; one that is not a file already is planned to be written."""
+        if entry["source"] == "file":
+            return file_digest(entry["host_path"])
+        if entry["source"] == "environment":
+            value = self.secrets_env.get(entry["value"], self.project["environment"].get(entry["value"]))
+            if value is None:
+                raise InvalidOption("definition", f"{entry['kind']}.{entry['name']}.environment: variable "
+                                                  f"{entry['value']} is not set (secrets_env, the env files or the "
+                                                  "module's environment)")
+        else:
+            value = entry["value"]
+        content = str(value).encode()
+        digest = hashlib.sha256(content).hexdigest()
+        path = entry["host_path"]
+        same = os.path.isfile(path) and file_digest(path) == digest and (os.stat(path).st_mode & 0o7777) == entry["mode"]
+        if not same and path not in self.files:
+            shown = "(secret)" if entry["kind"] == "secrets" else digest
+            self.files[path] = (content, entry, Action(
+                "write", path, before=dict(file="absent" if not os.path.exists(path) else "(other content)"),
+                after=dict(file=shown), reason=f"{entry['kind'][:-1]} {entry['name']}"))
+        return digest
 
     def _count(self, service: str) -> int:
         scale = (self.params.get("scale") or {}).get(service)
@@ -314,8 +347,9 @@ class ComposeManager(Manager):
                 created.add(params["name"])
         return created
 
-    def _image_plan(self, service: str, params: dict) -> list:
-        """Build or pull the service's image, as the ``build`` and ``pull`` policies say."""
+    def _image_plan(self, service: str, params: dict) -> tuple:
+        """Build or pull the service's image, as the ``build`` and ``pull`` policies say: the plan, and the image as the
+        engine has it now (read once per service)."""
         definition = self.services[service]
         ref = reference(*split_name(params["image"], option="definition"))
         policy = definition.get("pull_policy") or "missing"
@@ -334,14 +368,15 @@ class ComposeManager(Manager):
             manager = ImageManager(self.client, dict(name=ref, source="pull", state="present",
                                                      force_source=pull == "always", pull_option="pull"))
         else:
-            if find(self.client, "image", ref) is None:
+            image = find(self.client, "image", ref)
+            if image is None:
                 why = "build is never" if definition.get("build") is not None else f"the pull policy is {pull}"
                 raise InvalidOption("build" if definition.get("build") is not None else "pull",
                                     f"services.{service}: image {ref} is not on the engine and {why}")
-            return []
+            return [], image
         plan = manager.plan(manager.read())
         self.images[service] = (manager, plan)
-        return plan
+        return plan, manager.image
 
     def _build_options(self, service: str, build: dict) -> dict:
         where = f"services.{service}.build"
@@ -364,12 +399,13 @@ class ComposeManager(Manager):
         return {k: v for k, v in options.items() if v not in (None, {}, [])}
 
     def _plan_service(self, service, params, count, by_name, pending_networks):
-        image_plan = self._image_plan(service, params)
-        image = None if image_plan else find(self.client, "image", reference(*split_name(params["image"])))
+        image_plan, image = self._image_plan(service, params)
+        image = None if image_plan else image
         recreate = self.params.get("recreate") or "auto"
         for number in range(1, count + 1):
             task = dict(container_params(self.project, service, number, params), state="started", pull="never",
-                        comparisons={"networks": "strict", "labels": "allow_more_present"})
+                        comparisons={"networks": "strict", "labels": "allow_more_present"},
+                        healthy_wait_timeout=self.params.get("wait_timeout") or 120)
             if recreate == "always":
                 task["recreate"] = True
             task = task_params(task, f"services.{service}")
@@ -436,6 +472,7 @@ class ComposeManager(Manager):
                 continue
             depends = self.services[unit.service].get("depends_on") or {}
             if isinstance(depends, dict) and any((c or {}).get("restart") and d in changed for d, c in depends.items()):
+                unit.manager.read()  # left unread by the unchanged fast path; restarting needs its Id
                 unit.plan = [Action("restart", unit.name, reason="a dependency changed (depends_on restart)")]
 
     def _plan_orphans(self, actual, counts):
@@ -466,6 +503,7 @@ class ComposeManager(Manager):
     def _flatten(self) -> list:
         """The plan in the order it is applied: what containers need first, or, when removing, the containers first."""
         objects = [a for _m, p in self.networks + self.volumes for a in p]
+        objects += [action for _content, _entry, action in self.files.values()]
         objects += [a for _m, p in self.images.values() for a in p]
         containers = [a for u in self.units for a in u.plan]
         return containers + objects if self.params["state"] == "absent" else objects + containers
@@ -478,13 +516,25 @@ class ComposeManager(Manager):
             for manager, objects in self.networks + self.volumes:
                 if objects:
                     manager.apply(objects)
+            self._write_files()
             self._apply_images()
         self._apply_units()
         if state == "absent":
             for manager, objects in self.networks + self.volumes:
                 if objects:
                     manager.apply(objects)
+            self._write_files()
             self._apply_images()
+
+    def _write_files(self):
+        for path, (content, entry, action) in self.files.items():
+            if action.kind == "remove":
+                shutil.rmtree(path, ignore_errors=True)
+                continue
+            os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+            write_atomically(path, [content], entry["mode"])
+            if os.geteuid() == 0 and (entry["uid"], entry["gid"]) != ("0", "0"):
+                os.chown(path, int(entry["uid"]), int(entry["gid"]))
 
     def _apply_images(self):
         for manager, objects in self.images.values():
@@ -505,13 +555,23 @@ class ComposeManager(Manager):
                 self._wait_dependencies(service)
             self._run_parallel(in_level)
 
-    def _run_parallel(self, units):
-        work = [u for u in units if u.plan]
-        if not work:
+    def _run_parallel(self, units: list) -> None:
+        """Each unit at the same time as the others, but a start-first service's one after the other: a rolling update
+        keeps the service's other containers serving while one is replaced."""
+        jobs: dict = {}
+        for unit in units:
+            if unit.plan:
+                rolling = any(a.data.get("start_first") for a in unit.plan)
+                jobs.setdefault(unit.service if rolling else unit.name, []).append(unit)
+        if not jobs:
             return
         with ThreadPoolExecutor(max_workers=max(1, self.params.get("parallel") or 1)) as pool:
-            for future in [pool.submit(self._apply_unit, u) for u in work]:
+            for future in [pool.submit(self._apply_units_in_turn, job) for job in jobs.values()]:
                 future.result()
+
+    def _apply_units_in_turn(self, units):
+        for unit in units:
+            self._apply_unit(unit)
 
     def _apply_unit(self, unit: Unit):
         manager = unit.manager
@@ -567,6 +627,7 @@ class ComposeManager(Manager):
         managers = [(m.name, "network", p) for m, p in self.networks] + [(m.name, "volume", p) for m, p in self.volumes]
         managers += [(m.params["name"], "image", p) for m, p in self.images.values()]
         managers += [(u.name, "container", u.plan) for u in self.units]
+        managers += [(path, "file", [action]) for path, (_content, _entry, action) in self.files.items()]
         for name, kind, objects in managers:
             if objects:
                 shown = plan_diff(objects)
@@ -575,13 +636,11 @@ class ComposeManager(Manager):
         return dict(before=before, after=after)
 
     def result(self) -> dict:
-        listed = [] if self.check_mode else self._list()
+        listed = project_containers(self.client, self.name)
         services: dict = {name: dict(containers=[], actions=[]) for name in self.services}
-        for summary in sorted(listed, key=self._position):
-            labels = summary.get("Labels") or {}
-            entry = services.setdefault(labels.get(SERVICE, ""), dict(containers=[], actions=[]))
-            entry["containers"].append(dict(name=summary["Names"][0][1:], id=summary["Id"], state=summary.get("State"),
-                                            health=health_of(summary), image=summary.get("Image")))
+        for container in listed:
+            services.setdefault(container["service"] or "", dict(containers=[], actions=[]))["containers"].append(
+                {key: container[key] for key in ("name", "id", "state", "health", "image")})
         for unit in self.units:
             services.setdefault(unit.service, dict(containers=[], actions=[]))["actions"].extend(
                 a.as_dict() for a in unit.plan)
@@ -601,3 +660,48 @@ def _in_service(service: str):
         if exc.option == "definition":
             raise
         raise InvalidOption("definition", f"services.{service}: {exc}") from None
+
+
+# ---------------------------------------------------------------------------------------------
+# What compose_info reports: docker compose ls and ps
+
+
+def _status(states: list) -> str:
+    """``running(2), exited(1)``, as docker compose ls writes a project's status."""
+    counts: dict = {}
+    for state in states:
+        counts[state] = counts.get(state, 0) + 1
+    return ", ".join(f"{state}({count})" for state, count in sorted(counts.items()))
+
+
+def list_projects(client) -> list:
+    """The projects that have containers on the engine, as ``docker compose ls --all``."""
+    with engine_errors("listing", "the containers of Compose projects"):
+        listed = client.containers(all=True, filters=dict(label=PROJECT))
+    projects: dict = {}
+    for summary in listed:
+        labels = summary.get("Labels") or {}
+        entry = projects.setdefault(labels[PROJECT], dict(name=labels[PROJECT], states=[], config_files=set(),
+                                                          working_dir=labels.get("com.docker.compose.project.working_dir")))
+        entry["states"].append(summary.get("State"))
+        entry["config_files"].update(f for f in (labels.get("com.docker.compose.project.config_files") or "").split(",")
+                                     if f)
+    return [dict(name=p["name"], status=_status(p["states"]), config_files=sorted(p["config_files"]),
+                 working_dir=p["working_dir"]) for _name, p in sorted(projects.items())]
+
+
+def project_containers(client, name: str) -> list:
+    """The containers of project ``name``, as ``docker compose ps --all``: service order, then number."""
+    with engine_errors("listing", f"the containers of project {name}"):
+        listed = client.containers(all=True, filters=dict(label=f"{PROJECT}={name}"))
+    containers = []
+    for summary in listed:
+        labels = summary.get("Labels") or {}
+        publishers = [dict(url=p.get("IP", ""), published_port=p.get("PublicPort"), target_port=p.get("PrivatePort"),
+                           protocol=p.get("Type")) for p in summary.get("Ports") or []]
+        containers.append(dict(name=summary["Names"][0][1:], id=summary["Id"], service=labels.get(SERVICE),
+                               number=int(labels.get(NUMBER) or 0), image=summary.get("Image"),
+                               command=summary.get("Command"), state=summary.get("State"), status=summary.get("Status"),
+                               health=health_of(summary), created=summary.get("Created"),
+                               publishers=sorted(publishers, key=lambda p: (p["target_port"] or 0, p["url"]))))
+    return sorted(containers, key=lambda c: (c["service"] or "", c["number"], c["name"]))

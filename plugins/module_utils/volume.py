@@ -55,8 +55,10 @@ class VolumeManager(Manager):
         return want
 
     def _refuse_if_used(self, doing: str):
+        # ``leaving``: containers the caller removes before this plan is applied (a Compose project's own).
         users = container_names(list_objects(self.client, "containers", {"volume": self.name}, verbose=True,
                                              include_all=True))
+        users = [name for name in users if name not in (self.params.get("leaving") or ())]
         if users:
             raise EngineError(f"volume {self.name} is used by container(s) {', '.join(users)}; {doing} it would "
                               "take their data away: remove the containers first")

@@ -23,7 +23,8 @@ description:
     containers are recreated (stop-first as Compose does, or start-first with O(update_order)).
   - Services start in C(depends_on) order; the containers of independent services are converged concurrently
     (O(parallel)). A dependency's condition (C(service_healthy), C(service_completed_successfully)) is waited for
-    before its dependents start.
+    before its dependents start; with C(restart=true) a dependent is restarted when its dependency changed. A
+    service others wait for to complete is a job; once it exited 0, an unchanged rerun does not run it again.
   - Option names follow community.docker's C(docker_compose_v2) where the features overlap.
 extends_documentation_fragment:
   - noar.docker.docker
@@ -130,6 +131,17 @@ options:
       - community.docker's C(docker_compose_v2) calls it C(timeout), which here is the Engine API's timeout, as in
         every noar.docker module.
     type: int
+  files_dir:
+    description:
+      - Where the secrets and configs with an C(environment) or C(content) source are written on the managed host,
+        in a folder per project (mode 0700), removed with O(state=absent).
+    type: path
+    default: ~/.local/share/noar/compose
+  secrets_env:
+    description:
+      - Values for the secrets whose source is C(environment), looked up here before the module's environment. Never
+        logged; prefer it to the C(environment) keyword, whose values connection plugins show at C(-vvv).
+    type: dict
   wait:
     description: After converging, wait until every container runs, and is healthy where it has a healthcheck.
     type: bool
@@ -141,7 +153,10 @@ options:
 notes:
   - Interpolation reads the environment of the module on the managed host (set it with the C(environment) keyword)
     over the O(env_files).
-  - Compose C(secrets) and C(configs) are not supported yet; a file using them fails naming the key.
+  - Compose C(secrets) and C(configs) are files mounted read-only into the containers (C(/run/secrets/<name>) and
+    C(/<name>) by default). A C(file) source is mounted where it is; an C(environment) or C(content) source is
+    written under O(files_dir) first, with the entry's C(mode), C(uid) and C(gid). A changed secret or config
+    recreates the containers that mount it. External secrets and configs belong to a swarm and are refused.
 author:
   - noar.docker maintainers (@noar-docker)
 seealso:
@@ -250,6 +265,8 @@ def main():
             scale=dict(type="dict"),
             parallel=dict(type="int", default=4),
             stop_timeout=dict(type="int"),
+            files_dir=dict(type="path", default="~/.local/share/noar/compose"),
+            secrets_env=dict(type="dict", no_log=True),
             wait=dict(type="bool", default=False),
             wait_timeout=dict(type="int", default=120),
         ),

@@ -10,6 +10,7 @@ from ansible_collections.noar.docker.plugins.module_utils.compose import (
     normalise_name,
     read_env_file,
     replicas,
+    service_files,
     service_params,
 )
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
@@ -245,3 +246,77 @@ def test_service_keys_that_cannot_work_name_their_path(tmp_path, change, message
         for name in project["model"]["services"]:
             service_params(project, name, [])
     assert str(raised.value) == f"definition: {message}"
+
+
+FILES_APP = """
+services:
+  web:
+    image: shop/web:1
+    secrets: [db_password, {source: api_key, target: /etc/api.key, mode: "0400", uid: "10001", gid: "10001"}]
+    configs: [motd, {source: settings, target: settings.ini}]
+secrets:
+  db_password: {file: ./secrets/db.txt}
+  api_key: {environment: API_KEY}
+configs:
+  motd: {content: "hello"}
+  settings: {file: settings.ini}
+"""
+
+
+def test_secrets_and_configs_are_files_mounted_read_only(tmp_path):
+    (tmp_path / "secrets").mkdir()
+    (tmp_path / "secrets" / "db.txt").write_text("pw")
+    (tmp_path / "settings.ini").write_text("[a]")
+    (tmp_path / "compose.yaml").write_text(FILES_APP)
+    project = load_project(dict(project_src=str(tmp_path), project_name="shop", files_dir=str(tmp_path / "out")), {})
+    files = service_files(project, "web")
+    written = str(tmp_path / "out" / "shop" / "web")
+    assert [(f["target"], f["source"], f["host_path"], f["mode"], f["uid"]) for f in files] == [
+        ("/run/secrets/db_password", "file", str(tmp_path / "secrets" / "db.txt"), 0o444, "0"),
+        ("/etc/api.key", "environment", written + "/secrets/api_key", 0o400, "10001"),
+        ("/motd", "content", written + "/configs/motd", 0o444, "0"),
+        ("/settings.ini", "file", str(tmp_path / "settings.ini"), 0o444, "0")]
+    mounts = service_params(project, "web", [])["mounts"]
+    assert mounts == [dict(type="bind", source=f["host_path"], target=f["target"], read_only=True) for f in files]
+
+
+@pytest.mark.parametrize("change, message", [
+    (("db_password: {file: ./secrets/db.txt}", "db_password: {file: ./missing.txt}"),
+     "secrets.db_password.file: {tmp}/missing.txt does not exist"),
+    (("secrets: [db_password,", "secrets: [nope,"),
+     "services.web.secrets[0]: secret 'nope' is not declared under the top-level secrets"),
+    (("api_key: {environment: API_KEY}", "api_key: {external: true}"),
+     "secrets.api_key.external: an external secret lives in a swarm; noar.docker.compose runs on one engine"),
+    (("api_key: {environment: API_KEY}", "api_key: {content: x}"),
+     "secrets.api_key.content: not supported by noar.docker.compose"),
+    (("motd: {content: \"hello\"}", "motd: {content: a, file: b}"),
+     "configs.motd: needs exactly one of file, environment, content"),
+    (('mode: "0400"', 'mode: "rw"'), "services.web.secrets[1].mode: 'rw' is not a file mode (as 0440)"),
+    (("target: settings.ini}", "target: settings.ini, owner: me}"),
+     "services.web.configs[1].owner: not a key of a service's configs"),
+])
+def test_bad_secrets_and_configs_name_their_path(tmp_path, change, message):
+    (tmp_path / "secrets").mkdir()
+    (tmp_path / "secrets" / "db.txt").write_text("pw")
+    (tmp_path / "settings.ini").write_text("[a]")
+    (tmp_path / "compose.yaml").write_text(FILES_APP.replace(*change))
+    project = load_project(dict(project_src=str(tmp_path), project_name="shop"), {})
+    with pytest.raises(InvalidOption) as raised:
+        service_files(project, "web")
+    assert str(raised.value) == "definition: " + message.format(tmp=tmp_path)
+
+
+def test_a_definition_alone_needs_a_name_and_gets_a_folder_of_its_own(tmp_path):
+    definition = dict(services=dict(web=dict(image="i", volumes=["./conf:/conf"])))
+    with pytest.raises(InvalidOption, match="project_name: is needed with definition alone"):
+        load_project(dict(definition=definition), {})
+    project = load_project(dict(definition=definition, project_name="Shop", files_dir=str(tmp_path)), {})
+    assert project["working_dir"] == project["files_dir"] == str(tmp_path / "shop")
+    assert service_params(project, "web", [])["mounts"][0]["source"] == str(tmp_path / "shop" / "conf")
+
+
+def test_long_port_syntax_without_a_published_port_lets_the_engine_pick_one(tmp_path):
+    definition = dict(services=dict(web=dict(image="i", ports=[dict(target=80, host_ip="127.0.0.1"), dict(target=81),
+                                                               dict(target=82, published="8082", host_ip="::1")])))
+    project = load_project(dict(definition=definition, project_name="p", files_dir=str(tmp_path)), {})
+    assert service_params(project, "web", [])["published_ports"] == ["127.0.0.1::80", "81", "[::1]:8082:82"]

@@ -112,3 +112,41 @@ def test_a_changed_hash_is_planned_through_the_container_manager(monkeypatch):
     compose = manager(dict(services=dict(web=dict(image="img:1"))), ListingOnly([summary]))
     compose.plan(compose.read())
     assert planned == ["p-web-1"]
+
+
+class Listing:
+    """An engine that lists containers of two projects."""
+
+    def __init__(self, listed):
+        self.listed = listed
+
+    def containers(self, **kwargs):
+        label = kwargs["filters"]["label"]
+        return [c for c in self.listed if label == "com.docker.compose.project"
+                or label == "com.docker.compose.project=" + c["Labels"]["com.docker.compose.project"]]
+
+
+def summary(project, service, number, state, status="Up 1 minute", files=""):
+    return dict(Id=f"{project}{service}{number}", Names=[f"/{project}-{service}-{number}"], State=state, Status=status,
+                Image="img", Command="sleep", Created=1, Ports=[],
+                Labels={"com.docker.compose.project": project, "com.docker.compose.service": service,
+                        "com.docker.compose.container-number": str(number),
+                        "com.docker.compose.project.config_files": files,
+                        "com.docker.compose.project.working_dir": "/srv/" + project})
+
+
+def test_projects_are_listed_as_docker_compose_ls_does():
+    client = Listing([summary("shop", "web", 1, "running", files="/srv/shop/compose.yaml"),
+                      summary("shop", "web", 2, "exited"), summary("shop", "db", 1, "running"),
+                      summary("blog", "app", 1, "running")])
+    assert compose_manager.list_projects(client) == [
+        dict(name="blog", status="running(1)", config_files=[], working_dir="/srv/blog"),
+        dict(name="shop", status="exited(1), running(2)", config_files=["/srv/shop/compose.yaml"],
+             working_dir="/srv/shop")]
+
+
+def test_a_projects_containers_in_service_then_number_order():
+    client = Listing([summary("shop", "web", 10, "running", "Up 1 second (healthy)"), summary("shop", "web", 2, "running"),
+                      summary("shop", "db", 1, "running"), summary("blog", "app", 1, "running")])
+    listed = compose_manager.project_containers(client, "shop")
+    assert [(c["name"], c["health"]) for c in listed] == [("shop-db-1", ""), ("shop-web-2", ""), ("shop-web-10", "healthy")]
