@@ -100,6 +100,17 @@ def test_the_playbooks_of_projeto_no_ar(app):
     run("teardown", "noar.docker.teardown", *extra, projeto_no_ar_purge="true")
 
 
+def test_the_compose_version_of_projeto_no_ar(app):
+    extra = ("-e", app["vars"], "-e", f"projeto_no_ar_name={PREFIX}-secc",
+             "-e", f"projeto_no_ar_listen=127.0.0.1:{free_port()}")
+    try:
+        run("compose deploy in check mode", "noar.docker.compose", "--check", *extra)
+        run("compose deploy", "noar.docker.compose", *extra)
+        run("compose down in check mode", "noar.docker.compose", "--check", *extra, projeto_no_ar_compose_state="absent")
+    finally:
+        run("compose down", "noar.docker.compose", *extra, projeto_no_ar_compose_state="absent", projeto_no_ar_purge="true")
+
+
 def test_the_registry_login_and_pushes():
     play = os.path.join(HERE, "registry.yml")
     run("login and pushes", play)

@@ -127,6 +127,31 @@ read -r repaired_id repaired_started repaired_health <<<"$("$python" client.py h
 play noar.docker.deploy -e projeto_no_ar_version=1.1.0 | tee "$work/out"
 [ "$(recap changed)" = changed=0 ] || fail "a deploy after the repair changed something"
 
+step "as one Compose application (noar.docker.compose), beside the role's: deploy, rerun, start-first update under load, down"
+cport=$("$python" client.py free-port)
+curl_url=http://127.0.0.1:$cport/
+compose() { play noar.docker.compose -e projeto_no_ar_name="$prefix-c" -e projeto_no_ar_listen="127.0.0.1:$cport" "$@"; }
+compose | tee "$work/out"
+[ "$("$python" client.py get "$curl_url" version)" = 1.0.0 ] || fail "the Compose version should answer 1.0.0"
+first=$("$python" client.py get "$curl_url" visits); second=$("$python" client.py get "$curl_url" visits)
+[ "$second" -gt "$first" ] || fail "the Compose version's counter should go up ($first, $second)"
+compose | tee "$work/out"
+[ "$(recap changed)" = changed=0 ] || fail "a second Compose deploy changed something"
+compose --check -e projeto_no_ar_version=1.1.0 | tee "$work/out"
+[ "$("$python" client.py get "$curl_url" version)" = 1.0.0 ] || fail "check mode changed the Compose version"
+rm -f "$work/stop"
+"$python" client.py load "$curl_url" "$work/stop" "$work/load.json" & loader=$!
+compose -e projeto_no_ar_version=1.1.0 | tee "$work/out"
+touch "$work/stop"; wait "$loader"
+cat "$work/load.json"; echo
+"$python" -c 'import json,sys; r=json.load(open(sys.argv[1])); sys.exit(0 if r["failed"] == 0 and r["ok"] > 20 else 1)' "$work/load.json" \
+  || fail "requests failed during the Compose start-first update"
+[ "$("$python" client.py get "$curl_url" version)" = 1.1.0 ] || fail "1.1.0 should answer after the Compose update"
+[ "$("$python" client.py get "$curl_url" visits)" -gt "$second" ] || fail "the Compose version's counter should go on"
+compose -e projeto_no_ar_compose_state=absent -e projeto_no_ar_purge=true | tee "$work/out"
+left=$("$python" -c 'import docker,sys; c=docker.from_env(); f={"label": "com.docker.compose.project=" + sys.argv[1]}; print(len(c.containers.list(all=True, filters=f)) + len(c.volumes.list(filters=f)) + len(c.networks.list(filters=f)))' "$prefix-c")
+[ "$left" = 0 ] || fail "the Compose version left $left objects"
+
 step "backup, teardown with the volume, deploy, restore: the counter survives"
 visits=$(get visits)
 play noar.docker.backup -e projeto_no_ar_backup_fetch_dir="$work/fetched" | tee "$work/out"
