@@ -149,6 +149,7 @@ class ComposeManager(Manager):
         self.networks: list = []  # NetworkManager, plan
         self.volumes: list = []
         self.images: dict = {}  # service -> (ImageManager, plan)
+        self.refs: dict = {}  # image reference -> (plan, image as the engine has it now)
         self.units: list = []
         self.files: dict = {}  # host path -> (content, service_files entry, Action)
         self.secrets_env = params.get("secrets_env") or {}
@@ -349,9 +350,15 @@ class ComposeManager(Manager):
 
     def _image_plan(self, service: str, params: dict) -> tuple:
         """Build or pull the service's image, as the ``build`` and ``pull`` policies say: the plan, and the image as the
-        engine has it now (read once per service)."""
+        engine has it now."""
         definition = self.services[service]
         ref = reference(*split_name(params["image"], option="definition"))
+        if ref in self.refs:
+            return self.refs[ref]  # several services of one image: read, pulled or built once
+        self.refs[ref] = self._plan_image(service, definition, ref)
+        return self.refs[ref]
+
+    def _plan_image(self, service: str, definition: dict, ref: str) -> tuple:
         policy = definition.get("pull_policy") or "missing"
         pull = self.params.get("pull") or "policy"
         pull = policy if pull == "policy" else pull

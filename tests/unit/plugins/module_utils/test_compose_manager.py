@@ -150,3 +150,17 @@ def test_a_projects_containers_in_service_then_number_order():
                       summary("shop", "db", 1, "running"), summary("blog", "app", 1, "running")])
     listed = compose_manager.project_containers(client, "shop")
     assert [(c["name"], c["health"]) for c in listed] == [("shop-db-1", ""), ("shop-web-2", ""), ("shop-web-10", "healthy")]
+
+
+def test_services_of_one_image_read_it_once():
+    reads = []
+
+    class Counting(ListingOnly):
+        @staticmethod
+        def inspect_image(name):
+            reads.append(name)
+            return dict(Id="sha256:image", RepoTags=[name], Config={})
+
+    compose = manager(dict(services={f"s{i}": dict(image="img:1") for i in range(5)}), Counting([]))
+    planned = [compose._image_plan(name, dict(image="img:1")) for name in compose.services]  # pylint: disable=protected-access
+    assert reads == ["img:1"] and len(compose.images) == 1 and planned[0] == planned[4] == ([], planned[0][1])
