@@ -293,9 +293,13 @@ def _apply_extends(services: dict, folder: str, env: dict, option: str, seen: tu
 
 
 def dependencies_of(service: dict) -> list:
-    """The services ``depends_on`` names, in either syntax."""
+    """The services ``depends_on`` names, in either syntax, and the one ``network_mode: service:NAME`` joins."""
     depends = (service or {}).get("depends_on") or []
-    return list(depends) if isinstance(depends, (list, dict)) else []
+    names = list(depends) if isinstance(depends, (list, dict)) else []
+    mode = str((service or {}).get("network_mode") or "")
+    if mode.startswith("service:") and mode[8:] not in names:
+        names.append(mode[8:])
+    return names
 
 
 def select(model: dict, wanted: list | None, profiles: list | None, with_dependencies: bool, option: str) -> dict:

@@ -418,6 +418,9 @@ class ComposeManager(Manager):
             task = task_params(task, f"services.{service}")
             manager = ContainerManager(self.client, task, self.check_mode)
             manager.pending_networks = set(pending_networks)
+            # Containers made anew by this plan: referred to by name, not by the Id the old one had.
+            manager.pending_containers = {u.name for u in self.units
+                                          if any(a.kind in ("create", "recreate") for a in u.plan)}
             unit = Unit(service, task["name"], manager)
             self.units.append(unit)
             summary = by_name.get(task["name"])
@@ -472,9 +475,21 @@ class ComposeManager(Manager):
                        reason="changed: image"), Action("start", unit.name)]
 
     def _plan_dependency_restarts(self):
-        """``depends_on: {X: {restart: true}}``: a service restarts when X changed."""
+        """``depends_on: {X: {restart: true}}``: a service restarts when X changed. ``network_mode: service:X``: a
+        service is recreated when X's container is new (it joined the old one's network namespace)."""
         changed = {u.service for u in self.units if u.plan}
+        renewed = {u.service for u in self.units if any(a.kind in ("create", "recreate") for a in u.plan)}
         for unit in self.units:
+            mode = str(self.services.get(unit.service, {}).get("network_mode") or "")
+            if mode.startswith("service:") and mode[8:] in renewed and not any(
+                    a.kind in ("create", "recreate") for a in unit.plan):
+                unit.manager.params["recreate"] = True
+                unit.manager.pending_containers = {u.name for u in self.units if u.service == mode[8:]}
+                with _in_service(unit.service):
+                    unit.plan = unit.manager.plan(unit.manager.read())
+                for action in unit.plan:
+                    if action.kind == "recreate":
+                        action.reason = f"{mode[8:]} is new (network_mode {mode})"
             if unit.plan:
                 continue
             depends = self.services[unit.service].get("depends_on") or {}

@@ -89,8 +89,10 @@ class ContainerManager(Manager):
         self.status = None
         self.warnings: list = []
         self.host = HostLimits(client, self.params)
-        # Networks another manager creates before this plan is applied (a Compose project's): not missing.
+        # Networks and containers another manager creates before this plan is applied (a Compose project's): not
+        # missing.
         self.pending_networks: set = set()
+        self.pending_containers: set = set()
 
     # -- reading
 
@@ -281,7 +283,7 @@ class ContainerManager(Manager):
         network mode, whatever name the task used, so the view does too."""
         for option in ("network_mode", "ipc_mode", "pid_mode"):
             mode = view.get(option) or ""
-            if mode.startswith("container:"):
+            if mode.startswith("container:") and mode.split(":", 1)[1] not in self.pending_containers:
                 other = require(self.client, "container", mode.split(":", 1)[1], option)
                 if option == "network_mode":
                     view[option] = "container:" + other["Id"]
@@ -306,7 +308,7 @@ class ContainerManager(Manager):
                                                   f"{', '.join(known)}")
         for option in ("network_mode", "pid_mode", "ipc_mode"):
             mode = str(view.get(option) or "")
-            if mode.startswith("container:"):
+            if mode.startswith("container:") and mode.split(":", 1)[1] not in self.pending_containers:
                 require(self.client, "container", mode.split(":", 1)[1], option)
 
     def _plan_networks(self, desired, actual, before, after):
