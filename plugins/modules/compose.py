@@ -122,9 +122,11 @@ options:
     description: Containers per service, overriding C(scale) and C(deploy.replicas).
     type: dict
   parallel:
-    description: How many containers are converged at the same time.
+    description:
+      - How many containers are converged at the same time (the engine does the work; this machine's cores matter
+        little).
     type: int
-    default: 4
+    default: 8
   stop_timeout:
     description:
       - Seconds a stopping container is given before it is killed; default each service's C(stop_grace_period).
@@ -263,7 +265,7 @@ def main():
             recreate=dict(type="str", default="auto", choices=["auto", "always", "never"]),
             update_order=dict(type="str", choices=["stop-first", "start-first"]),
             scale=dict(type="dict"),
-            parallel=dict(type="int", default=4),
+            parallel=dict(type="int", default=8),
             stop_timeout=dict(type="int"),
             files_dir=dict(type="path", default="~/.local/share/noar/compose"),
             secrets_env=dict(type="dict", no_log=True),
