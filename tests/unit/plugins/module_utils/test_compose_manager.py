@@ -164,3 +164,37 @@ def test_services_of_one_image_read_it_once():
     compose = manager(dict(services={f"s{i}": dict(image="img:1") for i in range(5)}), Counting([]))
     planned = [compose._image_plan(name, dict(image="img:1")) for name in compose.services]  # pylint: disable=protected-access
     assert reads == ["img:1"] and len(compose.images) == 1 and planned[0] == planned[4] == ([], planned[0][1])
+
+
+class Timed:
+    """A container manager whose apply takes a while and records when it ran."""
+
+    def __init__(self, log):
+        self.log, self.warnings = log, []
+
+    def apply(self, plan):
+        import threading  # pylint: disable=import-outside-toplevel
+        import time  # pylint: disable=import-outside-toplevel
+        self.log.append(("start", threading.get_ident(), time.monotonic()))
+        time.sleep(0.05)
+        self.log.append(("end", threading.get_ident(), time.monotonic()))
+
+
+def most_at_once(log) -> int:
+    running = peak = 0
+    for kind, _thread, _when in sorted(log, key=lambda entry: (entry[2], entry[0] == "start")):
+        running += 1 if kind == "start" else -1
+        peak = max(peak, running)
+    return peak
+
+
+@pytest.mark.parametrize("start_first, parallel, expected", [(False, 3, 3), (False, 8, 6), (True, 8, 1)])
+def test_containers_are_converged_parallel_at_a_time_but_a_rolling_service_one_by_one(start_first, parallel, expected):
+    from ansible_collections.noar.docker.plugins.module_utils.converge import Action  # pylint: disable=import-outside-toplevel
+    compose = manager(dict(services=dict(web=dict(image="i"))), parallel=parallel)
+    log = []
+    for number in range(6):
+        action = Action("recreate", f"p-web-{number}", data=dict(start_first=True) if start_first else {})
+        compose.units.append(compose_manager.Unit("web", f"p-web-{number}", Timed(log), [action]))
+    compose._run_parallel(compose.units)  # pylint: disable=protected-access
+    assert len(log) == 12 and most_at_once(log) == expected
