@@ -17,6 +17,7 @@ what may run at the same time:
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 import re
@@ -153,6 +154,8 @@ class ComposeManager(Manager):
         self.units: list = []
         self.files: dict = {}  # host path -> (content, service_files entry, Action)
         self.secrets_env = params.get("secrets_env") or {}
+        self.key: bytes | None = None  # this host's key for the fingerprints of secrets
+        self.new_key = ""  # where to write it, when this run made it
 
     def _note(self, warnings):
         """Pass on the warnings of the managers this one drives, each once."""
@@ -280,9 +283,13 @@ class ComposeManager(Manager):
         return self._flatten()
 
     def _plan_file(self, entry: dict) -> str:
-        """A secret or config's content digest; one that is not a file already is planned to be written."""
+        """What the config hash counts of a secret or config (see ``_fingerprint``); one that is not a file already
+        is planned to be written."""
         if entry["source"] == "file":
-            return file_digest(entry["host_path"])
+            if entry["kind"] != "secrets":
+                return file_digest(entry["host_path"])
+            with open(entry["host_path"], "rb") as handle:
+                return self._fingerprint(entry, handle.read())
         if entry["source"] == "environment":
             value = self.secrets_env.get(entry["value"], self.project["environment"].get(entry["value"]))
             if value is None:
@@ -292,15 +299,31 @@ class ComposeManager(Manager):
         else:
             value = entry["value"]
         content = str(value).encode()
-        digest = hashlib.sha256(content).hexdigest()
         path = entry["host_path"]
-        same = os.path.isfile(path) and file_digest(path) == digest and (os.stat(path).st_mode & 0o7777) == entry["mode"]
+        same = os.path.isfile(path) and file_digest(path) == hashlib.sha256(content).hexdigest() and (
+            os.stat(path).st_mode & 0o7777) == entry["mode"]
+        fingerprint = self._fingerprint(entry, content)
         if not same and path not in self.files:
-            shown = "(secret)" if entry["kind"] == "secrets" else digest
+            shown = "(secret)" if entry["kind"] == "secrets" else fingerprint
             self.files[path] = (content, entry, Action(
                 "write", path, before=dict(file="absent" if not os.path.exists(path) else "(other content)"),
                 after=dict(file=shown), reason=f"{entry['kind'][:-1]} {entry['name']}"))
-        return digest
+        return fingerprint
+
+    def _fingerprint(self, entry: dict, content: bytes) -> str:
+        """A config's sha256; a secret's HMAC under this host's key (``files_dir/.key``), so that the config-hash label
+        does not let anyone who can read labels test guesses of the secret."""
+        if entry["kind"] != "secrets":
+            return hashlib.sha256(content).hexdigest()
+        if self.key is None:
+            path = os.path.join(os.path.dirname(self.project["files_dir"]), ".key")
+            try:
+                with open(path, "rb") as handle:
+                    self.key = handle.read()
+            except FileNotFoundError:
+                self.key = os.urandom(32)
+                self.new_key = path  # written when the plan is applied, not while planning
+        return hmac.new(self.key, content, hashlib.sha256).hexdigest()
 
     def _count(self, service: str) -> int:
         scale = (self.params.get("scale") or {}).get(service)
@@ -549,6 +572,9 @@ class ComposeManager(Manager):
             self._apply_images()
 
     def _write_files(self):
+        if self.new_key:
+            os.makedirs(os.path.dirname(self.new_key), mode=0o700, exist_ok=True)
+            write_atomically(self.new_key, [self.key], 0o600)
         for path, (content, entry, action) in self.files.items():
             if action.kind == "remove":
                 shutil.rmtree(path, ignore_errors=True)

@@ -137,6 +137,8 @@ options:
     description:
       - Where the secrets and configs with an C(environment) or C(content) source are written on the managed host,
         in a folder per project (mode 0700), removed with O(state=absent).
+      - It also holds this host's key (C(.key), 0600) for the fingerprints of secrets in the containers'
+        C(com.docker.compose.config-hash) label, so that the label does not let anyone test guesses of a secret.
     type: path
     default: ~/.local/share/noar/compose
   secrets_env:

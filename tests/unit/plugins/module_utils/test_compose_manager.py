@@ -198,3 +198,17 @@ def test_containers_are_converged_parallel_at_a_time_but_a_rolling_service_one_b
         compose.units.append(compose_manager.Unit("web", f"p-web-{number}", Timed(log), [action]))
     compose._run_parallel(compose.units)  # pylint: disable=protected-access
     assert len(log) == 12 and most_at_once(log) == expected
+
+
+def test_a_secrets_fingerprint_is_keyed_and_the_key_written_only_when_applied(tmp_path):
+    import hashlib  # pylint: disable=import-outside-toplevel
+    compose = manager(dict(services=dict(web=dict(image="i"))), files_dir=str(tmp_path))
+    secret, config = dict(kind="secrets"), dict(kind="configs")
+    first = compose._fingerprint(secret, b"pw")  # pylint: disable=protected-access
+    assert first != hashlib.sha256(b"pw").hexdigest()
+    assert compose._fingerprint(config, b"pw") == hashlib.sha256(b"pw").hexdigest()  # pylint: disable=protected-access
+    assert not (tmp_path / ".key").exists()  # planning changes nothing
+    compose._write_files()  # pylint: disable=protected-access
+    assert (tmp_path / ".key").stat().st_mode & 0o777 == 0o600
+    again = manager(dict(services=dict(web=dict(image="i"))), files_dir=str(tmp_path))
+    assert again._fingerprint(secret, b"pw") == first and not again.new_key  # pylint: disable=protected-access
