@@ -1,0 +1,354 @@
+# Copyright: noar.docker contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A Compose project as Kubernetes manifests (what Kompose does), from the same model the compose module converges.
+
+Each service is read through ``service_params`` (the container parameters the compose module would use), so that a
+key means the same thing here as on an engine. What has no Kubernetes equivalent fails naming the service and the
+key (a bind mount of a host path, ``network_mode: host``, ``privileged`` unless allowed); what only loses detail is
+a warning.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+import shlex
+from typing import NoReturn
+
+from ansible_collections.noar.docker.plugins.module_utils.compose import (
+    dependencies_of,
+    replicas,
+    service_files,
+    service_params,
+)
+from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption, parse_duration, parse_size
+
+MANAGED_BY = "noar.docker"
+SERVICE_TYPES = ("NodePort", "LoadBalancer")
+_PORT = re.compile(r"^(?:(?P<ip>\[[^\]]+\]|[^:]+):)?(?:(?P<published>[0-9-]*):)?(?P<target>[0-9]+)(?:/(?P<proto>\w+))?$")
+
+
+def _fail(service: str, key: str, reason: str) -> NoReturn:
+    raise InvalidOption("definition", f"services.{service}.{key}: {reason}")
+
+
+def labels_of(project: dict, service: str) -> dict:
+    return {"app.kubernetes.io/name": service, "app.kubernetes.io/part-of": project["name"],
+            "app.kubernetes.io/managed-by": MANAGED_BY}
+
+
+def _ports(service: str, params: dict) -> tuple:
+    """(container ports, published ports): each ``(port, protocol)``; a published one also its node port."""
+    inner, published = [], []
+    for entry in params.get("published_ports") or []:
+        found = _PORT.match(str(entry))
+        if not found or "-" in (found.group("published") or ""):
+            _fail(service, "ports", f"{entry!r}: only single ports convert (no ranges)")
+        port = (int(found.group("target")), (found.group("proto") or "tcp").upper())
+        inner.append(port)
+        published.append(port + (int(found.group("published")) if found.group("published") else None,))
+    for entry in params.get("exposed_ports") or []:
+        number, _slash, proto = str(entry).partition("/")
+        if not number.isdigit():
+            _fail(service, "expose", f"{entry!r}: only single ports convert (no ranges)")
+        inner.append((int(number), (proto or "tcp").upper()))
+    return sorted(set(inner)), published
+
+
+def _probe(check: dict) -> dict | None:
+    test = check.get("test")
+    if not test or test == ["NONE"]:
+        return None
+    if isinstance(test, str):
+        command = ["sh", "-c", test]
+    elif test[0] == "CMD-SHELL":
+        command = ["sh", "-c", " ".join(test[1:])]
+    else:
+        command = list(test[1:] if test[0] == "CMD" else test)
+    probe: dict = {"exec": {"command": command}}
+    for key, field in (("interval", "periodSeconds"), ("timeout", "timeoutSeconds"), ("start_period", "initialDelaySeconds")):
+        if check.get(key) is not None:
+            probe[field] = max(1, int(parse_duration(check[key], f"healthcheck.{key}")))
+    if check.get("retries") is not None:
+        probe["failureThreshold"] = int(check["retries"])
+    return probe
+
+
+def _resources(params: dict) -> dict:
+    limits, requests = {}, {}
+    if params.get("memory") is not None:
+        limits["memory"] = str(parse_size(params["memory"], "memory"))
+    if params.get("cpus") is not None:
+        limits["cpu"] = f"{int(round(float(params['cpus']) * 1000))}m"
+    if params.get("memory_reservation") is not None:
+        requests["memory"] = str(parse_size(params["memory_reservation"], "memory_reservation"))
+    return {k: v for k, v in (("limits", limits), ("requests", requests)) if v}
+
+
+def _security(service: str, params: dict, allow_privileged: bool) -> dict:
+    context: dict = {}
+    if params.get("privileged"):
+        if not allow_privileged:
+            _fail(service, "privileged", "a privileged container; set allow_privileged to convert it anyway")
+        context["privileged"] = True
+    user = str(params.get("user") or "")
+    if user:
+        uid, _colon, gid = user.partition(":")
+        if not uid.isdigit() or (gid and not gid.isdigit()):
+            _fail(service, "user", f"{user!r}: Kubernetes takes numeric user and group ids")
+        context["runAsUser"] = int(uid)
+        if gid:
+            context["runAsGroup"] = int(gid)
+    if params.get("read_only"):
+        context["readOnlyRootFilesystem"] = True
+    caps = {}
+    if params.get("capabilities"):
+        caps["add"] = [c.upper().replace("CAP_", "") for c in params["capabilities"]]
+    if params.get("cap_drop"):
+        caps["drop"] = [c.upper().replace("CAP_", "") for c in params["cap_drop"]]
+    if caps:
+        context["capabilities"] = caps
+    return context
+
+
+def _file_content(project: dict, entry: dict) -> bytes:
+    if entry["source"] == "file":
+        with open(entry["value"], "rb") as handle:
+            return handle.read()
+    if entry["source"] == "environment":
+        value = project["environment"].get(entry["value"])
+        if value is None:
+            raise InvalidOption("definition", f"{entry['kind']}.{entry['name']}.environment: variable {entry['value']} "
+                                              "is not set")
+        return str(value).encode()
+    return str(entry["value"]).encode()
+
+
+BIND_MOUNTS = ("fail", "empty_dir", "host_path")
+
+
+def convert(project: dict, namespace: str = "default", service_type: str = "NodePort", allow_privileged: bool = False,
+            volume_size: str = "1Gi", wait_image: str = "busybox:1.36", bind_mounts: str = "fail",
+            warnings: list | None = None) -> list:
+    """The manifests of a loaded project (``compose.load_project``), in apply order. ``bind_mounts``: what a bind
+    mount of a host path becomes (``fail``, or with a warning an ``empty_dir`` or a ``host_path``)."""
+    if bind_mounts not in BIND_MOUNTS:
+        raise InvalidOption("bind_mounts", f"{bind_mounts!r} is not one of {', '.join(BIND_MOUNTS)}")
+    warnings = warnings if warnings is not None else []
+    if service_type not in SERVICE_TYPES:
+        raise InvalidOption("service_type", f"{service_type!r} is not one of {', '.join(SERVICE_TYPES)}")
+    model = project["model"]
+    meta = dict(namespace=namespace)
+    objects: dict = dict(secrets={}, configs={}, claims={}, workloads=[], services=[], policies=[])
+    ports_of = {}
+    for name in model["services"]:
+        ports_of[name] = _ports(name, service_params(project, name, []))[0]
+    for name in sorted(model["services"]):
+        _convert_service(project, name, meta, objects, ports_of, dict(
+            service_type=service_type, allow_privileged=allow_privileged, volume_size=volume_size,
+            wait_image=wait_image, bind_mounts=bind_mounts), warnings)
+    published = {}
+    for name in model["services"]:
+        shown = _ports(name, service_params(project, name, []))[1]
+        if shown:
+            published[name] = sorted({(port, proto) for port, proto, _node in shown})
+    objects["policies"] = _network_policies(project, meta, published)
+    return (list(objects["secrets"].values()) + list(objects["configs"].values()) + list(objects["claims"].values())
+            + objects["services"] + objects["workloads"] + objects["policies"])
+
+
+def _convert_service(project: dict, name: str, meta: dict, objects: dict, ports_of: dict, options: dict,
+                     warnings: list) -> None:
+    definition = project["model"]["services"][name]
+    params = service_params(project, name, warnings)
+    mode = str(params.get("network_mode") or "")
+    if mode == "host" or mode.startswith(("container:", "service:")):
+        _fail(name, "network_mode", f"{mode!r} has no Kubernetes equivalent (pods have their own network)")
+    labels = labels_of(project, name)
+    pod_labels = dict(labels, **{f"noar.docker/network-{key}": "true" for key in _network_keys(definition)})
+    container: dict = dict(name=name, image=params["image"])
+    if params.get("entrypoint"):
+        container["command"] = _argv(params["entrypoint"])
+    if params.get("command"):
+        container["args"] = _argv(params["command"])
+    if params.get("env"):
+        container["env"] = [dict(name=k, value=v) for k, v in sorted(params["env"].items())]
+    if params.get("working_dir"):
+        container["workingDir"] = params["working_dir"]
+    inner, published = _ports(name, params)
+    if inner:
+        container["ports"] = [dict(containerPort=port, protocol=proto) for port, proto in inner]
+    resources = _resources(params)
+    if resources:
+        container["resources"] = resources
+    probe = _probe(params.get("healthcheck") or {})
+    if probe:
+        container["livenessProbe"] = probe
+        container["readinessProbe"] = dict(probe)
+    security = _security(name, params, options["allow_privileged"])
+    if security:
+        container["securityContext"] = security
+    volumes, mounts, claimed = _volumes(project, name, params, objects, meta, options["volume_size"],
+                                        options["bind_mounts"], warnings)
+    if mounts:
+        container["volumeMounts"] = mounts
+    pod: dict = dict(containers=[container])
+    if volumes:
+        pod["volumes"] = volumes
+    waits = _init_waits(project, name, definition, ports_of, options["wait_image"])
+    if waits:
+        pod["initContainers"] = waits
+    if params.get("stop_timeout") is not None:
+        pod["terminationGracePeriodSeconds"] = int(params["stop_timeout"])
+    if params.get("restart_policy") not in (None, "always", "unless-stopped"):
+        warnings.append(f"services.{name}.restart: {params['restart_policy']!r} becomes Always (a Deployment's pods "
+                        "always restart)")
+    count = replicas(definition)
+    kind = "StatefulSet" if claimed and count == 1 else "Deployment"
+    if claimed and count > 1:
+        warnings.append(f"services.{name}: {count} replicas share the claim(s) {', '.join(claimed)} (ReadWriteOnce "
+                        "lets only one node mount them)")
+    spec: dict = dict(replicas=count, selector=dict(matchLabels=labels),
+                      template=dict(metadata=dict(labels=pod_labels), spec=pod))
+    if kind == "StatefulSet":
+        spec["serviceName"] = name
+    objects["workloads"].append(dict(apiVersion="apps/v1", kind=kind, metadata=dict(meta, name=name, labels=labels),
+                                     spec=spec))
+    if inner:
+        service_ports = [dict(name=f"{proto.lower()}-{port}", port=port, targetPort=port, protocol=proto)
+                         for port, proto in inner]
+        spec = dict(selector=labels, ports=service_ports)
+        if published:
+            spec["type"] = options["service_type"]
+            if options["service_type"] == "NodePort":
+                for entry in service_ports:
+                    node = next((p[2] for p in published if (p[0], p[1]) == (entry["port"], entry["protocol"])), None)
+                    if node is not None and 30000 <= node <= 32767:
+                        entry["nodePort"] = node
+                    elif node is not None:
+                        warnings.append(f"services.{name}.ports: {node} is outside the NodePort range "
+                                        "(30000-32767); Kubernetes picks the node port")
+        objects["services"].append(dict(apiVersion="v1", kind="Service", metadata=dict(meta, name=name, labels=labels),
+                                        spec=spec))
+
+
+def _argv(value) -> list:
+    return shlex.split(value) if isinstance(value, str) else [str(v) for v in value]
+
+
+def _network_keys(definition: dict) -> list:
+    networks = definition.get("networks")
+    if networks is None:
+        return ["default"]
+    return sorted(networks)
+
+
+def _volumes(project: dict, name: str, params: dict, objects: dict, meta: dict, volume_size: str, bind_mounts: str,
+             warnings: list) -> tuple:
+    volumes, mounts, claimed = [], [], []
+    for index, mount in enumerate(params.get("mounts") or []):
+        volume_name = f"v{index}"
+        if mount["type"] == "bind":
+            entry = next((f for f in service_files(project, name) if f["target"] == mount["target"]), None)
+            if entry is None:
+                if bind_mounts == "fail":
+                    _fail(name, "volumes", f"{mount['source']} is a bind mount of a host path, which has no Kubernetes "
+                                           "equivalent (use a named volume or a config, or set bind_mounts)")
+                warnings.append(f"services.{name}.volumes: the bind mount of {mount['source']} becomes "
+                                + ("an emptyDir (its content is not carried over)" if bind_mounts == "empty_dir"
+                                   else "a hostPath (the node's own folder)"))
+                source = dict(emptyDir={}) if bind_mounts == "empty_dir" else dict(
+                    hostPath=dict(path=mount["source"], type="DirectoryOrCreate"))
+                volumes.append(dict(name=volume_name, **source))
+                mounts.append(dict(name=volume_name, mountPath=mount["target"], readOnly=bool(mount.get("read_only"))))
+                continue
+            kind = "Secret" if entry["kind"] == "secrets" else "ConfigMap"
+            object_name = f"{project['name']}-{entry['name']}".replace("_", "-").lower()
+            key = os.path.basename(entry["target"])
+            data_key = "data" if kind == "Secret" else "data"
+            content = _file_content(project, entry)
+            store = objects["secrets" if kind == "Secret" else "configs"]
+            data = (base64.b64encode(content).decode() if kind == "Secret" else content.decode())
+            store.setdefault(object_name, dict(apiVersion="v1", kind=kind, metadata=dict(meta, name=object_name),
+                                               **({"type": "Opaque"} if kind == "Secret" else {}),
+                                               **{data_key: {}}))[data_key][key] = data
+            source = dict(secret=dict(secretName=object_name, defaultMode=entry["mode"])) if kind == "Secret" \
+                else dict(configMap=dict(name=object_name, defaultMode=entry["mode"]))
+            volumes.append(dict(name=volume_name, **source))
+            mounts.append(dict(name=volume_name, mountPath=mount["target"], subPath=key, readOnly=True))
+        elif mount["type"] == "tmpfs":
+            empty: dict = dict(medium="Memory")
+            if mount.get("tmpfs_size"):
+                empty["sizeLimit"] = str(parse_size(mount["tmpfs_size"], "tmpfs size"))
+            volumes.append(dict(name=volume_name, emptyDir=empty))
+            mounts.append(dict(name=volume_name, mountPath=mount["target"]))
+        elif mount.get("source"):
+            claim = mount["source"].replace("_", "-").lower()
+            objects["claims"].setdefault(claim, dict(
+                apiVersion="v1", kind="PersistentVolumeClaim", metadata=dict(meta, name=claim),
+                spec=dict(accessModes=["ReadWriteOnce"], resources=dict(requests=dict(storage=volume_size)))))
+            volumes.append(dict(name=volume_name, persistentVolumeClaim=dict(claimName=claim)))
+            mounts.append(dict(name=volume_name, mountPath=mount["target"], readOnly=bool(mount.get("read_only"))))
+            claimed.append(claim)
+        else:  # an anonymous volume: the pod's own, as long as it lives
+            volumes.append(dict(name=volume_name, emptyDir={}))
+            mounts.append(dict(name=volume_name, mountPath=mount["target"]))
+    for target in sorted(params.get("tmpfs") or []):
+        volume_name = f"t{len(volumes)}"
+        volumes.append(dict(name=volume_name, emptyDir=dict(medium="Memory")))
+        mounts.append(dict(name=volume_name, mountPath=target.split(":", 1)[0]))
+    return volumes, mounts, claimed
+
+
+def _init_waits(project: dict, name: str, definition: dict, ports_of: dict, wait_image: str) -> list:
+    """``depends_on`` a healthy service: an init container that waits until that service's port answers."""
+    depends = definition.get("depends_on") or {}
+    waits = []
+    for dependency in dependencies_of(definition):
+        condition = ((depends.get(dependency) or {}) if isinstance(depends, dict) else {}).get("condition")
+        if condition != "service_healthy":
+            continue
+        ports = ports_of.get(dependency) or []
+        if not ports:
+            raise InvalidOption("definition", f"services.{name}.depends_on.{dependency}: waiting for it to be healthy "
+                                              "needs a port to probe (expose one)")
+        port = ports[0][0]
+        waits.append(dict(name=f"wait-for-{dependency}", image=wait_image,
+                          command=["sh", "-c", f"until nc -z -w 2 {dependency} {port}; do sleep 1; done"]))
+    return waits
+
+
+def _network_policies(project: dict, meta: dict, published: dict) -> list:
+    """Compose networks as policies: the members of a network take traffic from each other; a pod only on internal
+    networks sends only to their members (and DNS); a published port takes traffic from anywhere."""
+    model = project["model"]
+    keys = sorted({k for s in model["services"].values() for k in _network_keys(s)})
+    internal = {k for k in keys if ((model.get("networks") or {}).get(k) or {}).get("internal")}
+    part_of = {"app.kubernetes.io/part-of": project["name"]}
+    policies = []
+
+    def policy(name: str, spec: dict) -> dict:
+        return dict(apiVersion="networking.k8s.io/v1", kind="NetworkPolicy",
+                    metadata=dict(meta, name=f"{project['name']}-{name}".replace("_", "-").lower(), labels=part_of),
+                    spec=spec)
+
+    for key in keys:
+        member = {f"noar.docker/network-{key}": "true"}
+        policies.append(policy(key, dict(podSelector=dict(matchLabels=member), policyTypes=["Ingress"],
+                                         ingress=[{"from": [dict(podSelector=dict(matchLabels=member))]}])))
+        if key in internal:
+            outside = [dict(key=f"noar.docker/network-{other}", operator="DoesNotExist") for other in keys
+                       if other not in internal]
+            selector: dict = dict(matchLabels=member)
+            if outside:
+                selector["matchExpressions"] = outside
+            policies.append(policy(f"{key}-egress", dict(
+                podSelector=selector, policyTypes=["Egress"],
+                egress=[{"to": [dict(podSelector=dict(matchLabels=member))]},
+                        {"ports": [dict(port=53, protocol="UDP"), dict(port=53, protocol="TCP")]}])))
+    for service, ports in sorted(published.items()):
+        policies.append(policy(f"{service}-published", dict(
+            podSelector=dict(matchLabels=labels_of(project, service)), policyTypes=["Ingress"],
+            ingress=[{"ports": [dict(port=port, protocol=proto) for port, proto in ports]}])))
+    return policies
