@@ -163,12 +163,8 @@ class ComposeManager(Manager):
 
     # -- reading
 
-    def _list(self) -> list:
-        with engine_errors("listing", f"the containers of project {self.name}"):
-            return self.client.containers(all=True, filters=dict(label=f"{PROJECT}={self.name}"))
-
     def read(self):
-        return self._list()
+        return list_summaries(self.client, self.name)
 
     # -- planning
 
@@ -226,13 +222,17 @@ class ComposeManager(Manager):
             self._plan_image_removal()
         return self._flatten()
 
+    def _removed(self) -> set:
+        """The containers this plan removes."""
+        return {u.name for u in self.units if any(a.kind == "remove" for a in u.plan)}
+
     def _plan_owned(self, kind: str, manager_class, into: list):
         """Remove what the project made of ``kind``: what carries its label, external ones never do."""
         with engine_errors("listing", f"the {kind} of project {self.name}"):
             listed = getattr(self.client, kind)(filters=dict(label=f"{PROJECT}={self.name}"))
         if kind == "volumes":
             listed = (listed or {}).get("Volumes") or []
-        removed = {u.name for u in self.units if any(a.kind == "remove" for a in u.plan)}
+        removed = self._removed()
         for entry in sorted(listed, key=lambda e: e["Name"]):
             manager = manager_class(self.client, dict(name=entry["Name"], state="absent", force=True, leaving=removed))
             # The project's own containers are gone by the time the network is removed: nothing to disconnect.
@@ -254,7 +254,7 @@ class ComposeManager(Manager):
             with engine_errors("listing", f"the containers of image {ref}"):
                 users = {n[1:] for c in self.client.containers(all=True, filters=dict(ancestor=ref))
                          for n in c.get("Names") or []}
-            removed = {u.name for u in self.units if any(a.kind == "remove" for a in u.plan)}
+            removed = self._removed()
             manager = ImageManager(self.client, dict(name=ref, state="absent", force_absent=bool(users) and users <= removed))
             self.images[service_name] = (manager, manager.plan(manager.read()))
 
@@ -738,10 +738,15 @@ def list_projects(client) -> list:
                  working_dir=p["working_dir"]) for _name, p in sorted(projects.items())]
 
 
+def list_summaries(client, name: str) -> list:
+    """The engine's list entries of project ``name``'s containers (one call)."""
+    with engine_errors("listing", f"the containers of project {name}"):
+        return client.containers(all=True, filters=dict(label=f"{PROJECT}={name}"))
+
+
 def project_containers(client, name: str) -> list:
     """The containers of project ``name``, as ``docker compose ps --all``: service order, then number."""
-    with engine_errors("listing", f"the containers of project {name}"):
-        listed = client.containers(all=True, filters=dict(label=f"{PROJECT}={name}"))
+    listed = list_summaries(client, name)
     containers = []
     for summary in listed:
         labels = summary.get("Labels") or {}

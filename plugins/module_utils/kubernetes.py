@@ -141,27 +141,23 @@ def convert(project: dict, namespace: str = "default", service_type: str = "Node
     model = project["model"]
     meta = dict(namespace=namespace)
     objects: dict = dict(secrets={}, configs={}, claims={}, workloads=[], services=[], policies=[])
-    ports_of = {}
-    for name in model["services"]:
-        ports_of[name] = _ports(name, service_params(project, name, []))[0]
-    for name in sorted(model["services"]):
-        _convert_service(project, name, meta, objects, ports_of, dict(
+    # Each service read once: its container parameters, and its (container ports, published ports).
+    params_of = {name: service_params(project, name, warnings) for name in sorted(model["services"])}
+    ports_of = {name: _ports(name, params) for name, params in params_of.items()}
+    for name, params in params_of.items():
+        _convert_service(project, name, params, meta, objects, ports_of, dict(
             service_type=service_type, allow_privileged=allow_privileged, volume_size=volume_size,
             wait_image=wait_image, bind_mounts=bind_mounts), warnings)
-    published = {}
-    for name in model["services"]:
-        shown = _ports(name, service_params(project, name, []))[1]
-        if shown:
-            published[name] = sorted({(port, proto) for port, proto, _node in shown})
+    published = {name: sorted({(port, proto) for port, proto, _node in ports[1]})
+                 for name, ports in ports_of.items() if ports[1]}
     objects["policies"] = _network_policies(project, meta, published)
     return (list(objects["secrets"].values()) + list(objects["configs"].values()) + list(objects["claims"].values())
             + objects["services"] + objects["workloads"] + objects["policies"])
 
 
-def _convert_service(project: dict, name: str, meta: dict, objects: dict, ports_of: dict, options: dict,
-                     warnings: list) -> None:
+def _convert_service(project: dict, name: str, params: dict, meta: dict, objects: dict, ports_of: dict,
+                     options: dict, warnings: list) -> None:
     definition = project["model"]["services"][name]
-    params = service_params(project, name, warnings)
     mode = str(params.get("network_mode") or "")
     if mode == "host" or mode.startswith(("container:", "service:")):
         _fail(name, "network_mode", f"{mode!r} has no Kubernetes equivalent (pods have their own network)")
@@ -176,7 +172,7 @@ def _convert_service(project: dict, name: str, meta: dict, objects: dict, ports_
         container["env"] = [dict(name=k, value=v) for k, v in sorted(params["env"].items())]
     if params.get("working_dir"):
         container["workingDir"] = params["working_dir"]
-    inner, published = _ports(name, params)
+    inner, published = ports_of[name]
     if inner:
         container["ports"] = [dict(containerPort=port, protocol=proto) for port, proto in inner]
     resources = _resources(params)
@@ -266,13 +262,12 @@ def _volumes(project: dict, name: str, params: dict, objects: dict, meta: dict, 
             kind = "Secret" if entry["kind"] == "secrets" else "ConfigMap"
             object_name = f"{project['name']}-{entry['name']}".replace("_", "-").lower()
             key = os.path.basename(entry["target"])
-            data_key = "data" if kind == "Secret" else "data"
             content = _file_content(project, entry)
             store = objects["secrets" if kind == "Secret" else "configs"]
             data = (base64.b64encode(content).decode() if kind == "Secret" else content.decode())
             store.setdefault(object_name, dict(apiVersion="v1", kind=kind, metadata=dict(meta, name=object_name),
                                                **({"type": "Opaque"} if kind == "Secret" else {}),
-                                               **{data_key: {}}))[data_key][key] = data
+                                               data={}))["data"][key] = data
             source = dict(secret=dict(secretName=object_name, defaultMode=entry["mode"])) if kind == "Secret" \
                 else dict(configMap=dict(name=object_name, defaultMode=entry["mode"]))
             volumes.append(dict(name=volume_name, **source))
@@ -309,7 +304,7 @@ def _init_waits(project: dict, name: str, definition: dict, ports_of: dict, wait
         condition = ((depends.get(dependency) or {}) if isinstance(depends, dict) else {}).get("condition")
         if condition != "service_healthy":
             continue
-        ports = ports_of.get(dependency) or []
+        ports: list = (ports_of.get(dependency) or ([], []))[0]
         if not ports:
             raise InvalidOption("definition", f"services.{name}.depends_on.{dependency}: waiting for it to be healthy "
                                               "needs a port to probe (expose one)")
