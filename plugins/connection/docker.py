@@ -138,6 +138,12 @@ options:
       - name: DOCKER_TLS_HOSTNAME
     vars:
       - name: ansible_docker_tls_hostname
+  use_ssh_client:
+    description: For an V(ssh://) O(docker_host), use the C(ssh) command instead of paramiko's own SSH client.
+    type: bool
+    default: false
+    vars:
+      - name: ansible_docker_use_ssh_client
 notes:
   - A container without Python can still be driven with M(ansible.builtin.raw); modules then fail with a message
     that says the interpreter is missing.

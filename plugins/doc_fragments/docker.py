@@ -11,7 +11,8 @@ class ModuleDocFragment:
 options:
   docker_host:
     description:
-      - The engine to talk to, as V(unix:///path/to/docker.sock), V(tcp://host:2375) or, with TLS, V(tcp://host:2376).
+      - The engine to talk to, as V(unix:///path/to/docker.sock), V(tcp://host:2375), with TLS V(tcp://host:2376), or
+        through SSH as V(ssh://user@host) (see O(use_ssh_client)).
       - Falls back to the E(DOCKER_HOST) environment variable of the managed host, then to the local socket.
     type: str
     default: unix:///var/run/docker.sock
@@ -64,6 +65,13 @@ options:
       - The name the engine's certificate must carry, when it differs from the host in O(docker_host)
         (for example when connecting by IP address). Falls back to E(DOCKER_TLS_HOSTNAME).
     type: str
+  use_ssh_client:
+    description:
+      - For an V(ssh://) O(docker_host), use the C(ssh) command of the host the module runs on, with its SSH
+        configuration (keys, known hosts, C(~/.ssh/config)), instead of paramiko's own SSH client. The remote user
+        needs the C(docker) command and access to the engine (root or the docker group).
+    type: bool
+    default: false
   debug:
     description:
       - Accepted for playbooks written for community.docker, whose modules all have it. It changes nothing here, as
@@ -76,5 +84,6 @@ notes:
   - Every module of this collection is in the action group C(noar.docker.docker), so the connection options can
     be set once with C(module_defaults).
 requirements:
-  - Docker SDK for Python 7.0 or newer (C(python3-docker) or C(pip install docker)) on the managed host.
+  - Docker SDK for Python 7.0 or newer (C(python3-docker) or C(pip install docker)) on the managed host; for an
+    V(ssh://) O(docker_host), with its SSH support (C(pip install 'docker[ssh]'), which brings paramiko).
 """

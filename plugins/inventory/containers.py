@@ -133,6 +133,10 @@ options:
     type: str
     env:
       - name: DOCKER_TLS_HOSTNAME
+  use_ssh_client:
+    description: For an V(ssh://) O(docker_host), use the C(ssh) command instead of paramiko's own SSH client.
+    type: bool
+    default: false
 author:
   - noar.docker maintainers (@noar-docker)
 seealso:
@@ -190,7 +194,7 @@ CONNECTION_VARS = dict(docker_host="ansible_docker_docker_host", api_version="an
                        timeout="ansible_docker_timeout", tls="ansible_docker_tls",
                        validate_certs="ansible_docker_validate_certs", ca_path="ansible_docker_ca_cert",
                        client_cert="ansible_docker_client_cert", client_key="ansible_docker_client_key",
-                       tls_hostname="ansible_docker_tls_hostname")
+                       tls_hostname="ansible_docker_tls_hostname", use_ssh_client="ansible_docker_use_ssh_client")
 CONNECTION = "noar.docker.docker"
 
 
@@ -237,7 +241,36 @@ def read_filters(value, path: str) -> tuple:
     return conditions, {}
 
 
-class InventoryModule(BaseInventoryPlugin, Constructable):
+class EngineInventory:
+    """What the inventory plugins share: the engine client from the shared connection options, and
+    community.docker's ``filters`` (for a plugin that is ``Constructable``, for ``_compose``)."""
+
+    NAME = ""
+
+    def _engine_client(self, path: str) -> tuple:
+        """``(client, params)``, or an ``AnsibleParserError`` that says why the engine cannot be used."""
+        if not HAS_DOCKER:
+            raise AnsibleParserError(f"the {self.NAME} inventory needs the Docker SDK for Python on the controller: "
+                                     "pip install docker")
+        params = {option: self.get_option(option) for option in DOCKER_COMMON_ARGS}
+        try:
+            return build_client(params), params
+        except (EngineError, InvalidOption) as exc:
+            raise AnsibleParserError(f"{path}: cannot reach the engine: {exc}") from None
+
+    def _included(self, name: str, variables: dict, conditions: list) -> bool:
+        """The first condition that matches decides; none matching includes."""
+        for kind, condition in conditions:
+            if isinstance(condition, bool):
+                matched = condition
+            else:
+                matched = boolean(self._compose(condition, dict(variables, inventory_hostname=name)), strict=False)
+            if matched:
+                return kind == "include"
+        return True
+
+
+class InventoryModule(BaseInventoryPlugin, Constructable, EngineInventory):
     """Containers as hosts, grouped and composed by Ansible's constructed features."""
 
     NAME = "noar.docker.containers"
@@ -249,16 +282,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable):
     def parse(self, inventory, loader, path, cache=True):
         super().parse(inventory, loader, path, cache)
         self._read_config_data(path)
-        if not HAS_DOCKER:
-            raise AnsibleParserError("the noar.docker.containers inventory needs the Docker SDK for Python on the "
-                                     "controller: pip install docker")
-        params = {option: self.get_option(option) for option in DOCKER_COMMON_ARGS}
         conditions, engine_filters = read_filters(self.get_option("filters"), path)
         engine_filters = {str(k): v for k, v in dict(engine_filters, **(self.get_option("engine_filters") or {})).items()}
-        try:
-            client = build_client(params)
-        except (EngineError, InvalidOption) as exc:
-            raise AnsibleParserError(f"{path}: cannot reach the engine: {exc}") from None
+        client, params = self._engine_client(path)
         try:
             with engine_errors("listing", "containers"):
                 listed = client.containers(all=not self.get_option("running_only") or "status" in engine_filters,
@@ -286,17 +312,6 @@ class InventoryModule(BaseInventoryPlugin, Constructable):
                           if params.get(option) is not None})
         found["ansible_connection"] = CONNECTION
         return found
-
-    def _included(self, name: str, variables: dict, conditions: list) -> bool:
-        """community.docker's filters: the first condition that matches decides; none matching includes."""
-        for kind, condition in conditions:
-            if isinstance(condition, bool):
-                matched = condition
-            else:
-                matched = boolean(self._compose(condition, dict(variables, inventory_hostname=name)), strict=False)
-            if matched:
-                return kind == "include"
-        return True
 
     def _add_container(self, inspect: dict, params: dict, conditions: list):
         container_id = inspect["Id"]

@@ -46,6 +46,7 @@ DOCKER_COMMON_ARGS = dict(
     client_cert=dict(type="path", aliases=["tls_client_cert", "cert_path"]),
     client_key=dict(type="path", aliases=["tls_client_key", "key_path"]),
     tls_hostname=dict(type="str", fallback=(env_fallback, ["DOCKER_TLS_HOSTNAME"])),
+    use_ssh_client=dict(type="bool", default=False),
 )
 
 
@@ -80,6 +81,14 @@ def _cert_path_default(params: dict, option: str, filename: str):
     return None
 
 
+def _has_paramiko() -> bool:
+    try:
+        import paramiko  # noqa: F401  pylint: disable=import-outside-toplevel,unused-import
+    except ImportError:
+        return False
+    return True
+
+
 def client_kwargs(params: dict) -> dict:
     """The ``docker.APIClient`` arguments for the shared connection options.
 
@@ -106,6 +115,15 @@ def client_kwargs(params: dict) -> dict:
     for option, path in (("ca_path", ca_path), ("client_cert", client_cert), ("client_key", client_key)):
         if path and not os.path.isfile(path):
             raise InvalidOption(option, f"no such file: {path}")
+    if host.startswith("ssh://"):
+        if use_tls:
+            raise InvalidOption("docker_host", "an ssh:// engine address is reached through SSH; tls and "
+                                               "validate_certs are for tcp:// addresses")
+        if not _has_paramiko():
+            # The Docker SDK's SSH transport imports paramiko even when it runs the ssh command.
+            raise InvalidOption("docker_host", f"{host}: an ssh:// address needs the Docker SDK's SSH support, and "
+                                               "paramiko is not installed (pip install 'docker[ssh]')")
+        kwargs["use_ssh_client"] = bool(params.get("use_ssh_client"))
     if use_tls:
         if host.startswith("unix://"):
             raise InvalidOption("docker_host", "TLS needs a tcp:// engine address, not a unix socket")

@@ -270,3 +270,19 @@ def test_inspect_or_none():
     assert inspect_or_none("image x", answer(404), "x") is None
     with pytest.raises(EngineError, match="inspecting image x failed: said 500"):
         inspect_or_none("image x", answer(500), "x")
+
+
+def test_ssh_addresses_go_through_the_ssh_command_when_asked():
+    kwargs = client_kwargs(params(docker_host="ssh://admin@192.0.2.10", use_ssh_client=True))
+    assert kwargs["base_url"] == "ssh://admin@192.0.2.10"
+    assert kwargs["use_ssh_client"] is True
+    with pytest.raises(InvalidOption) as error:
+        client_kwargs(params(docker_host="ssh://admin@192.0.2.10", tls=True, use_ssh_client=True))
+    assert error.value.option == "docker_host"
+
+
+def test_ssh_needs_the_sdks_ssh_support(monkeypatch):
+    monkeypatch.setattr(client_mod, "_has_paramiko", lambda: False)
+    with pytest.raises(InvalidOption, match=r"docker_host: ssh://admin@h: an ssh:// address needs the Docker SDK's SSH "
+                                            r"support, and paramiko is not installed \(pip install 'docker\[ssh\]'\)"):
+        client_kwargs(params(docker_host="ssh://admin@h", use_ssh_client=True))
