@@ -142,7 +142,7 @@ def _show_cpus(value, written=None):
 _SECRET_KEY = re.compile(r"pass|secret|token|key|credential", re.IGNORECASE)
 
 
-def _show_env(value, written=None):
+def show_env(value, written=None):
     # Diffs are printed; values of variables that look like secrets are not.
     return {k: ("********" if _SECRET_KEY.search(k) else v) for k, v in value.items()}
 
@@ -906,7 +906,7 @@ OPTIONS = {option.name: option for option in (
     simple("entrypoint", "Config.Entrypoint", "list"),
     Option("env", dict(type="dict"), parse=_parse_env, read=lambda c: split_env(_dig(c, "Config.Env")),
            write=lambda body, value: body.update(Env=[f"{k}={v}" for k, v in value.items()]),
-           comparison="allow_more_present", show=_show_env, matches=_env_match, also=("env_file",)),
+           comparison="allow_more_present", show=show_env, matches=_env_match, also=("env_file",)),
     _custom("labels", "Config.Labels", "dict", _parse_labels),
     simple("user", "Config.User", "str"),
     _custom("working_dir", "Config.WorkingDir", "str", lambda v, ctx: _absolute(v, "working_dir")),
