@@ -1,0 +1,77 @@
+"""Compose services as swarm services: projeto no ar's Compose file as a stack, and what a swarm cannot run."""
+import os
+
+import pytest
+
+from ansible_collections.noar.docker.plugins.module_utils.compose import load_project
+from ansible_collections.noar.docker.plugins.module_utils.stack import service_options
+from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+APP = os.path.join(HERE, "..", "..", "..", "..", "roles", "projeto_no_ar", "files", "compose")
+DATA = {("secrets", "db_password"): "projeto_db_password_v1", ("configs", "nginx"): "projeto_nginx_v3"}
+
+
+def stack(tmp_path, **environ):
+    environ = dict(dict(DB_PASSWORD="s3cret", LISTEN="8080", IMAGE_ROOT="registry.local/p"), **environ)
+    return load_project(dict(project_src=APP, project_name="projeto", files_dir=str(tmp_path)), environ)
+
+
+def test_projeto_no_ar_services_as_swarm_services(tmp_path):
+    project, warnings = stack(tmp_path), []
+    web = service_options(project, "web", DATA, warnings)
+    assert web["image"] == "registry.local/p/web:1.0.0"
+    assert web["mode"] == "replicated" and web["replicas"] == 2
+    assert web["limits"] == dict(memory="128m", cpus=0.5, pids=64)
+    assert web["update_config"] == dict(order="start-first")
+    assert web["restart_config"] == dict(condition="any")
+    assert web["networks"] == [dict(name="projeto_front", aliases=["web"]), dict(name="projeto_back", aliases=["web"])]
+    assert web["secrets"] == [dict(secret_name="projeto_db_password_v1", filename="db_password", uid="0", gid="10001",
+                                   mode=0o440)]
+    assert web["labels"]["com.docker.stack.namespace"] == "projeto"
+    assert web["container_labels"] == {"com.docker.stack.namespace": "projeto"}
+    assert web["stop_grace_period"] == "15s"
+    assert {m["target"]: m["type"] for m in web["mounts"]} == {"/tmp": "tmpfs"}
+    assert web["healthcheck"]["interval"] == "5s"
+    assert any("depends_on" in w for w in warnings)
+    proxy = service_options(project, "proxy", DATA, [])
+    assert proxy["publish"] == [dict(target_port=8080, published_port=8080, protocol="tcp")]
+    assert proxy["configs"][0] == dict(config_name="projeto_nginx_v3", filename="/etc/nginx/noar/nginx.conf",
+                                       uid="0", gid="0", mode=0o444)
+    db = service_options(project, "db", DATA, [])
+    assert "replicas" not in db
+    assert {m["target"]: (m["type"], m.get("source")) for m in db["mounts"]}["/var/lib/postgresql/data"] == (
+        "volume", "projeto_data")
+
+
+def test_what_a_swarm_cannot_run_names_the_key(tmp_path):
+    with pytest.raises(InvalidOption, match=r"services.proxy.ports\[0\]: '127.0.0.1:8080:8080' names a host address"):
+        service_options(stack(tmp_path, LISTEN="127.0.0.1:8080"), "proxy", DATA, [])
+    project = load_project(dict(definition=dict(services=dict(app=dict(image="x", privileged=True))),
+                                project_name="t", files_dir=str(tmp_path)), {})
+    with pytest.raises(InvalidOption, match="services.app.privileged: a swarm service cannot have it"):
+        service_options(project, "app", {}, [])
+    project = load_project(dict(definition=dict(services=dict(app=dict(build=".", deploy=dict(replicas=2)))),
+                                project_name="t", files_dir=str(tmp_path)), {})
+    with pytest.raises(InvalidOption, match="services.app: a stack needs an image"):
+        service_options(project, "app", {}, [])
+
+
+def test_deploy_keys_only_a_swarm_reads(tmp_path):
+    definition = dict(services=dict(app=dict(image="x", deploy=dict(
+        mode="global", placement=dict(constraints=["node.role==worker"], preferences=[dict(spread="node.labels.zone")],
+                                      max_replicas_per_node=1),
+        resources=dict(reservations=dict(cpus="0.25", memory="32m")),
+        update_config=dict(parallelism=1, delay="5s", failure_action="rollback", monitor="10s"),
+        rollback_config=dict(parallelism=2), restart_policy=dict(condition="on-failure", delay="3s", max_attempts=2),
+        endpoint_mode="dnsrr", labels=dict(tier="x")))))
+    project = load_project(dict(definition=definition, project_name="t", files_dir=str(tmp_path)), {})
+    app = service_options(project, "app", {}, [])
+    assert app["mode"] == "global" and "replicas" not in app
+    assert app["placement"] == dict(constraints=["node.role==worker"], preferences=[dict(spread="node.labels.zone")],
+                                    replicas_max_per_node=1)
+    assert app["reservations"] == dict(cpus=0.25, memory="32m")
+    assert app["update_config"] == dict(parallelism=1, delay="5s", failure_action="rollback", monitor="10s")
+    assert app["restart_config"] == dict(condition="on-failure", delay="3s", max_attempts=2)
+    assert app["endpoint_mode"] == "dnsrr"
+    assert app["labels"]["tier"] == "x"
