@@ -99,7 +99,18 @@ def _dig(container: dict, path: str):
     return value
 
 
-KINDS = {
+def text_map(value: dict, option: str) -> dict:
+    """A mapping option's keys and values as text; an empty key names nothing, so it is refused here rather
+    than by the engine in words that do not name the option."""
+    result = {}
+    for key, item in (value or {}).items():
+        if not str(key).strip():
+            raise InvalidOption(option, "a key cannot be empty")
+        result[as_text(key)] = as_text(item)
+    return result
+
+
+KINDS: dict = {
     # kind: (task value -> view, engine value -> view, argument spec, default comparison)
     "str": (lambda v, o: as_text(v), lambda v: v or "", dict(type="str"), "strict"),
     "bool": (lambda v, o: bool(v), bool, dict(type="bool"), "strict"),
@@ -108,7 +119,7 @@ KINDS = {
     "list": (lambda v, o: [as_text(i) for i in v], lambda v: list(v or []), dict(type="list", elements="str"), "strict"),
     "set": (lambda v, o: sorted({as_text(i) for i in v}), lambda v: sorted(v or []),
             dict(type="list", elements="str"), "allow_more_present"),
-    "dict": (lambda v, o: {as_text(k): as_text(i) for k, i in v.items()}, lambda v: dict(v or {}), dict(type="dict"),
+    "dict": (text_map, lambda v: dict(v or {}), dict(type="dict"),
              "allow_more_present"),
 }
 
@@ -535,7 +546,7 @@ def _parse_env(value, ctx: Context) -> dict:
     env = split_env(ctx.image_config.get("Env"))
     if ctx.params.get("env_file"):
         env.update(parse_env_file(ctx.params["env_file"]))
-    env.update({str(k): as_text(v) for k, v in (value or {}).items()})
+    env.update(text_map(value, "env"))
     return env
 
 
@@ -548,7 +559,7 @@ def _env_match(comparison, desired, actual) -> bool:
 
 def _parse_labels(value, ctx: Context) -> dict:
     image_labels = dict(ctx.image_config.get("Labels") or {})
-    labels = {str(k): as_text(v) for k, v in value.items()}
+    labels = text_map(value, "labels")
     strict = (ctx.params.get("comparisons") or {}).get("labels", (ctx.params.get("comparisons") or {}).get("*"))
     if strict == "strict" and ctx.params.get("image_label_mismatch") == "fail":
         extra = sorted(set(image_labels) - set(labels))
@@ -664,7 +675,24 @@ def _write_links(body: dict, value) -> None:
 
 
 def _parse_etc_hosts(value, ctx) -> list:
-    return sorted(f"{host}:{ip}" for host, ip in value.items())
+    for host, address in value.items():
+        if not str(host).strip() or str(host) != str(host).strip() or ":" in str(host):
+            raise InvalidOption("etc_hosts", f"{host!r} is not a hostname")
+        if address is None or not str(address).strip():
+            raise InvalidOption("etc_hosts", f"{host}: needs an address (as 192.0.2.10, or host-gateway)")
+    return sorted(f"{host}:{address}" for host, address in value.items())
+
+
+def _parse_storage_opts(value) -> dict:
+    # Every storage driver that takes a per-container option takes size, and only size; the engine's refusal of
+    # another ("Unknown option x") would not name this option.
+    opts = text_map(value, "storage_opts")
+    unknown = sorted(set(opts) - {"size"})
+    if unknown:
+        raise InvalidOption("storage_opts", f"{unknown[0]!r} is not a storage option; the engine takes size")
+    if "size" in opts:
+        parse_size(opts["size"], "storage_opts.size")
+    return opts
 
 
 def _parse_restart_retries(value, ctx) -> int:
@@ -1002,7 +1030,7 @@ OPTIONS = {option.name: option for option in (
         device_ids=dict(type="list", elements="str"), driver=dict(type="str"), options=dict(type="dict"))),
         _parse_device_requests, _read_device_requests,
         lambda body, value: body.setdefault("HostConfig", {}).update(DeviceRequests=value), "allow_more_present", field="DeviceRequests"),
-    _custom("storage_opts", "HostConfig.StorageOpt", "dict", lambda v, ctx: {str(k): as_text(i) for k, i in v.items()}),
+    _custom("storage_opts", "HostConfig.StorageOpt", "dict", lambda v, ctx: _parse_storage_opts(v)),
 
     # Security and namespaces.
     simple("read_only", "HostConfig.ReadonlyRootfs", "bool"),
@@ -1028,7 +1056,7 @@ OPTIONS = {option.name: option for option in (
     Option("log_driver", dict(type="str"), parse=lambda v, ctx: str(v),
            read=lambda c: _dig(c, "HostConfig.LogConfig.Type") or "", write=_write_log("Type")),
     Option("log_options", dict(type="dict", aliases=["log_opt"]),
-           parse=lambda v, ctx: {str(k): as_text(i) for k, i in v.items()},
+           parse=lambda v, ctx: text_map(v, "log_options"),
            read=lambda c: dict(_dig(c, "HostConfig.LogConfig.Config") or {}), write=_write_log("Config"),
            comparison="allow_more_present", field="log opt"),
 )}

@@ -122,6 +122,16 @@ def test_only_set_options_are_in_the_view():
     (dict(memory="64m", memory_reservation="1g"), "memory_reservation"),
     (dict(cpus=1, cpu_period=100000), "cpus"),
     (dict(restart_retries=-1), "restart_retries"),
+    (dict(etc_hosts={"": None}), "etc_hosts"),
+    (dict(etc_hosts={"db": None}), "etc_hosts"),
+    (dict(etc_hosts={"a:b": "192.0.2.1"}), "etc_hosts"),
+    (dict(storage_opts={"": None}), "storage_opts"),
+    (dict(storage_opts={"0": None}), "storage_opts"),
+    (dict(storage_opts={"size": "big"}), "storage_opts.size"),
+    (dict(sysctls={" ": "1"}), "sysctls"),
+    (dict(log_options={"": "x"}), "log_options"),
+    (dict(labels={"": "x"}), "labels"),
+    (dict(env={"": "x"}), "env"),
 ])
 def test_limits_are_checked(values, option):
     with pytest.raises(InvalidOption) as err:
