@@ -258,6 +258,13 @@ class EngineInventory:
         except (EngineError, InvalidOption) as exc:
             raise AnsibleParserError(f"{path}: cannot reach the engine: {exc}") from None
 
+    def _construct(self, name: str, variables: dict) -> None:
+        """Ansible's constructed features (compose, groups, keyed_groups) for one host."""
+        strict = self.get_option("strict")
+        self._set_composite_vars(self.get_option("compose"), variables, name, strict=strict)
+        self._add_host_to_composed_groups(self.get_option("groups"), variables, name, strict=strict)
+        self._add_host_to_keyed_groups(self.get_option("keyed_groups"), variables, name, strict=strict)
+
     def _included(self, name: str, variables: dict, conditions: list) -> bool:
         """The first condition that matches decides; none matching includes."""
         for kind, condition in conditions:
@@ -333,10 +340,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, EngineInventory):
         self.inventory.add_host(name)
         for variable, value in host_vars.items():
             self.inventory.set_variable(name, variable, value)
-        strict = self.get_option("strict")
-        self._set_composite_vars(self.get_option("compose"), full, name, strict=strict)
-        self._add_host_to_composed_groups(self.get_option("groups"), full, name, strict=strict)
-        self._add_host_to_keyed_groups(self.get_option("keyed_groups"), full, name, strict=strict)
+        self._construct(name, full)
         if self.get_option("add_legacy_groups"):
             self._add_legacy_groups(name, inspect, full, params)
 

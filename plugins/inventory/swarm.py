@@ -206,7 +206,4 @@ class InventoryModule(BaseInventoryPlugin, Constructable, EngineInventory):
         for group in groups:
             self.inventory.add_group(group)
             self.inventory.add_host(name, group=group)
-        strict = self.get_option("strict")
-        self._set_composite_vars(self.get_option("compose"), full, name, strict=strict)
-        self._add_host_to_composed_groups(self.get_option("groups"), full, name, strict=strict)
-        self._add_host_to_keyed_groups(self.get_option("keyed_groups"), full, name, strict=strict)
+        self._construct(name, full)

@@ -755,13 +755,14 @@ FILE_SOURCES = dict(secrets=("file", "environment"), configs=("file", "environme
 FILE_ENTRY_KEYS = ("source", "target", "uid", "gid", "mode")
 
 
-def _file_mode(value, where: str) -> int:
+def file_mode(value, where: str, option: str = "definition") -> int:
+    """A secret's or config's file mode, from octal text (``"0440"``) or a number."""
     try:
         mode = int(value, 8) if isinstance(value, str) else int(value)
     except ValueError:
-        raise InvalidOption("definition", f"{where}.mode: {value!r} is not a file mode (as 0440)") from None
+        raise InvalidOption(option, f"{where}.mode: {value!r} is not a file mode (as 0440)") from None
     if not 0 <= mode <= 0o7777:
-        raise InvalidOption("definition", f"{where}.mode: {value!r} is not a file mode (as 0440)")
+        raise InvalidOption(option, f"{where}.mode: {value!r} is not a file mode (as 0440)")
     return mode
 
 
@@ -811,6 +812,6 @@ def service_files(project: dict, name: str) -> list:
             else:
                 host_path = os.path.join(project["files_dir"], name, kind, str(source))
             entries.append(dict(kind=kind, name=source, target=target, host_path=host_path, source=origin,
-                                value=str(value), mode=_file_mode(entry.get("mode", 0o444), where),
+                                value=str(value), mode=file_mode(entry.get("mode", 0o444), where),
                                 uid=str(entry.get("uid", "0")), gid=str(entry.get("gid", "0")), path=where))
     return entries

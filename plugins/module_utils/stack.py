@@ -100,14 +100,11 @@ def _deploy(service: dict, params: dict, where: str) -> dict:
         params["replicas"] = int(service["scale"] if service.get("scale") is not None else deploy["replicas"])
         params.setdefault("mode", "replicated")
     resources = deploy.get("resources") or {}
-    limits = {k: v for k, v in (resources.get("limits") or {}).items() if k in ("cpus", "memory", "pids")}
-    reservations = {k: v for k, v in (resources.get("reservations") or {}).items() if k in ("cpus", "memory")}
-    for kind, given, allowed in (("limits", resources.get("limits") or {}, ("cpus", "memory", "pids")),
-                                 ("reservations", resources.get("reservations") or {}, ("cpus", "memory"))):
+    for kind, allowed in (("limits", ("cpus", "memory", "pids")), ("reservations", ("cpus", "memory"))):
+        given = resources.get(kind) or {}
         extra = sorted(set(given) - set(allowed))
         if extra:
             raise InvalidOption("definition", f"{where}.deploy.resources.{kind}.{extra[0]}: not supported in a stack")
-    for kind, given in (("limits", limits), ("reservations", reservations)):
         for key, value in given.items():
             convert = float if key == "cpus" else (int if key == "pids" else str)
             params.setdefault(kind, {})[key] = convert(value)
@@ -192,7 +189,7 @@ def service_options(project: dict, name: str, data_names: dict, warnings: list) 
                 target = "/" + target
             ref = {f"{kind[:-1]}_name": data_names[(kind, entry["source"])], "filename": target,
                    "uid": str(entry.get("uid", "0")), "gid": str(entry.get("gid", "0")),
-                   "mode": int(str(entry["mode"]), 8) if isinstance(entry.get("mode"), str) else entry.get("mode", 0o444)}
+                   "mode": compose.file_mode(entry.get("mode", 0o444), at)}
             refs.append(ref)
         if refs:
             params[kind] = refs
@@ -297,6 +294,10 @@ class StackManager(Manager):
                 else:
                     self.warnings.append(f"service {service['Spec']['Name']} of stack {self.name} is not in the "
                                          "Compose file any more; prune=true removes it")
+        return self._flattened()
+
+    def _flattened(self) -> list:
+        """Every step's actions, in the order ``apply`` carries them out."""
         return [action for _phase, _manager, plan in sorted(self.steps, key=lambda s: s[0]) for action in plan]
 
     def _network_params(self, key: str) -> dict:
@@ -362,7 +363,7 @@ class StackManager(Manager):
         for phase, kind, name, object_id in removals:
             self._step(phase, Removals(self.client, kind), [Action(
                 "remove", f"{kind} {name}", before=dict(name=name), after=dict(state="absent"), data=dict(id=object_id))])
-        return [action for _phase, _manager, plan in sorted(self.steps, key=lambda s: s[0]) for action in plan]
+        return self._flattened()
 
     def apply(self, plan):
         for _phase, manager, steps in sorted(self.steps, key=lambda s: s[0]):

@@ -192,7 +192,11 @@ class SwarmManager(Manager):
                        after=dict(node="absent"))]
 
     def apply(self, plan):
+        # A settings update and token rotations are one engine call.
         rotate = {action.data["role"] for action in plan if action.kind == "rotate"}
+        settings = next((action.data["settings"] for action in plan if action.kind == "update"), None)
+        if settings is not None or rotate:
+            self._update(settings or {}, rotate)
         for action in plan:
             if action.kind == "init":
                 spec = {}
@@ -202,8 +206,6 @@ class SwarmManager(Manager):
                 with engine_errors("initialising", "the swarm"):
                     self.client.init_swarm(force_new_cluster=bool(self.params.get("force")), swarm_spec=spec or None,
                                            **kwargs)
-            elif action.kind == "update" or (action.kind == "rotate" and not any(a.kind == "update" for a in plan)):
-                self._update(action.data.get("settings") or {}, rotate)
             elif action.kind == "join":
                 with engine_errors("joining", "the swarm at " + ", ".join(self.params["remote_addrs"])):
                     self.client.join_swarm(self.params["remote_addrs"], self.params["join_token"],

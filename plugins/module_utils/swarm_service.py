@@ -21,6 +21,7 @@ from typing import Callable
 
 from ansible_collections.noar.docker.plugins.module_utils import container_options as copts
 from ansible_collections.noar.docker.plugins.module_utils.client import EngineError, engine_errors, inspect_or_none
+from ansible_collections.noar.docker.plugins.module_utils.compose import file_mode
 from ansible_collections.noar.docker.plugins.module_utils.converge import Action, Manager
 from ansible_collections.noar.docker.plugins.module_utils.swarm import require_manager, spec_get, spec_set
 from ansible_collections.noar.docker.plugins.module_utils.units import (
@@ -210,13 +211,13 @@ def _references(kind: str):
 
     def parse(value, manager) -> list:
         result = []
-        for item in value:
+        for index, item in enumerate(value):
             name = item[f"{kind}_name"]
             object_id = item.get(f"{kind}_id") or manager.swarm_object(kind, name)["ID"]
             mode = item.get("mode")
             result.append({id_key: object_id, name_key: name, "File": dict(
                 Name=item.get("filename") or name, UID=str(item.get("uid") or "0"), GID=str(item.get("gid") or "0"),
-                Mode=int(str(mode), 8) if isinstance(mode, str) else (mode if mode is not None else 0o444))})
+                Mode=file_mode(0o444 if mode is None else mode, f"{kind}s[{index}]", f"{kind}s"))})
         return sorted(result, key=lambda r: r["File"]["Name"])
     return parse
 

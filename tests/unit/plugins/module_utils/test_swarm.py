@@ -326,6 +326,8 @@ def test_service_bad_input_names_the_option():
         service_plan(FakeServiceEngine(), limits=dict(memory="lots"))
     with pytest.raises(InvalidOption, match="secrets: no secret named nope in this swarm"):
         service_plan(FakeServiceEngine(), secrets=[dict(secret_name="nope")])
+    with pytest.raises(InvalidOption, match=r"secrets: secrets\[0\].mode: 'rw' is not a file mode"):
+        service_plan(FakeServiceEngine(), secrets=[dict(secret_name="pw", secret_id="s1", mode="rw")])
     with pytest.raises(InvalidOption, match="update_config.delay"):
         service_plan(FakeServiceEngine(), update_config=dict(delay="soon"))
     with pytest.raises(InvalidOption, match="image: service web does not exist; making it needs an image"):
