@@ -280,8 +280,8 @@ class StackManager(Manager):
         for service in model["services"]:
             params = dict({k: spec.get("default") for k, spec in MODULE_ARGS.items()},
                           **service_options(self.project, service, data_names, warnings))
-            params.update(name=f"{self.name}_{service}", state="present",
-                          wait=self.params.get("wait") or not self.params.get("detach", True),
+            # Waited for by apply once every service is there: one waited for alone could need a later one.
+            params.update(name=f"{self.name}_{service}", state="present", wait=False,
                           wait_timeout=self.params.get("wait_timeout"),
                           resolve_image=self.params.get("resolve_image") in ("always", "changed"))
             wanted.add(params["name"])
@@ -369,6 +369,10 @@ class StackManager(Manager):
         for _phase, manager, steps in sorted(self.steps, key=lambda s: s[0]):
             manager.apply(steps)
             self.warnings.extend(w for w in getattr(manager, "warnings", ()) or () if w not in self.warnings)
+        if self.params.get("wait") or not self.params.get("detach", True):
+            for _phase, manager, _steps in self.steps:
+                if isinstance(manager, ServiceManager) and manager.params["state"] == "present":
+                    manager.wait_converged()
 
     def diff(self, plan):
         return plan_diff(plan)
