@@ -6,12 +6,18 @@ out of the output.
 A module cannot mark its own return values as secret: Ansible either masks a value everywhere (then
 the registered result is useless to the nodes that must join) or shows it. The controller side can:
 a result that carries tokens is flagged ``_ansible_no_log``, so callbacks show only ``changed`` and
-warnings, while the registered variable keeps the values for the next task.
+warnings, while the registered variable keeps the values for the next task. Before that, the result
+crosses the connection as text that ``-vvv`` prints: each run gives the module a fresh random
+``seal_key``, the module seals the secrets with it, and they are opened here.
 """
 
 from __future__ import annotations
 
+import secrets
+
 from ansible.plugins.action import ActionBase
+
+from ansible_collections.noar.docker.plugins.module_utils.swarm import seal
 
 
 def carries_secrets(result: dict) -> bool:
@@ -28,8 +34,12 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         wrap_async = self._task.async_val and not self._connection.has_native_async
-        result.update(self._execute_module(module_name=self._task.resolved_action, module_args=self._task.args,
-                                           task_vars=task_vars, wrap_async=wrap_async))
+        # An async job's result is read later by async_status, which cannot open it: not sealed.
+        key = None if wrap_async else secrets.token_hex(32)
+        args = dict(self._task.args, seal_key=key) if key else self._task.args
+        answer = self._execute_module(module_name=self._task.resolved_action, module_args=args, task_vars=task_vars,
+                                      wrap_async=wrap_async)
+        result.update(seal(answer, key, unseal=True))
         if carries_secrets(result):
             result["_ansible_no_log"] = True
         return result

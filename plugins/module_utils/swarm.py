@@ -11,6 +11,7 @@ declared once for init, update, comparison and diff.
 from __future__ import annotations
 
 import copy
+import hashlib
 from typing import Any
 
 from ansible_collections.noar.docker.plugins.module_utils.client import EngineError, engine_errors, inspect_or_none
@@ -321,6 +322,46 @@ def _short_task(task: dict, names: dict, hosts: dict) -> dict:
                 Image=((task.get("Spec") or {}).get("ContainerSpec") or {}).get("Image"),
                 Node=hosts.get(task.get("NodeID"), task.get("NodeID")), DesiredState=task.get("DesiredState"),
                 CurrentState=status.get("State"), Error=status.get("Err") or "")
+
+
+# The results' secrets: where the join tokens and the unlock key are.
+SECRET_PATHS = (("swarm_facts", "JoinTokens", "Worker"), ("swarm_facts", "JoinTokens", "Manager"),
+                ("swarm_facts", "UnlockKey"), ("swarm_unlock_key",))
+SEALED = "noar-sealed:"
+
+
+def _pad(key: str, where: str, length: int) -> bytes:
+    """A one-time pad for one value: SHA-256 of the run's key, the value's place and a counter."""
+    pad = b""
+    while len(pad) < length:
+        pad += hashlib.sha256(f"{key}/{where}/{len(pad)}".encode()).digest()
+    return pad[:length]
+
+
+def seal(result: dict, key: str | None, unseal: bool = False) -> dict:
+    """``result`` with its tokens and unlock key sealed (or, with ``unseal``, opened again) with ``key``.
+
+    A module's result crosses the connection as text that ``-vvv`` prints whole (the ssh connection shows
+    it): the swarm's action plugin gives each run a fresh random key, the module returns the secrets
+    XORed with pads derived from it, and the action opens them on the controller before anyone sees them.
+    """
+    if not key:
+        return result
+    for path in SECRET_PATHS:
+        parent: Any = result
+        for part in path[:-1]:
+            parent = parent.get(part) if isinstance(parent, dict) else None
+        value = parent.get(path[-1]) if isinstance(parent, dict) else None
+        if not isinstance(value, str) or not value or (unseal != value.startswith(SEALED)):
+            continue
+        where = "/".join(path)
+        if unseal:
+            data = bytes.fromhex(value[len(SEALED):])
+            parent[path[-1]] = bytes(a ^ b for a, b in zip(data, _pad(key, where, len(data)))).decode(errors="replace")
+        else:
+            data = value.encode()
+            parent[path[-1]] = SEALED + bytes(a ^ b for a, b in zip(data, _pad(key, where, len(data)))).hex()
+    return result
 
 
 def gather_swarm(client, params: dict) -> dict:

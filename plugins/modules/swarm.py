@@ -123,6 +123,12 @@ options:
     description: Replace the manager join token (changes on every run that sets it).
     type: bool
     default: false
+  seal_key:
+    description:
+      - Set by the collection's action plugin on every run, not by playbooks. The module returns the join tokens
+        and the unlock key sealed with it, and the action plugin opens them on the controller, so that the text
+        that crosses the connection (which C(-vvv) prints) never holds them.
+    type: str
 author:
   - noar.docker maintainers (@noar-docker)
 seealso:
@@ -177,7 +183,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.noar.docker.plugins.module_utils.client import connect, docker_argument_spec
 from ansible_collections.noar.docker.plugins.module_utils.converge import converge
-from ansible_collections.noar.docker.plugins.module_utils.swarm import STATES, SwarmManager
+from ansible_collections.noar.docker.plugins.module_utils.swarm import STATES, SwarmManager, seal
 
 
 def main():
@@ -208,12 +214,13 @@ def main():
             autolock_managers=dict(type="bool"),
             rotate_worker_token=dict(type="bool", default=False),
             rotate_manager_token=dict(type="bool", default=False),
+            seal_key=dict(type="str", no_log=True),
         ),
         required_if=[("state", "join", ("join_token", "remote_addrs")), ("state", "remove", ("node_id",))],
         supports_check_mode=True,
     )
     client = connect(module)
-    module.exit_json(**converge(module, SwarmManager(client, module.params)))
+    module.exit_json(**seal(converge(module, SwarmManager(client, module.params)), module.params["seal_key"]))
 
 
 if __name__ == "__main__":
