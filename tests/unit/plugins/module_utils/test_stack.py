@@ -75,3 +75,33 @@ def test_deploy_keys_only_a_swarm_reads(tmp_path):
     assert app["restart_config"] == dict(condition="on-failure", delay="3s", max_attempts=2)
     assert app["endpoint_mode"] == "dnsrr"
     assert app["labels"]["tier"] == "x"
+
+
+def _combined(base, override):
+    """Ansible's combine(recursive=True) as the role's swarm entry point uses it: mappings by key, lists replaced."""
+    if isinstance(base, dict) and isinstance(override, dict):
+        return dict(base, **{k: _combined(base[k], v) if k in base else v for k, v in override.items()})
+    return override
+
+
+def test_projeto_no_ar_on_a_swarm_spreads_web_pins_db_and_publishes_the_proxy_on_each_node(tmp_path):
+    import yaml  # pylint: disable=import-outside-toplevel
+    with open(os.path.join(APP, "compose.yaml"), encoding="utf-8") as base, \
+            open(os.path.join(APP, "swarm.yaml"), encoding="utf-8") as override:
+        definition = _combined(yaml.safe_load(base), yaml.safe_load(override))
+    project = load_project(dict(definition=definition, project_name="projeto", files_dir=str(tmp_path)),
+                           dict(DB_PASSWORD="s3cret", LISTEN="127.0.0.1:8080", LISTEN_PORT="8080"))
+    proxy = service_options(project, "proxy", DATA, [])
+    assert proxy["mode"] == "global" and proxy["endpoint_mode"] == "dnsrr"
+    assert proxy["publish"] == [dict(target_port=8080, published_port=8080, protocol="tcp", mode="host")]
+    assert proxy["update_config"]["order"] == "stop-first"
+    assert proxy["limits"] == dict(memory="64m", cpus=0.5, pids=64)
+    web = service_options(project, "web", DATA, [])
+    assert web["update_config"] == dict(order="start-first", parallelism=1, delay="2s", failure_action="rollback",
+                                        monitor="15s")
+    assert web["placement"]["preferences"] == [dict(spread="node.id")]
+    assert web["endpoint_mode"] == "dnsrr" and web["replicas"] == 2
+    db = service_options(project, "db", DATA, [])
+    assert db["placement"]["constraints"] == ["node.labels.projeto.db == true"]
+    assert [m["target"] for m in db["mounts"] if m["type"] != "tmpfs"] == ["/var/lib/postgresql/data"]
+    assert db["limits"] == dict(memory="256m", cpus=1.0, pids=128)
