@@ -328,6 +328,7 @@ def _short_task(task: dict, names: dict, hosts: dict) -> dict:
 SECRET_PATHS = (("swarm_facts", "JoinTokens", "Worker"), ("swarm_facts", "JoinTokens", "Manager"),
                 ("swarm_facts", "UnlockKey"), ("swarm_unlock_key",))
 SEALED = "noar-sealed:"
+SEAL_ARGS = dict(seal_key=dict(type="str", no_log=True))  # documented by the doc fragment noar.docker.swarm
 
 
 def _pad(key: str, where: str, length: int) -> bytes:

@@ -20,6 +20,7 @@ description:
     as O(join_token), which is never logged.
 extends_documentation_fragment:
   - noar.docker.docker
+  - noar.docker.swarm
 attributes:
   check_mode:
     support: full
@@ -123,12 +124,6 @@ options:
     description: Replace the manager join token (changes on every run that sets it).
     type: bool
     default: false
-  seal_key:
-    description:
-      - Set by the collection's action plugin on every run, not by playbooks. The module returns the join tokens
-        and the unlock key sealed with it, and the action plugin opens them on the controller, so that the text
-        that crosses the connection (which C(-vvv) prints) never holds them.
-    type: str
 author:
   - noar.docker maintainers (@noar-docker)
 seealso:
@@ -183,7 +178,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.noar.docker.plugins.module_utils.client import connect, docker_argument_spec
 from ansible_collections.noar.docker.plugins.module_utils.converge import converge
-from ansible_collections.noar.docker.plugins.module_utils.swarm import STATES, SwarmManager, seal
+from ansible_collections.noar.docker.plugins.module_utils.swarm import SEAL_ARGS, STATES, SwarmManager, seal
 
 
 def main():
@@ -214,7 +209,7 @@ def main():
             autolock_managers=dict(type="bool"),
             rotate_worker_token=dict(type="bool", default=False),
             rotate_manager_token=dict(type="bool", default=False),
-            seal_key=dict(type="str", no_log=True),
+            **SEAL_ARGS,
         ),
         required_if=[("state", "join", ("join_token", "remote_addrs")), ("state", "remove", ("node_id",))],
         supports_check_mode=True,

@@ -18,6 +18,7 @@ description:
   - Never changes anything.
 extends_documentation_fragment:
   - noar.docker.docker
+  - noar.docker.swarm
   - noar.docker.attributes.info_module
 options:
   nodes:
@@ -49,12 +50,6 @@ options:
     description: Return the engine's full data for each node, service and task instead of the short form.
     type: bool
     default: false
-  seal_key:
-    description:
-      - Set by the collection's action plugin on every run, not by playbooks. The module returns the join tokens
-        and the unlock key sealed with it, and the action plugin opens them on the controller, so that the text
-        that crosses the connection (which C(-vvv) prints) never holds them.
-    type: str
 author:
   - noar.docker maintainers (@noar-docker)
 seealso:
@@ -131,7 +126,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.noar.docker.plugins.module_utils.client import connect, docker_argument_spec
 from ansible_collections.noar.docker.plugins.module_utils.converge import module_errors
-from ansible_collections.noar.docker.plugins.module_utils.swarm import gather_swarm, seal
+from ansible_collections.noar.docker.plugins.module_utils.swarm import SEAL_ARGS, gather_swarm, seal
 
 
 def main():
@@ -145,7 +140,7 @@ def main():
             tasks_filters=dict(type="dict"),
             unlock_key=dict(type="bool", default=False),
             verbose_output=dict(type="bool", default=False),
-            seal_key=dict(type="str", no_log=True),
+            **SEAL_ARGS,
         ),
         supports_check_mode=True,
     )
