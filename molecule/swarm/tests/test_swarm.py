@@ -31,18 +31,31 @@ def test_each_server_is_in_the_one_swarm(host):
     info = engine(host, "c.info()")
     assert info["Swarm"]["LocalNodeState"] == "active"
     assert info["LiveRestoreEnabled"] is False
-    assert info["Swarm"]["ControlAvailable"] is (host.backend.get_hostname() == MANAGER)
+    assert info["Swarm"]["ControlAvailable"] is True  # three managers
 
 
-def test_the_manager_sees_three_ready_nodes_and_the_db_label(host):
+def test_the_first_manager_sees_three_ready_managers_and_the_db_label(host):
     if host.backend.get_hostname() != MANAGER:
         return
     nodes = {n["Description"]["Hostname"]: n for n in engine(host, "c.nodes()")}
     assert sorted(nodes) == [MANAGER, DB_SERVER, "noartest-mol-swarm-3"]
-    assert all(n["Status"]["State"] == "ready" for n in nodes.values())
+    assert all(n["Status"]["State"] == "ready" and n["Spec"]["Role"] == "manager" for n in nodes.values())
     assert nodes[DB_SERVER]["Spec"]["Labels"] == {"projeto.db": "true"}
     services = {s["Spec"]["Name"] for s in engine(host, "c.services()")}
     assert services == {f"{APP}_proxy", f"{APP}_web", f"{APP}_db"}
+
+
+def test_every_service_is_limited_and_the_password_is_a_swarm_secret(host):
+    if host.backend.get_hostname() != MANAGER:
+        return
+    services = {s["Spec"]["Name"]: s["Spec"]["TaskTemplate"] for s in engine(host, "c.services()")}
+    for name, template in services.items():
+        limits = template["Resources"]["Limits"]
+        assert limits["MemoryBytes"] > 0 and limits["NanoCPUs"] > 0 and limits["Pids"] > 0, name
+    secrets = {s["Spec"]["Name"] for s in engine(host, "c.secrets()")}
+    for name in (f"{APP}_web", f"{APP}_db"):
+        used = [ref["SecretName"] for ref in services[name]["ContainerSpec"]["Secrets"]]
+        assert len(used) == 1 and used[0].startswith(f"{APP}_db_password") and used[0] in secrets
 
 
 def test_the_proxy_answers_on_every_server(host):
