@@ -18,10 +18,12 @@ from typing import NoReturn
 
 from ansible_collections.noar.docker.plugins.module_utils.compose import (
     dependencies_of,
+    load_project,
     replicas,
     service_files,
     service_params,
 )
+from ansible_collections.noar.docker.plugins.module_utils.converge import Action, Manager
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption, parse_duration, parse_size
 
 MANAGED_BY = "noar.docker"
@@ -151,8 +153,13 @@ def convert(project: dict, namespace: str = "default", service_type: str = "Node
     published = {name: sorted({(port, proto) for port, proto, _node in ports[1]})
                  for name, ports in ports_of.items() if ports[1]}
     objects["policies"] = _network_policies(project, meta, published)
-    return (list(objects["secrets"].values()) + list(objects["configs"].values()) + list(objects["claims"].values())
-            + objects["services"] + objects["workloads"] + objects["policies"])
+    manifests = (list(objects["secrets"].values()) + list(objects["configs"].values())
+                 + list(objects["claims"].values()) + objects["services"] + objects["workloads"] + objects["policies"])
+    # Objects of no one service (secrets, configs, claims, policies) are labelled as the project's.
+    project_labels = {"app.kubernetes.io/part-of": project["name"], "app.kubernetes.io/managed-by": MANAGED_BY}
+    for manifest in manifests:
+        manifest["metadata"].setdefault("labels", dict(project_labels))
+    return manifests
 
 
 def _convert_service(project: dict, name: str, params: dict, meta: dict, objects: dict, ports_of: dict,
@@ -347,3 +354,165 @@ def _network_policies(project: dict, meta: dict, published: dict) -> list:
             podSelector=dict(matchLabels=labels_of(project, service)), policyTypes=["Ingress"],
             ingress=[{"ports": [dict(port=port, protocol=proto) for port, proto in ports]}])))
     return policies
+
+
+# ---------------------------------------------------------------------------------------------
+# The manifests file: what the compose_to_kubernetes module writes
+
+
+HIDDEN = "<hidden: written to the file only>"
+CONVERT_ARGS = dict(
+    namespace=dict(type="str", default="default"),
+    service_type=dict(type="str", default="NodePort", choices=list(SERVICE_TYPES)),
+    allow_privileged=dict(type="bool", default=False),
+    volume_size=dict(type="str", default="1Gi"),
+    wait_image=dict(type="str", default="busybox:1.36"),
+    bind_mounts=dict(type="str", default="fail", choices=list(BIND_MOUNTS)),
+)
+
+
+def render(manifests: list, header: str = "") -> str:
+    """The manifests as one multi-document YAML text, in apply order (what ``kubectl apply -f`` reads); text of
+    several lines (a ConfigMap's file) as a literal block, as it would be written by hand."""
+    import yaml  # pylint: disable=import-outside-toplevel
+
+    class Dumper(yaml.SafeDumper):  # pylint: disable=too-many-ancestors
+        def increase_indent(self, flow=False, indentless=False):
+            return super().increase_indent(flow, False)  # lists indented under their key, as yamllint wants
+
+    def text(dumper, value):
+        block = "\n" in value and not any(line != line.rstrip() for line in value.split("\n"))
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if block else None)
+
+    Dumper.add_representer(str, text)
+    body = yaml.dump_all(manifests, Dumper=Dumper, sort_keys=False, default_flow_style=False, explicit_start=True,
+                         width=120)
+    return header + body
+
+
+def masked(manifests: list) -> list:
+    """The manifests with every Secret's values hidden: what a result or a diff may show."""
+    shown = []
+    for manifest in manifests:
+        if isinstance(manifest, dict) and manifest.get("kind") == "Secret":
+            manifest = dict(manifest, **{key: {name: HIDDEN for name in manifest[key]}
+                                         for key in ("data", "stringData") if isinstance(manifest.get(key), dict)})
+        shown.append(manifest)
+    return shown
+
+
+def validate(manifests: list, version: str | None) -> str:
+    """Each manifest checked against the OpenAPI schema of Kubernetes ``version`` (default the newest the
+    kubernetes-validate library ships), strictly (an unknown field is an error); returns the version used."""
+    try:
+        import kubernetes_validate  # pylint: disable=import-outside-toplevel
+    except ImportError:
+        raise InvalidOption("validate", "needs the Python library kubernetes-validate where the module runs "
+                                        "(pip install kubernetes-validate), or validate: false") from None
+    from kubernetes_validate.utils import all_versions  # pylint: disable=import-outside-toplevel
+    known = sorted({tuple(int(n) for n in v.split(".")[:2]) for v in all_versions()})
+    version = version or kubernetes_validate.latest_version()
+    found = re.match(r"^v?([0-9]+)\.([0-9]+)(\.[0-9]+)?$", str(version))
+    if not found or (int(found.group(1)), int(found.group(2))) not in known:
+        raise InvalidOption("kubernetes_version", f"{version!r}: kubernetes-validate has schemas for Kubernetes "
+                                                  f"{'.'.join(map(str, known[0]))} to {'.'.join(map(str, known[-1]))}")
+    for manifest in manifests:
+        where = f"{manifest.get('kind')} {manifest.get('metadata', {}).get('name')}"
+        try:
+            kubernetes_validate.validate(manifest, version, strict=True)
+        except kubernetes_validate.SchemaNotFoundError:
+            raise InvalidOption("kubernetes_version", f"{version!r}: kubernetes-validate has no schema for "
+                                                      f"{where} in that version") from None
+        except kubernetes_validate.ValidationError as error:
+            path = ".".join(str(part) for part in error.path)
+            raise InvalidOption("definition", f"{where} is not valid for Kubernetes {version}"
+                                              f"{' at ' + path if path else ''}: {error.message}") from None
+    return version
+
+
+class ManifestsManager(Manager):
+    """``dest``, the manifests of a Compose project (one YAML file, mode 0600: it holds the Secrets), or absent."""
+
+    def __init__(self, params: dict, environ: dict):
+        self.params = params
+        self.environ = environ
+        self.dest = params["dest"]
+        self.warnings: list = []
+        self.manifests: list = []
+        self.version: str | None = None
+        self.content = ""
+
+    def read(self):
+        if not os.path.exists(self.dest):
+            return None
+        if os.path.isdir(self.dest):
+            raise InvalidOption("dest", f"{self.dest} is a folder; name the file to write")
+        with open(self.dest, encoding="utf-8", errors="replace") as handle:
+            return dict(content=handle.read(), mode=os.stat(self.dest).st_mode & 0o7777)
+
+    def plan(self, actual) -> list:
+        if self.params["state"] == "absent":
+            return [] if actual is None else [Action("remove", self.dest, before=dict(content=actual["content"]),
+                                                     after=dict(content=""))]
+        project = load_project(self.params, self.environ)
+        project["environment"] = dict(project["environment"], **(self.params.get("secrets_env") or {}))
+        options = {key: self.params[key] for key in CONVERT_ARGS}
+        self.manifests = convert(project, warnings=self.warnings, **options)
+        if self.params["validate"]:
+            self.version = validate(self.manifests, self.params.get("kubernetes_version"))
+        header = (f"# Kubernetes manifests of the Compose project {project['name']}, made by "
+                  "noar.docker.compose_to_kubernetes; apply them in this order.\n")
+        self.content = render(self.manifests, header)
+        mode = int(self.params["mode"], 8)
+        if actual is None:
+            return [Action("write", self.dest, after=dict(content=self.content), data=dict(mode=mode))]
+        plan = []
+        if actual["content"] != self.content:
+            plan.append(Action("write", self.dest, before=dict(content=actual["content"]),
+                               after=dict(content=self.content), data=dict(mode=mode)))
+        elif actual["mode"] != mode:
+            plan.append(Action("chmod", self.dest, reason=f"mode {actual['mode']:04o} -> {mode:04o}",
+                               before=dict(content=actual["content"]), after=dict(content=self.content),
+                               data=dict(mode=mode)))
+        return plan
+
+    def apply(self, plan: list) -> None:
+        for action in plan:
+            if action.kind == "remove":
+                os.remove(self.dest)
+            elif action.kind == "chmod":
+                os.chmod(self.dest, action.data["mode"])
+            else:
+                # Written beside the destination with its mode from the start, then renamed over it: no reader ever
+                # sees a half-written file, nor the Secrets in a file anyone may read.
+                folder = os.path.dirname(os.path.abspath(self.dest))
+                if not os.path.isdir(folder):
+                    raise InvalidOption("dest", f"the folder {folder} does not exist")
+                temporary = os.path.join(folder, f".{os.path.basename(self.dest)}.noar-tmp")
+                descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, action.data["mode"])
+                try:
+                    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+                        handle.write(self.content)
+                    os.chmod(temporary, action.data["mode"])
+                    os.replace(temporary, self.dest)
+                except BaseException:
+                    if os.path.exists(temporary):
+                        os.remove(temporary)
+                    raise
+
+    def diff(self, plan: list) -> dict:
+        """The file's text before and after, with the Secrets' values hidden on both sides."""
+        def shown(text: str) -> str:
+            import yaml  # pylint: disable=import-outside-toplevel
+            try:
+                documents = [d for d in yaml.safe_load_all(text) if d is not None]
+            except yaml.YAMLError:
+                return "(not YAML)\n"
+            return render(masked(documents)) if documents else ""
+        before = plan[0].before.get("content", "") if plan else ""
+        after = plan[-1].after.get("content", self.content) if plan else self.content
+        return dict(before=shown(before), after=shown(after), before_header=self.dest, after_header=self.dest)
+
+    def result(self) -> dict:
+        kinds = [dict(kind=m["kind"], name=m["metadata"]["name"]) for m in self.manifests]
+        return dict(dest=self.dest, manifests=masked(self.manifests), objects=kinds, kubernetes_version=self.version)

@@ -6,7 +6,15 @@ import os
 import pytest
 
 from ansible_collections.noar.docker.plugins.module_utils.compose import load_project
-from ansible_collections.noar.docker.plugins.module_utils.kubernetes import convert
+from ansible_collections.noar.docker.plugins.module_utils.kubernetes import (
+    CONVERT_ARGS,
+    HIDDEN,
+    ManifestsManager,
+    convert,
+    masked,
+    render,
+    validate,
+)
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -76,3 +84,56 @@ def test_what_cannot_convert_names_service_and_key(tmp_path, service, message):
         convert(project)
     expected = message or "services.app.depends_on.db: waiting for it to be healthy needs a port to probe"
     assert str(raised.value).startswith("definition: " + expected)
+
+
+GOLDEN = os.path.join(HERE, "golden", "projeto_no_ar.kubernetes.yaml")
+
+
+def test_projeto_no_ar_manifests_are_the_golden_ones_and_valid(tmp_path):
+    """The whole conversion of projeto no ar, reviewed once and kept: any change to it shows here as a diff.
+    NOAR_UPDATE_GOLDEN=1 rewrites the file (then read the diff before committing it)."""
+    manifests = convert(projeto_no_ar(tmp_path), namespace="projeto", bind_mounts="empty_dir")
+    text = render(manifests)
+    if os.environ.get("NOAR_UPDATE_GOLDEN"):
+        with open(GOLDEN, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    with open(GOLDEN, encoding="utf-8") as handle:
+        assert text == handle.read()
+    assert validate(manifests, "1.33.0") == "1.33.0"
+
+
+def test_validation_names_the_object_and_the_field():
+    deployment = dict(apiVersion="apps/v1", kind="Deployment", metadata=dict(name="web"),
+                      spec=dict(selector=dict(matchLabels=dict(a="b")), replicas="two",
+                                template=dict(metadata=dict(labels=dict(a="b")),
+                                              spec=dict(containers=[dict(name="web", image="i")]))))
+    with pytest.raises(InvalidOption, match=r"Deployment web is not valid for Kubernetes 1.33.0 at spec.replicas: "):
+        validate([deployment], "1.33.0")
+    with pytest.raises(InvalidOption, match=r"kubernetes_version: '0.1.0': kubernetes-validate has schemas for Kubernetes 1\.[0-9]+ to 1\.[0-9]+$"):
+        validate([deployment], "0.1.0")
+
+
+def test_secrets_are_hidden_in_what_is_shown():
+    secret = dict(apiVersion="v1", kind="Secret", metadata=dict(name="s"), data=dict(password="czNjcmV0"))
+    shown = masked([secret, dict(kind="ConfigMap", data=dict(a="b"))])
+    assert shown[0]["data"] == {"password": HIDDEN} and shown[1]["data"] == {"a": "b"}
+    assert secret["data"]["password"] == "czNjcmV0"  # the manifests themselves are left alone
+
+
+def test_the_file_is_written_whole_with_its_mode_then_left_alone(tmp_path):
+    dest = str(tmp_path / "app.yaml")
+    params = dict(dest=dest, mode="0600", state="present", definition=dict(services=dict(app=dict(
+        image="i", expose=["80"], secrets=["token"])), secrets=dict(token=dict(environment="TOKEN"))),
+        project_name="app", project_src=None, files=None, env_files=None, profiles=None,
+        secrets_env=dict(TOKEN="t0ken"), validate=True, kubernetes_version="1.33.0",
+        **{key: spec.get("default") for key, spec in CONVERT_ARGS.items()})
+    manager = ManifestsManager(params, {})
+    plan = manager.plan(manager.read())
+    assert [a.kind for a in plan] == ["write"]
+    manager.apply(plan)
+    assert oct(os.stat(dest).st_mode & 0o777) == "0o600" and os.listdir(tmp_path) == ["app.yaml"]
+    assert "dDBrZW4=" in (tmp_path / "app.yaml").read_text() and "dDBrZW4=" not in str(manager.diff(plan))
+    again = ManifestsManager(params, {})
+    assert again.plan(again.read()) == []
+    os.chmod(dest, 0o644)
+    assert [a.kind for a in again.plan(again.read())] == ["chmod"]
