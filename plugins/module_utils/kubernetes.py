@@ -77,14 +77,22 @@ def _probe(check: dict) -> dict | None:
     return probe
 
 
-def _resources(params: dict) -> dict:
+def _millicpus(value) -> str:
+    return f"{int(round(float(value) * 1000))}m"
+
+
+def _resources(params: dict, reserved_cpus=None) -> dict:
+    """Limits from the container's limits; requests from its memory reservation and the Compose file's
+    ``deploy.resources.reservations.cpus`` (which an engine ignores and Kubernetes schedules by)."""
     limits, requests = {}, {}
     if params.get("memory") is not None:
         limits["memory"] = str(parse_size(params["memory"], "memory"))
     if params.get("cpus") is not None:
-        limits["cpu"] = f"{int(round(float(params['cpus']) * 1000))}m"
+        limits["cpu"] = _millicpus(params["cpus"])
     if params.get("memory_reservation") is not None:
         requests["memory"] = str(parse_size(params["memory_reservation"], "memory_reservation"))
+    if reserved_cpus is not None:
+        requests["cpu"] = _millicpus(reserved_cpus)
     return {k: v for k, v in (("limits", limits), ("requests", requests)) if v}
 
 
@@ -145,6 +153,8 @@ def convert(project: dict, namespace: str = "default", service_type: str = "Node
     objects: dict = dict(secrets={}, configs={}, claims={}, workloads=[], services=[], policies=[])
     # Each service read once: its container parameters, and its (container ports, published ports).
     params_of = {name: service_params(project, name, warnings) for name in sorted(model["services"])}
+    # The engine's reading ignores reserved CPUs, with a warning; Kubernetes requests them (_resources).
+    warnings[:] = [w for w in warnings if not w.endswith("reservations.cpus: only a swarm reads it; ignored here")]
     ports_of = {name: _ports(name, params) for name, params in params_of.items()}
     for name, params in params_of.items():
         _convert_service(project, name, params, meta, objects, ports_of, dict(
@@ -182,7 +192,8 @@ def _convert_service(project: dict, name: str, params: dict, meta: dict, objects
     inner, published = ports_of[name]
     if inner:
         container["ports"] = [dict(containerPort=port, protocol=proto) for port, proto in inner]
-    resources = _resources(params)
+    reserved_cpus = (((definition.get("deploy") or {}).get("resources") or {}).get("reservations") or {}).get("cpus")
+    resources = _resources(params, reserved_cpus)
     if resources:
         container["resources"] = resources
     probe = _probe(params.get("healthcheck") or {})

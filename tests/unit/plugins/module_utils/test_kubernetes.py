@@ -137,3 +137,15 @@ def test_the_file_is_written_whole_with_its_mode_then_left_alone(tmp_path):
     assert again.plan(again.read()) == []
     os.chmod(dest, 0o644)
     assert [a.kind for a in again.plan(again.read())] == ["chmod"]
+
+
+def test_limits_and_reservations_become_limits_and_requests(tmp_path):
+    resources = dict(limits=dict(memory="64m", cpus="0.25"), reservations=dict(memory="32m", cpus="0.1"))
+    project = load_project(dict(definition=dict(services=dict(app=dict(image="i", deploy=dict(resources=resources)))),
+                                project_name="p", files_dir=str(tmp_path)), {})
+    warnings = []
+    deployment = by_kind(convert(project, warnings=warnings))["Deployment"]["app"]
+    assert deployment["spec"]["template"]["spec"]["containers"][0]["resources"] == {
+        "limits": {"memory": str(64 * 1024 * 1024), "cpu": "250m"},
+        "requests": {"memory": str(32 * 1024 * 1024), "cpu": "100m"}}
+    assert warnings == []
