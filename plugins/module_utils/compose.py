@@ -325,6 +325,17 @@ def select(model: dict, wanted: list | None, profiles: list | None, with_depende
     return {n: s for n, s in services.items() if n in chosen}
 
 
+# The options that say which Compose application a module reads (doc fragment noar.docker.compose_project).
+PROJECT_ARGS = dict(
+    project_src=dict(type="path"),
+    files=dict(type="list", elements="path"),
+    definition=dict(type="dict"),
+    project_name=dict(type="str"),
+    env_files=dict(type="list", elements="path"),
+    profiles=dict(type="list", elements="str"),
+)
+
+
 def load_project(params: dict, environ: dict) -> dict:
     """The project's model from the task: ``name``, ``working_dir``, ``config_files``, ``environment`` (what
     interpolation used), ``model`` (the merged, interpolated Compose mapping, services selected), ``defined``

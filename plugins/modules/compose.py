@@ -27,6 +27,7 @@ description:
     service others wait for to complete is a job; once it exited 0, an unchanged rerun does not run it again.
   - Option names follow community.docker's C(docker_compose_v2) where the features overlap.
 extends_documentation_fragment:
+  - noar.docker.compose_project
   - noar.docker.docker
 attributes:
   check_mode:
@@ -36,29 +37,6 @@ attributes:
     support: full
     description: Per network, volume, image and container, the before and after of what differs.
 options:
-  project_src:
-    description:
-      - The project folder, holding C(compose.yaml), C(compose.yml), C(docker-compose.yaml) or
-        C(docker-compose.yml) (and its C(.override) file). Relative paths in the files start here.
-    type: path
-  files:
-    description: Compose files, merged in order by the Compose Specification's rules. Relative to O(project_src).
-    type: list
-    elements: path
-  definition:
-    description: The Compose application as a mapping, merged over the files when both are given.
-    type: dict
-  project_name:
-    description: The project's name; default the C(name) of the files, then C(COMPOSE_PROJECT_NAME), then the folder's name.
-    type: str
-  env_files:
-    description: Files of C(KEY=VALUE) for interpolation; default the project folder's C(.env) when it exists.
-    type: list
-    elements: path
-  profiles:
-    description: Profiles to enable; services with other profiles do not run.
-    type: list
-    elements: str
   services:
     description: Converge only these services (and, unless O(dependencies=false), what they depend on).
     type: list
@@ -243,6 +221,7 @@ import os
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.noar.docker.plugins.module_utils.client import connect, docker_argument_spec
+from ansible_collections.noar.docker.plugins.module_utils.compose import PROJECT_ARGS
 from ansible_collections.noar.docker.plugins.module_utils.compose_manager import ComposeManager
 from ansible_collections.noar.docker.plugins.module_utils.converge import converge, module_errors
 
@@ -250,12 +229,7 @@ from ansible_collections.noar.docker.plugins.module_utils.converge import conver
 def main():
     module = AnsibleModule(
         argument_spec=docker_argument_spec(
-            project_src=dict(type="path"),
-            files=dict(type="list", elements="path"),
-            definition=dict(type="dict"),
-            project_name=dict(type="str"),
-            env_files=dict(type="list", elements="path"),
-            profiles=dict(type="list", elements="str"),
+            **PROJECT_ARGS,
             services=dict(type="list", elements="str"),
             dependencies=dict(type="bool", default=True),
             state=dict(type="str", default="present", choices=["present", "stopped", "restarted", "absent"]),

@@ -23,6 +23,8 @@ description:
   - The manifests are checked offline against the Kubernetes API schema (O(validate)), before anything is written.
   - Apply the file with C(kubernetes.core.k8s) (C(src)) or C(kubectl apply -f).
 version_added: 1.0.0
+extends_documentation_fragment:
+  - noar.docker.compose_project
 attributes:
   check_mode:
     support: full
@@ -44,29 +46,6 @@ options:
     type: str
     choices: [present, absent]
     default: present
-  project_src:
-    description:
-      - The project folder, holding C(compose.yaml) (or C(compose.yml), C(docker-compose.y[a]ml)) and its override
-        file. Relative paths in the files start here.
-    type: path
-  files:
-    description: Compose files, merged in order by the Compose Specification's rules.
-    type: list
-    elements: path
-  definition:
-    description: The Compose application as a mapping, merged over the files when both are given.
-    type: dict
-  project_name:
-    description: The project's name; default the C(name) of the files, then the folder's name.
-    type: str
-  env_files:
-    description: Files of C(KEY=VALUE) for interpolation; default the project folder's C(.env) when it exists.
-    type: list
-    elements: path
-  profiles:
-    description: Profiles to enable; services with other profiles are left out.
-    type: list
-    elements: str
   secrets_env:
     description: Values for the secrets and configs whose source is C(environment). Never logged.
     type: dict
@@ -176,6 +155,7 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.noar.docker.plugins.module_utils.compose import PROJECT_ARGS
 from ansible_collections.noar.docker.plugins.module_utils.converge import converge
 from ansible_collections.noar.docker.plugins.module_utils.kubernetes import CONVERT_ARGS, ManifestsManager
 
@@ -186,12 +166,7 @@ def main():
             dest=dict(type="path", required=True),
             mode=dict(type="str", default="0600"),
             state=dict(type="str", default="present", choices=["present", "absent"]),
-            project_src=dict(type="path"),
-            files=dict(type="list", elements="path"),
-            definition=dict(type="dict"),
-            project_name=dict(type="str"),
-            env_files=dict(type="list", elements="path"),
-            profiles=dict(type="list", elements="str"),
+            **PROJECT_ARGS,
             secrets_env=dict(type="dict", no_log=True),
             validate=dict(type="bool", default=True),
             kubernetes_version=dict(type="str"),
