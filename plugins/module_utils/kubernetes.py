@@ -520,8 +520,10 @@ class ManifestsManager(Manager):
             except yaml.YAMLError:
                 return "(not YAML)\n"
             return render(masked(documents)) if documents else ""
-        before = plan[0].before.get("content", "") if plan else ""
-        after = plan[-1].after.get("content", self.content) if plan else self.content
+        if not plan:  # the file is as it should be (or absent, as asked): the same on both sides
+            unchanged = shown(self.content)
+            return dict(before=unchanged, after=unchanged, before_header=self.dest, after_header=self.dest)
+        before, after = plan[0].before.get("content", ""), plan[-1].after.get("content", "")
         return dict(before=shown(before), after=shown(after), before_header=self.dest, after_header=self.dest)
 
     def result(self) -> dict:

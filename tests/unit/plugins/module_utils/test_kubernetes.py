@@ -136,6 +136,8 @@ def test_the_file_is_written_whole_with_its_mode_then_left_alone(tmp_path):
     assert "dDBrZW4=" in (tmp_path / "app.yaml").read_text() and "dDBrZW4=" not in str(manager.diff(plan))
     again = ManifestsManager(params, {})
     assert again.plan(again.read()) == []
+    unchanged = again.diff([])
+    assert unchanged["before"] == unchanged["after"] and "kind: Secret" in unchanged["after"]
     os.chmod(dest, 0o644)
     assert [a.kind for a in again.plan(again.read())] == ["chmod"]
 
