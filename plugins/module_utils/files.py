@@ -42,9 +42,9 @@ def write_atomically(path: str, chunks, mode: int = 0o644) -> None:
         raise
 
 
-def check_output_path(path: str, option: str = "path") -> None:
-    """A file about to be written: not a folder, and in a folder that exists."""
+def check_output_path(path: str, option: str = "path", what: str = "tar file") -> None:
+    """A file about to be written (``what`` it is, for the message): not a folder, and in a folder that exists."""
     if os.path.isdir(path):
-        raise InvalidOption(option, f"{path} is a folder; name the tar file to write")
+        raise InvalidOption(option, f"{path} is a folder; name the {what} to write")
     if not os.path.isdir(os.path.dirname(os.path.abspath(path))):
         raise InvalidOption(option, f"the folder of {path} does not exist")

@@ -24,6 +24,7 @@ from ansible_collections.noar.docker.plugins.module_utils.compose import (
     service_params,
 )
 from ansible_collections.noar.docker.plugins.module_utils.converge import Action, Manager
+from ansible_collections.noar.docker.plugins.module_utils.files import check_output_path, write_atomically
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption, parse_duration, parse_size
 
 MANAGED_BY = "noar.docker"
@@ -454,10 +455,10 @@ class ManifestsManager(Manager):
         self.content = ""
 
     def read(self):
-        if not os.path.exists(self.dest):
+        if self.params["state"] == "present":
+            check_output_path(self.dest, "dest", "file")
+        if not os.path.isfile(self.dest):
             return None
-        if os.path.isdir(self.dest):
-            raise InvalidOption("dest", f"{self.dest} is a folder; name the file to write")
         with open(self.dest, encoding="utf-8", errors="replace") as handle:
             return dict(content=handle.read(), mode=os.stat(self.dest).st_mode & 0o7777)
 
@@ -494,22 +495,9 @@ class ManifestsManager(Manager):
             elif action.kind == "chmod":
                 os.chmod(self.dest, action.data["mode"])
             else:
-                # Written beside the destination with its mode from the start, then renamed over it: no reader ever
-                # sees a half-written file, nor the Secrets in a file anyone may read.
-                folder = os.path.dirname(os.path.abspath(self.dest))
-                if not os.path.isdir(folder):
-                    raise InvalidOption("dest", f"the folder {folder} does not exist")
-                temporary = os.path.join(folder, f".{os.path.basename(self.dest)}.noar-tmp")
-                descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, action.data["mode"])
-                try:
-                    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-                        handle.write(self.content)
-                    os.chmod(temporary, action.data["mode"])
-                    os.replace(temporary, self.dest)
-                except BaseException:
-                    if os.path.exists(temporary):
-                        os.remove(temporary)
-                    raise
+                # Through a temporary file (made 0600) renamed over the destination: no reader ever sees a
+                # half-written file, nor the Secrets in a file anyone may read.
+                write_atomically(self.dest, [self.content.encode()], action.data["mode"])
 
     def diff(self, plan: list) -> dict:
         """The file's text before and after, with the Secrets' values hidden on both sides."""
