@@ -22,7 +22,7 @@ description:
     is a warning.
   - The manifests are checked offline against the Kubernetes API schema (O(validate)), before anything is written.
   - Apply the file with C(kubernetes.core.k8s) (C(src)) or C(kubectl apply -f).
-version_added: 1.0.0
+version_added: 0.2.0
 extends_documentation_fragment:
   - noar.docker.compose_project
 attributes:

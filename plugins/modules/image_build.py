@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: image_build
 short_description: Build an image from a Dockerfile
-version_added: 0.1.0
+version_added: 0.2.0
 description:
   - Builds O(name) from the context folder O(path), with community.docker's C(docker_image_build) options,
     defaults and return values. M(noar.docker.image) with O(noar.docker.image#module:source=build) does the same

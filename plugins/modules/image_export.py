@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: image_export
 short_description: Save images to a tarball (docker save)
-version_added: 0.1.0
+version_added: 0.2.0
 description:
   - Writes one or more images to a C(docker save) tarball on the managed host, to carry them to hosts that
     cannot reach a registry; M(noar.docker.image_load) loads it there. Options and return values are

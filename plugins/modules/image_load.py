@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: image_load
 short_description: Load the images of a docker save tarball
-version_added: 0.1.0
+version_added: 0.2.0
 description:
   - Loads every image of a C(docker save) tarball (plain or compressed) on the managed host, with
     community.docker's C(docker_image_load) options and return values.

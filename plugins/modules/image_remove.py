@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: image_remove
 short_description: Remove an image's name, and the image with its last name
-version_added: 0.1.0
+version_added: 0.2.0
 description:
   - Removes O(name) from the engine (C(docker rmi)), with community.docker's C(docker_image_remove) options
     and return values. M(noar.docker.image) with O(noar.docker.image#module:state=absent) does the same job.

@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: image_tag
 short_description: Give an image on the engine more names
-version_added: 0.1.0
+version_added: 0.2.0
 description:
   - Tags the image O(name) as each of O(repository) (C(docker tag)), with community.docker's C(docker_image_tag)
     options, defaults and return values. Names that already point at the image are unchanged.
