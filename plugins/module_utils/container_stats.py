@@ -58,10 +58,15 @@ def summarise_stats(stats: dict, container: dict) -> dict:
     pids = stats.get("pids_stats") or {}
     networks = (stats.get("networks") or {}).values()
     host = container.get("HostConfig") or {}
+    state = container.get("State") or {}
     return dict(
         name=container_name(container),
         id=container["Id"],
-        state=(container.get("State") or {}).get("Status"),
+        state=state.get("Status"),
+        # The engine says 0001-01-01 for a container it took no sample of (one that does not run).
+        read=None if str(stats.get("read") or "0001").startswith("0001") else stats["read"],
+        restart_count=container.get("RestartCount", 0),
+        oom_killed=bool(state.get("OOMKilled")),
         cpu_percent=cpu_percent,
         online_cpus=online,
         memory_usage=used,

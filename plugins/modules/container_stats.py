@@ -58,6 +58,9 @@ containers:
     name: {description: The container's name., type: str}
     id: {description: The container's Id., type: str}
     state: {description: "The container's state: running, exited, ...", type: str}
+    read: {description: "When the engine took the sample (RFC 3339, UTC); null for a container that does not run.", type: str}
+    restart_count: {description: Times the engine restarted the container under its restart policy., type: int}
+    oom_killed: {description: Whether the container's last exit was a kill by the kernel's OOM killer., type: bool}
     cpu_percent: {description: "CPU use since the previous sample, 100 per CPU, as docker stats shows it.", type: float}
     online_cpus: {description: CPUs the container sees., type: int}
     memory_usage: {description: "Bytes of memory in use, page cache it could drop not counted.", type: int}

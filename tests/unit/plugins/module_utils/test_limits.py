@@ -34,8 +34,9 @@ STATS = {
     "networks": {"eth0": {"rx_bytes": 10, "tx_bytes": 20}, "eth1": {"rx_bytes": 1, "tx_bytes": 2}},
     "blkio_stats": {"io_service_bytes_recursive": [
         {"op": "Read", "value": 4096}, {"op": "Write", "value": 8192}, {"op": "Total", "value": 12288}]},
+    "read": "2026-12-01T09:00:00.5Z",
 }
-CONTAINER = {"Id": "c" * 64, "Name": "/web-1", "State": {"Status": "running"},
+CONTAINER = {"Id": "c" * 64, "Name": "/web-1", "State": {"Status": "running", "OOMKilled": True}, "RestartCount": 2,
              "HostConfig": {"Memory": 100 * 2**20, "NanoCpus": 500_000_000, "PidsLimit": 50}}
 
 
@@ -50,11 +51,13 @@ def test_a_snapshot_is_computed_as_docker_stats_does():
     assert (snapshot["block_read_bytes"], snapshot["block_write_bytes"]) == (4096, 8192)
     assert snapshot["limits"]["cpus"] == 0.5
     assert snapshot["limits"]["memory_swap"] is None
+    assert (snapshot["read"], snapshot["restart_count"], snapshot["oom_killed"]) == ("2026-12-01T09:00:00.5Z", 2, True)
 
 
 def test_a_stopped_container_reads_zero():
-    snapshot = summarise_stats({}, {"Id": "d" * 64, "Name": "/old", "State": {"Status": "exited"}})
+    snapshot = summarise_stats({"read": "0001-01-01T00:00:00Z"}, {"Id": "d" * 64, "Name": "/old", "State": {"Status": "exited"}})
     assert snapshot["cpu_percent"] == 0.0 and snapshot["memory_percent"] == 0.0 and snapshot["pids_limit"] is None
+    assert snapshot["read"] is None and snapshot["restart_count"] == 0 and snapshot["oom_killed"] is False
 
 
 def test_cpusets_are_written_back_as_ranges():
