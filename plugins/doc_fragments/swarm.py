@@ -14,5 +14,6 @@ options:
       - Set by the collection's action plugin on every run, not by playbooks. The module returns the join tokens
         and the unlock key sealed with it, and the action plugin opens them on the controller, so that the text
         that crosses the connection (which C(-vvv) prints) never holds them.
+      - Under C(async), whose result C(async_status) reads later, they are not sealed, so keep C(-vvv) off such runs.
     type: str
 """

@@ -49,6 +49,7 @@ from ansible_collections.noar.docker.plugins.module_utils.converge import Action
 from ansible_collections.noar.docker.plugins.module_utils.files import file_digest, write_atomically
 from ansible_collections.noar.docker.plugins.module_utils.image import ImageManager, reference, split_name
 from ansible_collections.noar.docker.plugins.module_utils.network import NetworkManager
+from ansible_collections.noar.docker.plugins.module_utils.timings import Stopwatch
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
 from ansible_collections.noar.docker.plugins.module_utils.volume import VolumeManager
 
@@ -147,6 +148,7 @@ class ComposeManager(Manager):
         self.one_shot = {d for s in self.services.values() if isinstance(s.get("depends_on"), dict)
                          for d, c in s["depends_on"].items() if (c or {}).get("condition") == "service_completed_successfully"}
         self.warnings: list = []
+        self.stopwatch = Stopwatch()
         self.networks: list = []  # NetworkManager, plan
         self.volumes: list = []
         self.images: dict = {}  # service -> (ImageManager, plan)
@@ -558,18 +560,21 @@ class ComposeManager(Manager):
     def apply(self, plan):
         state = self.params["state"]
         if state != "absent":
-            for manager, objects in self.networks + self.volumes:
-                if objects:
-                    manager.apply(objects)
+            self._apply_objects()
             self._write_files()
             self._apply_images()
         self._apply_units()
         if state == "absent":
-            for manager, objects in self.networks + self.volumes:
-                if objects:
-                    manager.apply(objects)
+            self._apply_objects()
             self._write_files()
             self._apply_images()
+
+    def _apply_objects(self):
+        for kind, managers in (("network", self.networks), ("volume", self.volumes)):
+            for manager, objects in managers:
+                if objects:
+                    with self.stopwatch.phase(kind, manager.name):
+                        manager.apply(objects)
 
     def _write_files(self):
         if self.new_key:
@@ -587,7 +592,10 @@ class ComposeManager(Manager):
     def _apply_images(self):
         for manager, objects in self.images.values():
             if objects:
-                manager.apply(objects)
+                try:
+                    manager.apply(objects)
+                finally:
+                    self.stopwatch.extend(manager.stopwatch.phases)
                 self._note(manager.warnings)
 
     def _apply_units(self):
@@ -626,11 +634,13 @@ class ComposeManager(Manager):
         if unit.pending:
             unit.plan = manager.plan(manager.read())
             self._mark_start_first(unit)
-        manager.apply(unit.plan)
+        with self.stopwatch.phase("container", unit.name, service=unit.service):
+            manager.apply(unit.plan)
         self._note(manager.warnings)
 
     def _wait_healthy(self, unit: Unit, timeout: float):
-        unit.manager.wait_healthy(timeout)
+        with self.stopwatch.phase("wait_healthy", unit.name, service=unit.service):
+            unit.manager.wait_healthy(timeout)
         self._note(unit.manager.warnings)
 
     def _wait_dependencies(self, service: str):
@@ -696,7 +706,18 @@ class ComposeManager(Manager):
                       volumes=sorted(m.name for m, _p in self.volumes))
         if not self.check_mode:
             result["actions"] = [a.as_dict() for a in self._flatten()]  # as done: a pending unit was planned again
+            result["timings"] = self.timings()
         return result
+
+    def timings(self) -> dict:
+        """The stopwatch's phases, and per service the seconds its containers took to converge and get healthy."""
+        timed = self.stopwatch.as_dict()
+        per_service: dict = {}
+        for phase in timed["phases"]:
+            if phase.get("service"):
+                per_service[phase["service"]] = round(per_service.get(phase["service"], 0) + phase["seconds"], 3)
+        timed["services"] = per_service
+        return timed
 
 
 @contextmanager

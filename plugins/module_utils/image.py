@@ -31,6 +31,7 @@ from ansible_collections.noar.docker.plugins.module_utils.client import (
 from ansible_collections.noar.docker.plugins.module_utils.converge import Action, Manager, converge
 from ansible_collections.noar.docker.plugins.module_utils.files import check_output_path, file_digest, write_atomically
 from ansible_collections.noar.docker.plugins.module_utils.host import container_names, list_objects
+from ansible_collections.noar.docker.plugins.module_utils.timings import StreamClock, Stopwatch
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption, parse_size
 
 SOURCE_HASH_LABEL = "org.noar.docker.source-hash"
@@ -242,32 +243,44 @@ def save_images(client, refs: list, path: str) -> None:
 # Streams the engine answers with
 
 
-def follow_stream(chunks, operation: str, ref: str):
+def follow_stream(chunks, operation: str, ref: str, phase: dict | None = None):
     """Read a pull/push/build/load stream to its end; raise ``EngineError`` on an error in it.
 
-    Returns the last lines of the readable log.
+    Returns the last lines of the readable log. With ``phase`` (a ``Stopwatch`` phase), its build steps or
+    layers are timed into it as the stream goes.
     """
     log: deque = deque(maxlen=BUILD_LOG_LINES)
-    step = None
-    for chunk in chunks:
-        if "error" in chunk or "errorDetail" in chunk:
-            error = chunk.get("error") or (chunk.get("errorDetail") or {}).get("message") or "unknown error"
-            if operation == "building":
-                where = f" at {step}" if step else ""
-                raise EngineError(f"building image {ref} failed{where}: {error.strip()}", build_log=list(log))
-            raise EngineError(explain_registry_error(operation, ref, error))
-        text = chunk.get("stream")
-        if text is None and chunk.get("status") and not chunk.get("progressDetail", {}).get("current"):
-            text = chunk["status"] + (f" {chunk['id']}" if chunk.get("id") else "")
-        for line in (text or "").splitlines():
-            line = line.rstrip()
-            if not line:
-                continue
-            log.append(line)
-            match = re.match(r"Step (\d+/\d+) : (.*)", line)
-            if match:
-                step = f"step {match.group(1)} ({match.group(2)})"
+    clock = StreamClock()
+    try:
+        for chunk in chunks:
+            clock.status(chunk)
+            _follow_chunk(chunk, operation, ref, log, clock)
+    finally:
+        clock.end_step()
+        if phase is not None and operation == "building":
+            phase["steps"] = clock.steps
+        elif phase is not None:
+            phase["layers"] = clock.layers()
     return list(log)
+
+
+def _follow_chunk(chunk: dict, operation: str, ref: str, log: deque, clock: StreamClock) -> None:
+    """One chunk of a stream: an error fails the task, naming the build step it came at; text goes to the log."""
+    if "error" in chunk or "errorDetail" in chunk:
+        error = chunk.get("error") or (chunk.get("errorDetail") or {}).get("message") or "unknown error"
+        if operation == "building":
+            last = clock.steps[-1] if clock.steps else None
+            where = f" at step {last['step']}/{last['of']} ({last['instruction']})" if last else ""
+            raise EngineError(f"building image {ref} failed{where}: {error.strip()}", build_log=list(log))
+        raise EngineError(explain_registry_error(operation, ref, error))
+    text = chunk.get("stream")
+    if text is None and chunk.get("status") and not chunk.get("progressDetail", {}).get("current"):
+        text = chunk["status"] + (f" {chunk['id']}" if chunk.get("id") else "")
+    for line in (text or "").splitlines():
+        line = line.rstrip()
+        if line:
+            log.append(line)
+            clock.line(line)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -298,6 +311,7 @@ class ImageManager(Manager):
         self.before = None
         self.build_log = None
         self.warnings: list = []
+        self.stopwatch = Stopwatch()
         self.removed: dict = dict(deleted=[], untagged=[])
         self.planned: list = []
         self._source_hash = None
@@ -541,15 +555,15 @@ class ImageManager(Manager):
                             untagged=sorted(e["Untagged"] for e in answer or [] if e.get("Untagged")))
 
     def _apply_pull(self, action):
-        with engine_errors("pulling", f"image {self.ref}"):
+        with self.stopwatch.phase("pull", self.ref) as phase, engine_errors("pulling", f"image {self.ref}"):
             follow_stream(self.client.pull(self.repository, tag=self.tag, stream=True, decode=True,
-                                           platform=self.params.get("platform")), "pulling", self.ref)
+                                           platform=self.params.get("platform")), "pulling", self.ref, phase)
 
     def _apply_build(self, action):
         build = self.params.get("build") or {}
         labels = dict(build.get("labels") or {})
         labels[SOURCE_HASH_LABEL] = self._source_hash
-        with engine_errors("building", f"image {self.ref}"):
+        with self.stopwatch.phase("build", self.ref) as phase, engine_errors("building", f"image {self.ref}"):
             chunks = self.client.build(
                 path=build["path"], dockerfile=build.get("dockerfile"), tag=self.ref,
                 buildargs={str(k): str(v) for k, v in (build.get("args") or {}).items()} or None,
@@ -560,10 +574,11 @@ class ImageManager(Manager):
                 rm=build.get("rm", True) is not False, forcerm=build.get("rm", True) is not False,
                 timeout=build.get("http_timeout"), container_limits=_container_limits(build.get("container_limits")),
                 use_config_proxy=build.get("use_config_proxy") is not False, decode=True)
-            self.build_log = follow_stream(chunks, "building", self.ref)
+            self.build_log = follow_stream(chunks, "building", self.ref, phase)
 
     def _apply_load(self, action):
-        with open(self.params["load_path"], "rb") as handle, engine_errors("loading", f"image {self.ref}"):
+        with self.stopwatch.phase("load", self.ref), open(self.params["load_path"], "rb") as handle, \
+                engine_errors("loading", f"image {self.ref}"):
             follow_stream(self.client.load_image(handle), "loading", self.ref)
         if find(self.client, "image", self.ref) is None:
             raise EngineError(f"loading {self.params['load_path']} did not bring {self.ref}")
@@ -586,14 +601,16 @@ class ImageManager(Manager):
             self.client.tag(self.ref, action.data["repository"], action.data["tag"], force=True)
 
     def _apply_push(self, action):
-        with engine_errors("pushing", f"image {action.target}"):
+        with self.stopwatch.phase("push", action.target) as phase, engine_errors("pushing", f"image {action.target}"):
             follow_stream(self.client.push(action.data["repository"], tag=action.data["tag"], stream=True,
-                                           decode=True), "pushing", action.target)
+                                           decode=True), "pushing", action.target, phase)
 
     def result(self):
         result = dict(image=self.image or {})
         if self.build_log is not None:
             result["build_log"] = self.build_log
+        if self.stopwatch.phases:
+            result["timings"] = self.stopwatch.as_dict()
         return result
 
     def tagged(self) -> list:

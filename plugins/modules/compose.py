@@ -214,6 +214,22 @@ actions:
   type: list
   elements: dict
   sample: [{action: create, target: shop_default}, {action: create, target: shop-web-1}, {action: start, target: shop-web-1}]
+timings:
+  description:
+    - Where the converge spent its time, in seconds (with C(async) too), so a slow service stands out.
+    - C(total) is the whole task; C(phases) lists, in the order they ended, each C(network), C(volume), image
+      C(build) or C(pull) (with its C(steps) or C(layers), as M(noar.docker.image) returns them), C(container)
+      converged and C(wait_healthy), with its C(target), C(seconds) and, for containers, C(service);
+      C(services) sums, per service, its containers' converge and health waits.
+  returned: success, not in check mode
+  type: dict
+  sample:
+    total: 9.8
+    services: {db: 6.1, web: 2.9, proxy: 0.6}
+    phases:
+      - {action: network, target: projeto_back, seconds: 0.1}
+      - {action: container, target: projeto-db-1, service: db, seconds: 0.9}
+      - {action: wait_healthy, target: projeto-db-1, service: db, seconds: 5.2}
 """
 
 import os
