@@ -63,23 +63,10 @@ actions:
   elements: dict
 timings:
   description:
-    - Where the task spent its time, for long builds, pulls and pushes (under C(async) too), in seconds.
-    - C(total) is the whole task; C(phases) lists each C(build), C(pull), C(push) or C(load) it ran, in order,
-      with its C(action), C(target) and C(seconds); a build's C(steps) hold each Dockerfile step's C(step), C(of),
-      C(instruction) and C(seconds); a pull's or push's C(layers) hold each layer the engine reported on, with its
-      C(id), final C(status) (V(Pull complete), V(Already exists), V(Pushed), V(Layer already exists), V(Mounted))
-      and C(seconds); they are empty when the engine needed no layer, as for a pull of an image it has.
-  returned: when something was built, pulled, pushed or loaded
+    - Where the task spent its time, in seconds, in the shape M(noar.docker.image) documents (C(total), and
+      C(phases) with the layers).
+  returned: when the image was pushed
   type: dict
-  sample:
-    total: 12.41
-    phases:
-      - action: build
-        target: web:1.4.0
-        seconds: 12.2
-        steps:
-          - {step: 1, of: 2, instruction: FROM debian:bookworm-slim, seconds: 0.02}
-          - {step: 2, of: 2, instruction: RUN apt-get update && apt-get install -y python3, seconds: 12.1}
 """
 
 from ansible_collections.noar.docker.plugins.module_utils.image import run_image_job
