@@ -304,10 +304,11 @@ class NetworkManager(Manager):
             elif action.kind == "recreate":
                 self._recreate()
         # By the Id the engine answered with; a swarm-scoped network reaches the manager's store a moment after
-        # the create returns, so a new one is read again for a few seconds until it is there.
+        # the create returns, and may first be listed there without its driver, so a new one is read again for a
+        # few seconds until it is there whole.
         self.network = find(self.client, "network", self.created_id or self.name)
         deadline = time.monotonic() + 10
-        while self.network is None and self.created_id and time.monotonic() < deadline:
+        while self.created_id and not (self.network or {}).get("Driver") and time.monotonic() < deadline:
             time.sleep(0.2)
             self.network = find(self.client, "network", self.created_id)
 
