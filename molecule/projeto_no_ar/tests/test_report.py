@@ -13,10 +13,6 @@ import subprocess
 
 import docker
 import pytest
-import testinfra.utils.ansible_runner
-
-testinfra_hosts = testinfra.utils.ansible_runner.AnsibleRunner(
-    os.environ["MOLECULE_INVENTORY_FILE"]).get_hosts("all")
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 OUT = ROOT / ".build" / "report"
