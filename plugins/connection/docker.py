@@ -199,15 +199,19 @@ from ansible.utils.display import Display
 
 from ansible_collections.noar.docker.plugins.module_utils.client import (
     DOCKER_COMMON_ARGS,
-    HAS_DOCKER,
     EngineError,
     build_client,
 )
 from ansible_collections.noar.docker.plugins.module_utils.container_io import exec_output
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
 
-if HAS_DOCKER:
+try:
+    # The whole SDK, its SSH transport included: the controller may reach several engines, ssh:// ones too.
     import docker.errors
+except ImportError:
+    HAS_DOCKER = False
+else:
+    HAS_DOCKER = True
 
 display = Display()
 

@@ -181,12 +181,19 @@ from ansible.plugins.inventory import BaseInventoryPlugin, Constructable
 
 from ansible_collections.noar.docker.plugins.module_utils.client import (
     DOCKER_COMMON_ARGS,
-    HAS_DOCKER,
     EngineError,
     build_client,
     engine_errors,
 )
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
+
+try:
+    # The whole SDK, its SSH transport included: the controller may reach several engines, ssh:// ones too.
+    import docker  # noqa: F401  pylint: disable=unused-import
+except ImportError:
+    HAS_DOCKER = False
+else:
+    HAS_DOCKER = True
 
 # The connection variables that carry the engine options to the noar.docker.docker connection, as
 # community.docker's inventory names them.

@@ -10,26 +10,13 @@ with a message that names the operation and the object, through ``engine_errors(
 from __future__ import annotations
 
 import os
+import sys
 import traceback
 from contextlib import contextmanager
 
 from ansible.module_utils.basic import env_fallback, missing_required_lib
 
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
-
-try:
-    import docker
-    import docker.constants
-    import docker.errors
-    import docker.tls
-    import requests.adapters
-    import requests.exceptions
-except ImportError:
-    HAS_DOCKER = False
-    DOCKER_IMPORT_ERROR = traceback.format_exc()
-else:
-    HAS_DOCKER = True
-    DOCKER_IMPORT_ERROR = ""
 
 DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock"
 
@@ -57,6 +44,27 @@ class EngineError(Exception):
         super().__init__(msg)
         self.msg = msg
         self.details = details
+
+
+def docker_sdk(ssh: bool = False):
+    """The Docker SDK for Python, imported on first use; raises ImportError when it cannot be.
+
+    The SDK imports its SSH transport, and with it paramiko, whenever paramiko is installed: about 40 ms of
+    the ~200 ms a module run costs. Unless an ssh:// engine needs it, the first import runs with paramiko
+    hidden (a ``None`` in ``sys.modules`` makes its import fail, which the SDK allows for). A module run
+    reaches one engine; the controller's plugins, which may reach several, import the whole SDK themselves.
+    """
+    if "docker" not in sys.modules and not ssh and "paramiko" not in sys.modules:
+        sys.modules["paramiko"] = None  # type: ignore[assignment]
+        try:
+            import docker  # pylint: disable=import-outside-toplevel
+        finally:
+            del sys.modules["paramiko"]
+    import docker  # pylint: disable=import-outside-toplevel,redefined-outer-name,reimported
+    import docker.constants  # pylint: disable=import-outside-toplevel
+    import docker.errors  # pylint: disable=import-outside-toplevel
+    import docker.tls  # pylint: disable=import-outside-toplevel
+    return docker
 
 
 # Shared by every module but not by the connection and inventory plugins.
@@ -137,18 +145,24 @@ def client_kwargs(params: dict) -> dict:
     return kwargs
 
 
-if HAS_DOCKER:
-    class _HostnameAdapter(requests.adapters.HTTPAdapter):
-        """Checks the engine's certificate against ``tls_hostname`` instead of the address."""
+def _hostname_adapter(hostname: str):
+    """A requests adapter that checks the engine's certificate against ``tls_hostname`` instead of the address."""
+    import requests.adapters  # pylint: disable=import-outside-toplevel
 
-        def __init__(self, hostname: str, **kwargs):
-            self._hostname = hostname
-            super().__init__(**kwargs)
-
+    class HostnameAdapter(requests.adapters.HTTPAdapter):
         def init_poolmanager(self, *args, **kwargs):
-            kwargs["assert_hostname"] = self._hostname
-            kwargs["server_hostname"] = self._hostname
+            kwargs["assert_hostname"] = hostname
+            kwargs["server_hostname"] = hostname
             return super().init_poolmanager(*args, **kwargs)
+
+    return HostnameAdapter()
+
+
+def _failures(docker) -> tuple:
+    """The exceptions by which the SDK and requests say an engine call failed."""
+    # Imported by the SDK already.
+    import requests.exceptions  # pylint: disable=import-outside-toplevel
+    return docker.errors.DockerException, requests.exceptions.RequestException
 
 
 def _root_cause(exc: BaseException) -> str:
@@ -192,6 +206,7 @@ def build_client(params: dict):
     tls = kwargs.pop("tls", None)
     host = params.get("docker_host") or DEFAULT_DOCKER_HOST
     version = kwargs.pop("version")
+    docker = docker_sdk(ssh=host.startswith("ssh://"))
     try:
         if tls is None:
             client = docker.APIClient(version=version, **kwargs)
@@ -204,22 +219,24 @@ def build_client(params: dict):
             # ca_path and even validate_certs=false: the task's TLS settings must win.
             client.trust_env = False
             if tls_hostname:
-                client.mount("https://", _HostnameAdapter(tls_hostname))
+                client.mount("https://", _hostname_adapter(tls_hostname))
             if version == "auto":
                 client._version = client._retrieve_server_version()  # pylint: disable=protected-access
         if version != "auto":
             client.ping()  # with auto, asking the version has already proved the engine answers
     except docker.errors.TLSParameterError as exc:
         raise InvalidOption("ca_path", str(exc)) from None
-    except (docker.errors.DockerException, requests.exceptions.RequestException, OSError) as exc:
+    except (*_failures(docker), OSError) as exc:
         raise EngineError(describe_connection_error(host, exc), error=str(exc)) from None
     return client
 
 
 def connect(module, **failure):
     """The module's engine client, or a ``fail_json`` that says why there is none (with ``failure``'s keys)."""
-    if not HAS_DOCKER:
-        module.fail_json(msg=missing_required_lib("docker (Docker SDK for Python)"), exception=DOCKER_IMPORT_ERROR,
+    try:
+        docker_sdk(ssh=str(module.params.get("docker_host") or "").strip().startswith("ssh://"))
+    except ImportError:
+        module.fail_json(msg=missing_required_lib("docker (Docker SDK for Python)"), exception=traceback.format_exc(),
                          **failure)
     try:
         return build_client(module.params)
@@ -240,15 +257,13 @@ def _engine_explanation(exc: BaseException) -> str:
 @contextmanager
 def engine_errors(operation: str, target: str):
     """Turn SDK failures inside the block into ``EngineError('<operation> <target>: <reason>')``."""
-    if not HAS_DOCKER:
-        yield
-        return
+    docker = docker_sdk()
     try:
         yield
     except docker.errors.APIError as exc:
         raise EngineError(f"{operation} {target} failed: {_engine_explanation(exc)}",
                           status_code=exc.status_code) from None
-    except (docker.errors.DockerException, requests.exceptions.RequestException) as exc:
+    except _failures(docker) as exc:
         raise EngineError(f"{operation} {target} failed: {_root_cause(exc)}") from None
 
 

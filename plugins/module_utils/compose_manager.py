@@ -47,7 +47,8 @@ from ansible_collections.noar.docker.plugins.module_utils.container import Conta
 from ansible_collections.noar.docker.plugins.module_utils.container_options import Context, argument_spec, desired_view
 from ansible_collections.noar.docker.plugins.module_utils.converge import Action, Manager, plan_diff
 from ansible_collections.noar.docker.plugins.module_utils.files import file_digest, write_atomically
-from ansible_collections.noar.docker.plugins.module_utils.image import ImageManager, reference, split_name
+from ansible_collections.noar.docker.plugins.module_utils.image import ImageManager
+from ansible_collections.noar.docker.plugins.module_utils.image_names import reference, split_name
 from ansible_collections.noar.docker.plugins.module_utils.network import NetworkManager
 from ansible_collections.noar.docker.plugins.module_utils.timings import Stopwatch
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption

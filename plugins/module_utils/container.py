@@ -36,8 +36,7 @@ from ansible_collections.noar.docker.plugins.module_utils.limits import (
     drop_unsupported_blkio,
     post_update,
 )
-from ansible_collections.noar.docker.plugins.module_utils.image import (
-    follow_stream,
+from ansible_collections.noar.docker.plugins.module_utils.image_names import (
     holds_digest,
     reference,
     remote_digest,
@@ -337,6 +336,11 @@ class ContainerManager(Manager):
             self.container = find(self.client, "container", self.container["Id"]) or self.container
 
     def _apply_pull(self, action):
+        # Imported here: most runs pull nothing, and the image manager is the largest module_utils to compile.
+        from ansible_collections.noar.docker.plugins.module_utils.image import (  # pylint: disable=import-outside-toplevel
+            follow_stream,
+        )
+
         ref = action.data["image"]
         repository, tag = split_name(ref)
         with engine_errors("pulling", f"image {ref}"):

@@ -23,11 +23,6 @@ from ansible_collections.noar.docker.plugins.module_utils.client import (
 from ansible_collections.noar.docker.plugins.module_utils.converge import Action, Manager, compare, differences
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption, parse_timestamp
 
-try:
-    from docker.utils import version_lt
-except ImportError:  # the module fails on the missing SDK before this is used
-    version_lt = None
-
 BUILTIN_DRIVERS = ("bridge", "overlay", "macvlan", "ipvlan")
 NOT_CREATABLE = ("host", "none", "null")
 # Options and labels the engine or other tools add are not a difference.
@@ -160,6 +155,8 @@ class NetworkManager(Manager):
             want["scope"] = p["scope"]
         if p.get("labels") is not None:
             want["labels"] = {str(k): str(v) for k, v in p["labels"].items()}
+        # connect() imported the SDK.
+        from docker.utils import version_lt  # pylint: disable=import-outside-toplevel
         for option, version in NEWER_API.items():
             if option in want and version_lt(self.client.api_version, version):
                 raise InvalidOption(option, f"needs Engine API {version} or later; this engine speaks "

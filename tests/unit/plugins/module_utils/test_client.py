@@ -2,8 +2,11 @@
 import datetime
 import http.server
 import json
+import os
 import socket
 import ssl
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -225,7 +228,7 @@ class FakeModule:
 
 
 def test_connect_without_the_sdk_names_it(monkeypatch):
-    monkeypatch.setattr(client_mod, "HAS_DOCKER", False)
+    monkeypatch.setitem(sys.modules, "docker", None)
     module = FakeModule()
     with pytest.raises(SystemExit):
         connect(module)
@@ -286,3 +289,21 @@ def test_ssh_needs_the_sdks_ssh_support(monkeypatch):
     with pytest.raises(InvalidOption, match=r"docker_host: ssh://admin@h: an ssh:// address needs the Docker SDK's SSH "
                                             r"support, and paramiko is not installed \(pip install 'docker\[ssh\]'\)"):
         client_kwargs(params(docker_host="ssh://admin@h", use_ssh_client=True))
+
+
+SDK_IMPORT = """
+import sys
+from ansible_collections.noar.docker.plugins.module_utils.client import docker_sdk
+docker = docker_sdk(ssh={ssh})
+print("paramiko" in sys.modules, hasattr(docker.api.client, "SSHHTTPAdapter"))
+import paramiko
+print(paramiko.SSHClient.__name__)
+"""
+
+
+@pytest.mark.parametrize("ssh, imported", [(False, "False False"), (True, "True True")])
+def test_the_sdk_is_imported_without_paramiko_unless_ssh_needs_it(ssh, imported):
+    # A fresh interpreter: this one has imported the SDK already.
+    done = subprocess.run([sys.executable, "-c", SDK_IMPORT.format(ssh=ssh)], capture_output=True, text=True,
+                          check=True, env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)))
+    assert done.stdout.split("\n")[:2] == [imported, "SSHClient"]

@@ -12,13 +12,11 @@ from ansible_collections.noar.docker.plugins.module_utils.image import (
     archive_holds,
     archive_images,
     context_files,
-    explain_registry_error,
     follow_stream,
-    registry_of,
     same_platform,
-    split_name,
     stage_bases,
 )
+from ansible_collections.noar.docker.plugins.module_utils.image_names import explain_registry_error, registry_of, split_name
 from ansible_collections.noar.docker.plugins.module_utils.registry import (
     INDEX_URL,
     read_config,
