@@ -84,6 +84,7 @@ notes:
   - Every module of this collection is in the action group C(noar.docker.docker), so the connection options can
     be set once with C(module_defaults).
 requirements:
-  - Docker SDK for Python 7.0 or newer (C(python3-docker) or C(pip install docker)) on the managed host; for an
-    V(ssh://) O(docker_host), with its SSH support (C(pip install 'docker[ssh]'), which brings paramiko).
+  - Docker SDK for Python 7.0 or newer (C(pip install docker)), or Debian 12's 5.0.3 (C(python3-docker)), on the
+    managed host; for an V(ssh://) O(docker_host), with its SSH support (C(pip install 'docker[ssh]'), which
+    brings paramiko).
 """

@@ -240,7 +240,7 @@ class ComposeManager(Manager):
             manager = manager_class(self.client, dict(name=entry["Name"], state="absent", force=True, leaving=removed))
             # The project's own containers are gone by the time the network is removed: nothing to disconnect.
             plan = [a for a in manager.plan(manager.read())
-                    if a.kind != "disconnect" or a.target.rsplit(" from ", 1)[0] not in removed]
+                    if a.kind != "disconnect" or a.data["container"] not in removed]
             into.append((manager, plan))
 
     def _plan_image_removal(self):

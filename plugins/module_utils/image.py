@@ -395,7 +395,7 @@ class ImageManager(Manager):
             except InvalidOption:
                 pass  # a file that is not an archive is written over
         return [Action("archive", path, before=dict(archive=path if os.path.exists(path) else "absent"),
-                       after=dict(archive=self.ref), reason="the archive does not hold this image")]
+                       after=dict(archive=self.ref), reason="the archive does not hold this image", data=dict(path=path))]
 
     def _plan_hashed(self, kind, actual, source_hash, made, force=False):
         """Build or import unless the image already carries this source hash (or force_source says to)."""
@@ -481,7 +481,7 @@ class ImageManager(Manager):
         self.image = find(self.client, "image", self.ref)
 
     def _apply_archive(self, action):
-        save_images(self.client, [self.ref], action.target)
+        save_images(self.client, [self.ref], action.data["path"])
 
     def _apply_remove(self, action):
         with engine_errors("removing", f"image {self.ref}"):
@@ -551,7 +551,7 @@ class ImageManager(Manager):
 
     def tagged(self) -> list:
         """The names this run tagged (or, in check mode, would tag)."""
-        return [action.target for action in self.planned if action.kind == "tag"]
+        return [reference(action.data["repository"], action.data["tag"]) for action in self.planned if action.kind == "tag"]
 
 
 def _container_limits(limits) -> dict | None:

@@ -121,8 +121,6 @@ class NetworkManager(Manager):
         self.params = params
         self.name = params["name"]
         self.network: dict | None = None
-        self.want = None
-        self.reconnect: dict = {}
         self.created_id = None
 
     def read(self):
@@ -238,11 +236,10 @@ class NetworkManager(Manager):
             if users and not p.get("force"):
                 raise EngineError(f"network {self.name} has container(s) {', '.join(sorted(users))} attached; "
                                   "disconnect them, or set force=true to disconnect them and remove the network")
-            plan = [Action("disconnect", f"{name} from {self.name}") for name in sorted(users)]
+            plan = [Action("disconnect", f"{name} from {self.name}", data=dict(container=name)) for name in sorted(users)]
             plan.append(Action("remove", self.name, before=network_view(actual), after=dict(state="absent")))
             return plan
         want = self._desired()
-        self.want = want
         wanted_containers = list(p.get("connected") or [])
         for name in wanted_containers:
             require(self.client, "container", name, "connected")
@@ -263,7 +260,7 @@ class NetworkManager(Manager):
                                                        "network (made with config_only: true)")
         plan = []
         if actual is None:
-            plan.append(Action("create", self.name, before=dict(state="absent"), after=dict(want)))
+            plan.append(Action("create", self.name, before=dict(state="absent"), after=dict(want), data=dict(want=want)))
         elif differs:
             if have_containers and not p.get("force"):
                 raise EngineError(
@@ -271,35 +268,37 @@ class NetworkManager(Manager):
                     f"container(s) {', '.join(sorted(have_containers))} attached: set force=true to recreate it "
                     "and reconnect them")
             self._refuse_if_configuring("recreated")
-            self.reconnect = have_containers
             plan.append(Action("recreate", self.name, before={k: v[0] for k, v in differs.items()},
                                after={k: v[1] for k, v in differs.items()},
-                               reason="changed: " + ", ".join(sorted(differs))))
+                               reason="changed: " + ", ".join(sorted(differs)),
+                               data=dict(want=want, reconnect=have_containers)))
         for name in wanted_containers:
             if name not in have_containers and not any(e["id"].startswith(name) for e in have_containers.values()):
-                plan.append(Action("connect", f"{name} to {self.name}", after=dict(connected=name)))
+                plan.append(Action("connect", f"{name} to {self.name}", after=dict(connected=name),
+                                   data=dict(container=name)))
         if not p.get("appends") and p.get("connected") is not None:
             for name in sorted(have_containers):
                 if name not in wanted_containers:
-                    plan.append(Action("disconnect", f"{name} from {self.name}", before=dict(connected=name)))
+                    plan.append(Action("disconnect", f"{name} from {self.name}", before=dict(connected=name),
+                                       data=dict(container=name)))
         return plan
 
     def apply(self, plan):
         for action in plan:
             if action.kind == "disconnect":
-                container = action.target.rsplit(" from ", 1)[0]
+                container = action.data["container"]
                 with engine_errors("disconnecting", f"container {container} from network {self.name}"):
                     self.client.disconnect_container_from_network(container, self.name, force=True)
             elif action.kind == "connect":
-                container = action.target.rsplit(" to ", 1)[0]
+                container = action.data["container"]
                 with engine_errors("connecting", f"container {container} to network {self.name}"):
                     self.client.connect_container_to_network(container, self.name)
             elif action.kind == "remove":
                 self._remove()
             elif action.kind == "create":
-                self._create()
+                self._create(action.data["want"])
             elif action.kind == "recreate":
-                self._recreate()
+                self._recreate(action.data["want"], action.data["reconnect"])
         # By the Id the engine answered with; a swarm-scoped network reaches the manager's store a moment after
         # the create returns, and may first be listed there without its driver, so a new one is read again for a
         # few seconds until it is there whole.
@@ -313,9 +312,8 @@ class NetworkManager(Manager):
         with engine_errors("removing", f"network {self.name}"):
             self.client.remove_network((self.network or {}).get("Id") or self.name)
 
-    def _create(self):
+    def _create(self, want: dict):
         # The request body is written here: the SDK's create_network has no ConfigOnly, ConfigFrom or EnableIPv4.
-        want = self.want
         body = dict(Name=self.name, Driver=want["driver"], CheckDuplicate=True, Internal=want.get("internal", False),
                     EnableIPv6=want.get("enable_ipv6", False), Ingress=want.get("ingress", False),
                     ConfigOnly=want.get("config_only", False))
@@ -348,17 +346,18 @@ class NetworkManager(Manager):
                 self.client.remove_network(self.created_id)
             self.created_id = oldest["Id"]
 
-    def _recreate(self):
-        """Disconnect its containers, remove, create, and connect them again with their aliases."""
+    def _recreate(self, want: dict, reconnect: dict):
+        """Disconnect its containers (``reconnect``: name -> endpoint), remove, create, and connect them again
+        with their aliases."""
         endpoints = {}
-        for name, endpoint in self.reconnect.items():
+        for name, endpoint in reconnect.items():
             container = find(self.client, "container", endpoint["id"]) or {}
             settings = ((container.get("NetworkSettings") or {}).get("Networks") or {}).get(self.name) or {}
             endpoints[name] = [a for a in (settings.get("Aliases") or []) if not endpoint["id"].startswith(a)]
             with engine_errors("disconnecting", f"container {name} from network {self.name}"):
                 self.client.disconnect_container_from_network(endpoint["id"], self.name, force=True)
         self._remove()
-        self._create()
+        self._create(want)
         for name, aliases in endpoints.items():
             with engine_errors("reconnecting", f"container {name} to network {self.name}"):
                 self.client.connect_container_to_network(name, self.name, aliases=aliases or None)
