@@ -82,8 +82,6 @@ class ContainerManager(Manager):
         self.check_mode = check_mode
         self.comparisons: dict = {}
         self.container = None  # inspect data, as read or as left by apply
-        self.image = None
-        self.view: dict = {}
         self.output = None
         self.status = None
         self.warnings: list = []
@@ -166,7 +164,6 @@ class ContainerManager(Manager):
             return [Action("remove", self.name, before=dict(state=state_of(actual)), after=dict(state="absent"))]
 
         image, plan = self._resolve_image(actual)
-        self.image = image
         ctx = Context(self.params, self._folding_image(image, actual), getattr(self.client, "api_version", "1.41"))
         view = desired_view(self.params, ctx)
         if view.get("memory_swap") not in (None, 0, -1) and not view.get("memory"):
@@ -176,7 +173,6 @@ class ContainerManager(Manager):
             view["network_mode"] = "bridge"  # the default network too, as community.docker does then
         drop_unsupported_blkio(view, self.params, self.warnings)
         self._resolve_container_modes(view)
-        self.view = view
         if state == "healthy" and (view.get("healthcheck") or {}).get("test") in (None, ["NONE"]) and not (
                 (image or {}).get("Config") or {}).get("Healthcheck") and not (
                 actual and (actual.get("Config") or {}).get("Healthcheck")):
@@ -191,7 +187,7 @@ class ContainerManager(Manager):
             self.host.check(view)
             after = {name: show(name, value, self.params) for name, value in view.items()}
             after["state"] = "running" if running_wanted else "created"
-            plan.append(Action("create", self.name, before=dict(state="absent"), after=after))
+            plan.append(Action("create", self.name, before=dict(state="absent"), after=after, data=dict(view=view)))
             if running_wanted:
                 plan.append(Action("start", self.name))
                 if view.get("paused"):
@@ -220,7 +216,7 @@ class ContainerManager(Manager):
             self.host.check({name: view[name] for name in differs})
         if params.get("recreate") or recreate_for:
             reason = "recreate=true" if not recreate_for else "changed: " + ", ".join(recreate_for)
-            plan.append(Action("recreate", self.name, before=before, after=after, reason=reason))
+            plan.append(Action("recreate", self.name, before=before, after=after, reason=reason, data=dict(view=view)))
             if running_wanted or (state == "present" and current == "running"):
                 plan.append(Action("start", self.name))
                 if view.get("paused"):
@@ -232,7 +228,7 @@ class ContainerManager(Manager):
             check_container(self.client, actual, {**have, **view}, updates, warnings=self.warnings)
             plan.append(Action("update", self.name, before={n: before[n] for n in updates},
                                after={n: after[n] for n in updates}, reason="in place: " + ", ".join(updates),
-                               data=dict(options=updates)))
+                               data=dict(options=updates, view=view)))
         if "networks" in differs:
             plan.extend(self._plan_networks(view["networks"], have["networks"], before, after))
 
@@ -320,7 +316,7 @@ class ContainerManager(Manager):
             if have is not None:
                 actions.append(Action("disconnect", f"{self.name} from {net}", reason="aliases or address changed",
                                       data=dict(network=net)))
-            actions.append(Action("connect", f"{self.name} to {net}", data=dict(network=net), **shown))
+            actions.append(Action("connect", f"{self.name} to {net}", data=dict(network=net, endpoint=want), **shown))
         if self.comparisons["networks"] == "strict":
             for net in actual:
                 if net not in desired:
@@ -345,14 +341,13 @@ class ContainerManager(Manager):
         repository, tag = split_name(ref)
         with engine_errors("pulling", f"image {ref}"):
             follow_stream(self.client.pull(repository, tag=tag, stream=True, decode=True), "pulling", ref)
-        self.image = find(self.client, "image", ref)
-        if self.image is None:
+        if find(self.client, "image", ref) is None:
             raise EngineError(f"pulling image {ref} brought no image")
 
-    def _create(self, name):
+    def _create(self, name, view):
         # By name, as docker run does, so that docker ps shows it; the Id was already resolved for comparing.
         ref = reference(*split_name(self.params["image"])) if self.params.get("image") else self.container["Config"]["Image"]
-        body = create_body(self.view, ref)
+        body = create_body(view, ref)
         # Only when asked: older Docker SDKs (Debian 12 packages 5.0) have no platform argument.
         platform = dict(platform=self.params["platform"]) if self.params.get("platform") else {}
         try:
@@ -362,21 +357,20 @@ class ContainerManager(Manager):
                 except TypeError:
                     raise InvalidOption("platform", "needs Docker SDK for Python 4.4 or later on the managed host") from None
         except EngineError as exc:
-            raise named_refusal(exc, self.view) from None
+            raise named_refusal(exc, view) from None
         self.warnings.extend(created.get("Warnings") or [])
         container_id = created["Id"]
         try:
             primary = body["HostConfig"].get("NetworkMode")
-            for net in self.view.get("networks") or {}:
+            for net, endpoint in (view.get("networks") or {}).items():
                 if net != primary:
-                    self._connect(container_id, net)
+                    self._connect(container_id, net, endpoint)
         except EngineError:
             self._remove(container_id)
             raise
         return container_id
 
-    def _connect(self, container_id, net):
-        want = self.view["networks"][net]
+    def _connect(self, container_id, net, want):
         # Only what is set: older Docker SDKs know no mac_address here.
         extra = dict(mac_address=want["mac_address"]) if want["mac_address"] else {}
         with engine_errors("connecting", f"container {self.name} to network {net}"):
@@ -386,7 +380,7 @@ class ContainerManager(Manager):
 
     def _apply_create(self, action):
         # The actions after a create need only its Id; apply reads the whole container once at the end.
-        self.container = dict(Id=self._create(self.name))
+        self.container = dict(Id=self._create(self.name, action.data["view"]))
 
     def _apply_recreate(self, action):
         # The new container is made first, under a temporary name, so that a create the engine refuses
@@ -394,7 +388,7 @@ class ContainerManager(Manager):
         # container keeps the name. Killed outright, it leaves the temporary, which the next run removes.
         old = self.container
         temporary = f"{self.name}{TEMPORARY_INFIX}{int(time.time())}"
-        new_id = self._create(temporary)
+        new_id = self._create(temporary, action.data["view"])
         previous = _handle(signal.SIGTERM, _interrupted)
         try:
             if action.data.get("start_first"):
@@ -450,11 +444,11 @@ class ContainerManager(Manager):
                         raise
 
     def _apply_update(self, action):
-        body = update_body(self.view, self.container, action.data["options"])
+        body = update_body(action.data["view"], self.container, action.data["options"])
         self.warnings.extend(post_update(self.client, self.container["Id"], self.name, body))
 
     def _apply_connect(self, action):
-        self._connect(self.container["Id"], action.data["network"])
+        self._connect(self.container["Id"], action.data["network"], action.data["endpoint"])
 
     def _apply_disconnect(self, action):
         net = action.data["network"]

@@ -250,7 +250,6 @@ class ImageManager(Manager):
         self.stopwatch = Stopwatch()
         self.removed: dict = dict(deleted=[], untagged=[])
         self.planned: list = []
-        self._source_hash = None
 
     def read(self):
         name = self.params["name"]
@@ -399,7 +398,6 @@ class ImageManager(Manager):
 
     def _plan_hashed(self, kind, actual, source_hash, made, force=False):
         """Build or import unless the image already carries this source hash (or force_source says to)."""
-        self._source_hash = source_hash
         labels = ((actual or {}).get("Config") or {}).get("Labels") or {}
         same = actual is not None and labels.get(SOURCE_HASH_LABEL) == source_hash
         if same and not (force or self.params.get("force_source")):
@@ -407,7 +405,7 @@ class ImageManager(Manager):
         reason = ("not on the engine" if actual is None else "its sources changed" if not same
                   else "rebuild always" if force else "force_source")
         return [Action(kind, self.ref, before=_image_before(actual), after=dict(image=made, source_hash=source_hash),
-                       reason=reason)]
+                       reason=reason, data=dict(source_hash=source_hash))]
 
     def _plan_load(self, actual):
         self._needs_name("loading")
@@ -498,7 +496,7 @@ class ImageManager(Manager):
     def _apply_build(self, action):
         build = self.params.get("build") or {}
         labels = dict(build.get("labels") or {})
-        labels[SOURCE_HASH_LABEL] = self._source_hash
+        labels[SOURCE_HASH_LABEL] = action.data["source_hash"]
         with self.stopwatch.phase("build", self.ref) as phase, engine_errors("building", f"image {self.ref}"):
             chunks = self.client.build(
                 path=build["path"], dockerfile=build.get("dockerfile"), tag=self.ref,
@@ -520,7 +518,7 @@ class ImageManager(Manager):
             raise EngineError(f"loading {self.params['load_path']} did not bring {self.ref}")
 
     def _apply_import(self, action):
-        changes = list(self.params.get("changes") or []) + [f"LABEL {SOURCE_HASH_LABEL}={self._source_hash}"]
+        changes = list(self.params.get("changes") or []) + [f"LABEL {SOURCE_HASH_LABEL}={action.data['source_hash']}"]
         with engine_errors("importing", f"image {self.ref}"):
             answer = self.client.import_image_from_file(self.params["import_path"], repository=self.repository,
                                                         tag=self.tag, changes=changes)

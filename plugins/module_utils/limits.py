@@ -196,7 +196,6 @@ class LimitsManager(Manager):
         self.params = params
         self.warnings: list = []
         self.containers: list = []
-        self.views: dict = {}
         self.reports: list = []
         self.host = HostLimits(client, params)
 
@@ -222,14 +221,13 @@ class LimitsManager(Manager):
             changes = {key: value for key, value in wanted.items() if have.get(key) != value}
             check_container(self.client, container, {**have, **wanted}, changes, "; no container was changed",
                             self.warnings)
-            self.views[container["Id"]] = wanted
             before = {key: have.get(key) for key in changes}
             self.reports.append(dict(name=name, id=container["Id"], changed=bool(changes), before=before,
                                      after=dict(changes)))
             if changes:
                 plan.append(Action("update", name, before={name: before}, after={name: dict(changes)},
                                    reason="in place: " + ", ".join(sorted(changes)),
-                                   data=dict(id=container["Id"], options=sorted(changes))))
+                                   data=dict(id=container["Id"], options=sorted(changes), view=wanted)))
         return plan
 
     def apply(self, plan: list) -> None:
@@ -237,7 +235,7 @@ class LimitsManager(Manager):
         done: list = []
         for action in plan:
             container = by_id[action.data["id"]]
-            body = update_body(self.views[container["Id"]], container, action.data["options"])
+            body = update_body(action.data["view"], container, action.data["options"])
             try:
                 self.warnings.extend(post_update(self.client, container["Id"], action.target, body))
             except (EngineError, InvalidOption) as exc:

@@ -137,16 +137,17 @@ def test_plans(name):
     plan = plan_for({**task, name: changed}, recorded)
     kinds = [action.kind for action in plan]
     if name in UPDATE_FIELDS:
-        assert kinds == ["update"] and plan[0].data == {"options": [name]}, kinds
+        assert kinds == ["update"] and plan[0].data["options"] == [name], kinds
     elif name == "networks":
-        assert kinds == ["disconnect", "connect"] and plan[1].data == {"network": "noartest-unit-net"}
+        assert kinds == ["disconnect", "connect"] and plan[1].data["network"] == "noartest-unit-net"
+        assert plan[1].data["endpoint"] == view(name, changed)[name]["noartest-unit-net"]
     else:
         assert kinds == ["recreate"], kinds
 
 
 def test_plans_carry_data_not_display_strings():
     plan = plan_for({"memory": "96m"}, RECORDED["memory"])
-    assert plan[0].data == {"options": ["memory"]}
+    assert plan[0].data["options"] == ["memory"] and plan[0].data["view"]["memory"] == 96 * 1024 * 1024
     assert plan[0].before == {"memory": "64m"} and plan[0].after == {"memory": "96m"}
 
 
