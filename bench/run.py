@@ -3,9 +3,9 @@
 Run through ``./noar bench [--count N] [--rounds R]``, which provides the venv, the collection and
 community.docker (from the ``ansible`` package on PyPI, unpacked under .build/bench). Each round runs the
 steps create, noop, check and remove for both implementations, alternating which goes first; the
-table shows the median wall time of ``ansible-playbook`` per step and the playbook's fixed cost (a play
-with no task). Every run must report the changes the step implies, or the benchmark stops: a fast run
-that does the wrong thing is not a result.
+table shows the median wall time of ``ansible-playbook`` per step, and per container that time less the
+playbook's fixed cost (a play with no task) over the containers. Every run must report the changes the
+step implies, or the benchmark stops: a fast run that does the wrong thing is not a result.
 """
 
 import argparse
