@@ -77,6 +77,19 @@ def cpu_limit(limits: dict):
     return None
 
 
+def oom_fact(counts: list, restarts: list) -> str:
+    """OOM kills during the period and since the container last started, from the cgroup counters of the samples;
+    each start of the container begins a new count (a restart between two samples: the second one's count is new).
+    Unknown when no sample could read them."""
+    known = [(count, started) for count, started in zip(counts, restarts) if count is not None]
+    if not known:
+        return "OOM kills: not readable (the engine is not on this host, or the container did not run)"
+    during = sum(now - before if started == restarted and now >= before else now
+                 for (before, started), (now, restarted) in zip(known, known[1:]))
+    text = "OOM kills {0} during the period ({1} since it last started)".format(during, known[-1][0])
+    return '<span class="hot">{0}</span>'.format(text) if during else text
+
+
 def container_section(samples: list, name: str) -> tuple:
     """The HTML of one container's charts and facts, and its limits for the host summary."""
     last = [entry for sample in samples for entry in sample if entry.get("name") == name][-1]
@@ -103,6 +116,7 @@ def container_section(samples: list, name: str) -> tuple:
         "pids peak " + peak(str(peak_pids), peak_pids, pids_cap) + " of " + (str(pids_cap) if pids_cap else "no limit"),
         "restarts {0} during the period ({1} in all)".format(restarts[-1] - restarts[0] if restarts else 0,
                                                              restarts[-1] if restarts else 0),
+        oom_fact(series(samples, name, "oom_kills"), series(samples, name, "restart_count")),
         "last exit OOM-killed: " + ("<span class=\"hot\">yes</span>" if last.get("oom_killed") else "no"),
     ]
     body = ['<section class="container" data-container="{0}" data-memory-peak="{1}" data-cpu-peak="{2}" '

@@ -45,7 +45,48 @@ def _io_bytes(entries) -> dict:
     return totals
 
 
-def summarise_stats(stats: dict, container: dict) -> dict:
+def _oom_count(path: str):
+    """The kernel's oom_kill counter in a memory cgroup's memory.events (v2) or memory.oom_control (v1)."""
+    try:
+        with open(path, encoding="ascii") as handle:
+            fields = dict(line.split(None, 1) for line in handle.read().splitlines() if " " in line)
+    except (OSError, ValueError):
+        return None
+    count = fields.get("oom_kill", "").strip()
+    return int(count) if count.isdigit() else None
+
+
+def oom_kills(container: dict, proc: str = "/proc", cgroup_root: str = "/sys/fs/cgroup"):
+    """OOM kills in a running container's memory cgroup since it started, from the kernel's own counter.
+
+    The engine's State.OOMKilled only says whether the last exit was one, misses the kill of a process
+    that is not the container's main one, and on 20.10 with cgroup v1 sometimes misses a kill altogether.
+    Read through the main process's /proc/PID/cgroup, so only for an engine on this machine; None when the
+    cgroup cannot be read or is not the container's (the path must name its Id).
+    """
+    state = container.get("State") or {}
+    pid = state.get("Pid")
+    if not state.get("Running") or not pid:
+        return None
+    try:
+        with open(f"{proc}/{pid}/cgroup", encoding="ascii") as handle:
+            lines = handle.read().splitlines()
+    except OSError:
+        return None
+    # v1's memory hierarchy first: on a hybrid host the unified (0::) one is mounted elsewhere and has no memory.
+    candidates: list = []
+    for line in lines:
+        parts = line.split(":", 2)
+        if len(parts) == 3 and container["Id"] in parts[2]:
+            if "memory" in parts[1].split(","):
+                candidates.insert(0, f"{cgroup_root}/memory{parts[2]}/memory.oom_control")
+            elif parts[:2] == ["0", ""]:
+                candidates.append(f"{cgroup_root}{parts[2]}/memory.events")
+    counts = [count for count in map(_oom_count, candidates) if count is not None]
+    return counts[0] if counts else None
+
+
+def summarise_stats(stats: dict, container: dict, local: bool = False) -> dict:
     """One container's usage, computed as ``docker stats`` does, with its configured limits beside it."""
     cpu, precpu = stats.get("cpu_stats") or {}, stats.get("precpu_stats") or {}
     cpu_delta = (cpu.get("cpu_usage") or {}).get("total_usage", 0) - (precpu.get("cpu_usage") or {}).get("total_usage", 0)
@@ -67,6 +108,7 @@ def summarise_stats(stats: dict, container: dict) -> dict:
         read=None if str(stats.get("read") or "0001").startswith("0001") else stats["read"],
         restart_count=container.get("RestartCount", 0),
         oom_killed=bool(state.get("OOMKilled")),
+        oom_kills=oom_kills(container) if local else None,
         cpu_percent=cpu_percent,
         online_cpus=online,
         memory_usage=used,
@@ -100,11 +142,13 @@ def gather_stats(client, params: dict) -> list:
     if not names and not params.get("all") and "status" not in filters:
         filters["status"] = "running"
     containers = select_containers(client, names, filters)
+    # The cgroup counters are this machine's: read only when the engine is too.
+    local = str(params.get("docker_host") or "unix://").startswith("unix://")
 
     def snapshot(container: dict) -> dict:
         with engine_errors("reading", f"stats of container {container_name(container)}"):
             stats = client.stats(container["Id"], stream=False)
-        return summarise_stats(stats, container)
+        return summarise_stats(stats, container, local)
 
     with ThreadPoolExecutor(max_workers=min(STATS_WORKERS, max(len(containers), 1))) as pool:
         return list(pool.map(snapshot, containers))

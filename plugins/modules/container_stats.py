@@ -61,6 +61,13 @@ containers:
     read: {description: "When the engine took the sample (RFC 3339, UTC); null for a container that does not run.", type: str}
     restart_count: {description: Times the engine restarted the container under its restart policy., type: int}
     oom_killed: {description: Whether the container's last exit was a kill by the kernel's OOM killer., type: bool}
+    oom_kills:
+      description:
+        - OOM kills in the container's memory cgroup since it started (of any of its processes), from the kernel's
+          own counter, read in the managed host's cgroups through the container's main process. Null when the
+          container does not run, when O(docker_host) is not a V(unix://) socket, or when the cgroup cannot be read.
+        - RV(containers[].oom_killed), the engine's flag, misses kills of processes other than the main one.
+      type: int
     cpu_percent: {description: "CPU use since the previous sample, 100 per CPU, as docker stats shows it.", type: float}
     online_cpus: {description: CPUs the container sees., type: int}
     memory_usage: {description: "Bytes of memory in use, page cache it could drop not counted.", type: int}

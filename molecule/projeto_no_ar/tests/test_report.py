@@ -25,13 +25,14 @@ class Report(html.parser.HTMLParser):
 
     def __init__(self):
         super().__init__()
-        self.charts, self.peaks, self.rows, self._container, self._kind = {}, {}, [], None, None
+        self.charts, self.peaks, self.texts, self.rows, self._container, self._kind = {}, {}, {}, [], None, None
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "section" and "data-container" in attrs:
             self._container = attrs["data-container"]
             self.charts[self._container] = {}
+            self.texts[self._container] = ""
             self.peaks[self._container] = (int(attrs["data-memory-peak"]), int(attrs["data-pids-peak"]))
         elif tag == "svg" and self._container:
             self._kind = attrs["class"].split()[1]
@@ -39,6 +40,10 @@ class Report(html.parser.HTMLParser):
             self.charts[self._container][self._kind] = len(attrs["points"].split())
         elif tag == "tr" and attrs.get("class"):
             self.rows.append(attrs["class"])
+
+    def handle_data(self, data):
+        if self._container:
+            self.texts[self._container] += data
 
     def handle_endtag(self, tag):
         if tag == "section":
@@ -79,6 +84,8 @@ def test_every_container_has_its_charts_in_the_browser(report):
         assert charts == {"memory": SAMPLES, "cpu": SAMPLES, "pids": SAMPLES}, name
         # Every container uses memory and runs processes: zeros would mean the engine could not read them.
         assert min(page.peaks[name]) > 0, name
+        # The kernel's OOM kill counter of each container's memory cgroup was read (and nothing was killed).
+        assert "OOM kills 0 during the period (0 since it last started)" in page.texts[name], page.texts[name]
     # The host summary: the limits summed, as the engine has them, against the host's memory and CPUs.
     info = engine.info()
     memory = sum(container.attrs["HostConfig"]["Memory"] for container in containers)

@@ -1,6 +1,6 @@
 import pytest
 
-from ansible_collections.noar.docker.plugins.module_utils.container_stats import memory_in_use, summarise_stats
+from ansible_collections.noar.docker.plugins.module_utils.container_stats import memory_in_use, oom_kills, summarise_stats
 from ansible_collections.noar.docker.plugins.module_utils.limits import format_cpuset, parse_cpuset
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
 
@@ -58,6 +58,46 @@ def test_a_stopped_container_reads_zero():
     snapshot = summarise_stats({"read": "0001-01-01T00:00:00Z"}, {"Id": "d" * 64, "Name": "/old", "State": {"Status": "exited"}})
     assert snapshot["cpu_percent"] == 0.0 and snapshot["memory_percent"] == 0.0 and snapshot["pids_limit"] is None
     assert snapshot["read"] is None and snapshot["restart_count"] == 0 and snapshot["oom_killed"] is False
+
+
+RUNNING = {"Id": "e" * 64, "State": {"Running": True, "Pid": 4321}}
+
+
+def cgroup_tree(tmp_path, proc_line, counter_file, text):
+    """A /proc/PID/cgroup and the cgroup file it points at, under tmp_path."""
+    (tmp_path / "proc" / "4321").mkdir(parents=True)
+    (tmp_path / "proc" / "4321" / "cgroup").write_text(proc_line)
+    counter = tmp_path / "cgroup" / counter_file
+    counter.parent.mkdir(parents=True)
+    counter.write_text(text)
+    return dict(proc=str(tmp_path / "proc"), cgroup_root=str(tmp_path / "cgroup"))
+
+
+@pytest.mark.parametrize("proc_line, counter_file, text", [
+    # cgroup v1, cgroupfs driver
+    ("12:pids:/docker/" + "e" * 64 + "\n4:memory:/docker/" + "e" * 64 + "\n",
+     "memory/docker/" + "e" * 64 + "/memory.oom_control", "oom_kill_disable 0\nunder_oom 0\noom_kill 3\n"),
+    # hybrid: the unified hierarchy (0::) is mounted elsewhere, the v1 memory one is read
+    ("0::/docker/" + "e" * 64 + "\n4:memory:/docker/" + "e" * 64 + "\n",
+     "memory/docker/" + "e" * 64 + "/memory.oom_control", "oom_kill 3\n"),
+    # cgroup v2, systemd driver
+    ("0::/system.slice/docker-" + "e" * 64 + ".scope\n",
+     "system.slice/docker-" + "e" * 64 + ".scope/memory.events", "low 0\nhigh 0\nmax 9\noom 3\noom_kill 3\n"),
+])
+def test_oom_kills_come_from_the_containers_own_cgroup(tmp_path, proc_line, counter_file, text):
+    assert oom_kills(RUNNING, **cgroup_tree(tmp_path, proc_line, counter_file, text)) == 3
+
+
+def test_oom_kills_are_none_when_the_cgroup_is_not_the_containers(tmp_path):
+    # A PID of another machine's engine, or a process that has gone: its cgroup does not name the container.
+    where = cgroup_tree(tmp_path, "4:memory:/user.slice\n", "memory/user.slice/memory.oom_control", "oom_kill 7\n")
+    assert oom_kills(RUNNING, **where) is None
+    assert oom_kills({"Id": "e" * 64, "State": {"Running": False, "Pid": 0}}, **where) is None
+    assert oom_kills(dict(RUNNING, State={"Running": True, "Pid": 999}), **where) is None
+
+
+def test_oom_kills_are_read_only_for_an_engine_on_this_machine():
+    assert summarise_stats(STATS, CONTAINER)["oom_kills"] is None
 
 
 def test_cpusets_are_written_back_as_ranges():
