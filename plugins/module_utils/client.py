@@ -200,13 +200,13 @@ def describe_connection_error(host: str, exc: BaseException) -> str:
 
 
 def build_client(params: dict):
-    """A connected ``docker.APIClient``; raises ``EngineError`` or ``InvalidOption``."""
+    """A connected ``docker.APIClient``; raises ``EngineError``, ``InvalidOption``, or ImportError without the SDK."""
     kwargs = client_kwargs(params)
     tls_hostname = kwargs.pop("tls_hostname")
     tls = kwargs.pop("tls", None)
     host = params.get("docker_host") or DEFAULT_DOCKER_HOST
     version = kwargs.pop("version")
-    docker = docker_sdk(ssh=host.startswith("ssh://"))
+    docker = docker_sdk(ssh=kwargs["base_url"].startswith("ssh://"))
     try:
         if tls is None:
             client = docker.APIClient(version=version, **kwargs)
@@ -234,12 +234,10 @@ def build_client(params: dict):
 def connect(module, **failure):
     """The module's engine client, or a ``fail_json`` that says why there is none (with ``failure``'s keys)."""
     try:
-        docker_sdk(ssh=str(module.params.get("docker_host") or "").strip().startswith("ssh://"))
+        return build_client(module.params)
     except ImportError:
         module.fail_json(msg=missing_required_lib("docker (Docker SDK for Python)"), exception=traceback.format_exc(),
                          **failure)
-    try:
-        return build_client(module.params)
     except InvalidOption as exc:
         module.fail_json(msg=str(exc), **failure)
     except EngineError as exc:
