@@ -532,14 +532,14 @@ def _healthcheck(value, path: str) -> dict:
     return check
 
 
-def _deploy(service: dict, params: dict, path: str, warnings: list) -> None:
+def _deploy(service: dict, params: dict, path: str, ignored) -> None:
     deploy = service.get("deploy") or {}
     for key in deploy:
         if key == "update_config":
             for setting in sorted(set(deploy[key] or {}) - {"order"}):
-                warnings.append(f"{path}.deploy.update_config.{setting}: only a swarm reads it; ignored here")
+                ignored(f"deploy.update_config.{setting}", "only a swarm reads it")
         elif key in DEPLOY_OTHER_TOOLS:
-            warnings.append(f"{path}.deploy.{key}: only a swarm reads it; ignored here")
+            ignored(f"deploy.{key}", "only a swarm reads it")
         elif key not in ("replicas", "resources"):
             raise InvalidOption("definition", f"{path}.deploy.{key}: not supported")
     resources = deploy.get("resources") or {}
@@ -551,7 +551,7 @@ def _deploy(service: dict, params: dict, path: str, warnings: list) -> None:
         params["memory_reservation"] = reservations["memory"]
     for key in sorted(set(reservations) - {"memory"}):
         if key in ("cpus", "devices", "generic_resources"):
-            warnings.append(f"{path}.deploy.resources.reservations.{key}: only a swarm reads it; ignored here")
+            ignored(f"deploy.resources.reservations.{key}", "only a swarm reads it")
         else:
             raise InvalidOption("definition", f"{path}.deploy.resources.reservations.{key}: not supported")
 
@@ -562,17 +562,23 @@ def replicas(service: dict) -> int:
     return 1 if count is None else int(count)
 
 
-def service_params(project: dict, name: str, warnings: list) -> dict:
+def service_params(project: dict, name: str, warnings: list, own_keys: frozenset = frozenset()) -> dict:
     """The ``noar.docker.container`` parameters every container of service ``name`` shares (its name and number
-    labels excepted: ``container_params`` adds them)."""
+    labels excepted: ``container_params`` adds them). ``own_keys``: keys below the service (as
+    ``deploy.resources.reservations.cpus``) the caller reads itself, so no warning says they are ignored."""
     service = project["model"]["services"][name]
     path = f"services.{name}"
+
+    def ignored(key: str, readers: str) -> None:
+        if key not in own_keys:
+            warnings.append(f"{path}.{key}: {readers}; ignored here")
+
     params: dict = {}
     for key, value in service.items():
         if key in SAME:
             params[SAME[key]] = value
         elif key in OTHER_TOOLS:
-            warnings.append(f"{path}.{key}: only other tools read it; ignored here")
+            ignored(key, "only other tools read it")
         elif key not in HANDLED:
             raise InvalidOption("definition", f"{path}.{key}: not supported by noar.docker.compose")
     if service.get("container_name") and replicas(service) > 1:
@@ -628,7 +634,7 @@ def service_params(project: dict, name: str, warnings: list) -> dict:
         params["restart_policy"] = RESTARTS[policy]
         if retries:
             params["restart_retries"] = int(retries)
-    _deploy(service, params, path, warnings)
+    _deploy(service, params, path, ignored)
     logging = service.get("logging") or {}
     if logging.get("driver"):
         params["log_driver"] = logging["driver"]

@@ -153,9 +153,9 @@ def convert(project: dict, namespace: str = "default", service_type: str = "Node
     meta = dict(namespace=namespace)
     objects: dict = dict(secrets={}, configs={}, claims={}, workloads=[], services=[], policies=[])
     # Each service read once: its container parameters, and its (container ports, published ports).
-    params_of = {name: service_params(project, name, warnings) for name in sorted(model["services"])}
-    # The engine's reading ignores reserved CPUs, with a warning; Kubernetes requests them (_resources).
-    warnings[:] = [w for w in warnings if not w.endswith("reservations.cpus: only a swarm reads it; ignored here")]
+    # Reserved CPUs, which the engine ignores, are Kubernetes' CPU request (_resources).
+    params_of = {name: service_params(project, name, warnings, frozenset({"deploy.resources.reservations.cpus"}))
+                 for name in sorted(model["services"])}
     ports_of = {name: _ports(name, params) for name, params in params_of.items()}
     for name, params in params_of.items():
         _convert_service(project, name, params, meta, objects, ports_of, dict(

@@ -225,6 +225,15 @@ def test_a_service_as_container_parameters(tmp_path):
     assert db["name"] == "shop-db" and db["network_mode"] == "none" and "networks" not in db
 
 
+def test_keys_a_caller_reads_itself_are_not_warned_about(tmp_path):
+    resources = dict(reservations=dict(cpus="0.1", devices=[]))
+    project = load_project(dict(definition=dict(services=dict(app=dict(image="i", deploy=dict(resources=resources)))),
+                                project_name="p", files_dir=str(tmp_path)), {})
+    warnings: list = []
+    service_params(project, "app", warnings, frozenset({"deploy.resources.reservations.cpus"}))
+    assert warnings == ["services.app.deploy.resources.reservations.devices: only a swarm reads it; ignored here"]
+
+
 @pytest.mark.parametrize("change, message", [
     (("image: postgres", "image: postgres\n    privileged2: true"),
      "services.db.privileged2: not supported by noar.docker.compose"),
