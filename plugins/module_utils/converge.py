@@ -72,6 +72,10 @@ class Manager:
         """The module's return values besides changed/diff/actions (inspect data, ...)."""
         return {}
 
+    def plan_result(self, plan: list) -> dict:
+        """Return values that follow from the plan alone (what it changes), the same in check mode."""
+        return {}
+
     def diff(self, plan: list) -> dict:
         """The before/after the module returns as its diff."""
         return plan_diff(plan)
@@ -149,6 +153,7 @@ def converge(module, manager: Manager) -> dict:
             for warning in manager.warnings:
                 module.warn(warning)
         result = dict(changed=bool(plan), actions=[action.as_dict() for action in plan])
+        result.update(manager.plan_result(plan))
         result.update(manager.result())
         if module._diff:  # pylint: disable=protected-access
             result["diff"] = manager.diff(plan)

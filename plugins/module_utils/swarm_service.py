@@ -346,8 +346,6 @@ class ServiceManager(Manager):
         self.service: dict = {}
         self.warnings: list = []
         self._objects: dict = {}
-        self.changes: list = []
-        self.rebuilt = False
 
     # Names the task uses, resolved once per run.
     def network(self, name: str) -> dict:
@@ -421,12 +419,6 @@ class ServiceManager(Manager):
         return changed
 
     def plan(self, actual):
-        plan = self._plan(actual)
-        self.changes = sorted({key for action in plan for key in action.after if key != "state"})
-        self.rebuilt = any(action.kind == "recreate" for action in plan)
-        return plan
-
-    def _plan(self, actual):
         if self.params["state"] == "absent":
             if not actual:
                 return []
@@ -560,8 +552,12 @@ class ServiceManager(Manager):
         return ", ".join(sorted(f"{(t.get('Status') or {}).get('State')}: {(t.get('Status') or {}).get('Err') or ''}"
                                 for t in tasks)) or "none"
 
+    def plan_result(self, plan):
+        return dict(changes=sorted({key for action in plan for key in action.after if key != "state"}),
+                    rebuilt=any(action.kind == "recreate" for action in plan))
+
     def result(self):
-        return dict(swarm_service=self.service, changes=self.changes, rebuilt=self.rebuilt)
+        return dict(swarm_service=self.service)
 
 
 _SORT_KEYS = dict(

@@ -300,7 +300,7 @@ def test_a_change_updates_only_what_differs_and_keeps_the_rest():
     assert action.before == dict(mode=dict(Replicated=dict(Replicas=2)), update_config=dict(
         Parallelism=1, FailureAction="pause", Order="stop-first"))
     assert action.after == dict(mode=dict(Replicated=dict(Replicas=3)), update_config=dict(Order="start-first"))
-    assert manager.changes == ["mode", "update_config"]
+    assert manager.plan_result(plan)["changes"] == ["mode", "update_config"]
     manager.apply(plan)
     (call, args, kwargs), = [c for c in engine.calls if c[0] == "update_service"]
     assert args == ("s1", 9)
@@ -312,7 +312,7 @@ def test_a_change_updates_only_what_differs_and_keeps_the_rest():
 def test_replicated_to_global_makes_the_service_again():
     manager, plan = service_plan(FakeServiceEngine(running_service()), mode="global", image=None)
     assert [(a.kind, a.reason) for a in plan] == [("recreate", "mode cannot change in place")]
-    assert manager.rebuilt
+    assert manager.plan_result(plan)["rebuilt"]
     manager.apply(plan)
     (call, args, kwargs), = [c for c in manager.client.calls if c[0] == "create_service"]
     assert kwargs["mode"] == dict(Global={})
