@@ -699,7 +699,8 @@ IPAM_POOL_KEYS = dict(subnet="subnet", ip_range="iprange", gateway="gateway", au
 VOLUME_KEYS = ("driver", "driver_opts", "external", "name", "labels")
 
 
-def _definition(project: dict, kind: str, key: str, allowed: tuple) -> dict:
+def declared(project: dict, kind: str, key: str, allowed: tuple) -> dict:
+    """The top-level declaration of network or volume ``key``; a key outside ``allowed`` fails naming its path."""
     definition = (project["model"].get(kind) or {}).get(key) or {}
     if not isinstance(definition, dict):
         raise InvalidOption("definition", f"{kind}.{key}: must be a mapping")
@@ -721,7 +722,7 @@ def is_external(project: dict, kind: str, key: str) -> bool:
 
 def network_params(project: dict, key: str) -> dict:
     """The ``noar.docker.network`` parameters of the project's network ``key`` (``default`` needs no declaration)."""
-    definition = _definition(project, "networks", key, NETWORK_KEYS)
+    definition = declared(project, "networks", key, NETWORK_KEYS)
     params = dict(name=object_name(project, "networks", key), state="present",
                   driver=definition.get("driver") or "bridge", labels=_labels(project, "networks", key, definition))
     if definition.get("driver_opts"):
@@ -751,7 +752,7 @@ def network_params(project: dict, key: str) -> dict:
 
 def volume_params(project: dict, key: str) -> dict:
     """The ``noar.docker.volume`` parameters of the project's volume ``key``."""
-    definition = _definition(project, "volumes", key, VOLUME_KEYS)
+    definition = declared(project, "volumes", key, VOLUME_KEYS)
     params = dict(name=object_name(project, "volumes", key), state="present", driver=definition.get("driver") or "local",
                   labels=_labels(project, "volumes", key, definition), recreate="never")
     if definition.get("driver_opts"):

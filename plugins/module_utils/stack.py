@@ -7,7 +7,8 @@ what a service's containers are); each service's container parameters become ``s
 options here, and the keys only a swarm reads (``deploy.mode``, ``placement``, ``update_config``,
 ...) are read here. Every object gets docker stack's name and its ``com.docker.stack.namespace``
 label, so ``docker stack ls/ps/rm`` see the stack: networks ``<stack>_<key>`` (overlay), services
-``<stack>_<service>``, volumes ``<stack>_<key>`` (each node makes its own). Secrets and configs are
+``<stack>_<service>``, volumes ``<stack>_<key>`` (each node makes its own, with the volume's driver,
+options and labels). Secrets and configs are
 versioned, ``<stack>_<key>_v<N>``: a new content makes the next version, the services move to it,
 and the old one goes once nothing uses it.
 
@@ -152,6 +153,10 @@ def service_options(project: dict, name: str, data_names: dict, warnings: list) 
     shaped = dict(project, model=dict(project["model"], services=dict(project["model"]["services"], **{name: bare})))
     container = compose.service_params(shaped, name, warnings)
     params = {RENAMED[k]: v for k, v in container.items() if k in RENAMED}
+    volumes = {compose.object_name(project, "volumes", key): key for key in project["model"].get("volumes") or {}}
+    for mount in params.get("mounts") or []:
+        if mount.get("type") == "volume" and mount.get("source") in volumes:
+            mount.update(_volume_options(project, volumes[mount["source"]]))
     tmpfs = container.get("tmpfs") or []
     for entry in tmpfs:
         target, _sep, options = entry.partition(":")
@@ -194,6 +199,20 @@ def service_options(project: dict, name: str, data_names: dict, warnings: list) 
         if refs:
             params[kind] = refs
     return params
+
+
+def _volume_options(project: dict, key: str) -> dict:
+    """What a node makes the stack's volume ``key`` with when a task first mounts it, as docker stack deploy says:
+    the volume's labels and the stack's, its driver and driver options. An external volume exists already."""
+    if compose.is_external(project, "volumes", key):
+        return {}
+    definition = compose.declared(project, "volumes", key, compose.VOLUME_KEYS)
+    labels = compose.key_values(definition.get("labels"), "definition", f"volumes.{key}.labels")
+    options: dict = dict(labels=dict({str(k): str(v) for k, v in labels.items()}, **{NAMESPACE: project["name"]}))
+    if definition.get("driver") or definition.get("driver_opts"):
+        options["volume_driver"] = definition.get("driver") or "local"
+        options["volume_options"] = {str(k): str(v) for k, v in (definition.get("driver_opts") or {}).items()}
+    return options
 
 
 class Removals(Manager):

@@ -17,6 +17,9 @@ description:
   - One plan for the whole stack before anything changes. Networks are overlay networks C(<stack>_<key>); services are
     C(<stack>_<service>), each converged as noar.docker.swarm_service converges one (only what the file sets is
     compared); every object carries C(com.docker.stack.namespace), so C(docker stack ls/ps/rm) see the stack.
+  - Named volumes are made by each node when a task first mounts them, as C(<stack>_<key>) (or their C(name)) with
+    the file's C(driver), C(driver_opts) and C(labels) and the stack's label; external volumes must exist on the nodes.
+    Removing the stack leaves volumes and their data, as C(docker stack rm) does.
   - Secrets and configs are versioned (C(<stack>_<key>_v<N>)). A new content makes the next version, the services
     move to it in the same run, and the version before the previous one is removed. (docker stack deploy refuses to
     change them.)

@@ -42,6 +42,26 @@ def test_projeto_no_ar_services_as_swarm_services(tmp_path):
     assert "replicas" not in db
     assert {m["target"]: (m["type"], m.get("source")) for m in db["mounts"]}["/var/lib/postgresql/data"] == (
         "volume", "projeto_data")
+    # As docker stack deploy: the node that first runs a task makes the volume with the stack's label.
+    assert [m.get("labels") for m in db["mounts"] if m["type"] == "volume"] == [{"com.docker.stack.namespace": "projeto"}]
+
+
+def test_a_named_volume_is_made_on_each_node_with_its_driver_options_and_labels(tmp_path):
+    volumes = dict(cache=dict(driver_opts=dict(type="tmpfs", device="tmpfs", o="size=1m"), labels=dict(team="shop")),
+                   shared=dict(external=True, name="nfs-share"), plain=None)
+    mounts = ["cache:/cache", "shared:/shared", "plain:/plain"]
+    project = load_project(dict(definition=dict(services=dict(app=dict(image="x", volumes=mounts)), volumes=volumes),
+                                project_name="t", files_dir=str(tmp_path)), {})
+    app = service_options(project, "app", {}, [])
+    assert app["mounts"] == [
+        dict(type="volume", target="/cache", source="t_cache", volume_driver="local",
+             volume_options=dict(type="tmpfs", device="tmpfs", o="size=1m"),
+             labels={"team": "shop", "com.docker.stack.namespace": "t"}),
+        dict(type="volume", target="/shared", source="nfs-share"),
+        dict(type="volume", target="/plain", source="t_plain", labels={"com.docker.stack.namespace": "t"})]
+    project["model"]["volumes"]["cache"]["drivr"] = "nfs"
+    with pytest.raises(InvalidOption, match="volumes.cache.drivr: not supported by noar.docker.compose"):
+        service_options(project, "app", {}, [])
 
 
 def test_what_a_swarm_cannot_run_names_the_key(tmp_path):
