@@ -306,9 +306,10 @@ def known_drivers(client, kind: str, builtin: tuple = ()) -> list:
     return known
 
 
-def engine_info(client) -> dict:
-    """``docker info``, read once per client (a module run): several checks need it."""
-    cached = getattr(client, "_noar_engine_info", None)
+def engine_info(client, fresh: bool = False) -> dict:
+    """``docker info``, read once per client (a module run): several checks need it. ``fresh`` reads it again (what
+    may have changed since: swarm membership) and keeps that answer for the checks after."""
+    cached = None if fresh else getattr(client, "_noar_engine_info", None)
     if cached is None:
         with engine_errors("reading", "engine info"):
             cached = client.info()

@@ -304,12 +304,13 @@ class StackManager(Manager):
                           wait_timeout=self.params.get("wait_timeout"),
                           resolve_image=self.params.get("resolve_image") in ("always", "changed"))
             wanted.add(params["name"])
-            self._step(3, ServiceManager(self.client, params, pending=self.pending))
+            self._step(3, ServiceManager(self.client, params, pending=self.pending, manager_checked=True))
         self.warnings.extend(warnings)
         for service in actual["services"]:
             if service["Spec"]["Name"] not in wanted:
                 if self.params.get("prune"):
-                    self._step(4, ServiceManager(self.client, dict(name=service["Spec"]["Name"], state="absent")))
+                    removal = dict(name=service["Spec"]["Name"], state="absent")
+                    self._step(4, ServiceManager(self.client, removal, manager_checked=True))
                 else:
                     self.warnings.append(f"service {service['Spec']['Name']} of stack {self.name} is not in the "
                                          "Compose file any more; prune=true removes it")
@@ -359,7 +360,7 @@ class StackManager(Manager):
                     params["data"] = str(found)
                 else:
                     params["data"] = str(value)
-                manager = SwarmDataManager(self.client, params, kind[:-1], move_services=False)
+                manager = SwarmDataManager(self.client, params, kind[:-1], move_services=False, manager_checked=True)
                 plan = manager.plan(manager.read())
                 created = [a for a in plan if a.kind == "create"]
                 if created:
@@ -375,7 +376,8 @@ class StackManager(Manager):
 
     def _plan_absent(self, actual) -> list:
         for service in actual["services"]:
-            self._step(1, ServiceManager(self.client, dict(name=service["Spec"]["Name"], state="absent")))
+            removal = dict(name=service["Spec"]["Name"], state="absent")
+            self._step(1, ServiceManager(self.client, removal, manager_checked=True))
         removals = [(2, kind[:-1], item["Spec"]["Name"], item["ID"]) for kind in ("secrets", "configs")
                     for item in actual[kind]]
         removals += [(3, "network", network["Name"], network["Id"]) for network in actual["networks"]]

@@ -14,7 +14,7 @@ import copy
 import hashlib
 from typing import Any
 
-from ansible_collections.noar.docker.plugins.module_utils.client import EngineError, engine_errors, inspect_or_none
+from ansible_collections.noar.docker.plugins.module_utils.client import EngineError, engine_errors, engine_info, inspect_or_none
 from ansible_collections.noar.docker.plugins.module_utils.converge import Action, Manager, differences
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
 
@@ -40,8 +40,7 @@ STATES = ("present", "join", "absent", "remove")
 
 def swarm_membership(client) -> dict:
     """This engine's place in swarm mode, from ``docker info``: state, manager or not, node and cluster IDs."""
-    with engine_errors("reading", "engine info"):
-        swarm = client.info().get("Swarm") or {}
+    swarm = engine_info(client, fresh=True).get("Swarm") or {}
     return dict(state=swarm.get("LocalNodeState") or "inactive", manager=bool(swarm.get("ControlAvailable")),
                 node_id=swarm.get("NodeID") or "", cluster_id=(swarm.get("Cluster") or {}).get("ID", ""),
                 managers=swarm.get("Managers") or 0, nodes=swarm.get("Nodes") or 0,

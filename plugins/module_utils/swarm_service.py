@@ -337,12 +337,14 @@ def _image_without_digest(image) -> str:
 class ServiceManager(Manager):
     """Plans and applies one ``swarm_service`` task."""
 
-    def __init__(self, client, params: dict, pending: set | frozenset = frozenset()):
+    def __init__(self, client, params: dict, pending: set | frozenset = frozenset(), manager_checked: bool = False):
         self.client = client
         self.params = params
         self.name = params["name"]
         # (kind, name) of networks, secrets and configs a larger plan (a stack) makes before this one is applied.
         self.pending = pending
+        # A stack checks once that its engine is a swarm manager, not once per service.
+        self.manager_checked = manager_checked
         self.service: dict = {}
         self.warnings: list = []
         self._objects: dict = {}
@@ -385,7 +387,8 @@ class ServiceManager(Manager):
                                                  "(the nodes then use the image of that name they have)") from None
 
     def read(self):
-        require_manager(self.client, "managing a service")
+        if not self.manager_checked:
+            require_manager(self.client, "managing a service")
         self.service = inspect_or_none(f"service {self.name}", self.client.inspect_service, self.name) or {}
         return self.service or None
 

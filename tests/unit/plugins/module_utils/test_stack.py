@@ -1,10 +1,12 @@
 """Compose services as swarm services: projeto no ar's Compose file as a stack, and what a swarm cannot run."""
 import os
 
+import docker.errors
 import pytest
+import requests
 
 from ansible_collections.noar.docker.plugins.module_utils.compose import load_project
-from ansible_collections.noar.docker.plugins.module_utils.stack import service_options
+from ansible_collections.noar.docker.plugins.module_utils.stack import MODULE_ARGS_STACK, StackManager, service_options
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -125,3 +127,38 @@ def test_projeto_no_ar_on_a_swarm_spreads_web_pins_db_and_publishes_the_proxy_on
     assert db["placement"]["constraints"] == ["node.labels.projeto.db == true"]
     assert [m["target"] for m in db["mounts"] if m["type"] != "tmpfs"] == ["/var/lib/postgresql/data"]
     assert db["limits"] == dict(memory="256m", cpus=1.0, pids=128)
+
+
+class EmptySwarm:
+    """A swarm manager with nothing on it; counts ``docker info`` calls."""
+
+    def __init__(self):
+        self.info_calls = 0
+
+    def info(self):
+        self.info_calls += 1
+        return dict(Swarm=dict(LocalNodeState="active", ControlAvailable=True, NodeID="n1"))
+
+    def __getattr__(self, name):
+        if name in ("services", "networks", "secrets", "configs"):
+            return lambda filters=None: []
+        if name.startswith("inspect_"):
+            def missing(ref):
+                response = requests.Response()
+                response.status_code, response.url, response.reason = 404, f"/{name}/{ref}", "Not Found"
+                raise docker.errors.NotFound("not found", response=response)
+            return missing
+        raise AttributeError(name)
+
+
+def test_a_stack_checks_once_that_its_engine_is_a_manager(tmp_path):
+    engine = EmptySwarm()
+    definition = dict(services=dict(a=dict(image="x"), b=dict(image="x", secrets=["s"])),
+                      secrets=dict(s=dict(environment="S")))
+    params = dict({k: spec.get("default") for k, spec in MODULE_ARGS_STACK.items()}, name="t", definition=definition,
+                  secrets_env=dict(S="v"))
+    manager = StackManager(engine, params, {})
+    plan = manager.plan(manager.read())
+    assert [(a.kind, a.target) for a in plan] == [
+        ("create", "t_default"), ("create", "secret t_s_v1"), ("create", "service t_a"), ("create", "service t_b")]
+    assert engine.info_calls == 1
