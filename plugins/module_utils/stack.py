@@ -39,7 +39,7 @@ RENAMED = dict(image="image", command="args", entrypoint="command", env="env", u
                mounts="mounts")
 # Read from the service here (or by the compose model), not through service_params.
 SWARM_KEYS = ("deploy", "secrets", "configs", "ports", "build", "pull_policy", "depends_on", "container_name",
-              "restart", "scale", "expose")  # expose: on overlay networks every port is open to the others
+              "scale", "expose")  # expose: on overlay networks every port is open to the others
 # What a swarm service cannot do: the task fails naming the key rather than deploying something else.
 NOT_IN_SWARM = ("privileged", "devices", "pid", "ipc", "network_mode", "userns_mode", "cgroup_parent", "runtime",
                 "security_opt", "mac_address", "domainname", "shm_size", "oom_score_adj", "memswap_limit",
@@ -119,12 +119,6 @@ def _deploy(service: dict, params: dict, where: str) -> dict:
     restart = deploy.get("restart_policy")
     if restart:
         params["restart_config"] = {k: (str(v) if k in ("delay", "window") else v) for k, v in restart.items()}
-    elif service.get("restart"):
-        policy = str(service["restart"]).partition(":")[0]
-        if policy not in RESTART_CONDITIONS:
-            raise InvalidOption("definition", f"{where}.restart: {service['restart']!r} is not no, always, "
-                                              "unless-stopped or on-failure")
-        params["restart_config"] = dict(condition=RESTART_CONDITIONS[policy])
     if deploy.get("endpoint_mode"):
         params["endpoint_mode"] = deploy["endpoint_mode"]
     return compose.key_values(deploy.get("labels"), "definition", f"{where}.deploy.labels")
@@ -176,6 +170,11 @@ def service_options(project: dict, name: str, data_names: dict, warnings: list) 
     if container.get("memory_reservation") is not None:
         params.setdefault("reservations", {})["memory"] = container["memory_reservation"]
     labels = _deploy(service, params, where)
+    if "restart_config" not in params and container.get("restart_policy"):
+        # restart, as compose reads it, in a swarm's terms (deploy.restart_policy wins, as in docker stack).
+        params["restart_config"] = dict(condition=RESTART_CONDITIONS[container["restart_policy"]])
+        if container.get("restart_retries"):
+            params["restart_config"]["max_attempts"] = container["restart_retries"]
     params["labels"] = dict(labels, **{NAMESPACE: project["name"], "com.docker.stack.image": service["image"]})
     own = compose.key_values(service.get("labels"), "definition", f"{where}.labels")
     params["container_labels"] = dict(own, **{NAMESPACE: project["name"]})

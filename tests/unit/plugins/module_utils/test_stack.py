@@ -79,6 +79,20 @@ def test_what_a_swarm_cannot_run_names_the_key(tmp_path):
         service_options(project, "app", {}, [])
 
 
+@pytest.mark.parametrize("restart, expected", [
+    ("always", dict(condition="any")), ("unless-stopped", dict(condition="any")), ("no", dict(condition="none")),
+    ("on-failure:3", dict(condition="on-failure", max_attempts=3)),
+])
+def test_restart_in_a_swarm_s_terms(tmp_path, restart, expected):
+    project = load_project(dict(definition=dict(services=dict(app=dict(image="x", restart=restart))),
+                                project_name="t", files_dir=str(tmp_path)), {})
+    assert service_options(project, "app", {}, [])["restart_config"] == expected
+    project["model"]["services"]["app"]["restart"] = "sometimes"
+    with pytest.raises(InvalidOption, match=r"services.app.restart: 'sometimes' is not no, always, unless-stopped or "
+                                            r"on-failure\[:N\]"):
+        service_options(project, "app", {}, [])
+
+
 def test_deploy_keys_only_a_swarm_reads(tmp_path):
     definition = dict(services=dict(app=dict(image="x", deploy=dict(
         mode="global", placement=dict(constraints=["node.role==worker"], preferences=[dict(spread="node.labels.zone")],
