@@ -375,6 +375,9 @@ def gather_swarm(client, params: dict) -> dict:
     result["swarm_facts"] = swarm_facts(client)
     if params.get("unlock_key"):
         result["swarm_unlock_key"] = result["swarm_facts"].get("UnlockKey")
+    if not params.get("join_tokens", True):
+        for key in ("JoinTokens", "UnlockKey"):
+            result["swarm_facts"].pop(key, None)
     verbose = params.get("verbose_output")
     with engine_errors("listing", "swarm objects"):
         nodes = client.nodes() if params.get("nodes") or params.get("tasks") else []

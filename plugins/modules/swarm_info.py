@@ -14,7 +14,8 @@ description:
     and tasks (C(docker service ps)).
   - Option names and return values follow community.docker's C(docker_swarm_info).
   - On a manager the result holds the join tokens, so Ansible shows only C(changed) for the task, as with
-    C(no_log); register the result and show the parts you need (for example with C(ansible.builtin.debug)).
+    C(no_log); register the result and show the parts you need (for example with C(ansible.builtin.debug)), or set
+    O(join_tokens=false) when the task does not need them, and its result is shown as any other.
   - Never changes anything.
 extends_documentation_fragment:
   - noar.docker.docker
@@ -42,6 +43,12 @@ options:
   tasks_filters:
     description: Filters of C(docker service ps --filter), as C(service), C(node), C(desired-state).
     type: dict
+  join_tokens:
+    description:
+      - Return the join tokens (and, when the managers are locked, the unlock key) in RV(swarm_facts).
+      - V(false) leaves them out, so that the task's result is not hidden from the output (unless O(unlock_key=true)).
+    type: bool
+    default: true
   unlock_key:
     description: Return the managers' unlock key as RV(swarm_unlock_key) (only set when they are locked).
     type: bool
@@ -75,6 +82,11 @@ EXAMPLES = r"""
 - name: Show them
   ansible.builtin.debug:
     msg: "{{ cluster.nodes | map(attribute='Hostname') }}"
+
+- name: The services, shown in the output (no join tokens in the result)
+  noar.docker.swarm_info:
+    services: true
+    join_tokens: false
 """
 
 RETURN = r"""
@@ -95,7 +107,8 @@ node_id:
   returned: always
   type: str
 swarm_facts:
-  description: The swarm's C(docker swarm inspect) data with C(JoinTokens); empty unless the engine is a manager.
+  description: The swarm's C(docker swarm inspect) data with C(JoinTokens) (not with O(join_tokens=false)); empty unless
+    the engine is a manager.
   returned: always
   type: dict
 swarm_unlock_key:
@@ -138,6 +151,7 @@ def main():
             services_filters=dict(type="dict"),
             tasks=dict(type="bool", default=False),
             tasks_filters=dict(type="dict"),
+            join_tokens=dict(type="bool", default=True),
             unlock_key=dict(type="bool", default=False),
             verbose_output=dict(type="bool", default=False),
             **SEAL_ARGS,

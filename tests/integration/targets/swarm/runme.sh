@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Swarm modules against two nodes with engines of their own, run at -vvv; afterwards none of the join
-# tokens or unlock keys the swarm had during the run may appear in what Ansible printed.
+# tokens or unlock keys the swarm had during the run may appear in what Ansible printed, and a swarm_info
+# result without them must be shown.
 set -euo pipefail
 
 python=${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}
@@ -24,5 +25,9 @@ if len(secrets) < 4:
              "after rotation, and the unlock key")
 if any(secret in text for secret in secrets):
     sys.exit("FAILED: a swarm join token or unlock key appears in the -vvv output")
+# swarm_info with join_tokens=false has nothing to hide: its result is shown.
+shown = text.split("TASK [Swarm | m1 without the join tokens]", 1)[-1].split("TASK [", 1)[0]
+if '"swarm_facts"' not in shown or "censored" in shown:
+    sys.exit("FAILED: the result of swarm_info with join_tokens=false is not shown in the output")
 print(f"none of {len(secrets)} tokens and keys in {text.count(chr(10))} lines of -vvv output")
 PY

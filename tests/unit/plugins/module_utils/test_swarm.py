@@ -6,6 +6,7 @@ import docker.errors
 import pytest
 import requests
 
+from ansible_collections.noar.docker.plugins.action.swarm import carries_secrets
 from ansible_collections.noar.docker.plugins.module_utils.client import EngineError
 from ansible_collections.noar.docker.plugins.module_utils.swarm import NodeManager, SwarmManager, gather_swarm
 from ansible_collections.noar.docker.plugins.module_utils.swarm_data import SwarmDataManager
@@ -222,6 +223,13 @@ def test_info_outside_a_swarm_and_on_a_manager():
     assert found["swarm_facts"]["JoinTokens"]["Worker"] == "SWMTKN-w"
     assert found["nodes"] == [dict(ID="n2", Hostname="server-2", Status="ready", Addr=None, Availability="active",
                                    Role="worker", Labels={"zone": "a"}, ManagerStatus=None, EngineVersion=None)]
+    # Without the tokens, the action plugin has nothing to hide: the result is shown.
+    engine.spec["EncryptionConfig"]["AutoLockManagers"] = True
+    engine.get_unlock_key = lambda: dict(UnlockKey="SWMKEY-1")
+    found = gather_swarm(engine, dict(join_tokens=False))
+    assert found["swarm_facts"]["ID"] == "c1" and "JoinTokens" not in found["swarm_facts"]
+    assert not carries_secrets(found)
+    assert carries_secrets(gather_swarm(engine, dict(join_tokens=False, unlock_key=True)))
 
 
 # ---------------------------------------------------------------------------------------------
