@@ -401,7 +401,8 @@ class StackManager(Manager):
         services = {}
         for phase, manager, steps in self.steps:
             if isinstance(manager, ServiceManager):
-                services[manager.name] = dict(actions=[a.as_dict() for a in steps], changes=manager.plan_result(steps)["changes"])
+                services[manager.name] = dict(actions=[a.as_dict() for a in steps],
+                                              changes=manager.plan_result(steps)["changes"])
         return dict(stack=self.name, services=services)
 
 
