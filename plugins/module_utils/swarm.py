@@ -135,9 +135,16 @@ class SwarmManager(Manager):
             return self._plan_leave(member)
         return self._plan_remove(member)
 
+    def _refuse_live_restore(self, doing: str) -> None:
+        # The engine refuses swarm mode with live-restore on: said while planning, so check mode says it too.
+        if engine_info(self.client).get("LiveRestoreEnabled"):
+            raise EngineError(f"{doing} needs an engine without live-restore, which swarm mode refuses: set "
+                              "live-restore to false in its daemon.json (the engine role's engine_daemon_config)")
+
     def _plan_present(self, member):
         want = self.desired_settings()
         if member["state"] != "active" or self.params.get("force"):
+            self._refuse_live_restore("making a swarm")
             init = {option: self.params.get(option) for option in INIT_ONLY if self.params.get(option) is not None}
             reason = "force=true: a new cluster from this manager's state" if member["state"] == "active" else ""
             return [Action("init", "swarm", before=dict(state=member["state"]),
@@ -162,6 +169,7 @@ class SwarmManager(Manager):
                 raise InvalidOption(option, f"state=join needs {option}")
         if member["state"] in ("active", "pending"):
             return []
+        self._refuse_live_restore("joining a swarm")
         after = dict(state="active", remote_addrs=self.params["remote_addrs"])
         after.update({k: self.params[k] for k in ("advertise_addr", "listen_addr", "data_path_addr")
                       if self.params.get(k) is not None})

@@ -74,6 +74,16 @@ def test_outside_a_swarm_present_plans_init_with_the_settings():
                                  task_history_retention_limit=2)
 
 
+@pytest.mark.parametrize("state, doing", [("present", "making a swarm"), ("join", "joining a swarm")])
+def test_an_engine_with_live_restore_is_refused_while_planning(state, doing):
+    engine = FakeEngine()
+    engine.info = lambda: dict(Swarm=engine.swarm, LiveRestoreEnabled=True)
+    manager = SwarmManager(engine, swarm_params(state=state, join_token="SWMTKN-1-x", remote_addrs=["10.0.0.1"]))
+    with pytest.raises(EngineError, match=f"^{doing} needs an engine without live-restore, which swarm mode refuses"):
+        manager.plan(manager.read())
+    assert engine.calls == []
+
+
 def test_on_a_manager_only_settings_that_differ_are_updated():
     engine = FakeEngine("active", manager=True)
     assert plan_of(SwarmManager(engine, swarm_params(task_history_retention_limit=5))) == []
