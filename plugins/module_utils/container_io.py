@@ -132,11 +132,11 @@ def run_exec(client, params: dict) -> dict:
     if not state.get("Running") or state.get("Paused"):
         status = state.get("Status") or "absent"
         raise InvalidOption("container", f"container {name} is not running ({status})")
-    if params.get("argv"):
+    if params.get("argv") is not None:
         argv = [str(a) for a in params["argv"]]
     else:
         try:
-            argv = shlex.split(params["command"])
+            argv = shlex.split(params.get("command") or "")  # None: Python 3.11 would read stdin, 3.12 raises
         except ValueError as exc:
             raise InvalidOption("command", f"cannot be split like a shell does: {exc}") from None
     if not argv:

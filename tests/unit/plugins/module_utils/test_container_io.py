@@ -14,7 +14,8 @@ import threading
 import docker
 import pytest
 
-from ansible_collections.noar.docker.plugins.module_utils.container_io import exec_output
+from ansible_collections.noar.docker.plugins.module_utils.container_io import exec_output, run_exec
+from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
 
 UPGRADE = (b"HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.multiplexed-stream\r\n"
            b"Connection: Upgrade\r\nUpgrade: tcp\r\n\r\n")
@@ -93,3 +94,19 @@ def test_input_is_sent_and_half_closed(engine_at):
 def test_a_terminal_stream_is_not_multiplexed(engine_at):
     client, _engine = engine_at(b"hi\r\n")
     assert exec_output(client, "abc", tty=True) == (b"hi\r\n", b"")
+
+
+class RunningContainer:
+    """A client whose one container is running; exec is never reached."""
+
+    def inspect_container(self, name):
+        return dict(Name=name, State=dict(Running=True, Paused=False, Status="running"))
+
+
+@pytest.mark.parametrize("given, option", [(dict(argv=[]), "argv"), (dict(command="  "), "command"),
+                                           (dict(argv=None, command=None), "command")])
+def test_an_empty_command_is_refused_naming_its_option(given, option):
+    # shlex.split(None) reads standard input on Python 3.11 and raises on 3.12: never called with None.
+    with pytest.raises(InvalidOption) as error:
+        run_exec(RunningContainer(), dict(dict(container="c"), **given))
+    assert (error.value.option, str(error.value)) == (option, f"{option}: is empty: name the command to run")
