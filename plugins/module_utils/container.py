@@ -46,6 +46,8 @@ from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOp
 
 # Differences that are neither a recreate nor a docker update.
 NOT_RECREATING = ("networks", "paused")
+# The output of a container run with detach false and auto_remove, which the engine removed with its logs.
+AUTO_REMOVED_OUTPUT = "Cannot retrieve result as auto_remove is enabled"
 # A recreate's new container is named <name><TEMPORARY_INFIX><unix time> until the old one is gone.
 TEMPORARY_INFIX = "-noar-"
 
@@ -114,7 +116,7 @@ class ContainerManager(Manager):
         if pull == "always" and image is not None:
             if self.check_mode and self.params.get("pull_check_mode_behavior") == "always":
                 actions.append(Action("pull", ref, reason="pull=always (pull_check_mode_behavior=always)",
-                                      data=dict(image=ref)))
+                                      data=dict(image=ref), returned=dict(pulled_image=ref)))
                 return image, actions
             # Pulled only when the registry holds another image than the engine, so a re-run is unchanged
             # and check mode knows it.
@@ -123,9 +125,9 @@ class ContainerManager(Manager):
                 raise EngineError(f"pulling image {ref} failed: its registry holds no such image")
             if not holds_digest(image, repository, digest):
                 actions.append(Action("pull", ref, reason="pull=always: the registry holds another image",
-                                      data=dict(image=ref)))
+                                      data=dict(image=ref), returned=dict(pulled_image=ref)))
         elif image is None and pull in ("missing", "always"):
-            actions.append(Action("pull", ref, reason="not on the engine", data=dict(image=ref)))
+            actions.append(Action("pull", ref, reason="not on the engine", data=dict(image=ref), returned=dict(pulled_image=ref)))
         elif image is None:
             raise InvalidOption("image", f"{ref} is not on the engine and pull is never")
         return image, actions
@@ -166,6 +168,7 @@ class ContainerManager(Manager):
         image, plan = self._resolve_image(actual)
         ctx = Context(self.params, self._folding_image(image, actual), getattr(self.client, "api_version", "1.41"))
         view = desired_view(self.params, ctx)
+        self.warnings.extend(ctx.warnings)
         if view.get("memory_swap") not in (None, 0, -1) and not view.get("memory"):
             raise InvalidOption("memory_swap", "needs memory to be set as well")
         if self.params.get("networks") and not view.get("network_mode") \
@@ -217,7 +220,8 @@ class ContainerManager(Manager):
         if params.get("recreate") or recreate_for:
             reason = "recreate=true" if not recreate_for else "changed: " + ", ".join(recreate_for)
             plan.append(Action("recreate", self.name, before=before, after=after, reason=reason, data=dict(view=view)))
-            if running_wanted or (state == "present" and current == "running"):
+            # present leaves the new container created, as community.docker does: only started and healthy start it.
+            if running_wanted:
                 plan.append(Action("start", self.name))
                 if view.get("paused"):
                     plan.append(Action("pause", self.name))
@@ -275,13 +279,12 @@ class ContainerManager(Manager):
 
     def _resolve_container_modes(self, view):
         """``container:NAME`` modes name a container that must exist; the engine keeps its Id for the
-        network mode, whatever name the task used, so the view does too."""
+        network, IPC and PID modes, whatever name the task used, so the view does too."""
         for option in ("network_mode", "ipc_mode", "pid_mode"):
             mode = view.get(option) or ""
             if mode.startswith("container:") and mode.split(":", 1)[1] not in self.pending_containers:
                 other = require(self.client, "container", mode.split(":", 1)[1], option)
-                if option == "network_mode":
-                    view[option] = "container:" + other["Id"]
+                view[option] = "container:" + other["Id"]
 
     def _check_references(self, view):
         """Networks and containers named must exist before anything is applied: the engine only finds
@@ -472,6 +475,12 @@ class ContainerManager(Manager):
     def _wait_for_exit(self):
         with engine_errors("waiting for", f"container {self.name}"):
             self.status = self.client.wait(self.container["Id"]).get("StatusCode")
+        if self.params.get("auto_remove"):
+            # The engine removes it as it exits, logs and all; community.docker's words for that.
+            self.output = AUTO_REMOVED_OUTPUT
+            if self.params.get("output_logs"):
+                self.warnings.append("Cannot output_logs if auto_remove is enabled!")
+            return
         try:
             with engine_errors("reading the output of", f"container {self.name}"):
                 self.output = self.client.logs(self.container["Id"], stdout=True, stderr=True).decode("utf-8", "replace")
@@ -545,10 +554,12 @@ class ContainerManager(Manager):
 
     # -- waiting and results
 
-    def wait_healthy(self, timeout: float, name: str = ""):
+    def wait_healthy(self, timeout: float, name: str = "", through_unhealthy: bool = False):
         """Wait until the container's (or container ``name``'s) healthcheck passes; fail with its last output when it
-        does not."""
-        deadline = time.monotonic() + timeout
+        does not. ``through_unhealthy`` (state healthy, as community.docker) waits on while the container is unhealthy,
+        since a later check may pass, until ``timeout`` (no limit when it is 0 or less)."""
+        started = time.monotonic()
+        deadline = started + timeout if timeout > 0 else float("inf")
         resumed = False
         name = name or self.name
         while True:
@@ -573,10 +584,12 @@ class ContainerManager(Manager):
             if not state.get("Running"):
                 raise EngineError(f"container {name} stopped while waiting for it to be healthy "
                                   f"(exit code {state.get('ExitCode')})")
-            if status == "unhealthy" or time.monotonic() > deadline:
+            if (status == "unhealthy" and not through_unhealthy) or time.monotonic() > deadline:
                 log = health.get("Log") or []
                 last = (log[-1].get("Output") or "").strip() if log else ""
-                why = "is unhealthy" if status == "unhealthy" else f"was not healthy within {timeout:g} s"
+                why = "is unhealthy" if time.monotonic() <= deadline else (
+                    f"was not healthy after {time.monotonic() - started:.1f} seconds (healthy_wait_timeout {timeout:g}); "
+                    f"its health is {status or 'unknown'}")
                 raise EngineError(f"container {name} {why}; last healthcheck output: {last or '(none)'}",
                                   container=container)
             time.sleep(0.5)

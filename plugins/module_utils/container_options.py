@@ -14,9 +14,11 @@ Options with ``read=None`` steer the module (state, pull, ...) and are never com
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shlex
+import socket
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
@@ -33,7 +35,6 @@ from ansible_collections.noar.docker.plugins.module_utils.units import (
     parse_cpus,
     parse_duration,
     parse_size,
-    size_unit,
 )
 
 MIN_MEMORY = 6 * 1024 * 1024  # the engine refuses less than 6 MiB
@@ -52,6 +53,7 @@ class Context:
         self.params = params
         self.image_config = (image or {}).get("Config") or {}
         self.api_version = api_version
+        self.warnings: list = []  # what normalising found worth saying, for the module to warn about
 
     def require_api(self, option: str, version: str) -> None:
         """Fail for an option the engine's API is too old for, rather than have it dropped silently."""
@@ -142,10 +144,6 @@ def simple(name: str, path: str, kind: str, *, update: bool = False, comparison:
                   show=show, field=engine_field.rsplit(".", 1)[-1])
 
 
-def _show_size(value, written=None):
-    return format_size(value, size_unit(written) if written is not None else None) if isinstance(value, int) else value
-
-
 def _show_cpus(value, written=None):
     return value / 1e9 if isinstance(value, int) else value
 
@@ -176,6 +174,21 @@ def _port_range(text: str, value) -> list:
 
 _PORT = r"\d+(-\d+)?"
 _HOST_IP = re.compile(r"[0-9a-fA-F:.]+(%[0-9A-Za-z_.-]+)?")
+_HOST_NAME = re.compile(r"[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*")
+
+
+@functools.lru_cache(maxsize=None)
+def resolve_host(name: str, value: str) -> str:
+    """A bind address given as a host name, as this host resolves it (an IPv4 address where it has one)."""
+    try:
+        found = socket.getaddrinfo(name, None, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError):
+        found = []
+    addresses = [str(info[4][0]) for info in found]
+    if not addresses:
+        raise InvalidOption("published_ports", f"{value!r}: the bind address {name!r} is a host name that does not "
+                                               "resolve here; write an IP address or a name this host resolves")
+    return next((a for a in addresses if ":" not in a), addresses[0])
 
 
 def parse_published_ports(values, ctx: Optional[Context] = None) -> list:
@@ -200,6 +213,8 @@ def parse_published_ports(values, ctx: Optional[Context] = None) -> list:
                 ip = parts.pop(0)
         if len(parts) == 1:
             parts = ["", parts[0]]
+        if ip and not _HOST_IP.fullmatch(ip) and _HOST_NAME.fullmatch(ip):
+            ip = resolve_host(ip, value)
         if len(parts) != 2 or proto not in ("tcp", "udp", "sctp") or not re.fullmatch(_PORT, parts[1]) \
                 or (parts[0] and not re.fullmatch(_PORT, parts[0])) or (ip and not _HOST_IP.fullmatch(ip)):
             raise InvalidOption(
@@ -237,11 +252,21 @@ def _write_published_ports(body: dict, value) -> None:
     body.setdefault("HostConfig", {})["PortBindings"] = bindings
 
 
-def _ports_match(comparison, desired, actual) -> bool:
+def _bindings_by_port(triples) -> dict:
     # Without an address, the engine (and community.docker's default) may have written 0.0.0.0.
-    actual = [[port, "" if ip == "0.0.0.0" else ip, host] for port, ip, host in actual or []]
-    desired = [[port, "" if ip == "0.0.0.0" else ip, host] for port, ip, host in desired]
-    return compare(comparison, desired, actual)
+    ports: dict = {}
+    for port, ip, host in triples or []:
+        ports.setdefault(port, set()).add(("" if ip == "0.0.0.0" else ip, host))
+    return ports
+
+
+def _ports_match(comparison, desired, actual) -> bool:
+    """Compared per container port, as community.docker does: allow_more_present allows other published ports,
+    but each port the task names must have exactly its bindings (a moved address or host range is a change)."""
+    desired_ports, actual_ports = _bindings_by_port(desired), _bindings_by_port(actual)
+    if comparison == "strict" and set(actual_ports) != set(desired_ports):
+        return False
+    return all(actual_ports.get(port) == bindings for port, bindings in desired_ports.items())
 
 
 def parse_exposed_ports(values, ctx: Optional[Context] = None) -> list:
@@ -258,9 +283,19 @@ def parse_exposed_ports(values, ctx: Optional[Context] = None) -> list:
     return sorted(result)
 
 
+def _refuse_repeated_targets(option: str, targets: list) -> None:
+    """The engine refuses a mount point given twice, but only once the container is being created."""
+    seen: set = set()
+    for target in targets:
+        if target.rstrip("/") in seen:
+            raise InvalidOption(option, f"the mount point {target} appears twice")
+        seen.add(target.rstrip("/"))
+
+
 def parse_volumes(values, ctx: Optional[Context] = None) -> dict:
     """Binds (``src:dst[:mode]``, src a path or a volume name) and anonymous volumes (``/dst``, ``/dst:rw``)."""
     binds, anonymous = [], set((ctx.image_config.get("Volumes") or {}) if ctx else ())
+    targets = []
     for value in values or []:
         parts = str(value).split(":")
         if len(parts) == 2 and parts[0].startswith("/") and set(parts[1].split(",")) <= VOLUME_MODES:
@@ -272,13 +307,16 @@ def parse_volumes(values, ctx: Optional[Context] = None) -> dict:
             if not parts[0].startswith("/"):
                 raise InvalidOption("volumes", f"{value!r}: an anonymous volume needs an absolute path in the container")
             anonymous.add(parts[0])
+            targets.append(parts[0])
             continue
         if len(parts) > 3 or not parts[0] or not parts[1].startswith("/"):
             raise InvalidOption("volumes", f"{value!r} is not SOURCE:/container/path[:ro|rw]")
+        targets.append(parts[1])
         mode = parts[2] if len(parts) == 3 else "rw"
         if not set(mode.split(",")) <= VOLUME_MODES:
             raise InvalidOption("volumes", f"{value!r}: unknown mode {mode!r} (use ro or rw)")
         binds.append(f"{parts[0]}:{parts[1]}:{_rw(mode)}")
+    _refuse_repeated_targets("volumes", targets)
     return dict(binds=sorted(binds), anonymous=sorted(anonymous))
 
 
@@ -383,9 +421,7 @@ def parse_mounts(values, ctx: Optional[Context] = None) -> list:
                 value = kind_of(value)
             item[key] = value
         result.append(item)
-    targets = [m["target"] for m in result]
-    if len(set(targets)) != len(targets):
-        raise InvalidOption("mounts", "two mounts have the same target")
+    _refuse_repeated_targets("mounts", [m["target"] for m in result])
     return sorted(result, key=lambda m: m["target"])
 
 
@@ -543,6 +579,11 @@ def split_env(items) -> dict:
 
 
 def _parse_env(value, ctx: Context) -> dict:
+    # YAML turns unquoted yes, 1.0 or 010 into other values without a word: refused, as community.docker does.
+    for key, item in (value or {}).items():
+        if not isinstance(item, str):
+            raise InvalidOption("env", f"the value of {key} is not a string ({item!r}); YAML reads unquoted yes, "
+                                       "1.0 or 010 as other values, so quote it (as \"1.0\")")
     env = split_env(ctx.image_config.get("Env"))
     if ctx.params.get("env_file"):
         env.update(parse_env_file(ctx.params["env_file"]))
@@ -708,6 +749,16 @@ def _write_restart(body: dict, value, view: Optional[dict] = None) -> None:
         policy["Name"] = value
     else:
         policy["MaximumRetryCount"] = value
+
+
+def _parse_log_options(value, ctx: Context) -> dict:
+    # Converted, with community.docker's warning: the logging drivers read every option as text.
+    for key, item in (value or {}).items():
+        if not isinstance(item, str):
+            ctx.warnings.append(f"Non-string value found for log_options option '{key}'. The value is automatically "
+                                f"converted to '{as_text(item)}'. If this is not correct, or you want to avoid such "
+                                "warnings, please quote the value.")
+    return text_map(value, "log_options")
 
 
 def _write_log(key: str):
@@ -991,9 +1042,9 @@ OPTIONS = {option.name: option for option in (
     Option("restart_retries", dict(type="int"), parse=_parse_restart_retries,
            read=lambda c: _dig(c, "HostConfig.RestartPolicy.MaximumRetryCount") or 0, write=_write_restart,
            update="RestartPolicy"),
-    simple("memory", "HostConfig.Memory", "size", update=True, show=_show_size),
-    simple("memory_reservation", "HostConfig.MemoryReservation", "size", update=True, show=_show_size),
-    _custom("memory_swap", "HostConfig.MemorySwap", "size", _parse_swap, update=True, show=_show_size),
+    simple("memory", "HostConfig.Memory", "size", update=True),
+    simple("memory_reservation", "HostConfig.MemoryReservation", "size", update=True),
+    _custom("memory_swap", "HostConfig.MemorySwap", "size", _parse_swap, update=True),
     _custom("cpus", "HostConfig.NanoCpus", "int", _parse_cpus, update=True, show=_show_cpus, type="float"),
     _custom("cpu_shares", "HostConfig.CpuShares", "int", _ranged("cpu_shares", 2, 262144), update=True),
     _custom("cpu_period", "HostConfig.CpuPeriod", "int", _ranged("cpu_period", 1000, 1000000, unit=" microseconds"),
@@ -1008,8 +1059,8 @@ OPTIONS = {option.name: option for option in (
 
     # Other resources: a change recreates.
     _custom("memory_swappiness", "HostConfig.MemorySwappiness", "int", _parse_swappiness),
-    simple("kernel_memory", "HostConfig.KernelMemory", "size", show=_show_size),
-    simple("shm_size", "HostConfig.ShmSize", "size", show=_show_size),
+    simple("kernel_memory", "HostConfig.KernelMemory", "size"),
+    simple("shm_size", "HostConfig.ShmSize", "size"),
     simple("oom_killer", "HostConfig.OomKillDisable", "bool"),
     _custom("oom_score_adj", "HostConfig.OomScoreAdj", "int", _parse_oom_score_adj),
     _structured("ulimits", dict(type="list", elements="str"), parse_ulimits,
@@ -1055,8 +1106,7 @@ OPTIONS = {option.name: option for option in (
     # Logging.
     Option("log_driver", dict(type="str"), parse=lambda v, ctx: str(v),
            read=lambda c: _dig(c, "HostConfig.LogConfig.Type") or "", write=_write_log("Type")),
-    Option("log_options", dict(type="dict", aliases=["log_opt"]),
-           parse=lambda v, ctx: text_map(v, "log_options"),
+    Option("log_options", dict(type="dict", aliases=["log_opt"]), parse=_parse_log_options,
            read=lambda c: dict(_dig(c, "HostConfig.LogConfig.Config") or {}), write=_write_log("Config"),
            comparison="allow_more_present", field="log opt"),
 )}

@@ -26,7 +26,8 @@ class Action:
     """One step of a plan: what is done (``kind``) to what (``target``), and what it changes.
 
     ``target`` and ``reason`` are for people; ``data`` holds what ``apply`` needs (a network's name,
-    the fields to update, ...), so that applying never reads the display strings.
+    the fields to update, ...), so that applying never reads the display strings. ``returned`` holds keys
+    the action adds to its entry in the module's ``actions`` (community.docker's ``pulled_image``).
     """
 
     kind: str
@@ -35,11 +36,13 @@ class Action:
     after: dict = field(default_factory=dict)
     reason: str = ""
     data: dict = field(default_factory=dict)
+    returned: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         described = dict(action=self.kind, target=self.target)
         if self.reason:
             described["reason"] = self.reason
+        described.update(self.returned)
         return described
 
 

@@ -71,28 +71,10 @@ def parse_size(value, option: str = "size", allow_unlimited: bool = False) -> in
     return int(float(number) * factor)
 
 
-def size_unit(value):
-    """The unit a size was written in (``"g"`` for ``1.5g``, ``""`` for plain bytes), or None when it does not parse."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return ""
-    match = _SIZE_RE.match(str(value))
-    if not match or match.group(2).lower() not in _SIZE_FACTORS:
-        return None
-    return match.group(2).lower()
-
-
-def format_size(value: int, unit=None) -> str:
-    """Write a byte count the short way Docker users write it (``512m``, ``1g``, ``1536k``).
-
-    With ``unit`` (as ``size_unit`` gives it), in that unit instead: ``1610612736`` in ``g`` is ``1.5g``,
-    so a diff shows both sides in the unit the user wrote.
-    """
+def format_size(value: int) -> str:
+    """Write a byte count the short way Docker users write it (``512m``, ``1g``, ``1536k``), for messages."""
     if value == UNLIMITED:
         return "unlimited"
-    if unit is not None and unit in _SIZE_FACTORS:
-        if _SIZE_FACTORS[unit] == 1:
-            return str(value)
-        return f"{value / _SIZE_FACTORS[unit]:.10g}{unit}"
     for short in ("p", "t", "g", "m", "k"):
         factor = _SIZE_FACTORS[short]
         if value and value % factor == 0:

@@ -36,8 +36,8 @@ attributes:
   diff_mode:
     support: full
     description:
-      - C(diff.before) and C(diff.after) hold only the options that differ. Sizes are written on both sides in
-        the unit the task wrote (O(memory=1.5g) shows the old limit as V(0.5g)), CPUs and durations as users write them.
+      - C(diff.before) and C(diff.after) hold only the options that differ. Sizes are in bytes on both sides
+        (V(67108864) for C(64m)), as community.docker writes them; CPUs and durations as users write them.
 options:
   name:
     description: The container's name.
@@ -45,7 +45,8 @@ options:
     required: true
   state:
     description:
-      - V(present) the container exists with this configuration (created, not started; a running one keeps running).
+      - V(present) the container exists with this configuration (created, not started; a running one keeps running
+        unless it must be recreated, when the new container is created and not started, as community.docker does).
       - V(started) it exists and runs.
       - V(stopped) it exists and does not run.
       - V(healthy) it runs, and the task waits until its healthcheck passes (at most O(healthy_wait_timeout)). On engines
@@ -57,7 +58,10 @@ options:
     choices: [absent, present, healthy, stopped, started]
     default: started
   healthy_wait_timeout:
-    description: Seconds to wait for O(state=healthy).
+    description:
+      - Seconds to wait for O(state=healthy). An unhealthy container is waited through (a later check may pass), as
+        community.docker does; the task fails when the time is up, saying how long it waited. V(0) or less waits
+        without a limit.
     type: float
     default: 300
   image:
@@ -119,7 +123,8 @@ options:
     elements: str
   env:
     description:
-      - Environment variables. Values are turned into strings (V(true) becomes C(true)).
+      - Environment variables. Each value must be a string, since YAML reads unquoted V(yes), V(1.0) or V(010) as other
+        values, so a value that is not a string fails the task, naming its variable (community.docker's rule).
       - Variables whose names look like secrets (C(PASSWORD), C(TOKEN), ...) are masked in the diff.
     type: dict
   env_file:
@@ -134,6 +139,11 @@ options:
         optional C(/tcp), C(/udp) or C(/sctp). IPv6 addresses go in brackets, zone ids allowed (C([fe80::1%eth0]:80:80)).
       - Ranges such as C(8000-8010:8000-8010); a host range for one container port (C(8000-8010:80)) lets the engine
         pick a free port in it; ranges of unequal length are cut to the shorter, as in community.docker.
+      - The bind address may be a host name (C(localhost:9001:9001)); it is resolved on the managed host, to an IPv4
+        address where it has one, and a name that does not resolve fails the task.
+      - Compared per container port, as community.docker does. Other published ports are allowed (unless
+        O(comparisons) makes it V(strict)), but a port the task names must have exactly its bindings, so moving its
+        address or host range recreates the container.
     type: list
     elements: str
     aliases: [ports]
@@ -154,7 +164,8 @@ options:
     description:
       - Volumes, as C(SOURCE:/path[:MODE]) where SOURCE is a host path (a bind) or a volume name, or C(/path) (or
         C(/path:rw)) for an anonymous volume. MODE is V(ro), V(rw) and the engine's other modes, comma-separated.
-      - A path in the container may be named by O(volumes) or O(mounts), not both.
+      - A path in the container may be named once, by O(volumes) or O(mounts), not both; a repeated mount point fails
+        before anything is created.
     type: list
     elements: str
   volume_driver:
@@ -481,10 +492,12 @@ options:
     description: The parent cgroup of the container.
     type: str
   ipc_mode:
-    description: The IPC namespace, as V(private), V(shareable), V(host) or C(container:NAME).
+    description:
+      - The IPC namespace, as V(private), V(shareable), V(host) or C(container:NAME). The engine keeps the other
+        container's Id, and so does the comparison, so C(container:NAME) is unchanged on a rerun.
     type: str
   pid_mode:
-    description: The PID namespace, as V(host) or C(container:NAME).
+    description: The PID namespace, as V(host) or C(container:NAME) (compared by the other container's Id).
     type: str
   userns_mode:
     description: The user namespace, V(host) or empty.
@@ -511,6 +524,8 @@ options:
     description:
       - V(false) runs the container to completion and returns its exit status in RV(status) and its output in
         RV(output) (and in C(Output) of RV(container)); the task fails when the status is not 0.
+      - With O(auto_remove) the engine removes the container and its logs as it exits, so the output is
+        C(Cannot retrieve result as auto_remove is enabled), community.docker's words.
       - Unset, it means V(true).
     type: bool
   cleanup:
@@ -527,7 +542,8 @@ options:
     description: The logging driver, as V(json-file), V(local) or V(journald).
     type: str
   log_options:
-    description: Options of the logging driver, as C(max-size).
+    description:
+      - Options of the logging driver, as C(max-size). A value that is not a string is converted, with a warning.
     type: dict
     aliases: [log_opt]
   stop_signal:
@@ -671,6 +687,7 @@ actions:
     - What the task did (or, in check mode, would do), in order. Each has C(action) (V(remove_leftovers), V(pull),
       V(create), V(recreate), V(update), V(connect), V(disconnect), V(start), V(stop), V(pause), V(unpause), V(restart), V(remove)), C(target), and for some a
       C(reason) that names what made the action necessary.
+    - A V(pull) also has C(pulled_image), the image's name, as community.docker's actions do.
   returned: success
   type: list
   elements: dict
@@ -714,7 +731,7 @@ def main():
         if module.params["state"] == "healthy" and not module.check_mode:
             emitted = len(manager.warnings)  # converge passed these on already
             try:
-                manager.wait_healthy(module.params["healthy_wait_timeout"])
+                manager.wait_healthy(module.params["healthy_wait_timeout"], through_unhealthy=True)
             finally:
                 for warning in manager.warnings[emitted:]:
                     module.warn(warning)

@@ -43,6 +43,53 @@ def test_published_ports_rejects(value):
     assert err.value.option == "published_ports"
 
 
+@pytest.mark.parametrize("value", [1, 1.0, True, None])
+def test_env_values_must_be_strings(value):
+    with pytest.raises(InvalidOption, match=r"^env: the value of A is not a string \("):
+        view_of(params(env={"A": value}))
+
+
+def test_log_options_that_are_not_strings_are_converted_with_a_warning():
+    task = params(log_driver="json-file", log_options={"max-file": 5, "max-size": "1m", "compress": True})
+    ctx = Context(task)
+    assert desired_view(task, ctx)["log_options"] == {"max-file": "5", "max-size": "1m", "compress": "true"}
+    assert ctx.warnings == [
+        "Non-string value found for log_options option 'max-file'. The value is automatically converted to '5'. If "
+        "this is not correct, or you want to avoid such warnings, please quote the value.",
+        "Non-string value found for log_options option 'compress'. The value is automatically converted to 'true'. If "
+        "this is not correct, or you want to avoid such warnings, please quote the value."]
+
+
+def test_published_ports_resolve_a_host_name():
+    assert parse_published_ports(["localhost:9001:9001"]) == [["9001/tcp", "127.0.0.1", "9001"]]
+    with pytest.raises(InvalidOption, match="'no-such-host.invalid:1:1': the bind address 'no-such-host.invalid' is a "
+                                            "host name that does not resolve here"):
+        parse_published_ports(["no-such-host.invalid:1:1"])
+
+
+@pytest.mark.parametrize("desired, actual, comparison, same", [
+    (["127.0.0.1:8080:80"], ["127.0.0.1:8080:80", "127.0.0.2:8080:80"], "allow_more_present", False),
+    (["127.0.0.1:8080:80"], ["127.0.0.1:8080:80", "8081:81"], "allow_more_present", True),
+    (["127.0.0.1:8080:80"], ["127.0.0.1:8080:80", "8081:81"], "strict", False),
+    (["127.0.0.1:8000-8010:80"], ["127.0.0.1:8000-8020:80"], "allow_more_present", False),
+    (["8080:80"], ["0.0.0.0:8080:80"], "strict", True),
+])
+def test_published_ports_compare_each_port_by_its_bindings(desired, actual, comparison, same):
+    """As community.docker: other ports may be present, but a named port's bindings are compared whole."""
+    assert option_matches("published_ports", comparison, parse_published_ports(desired),
+                          parse_published_ports(actual)) is same
+
+
+@pytest.mark.parametrize("task, option", [
+    (dict(volumes=["/tmp:/x", "/var:/x"]), "volumes"),
+    (dict(volumes=["/x", "vol:/x/"]), "volumes"),
+    (dict(mounts=[{"type": "bind", "source": "/var", "target": "/x"}, {"type": "tmpfs", "target": "/x"}]), "mounts"),
+])
+def test_a_mount_point_named_twice_is_refused(task, option):
+    with pytest.raises(InvalidOption, match=f"^{option}: the mount point /x/? appears twice$"):
+        view_of(params(**task))
+
+
 def test_volumes_split_binds_and_anonymous():
     volumes = parse_volumes(["/srv:/data:ro", "named:/v", "/scratch", "/data2:rw"])
     assert volumes == dict(binds=["/srv:/data:ro", "named:/v:rw"], anonymous=["/data2", "/scratch"])
@@ -101,7 +148,7 @@ IMAGE = {"Id": "sha256:img", "Config": {"Env": ["PATH=/bin", "LANG=C"], "Labels"
 
 
 def test_image_defaults_are_folded_into_the_desired_view():
-    view = view_of(params(env={"A": 1, "B": True}, labels={"app": "x"}, published_ports=["8080:80"],
+    view = view_of(params(env={"A": "1", "B": "true"}, labels={"app": "x"}, published_ports=["8080:80"],
                           volumes=["/v"]), IMAGE)
     assert view["env"] == {"PATH": "/bin", "LANG": "C", "A": "1", "B": "true"}
     assert view["labels"] == {"from": "image", "app": "x"}
@@ -166,7 +213,7 @@ def test_actual_view_normalises_engine_fields():
 
 
 def test_the_same_task_matches_its_container():
-    desired = view_of(params(command="sleep 1", env={"A": 1}, labels={"app": "x"}, memory="64m", cpus=0.5,
+    desired = view_of(params(command="sleep 1", env={"A": "1"}, labels={"app": "x"}, memory="64m", cpus=0.5,
                              published_ports=["8080:80"], volumes=["named:/v"], capabilities=["net_admin"],
                              healthcheck={"test": ["true"]}, networks=[{"name": "front", "aliases": ["web"]}],
                              mounts=[{"type": "tmpfs", "target": "/t", "tmpfs_size": "1k"}]), IMAGE)

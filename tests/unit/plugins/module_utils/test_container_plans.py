@@ -148,7 +148,7 @@ def test_plans(name):
 def test_plans_carry_data_not_display_strings():
     plan = plan_for({"memory": "96m"}, RECORDED["memory"])
     assert plan[0].data["options"] == ["memory"] and plan[0].data["view"]["memory"] == 96 * 1024 * 1024
-    assert plan[0].before == {"memory": "64m"} and plan[0].after == {"memory": "96m"}
+    assert plan[0].before == {"memory": 64 * 1024 ** 2} and plan[0].after == {"memory": 96 * 1024 ** 2}
 
 
 def test_fewer_items_than_the_container_has_are_no_change():

@@ -10,7 +10,6 @@ from ansible_collections.noar.docker.plugins.module_utils.units import (
     parse_cpus,
     parse_duration,
     parse_size,
-    size_unit,
 )
 
 
@@ -60,20 +59,6 @@ def test_parse_size_unlimited_only_when_allowed(value):
 ])
 def test_format_size(value, text):
     assert format_size(value) == text
-
-
-@pytest.mark.parametrize("value, written, text", [
-    (1536 * 1024 ** 2, "1.5g", "1.5g"), (512 * 1024 ** 2, "1g", "0.5g"), (64 * 1024 ** 2, "128M", "64m"),
-    (1024 ** 3, 1073741824, "1073741824"), (1024 ** 2, "2097152b", "1048576"), (UNLIMITED, "1g", "unlimited"),
-    (100 * 1024 ** 2, "1gb", "0.09765625gb"),
-])
-def test_format_size_in_the_unit_written(value, written, text):
-    assert format_size(value, size_unit(written)) == text
-
-
-def test_size_unit_of_what_does_not_parse():
-    assert size_unit("12zz") is None
-    assert size_unit("lots") is None
 
 
 def test_format_size_round_trips():
