@@ -80,6 +80,11 @@ def docker_argument_spec(**spec) -> dict:
     return merged
 
 
+def engine_on_this_machine(params: dict) -> bool:
+    """Whether the engine is reached through a unix socket, so that its cgroup and /proc files are this machine's."""
+    return str(params.get("docker_host") or "unix://").startswith("unix://")
+
+
 def _cert_path_default(params: dict, option: str, filename: str):
     if params.get(option):
         return params[option]

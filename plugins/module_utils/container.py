@@ -13,7 +13,14 @@ import re
 import signal
 import time
 
-from ansible_collections.noar.docker.plugins.module_utils.client import EngineError, engine_errors, find, known_drivers, require
+from ansible_collections.noar.docker.plugins.module_utils.client import (
+    EngineError,
+    engine_errors,
+    engine_on_this_machine,
+    find,
+    known_drivers,
+    require,
+)
 from ansible_collections.noar.docker.plugins.module_utils.container_options import (
     COMPATIBILITY_DEFAULTS,
     UPDATE_FIELDS,
@@ -229,7 +236,8 @@ class ContainerManager(Manager):
 
         updates = sorted(n for n in differs if n in UPDATE_FIELDS)
         if updates:
-            check_container(self.client, actual, {**have, **view}, updates, warnings=self.warnings)
+            check_container(self.client, actual, {**have, **view}, updates, warnings=self.warnings,
+                            local=engine_on_this_machine(params))
             plan.append(Action("update", self.name, before={n: before[n] for n in updates},
                                after={n: after[n] for n in updates}, reason="in place: " + ", ".join(updates),
                                data=dict(options=updates, view=view)))

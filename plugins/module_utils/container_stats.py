@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-from ansible_collections.noar.docker.plugins.module_utils.client import engine_errors, require
+from ansible_collections.noar.docker.plugins.module_utils.client import engine_errors, engine_on_this_machine, require
 
 STATS_WORKERS = 8
 
@@ -45,15 +45,50 @@ def _io_bytes(entries) -> dict:
     return totals
 
 
-def _oom_count(path: str):
-    """The kernel's oom_kill counter in a memory cgroup's memory.events (v2) or memory.oom_control (v1)."""
+def memory_cgroups(container: dict, proc: str = "/proc", cgroup_root: str = "/sys/fs/cgroup") -> list:
+    """The folders of a running container's memory cgroup, as ``(version, folder)``, the v1 hierarchy first.
+
+    Read through the main process's /proc/PID/cgroup, so only for an engine on this machine; empty when the
+    process cannot be read or its cgroup is not the container's (the path must name its Id: a PID of another
+    machine's engine, or a process that has gone).
+    """
+    state = container.get("State") or {}
+    pid = state.get("Pid")
+    if not state.get("Running") or not pid:
+        return []
+    try:
+        with open(f"{proc}/{pid}/cgroup", encoding="ascii") as handle:
+            lines = handle.read().splitlines()
+    except OSError:
+        return []
+    # v1's memory hierarchy first: on a hybrid host the unified (0::) one is mounted elsewhere and has no memory.
+    found: list = []
+    for line in lines:
+        parts = line.split(":", 2)
+        if len(parts) == 3 and container["Id"] in parts[2]:
+            if "memory" in parts[1].split(","):
+                found.insert(0, (1, f"{cgroup_root}/memory{parts[2]}"))
+            elif parts[:2] == ["0", ""]:
+                found.append((2, f"{cgroup_root}{parts[2]}"))
+    return found
+
+
+def _read_fields(path: str) -> dict:
+    """A cgroup file of ``name value`` lines (memory.stat, memory.events, memory.oom_control); {} when unreadable."""
     try:
         with open(path, encoding="ascii") as handle:
-            fields = dict(line.split(None, 1) for line in handle.read().splitlines() if " " in line)
+            return dict(line.split(None, 1) for line in handle.read().splitlines() if " " in line)
     except (OSError, ValueError):
+        return {}
+
+
+def _read_number(path: str):
+    try:
+        with open(path, encoding="ascii") as handle:
+            text = handle.read().strip()
+    except OSError:
         return None
-    count = fields.get("oom_kill", "").strip()
-    return int(count) if count.isdigit() else None
+    return int(text) if text.isdigit() else None
 
 
 def oom_kills(container: dict, proc: str = "/proc", cgroup_root: str = "/sys/fs/cgroup"):
@@ -61,29 +96,30 @@ def oom_kills(container: dict, proc: str = "/proc", cgroup_root: str = "/sys/fs/
 
     The engine's State.OOMKilled only says whether the last exit was one, misses the kill of a process
     that is not the container's main one, and on 20.10 with cgroup v1 sometimes misses a kill altogether.
-    Read through the main process's /proc/PID/cgroup, so only for an engine on this machine; None when the
-    cgroup cannot be read or is not the container's (the path must name its Id).
+    None when the cgroup cannot be read (see ``memory_cgroups``).
     """
-    state = container.get("State") or {}
-    pid = state.get("Pid")
-    if not state.get("Running") or not pid:
-        return None
-    try:
-        with open(f"{proc}/{pid}/cgroup", encoding="ascii") as handle:
-            lines = handle.read().splitlines()
-    except OSError:
-        return None
-    # v1's memory hierarchy first: on a hybrid host the unified (0::) one is mounted elsewhere and has no memory.
-    candidates: list = []
-    for line in lines:
-        parts = line.split(":", 2)
-        if len(parts) == 3 and container["Id"] in parts[2]:
-            if "memory" in parts[1].split(","):
-                candidates.insert(0, f"{cgroup_root}/memory{parts[2]}/memory.oom_control")
-            elif parts[:2] == ["0", ""]:
-                candidates.append(f"{cgroup_root}{parts[2]}/memory.events")
-    counts = [count for count in map(_oom_count, candidates) if count is not None]
-    return counts[0] if counts else None
+    for version, folder in memory_cgroups(container, proc, cgroup_root):
+        count = _read_fields(f"{folder}/{'memory.oom_control' if version == 1 else 'memory.events'}").get(
+            "oom_kill", "").strip()
+        if count.isdigit():
+            return int(count)
+    return None
+
+
+def cgroup_memory_in_use(container: dict, proc: str = "/proc", cgroup_root: str = "/sys/fs/cgroup"):
+    """What ``memory_in_use`` computes from the engine's stats, read from the container's cgroup itself.
+
+    The engine answers a stats call, one-shot included, only at its next sample, about a second later; reading
+    the two files takes microseconds. None when the cgroup cannot be read (see ``memory_cgroups``).
+    """
+    for version, folder in memory_cgroups(container, proc, cgroup_root):
+        usage = _read_number(f"{folder}/{'memory.usage_in_bytes' if version == 1 else 'memory.current'}")
+        if usage is None:
+            continue
+        detail = _read_fields(f"{folder}/memory.stat")
+        inactive = detail.get("total_inactive_file" if version == 1 else "inactive_file", "").strip()
+        return usage - int(inactive) if inactive.isdigit() and int(inactive) < usage else usage
+    return None
 
 
 def summarise_stats(stats: dict, container: dict, local: bool = False) -> dict:
@@ -143,7 +179,7 @@ def gather_stats(client, params: dict) -> list:
         filters["status"] = "running"
     containers = select_containers(client, names, filters)
     # The cgroup counters are this machine's: read only when the engine is too.
-    local = str(params.get("docker_host") or "unix://").startswith("unix://")
+    local = engine_on_this_machine(params)
 
     def snapshot(container: dict) -> dict:
         with engine_errors("reading", f"stats of container {container_name(container)}"):

@@ -14,7 +14,13 @@ from __future__ import annotations
 import os
 import re
 
-from ansible_collections.noar.docker.plugins.module_utils.client import EngineError, engine_errors, engine_info, require
+from ansible_collections.noar.docker.plugins.module_utils.client import (
+    EngineError,
+    engine_errors,
+    engine_info,
+    engine_on_this_machine,
+    require,
+)
 from ansible_collections.noar.docker.plugins.module_utils.container_options import (
     LIMIT_OPTIONS,
     MIN_MEMORY,
@@ -28,6 +34,7 @@ from ansible_collections.noar.docker.plugins.module_utils.container_options impo
     update_body,
 )
 from ansible_collections.noar.docker.plugins.module_utils.container_stats import (
+    cgroup_memory_in_use,
     container_name,
     memory_in_use,
     select_containers,
@@ -68,7 +75,7 @@ def blkio_weight_supported(params: dict):
 
     None when it cannot be known from here (an engine reached over TCP or SSH).
     """
-    if not (params.get("docker_host") or "unix://").startswith("unix://"):
+    if not engine_on_this_machine(params):
         return None
     root = "/sys/fs/cgroup"
     controllers = os.path.join(root, "cgroup.controllers")
@@ -91,7 +98,7 @@ def drop_unsupported_blkio(view: dict, params: dict, warnings: list) -> None:
 
 def _host_memory_nodes(params: dict):
     """The memory nodes of a local engine's host, or None when they cannot be read from here."""
-    if not (params.get("docker_host") or "unix://").startswith("unix://"):
+    if not engine_on_this_machine(params):
         return None
     for path in ("/sys/fs/cgroup/cpuset/cpuset.mems", "/sys/fs/cgroup/cpuset.mems.effective"):
         if os.path.exists(path):
@@ -138,9 +145,11 @@ class HostLimits:
                                                    f"host lacks (it has {format_cpuset(host['mems'])})")
 
 
-def check_container(client, container: dict, merged: dict, changes, suffix: str = "", warnings=None) -> None:
+def check_container(client, container: dict, merged: dict, changes, suffix: str = "", warnings=None,
+                    local: bool = False) -> None:
     """A container's limits once changed in place must work together and leave room for what it uses
-    now; the message names the container."""
+    now; the message names the container. ``local``: the engine is on this machine, so what the container
+    uses is read from its cgroup, not from a stats call that waits for the engine's next sample."""
     name = container_name(container)
     memory = merged.get("memory") or 0
     reservation = merged.get("memory_reservation") or 0
@@ -161,12 +170,14 @@ def check_container(client, container: dict, merged: dict, changes, suffix: str 
     if "memory" in changes and memory and memory < MIN_MEMORY:
         refuse("memory", "below the engine's minimum of 6m")
     if "memory" in changes and memory and (container.get("State") or {}).get("Running"):
-        with engine_errors("reading", f"usage of container {name}"):
-            stats = client.stats(container["Id"], stream=False, one_shot=True)
-        used = memory_in_use(stats)
-        if not (stats.get("memory_stats") or {}).get("usage") and warnings is not None:
-            warnings.append(f"container {name}: the engine reports no memory usage (it cannot read the container's "
-                            "cgroups), so the new memory limit was not compared with what it uses")
+        used = cgroup_memory_in_use(container) if local else None
+        if used is None:
+            with engine_errors("reading", f"usage of container {name}"):
+                stats = client.stats(container["Id"], stream=False, one_shot=True)
+            used = memory_in_use(stats)
+            if not (stats.get("memory_stats") or {}).get("usage") and warnings is not None:
+                warnings.append(f"container {name}: the engine reports no memory usage (it cannot read the "
+                                "container's cgroups), so the new memory limit was not compared with what it uses")
         if memory < used:
             refuse("memory", f"memory {format_size(memory)} is below what it uses now ({format_size(used)})")
     problem = restart_problem(merged.get("restart_policy"), merged.get("restart_retries"))
@@ -220,7 +231,7 @@ class LimitsManager(Manager):
             have = actual_view(container, LIMIT_OPTIONS)
             changes = {key: value for key, value in wanted.items() if have.get(key) != value}
             check_container(self.client, container, {**have, **wanted}, changes, "; no container was changed",
-                            self.warnings)
+                            self.warnings, local=engine_on_this_machine(self.params))
             before = {key: have.get(key) for key in changes}
             self.reports.append(dict(name=name, id=container["Id"], changed=bool(changes), before=before,
                                      after=dict(changes)))

@@ -1,6 +1,11 @@
 import pytest
 
-from ansible_collections.noar.docker.plugins.module_utils.container_stats import memory_in_use, oom_kills, summarise_stats
+from ansible_collections.noar.docker.plugins.module_utils.container_stats import (
+    cgroup_memory_in_use,
+    memory_in_use,
+    oom_kills,
+    summarise_stats,
+)
 from ansible_collections.noar.docker.plugins.module_utils.limits import format_cpuset, parse_cpuset
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
 
@@ -94,6 +99,61 @@ def test_oom_kills_are_none_when_the_cgroup_is_not_the_containers(tmp_path):
     assert oom_kills(RUNNING, **where) is None
     assert oom_kills({"Id": "e" * 64, "State": {"Running": False, "Pid": 0}}, **where) is None
     assert oom_kills(dict(RUNNING, State={"Running": True, "Pid": 999}), **where) is None
+
+
+def memory_tree(tmp_path, proc_line, folder, files):
+    (tmp_path / "proc" / "4321").mkdir(parents=True)
+    (tmp_path / "proc" / "4321" / "cgroup").write_text(proc_line)
+    for name, text in files.items():
+        path = tmp_path / "cgroup" / folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return dict(proc=str(tmp_path / "proc"), cgroup_root=str(tmp_path / "cgroup"))
+
+
+@pytest.mark.parametrize("proc_line, folder, files", [
+    ("4:memory:/docker/" + "e" * 64 + "\n", "memory/docker/" + "e" * 64,
+     {"memory.usage_in_bytes": "10485760\n", "memory.stat": "cache 4096\ninactive_file 1\ntotal_inactive_file 2097152\n"}),
+    ("0::/system.slice/docker-" + "e" * 64 + ".scope\n", "system.slice/docker-" + "e" * 64 + ".scope",
+     {"memory.current": "10485760\n", "memory.stat": "anon 1\ninactive_file 2097152\nactive_file 3\n"}),
+])
+def test_memory_in_use_is_read_from_the_containers_cgroup_as_docker_stats_counts_it(tmp_path, proc_line, folder, files):
+    """The same figure memory_in_use makes of the engine's stats: usage less the inactive page cache."""
+    where = memory_tree(tmp_path, proc_line, folder, files)
+    assert cgroup_memory_in_use(RUNNING, **where) == 8 * 1024 ** 2
+    stats = {"memory_stats": {"usage": 10485760, "stats": {"total_inactive_file": 2097152}}}
+    assert memory_in_use(stats) == 8 * 1024 ** 2
+
+
+def test_memory_in_use_is_none_when_the_cgroup_is_not_the_containers(tmp_path):
+    where = memory_tree(tmp_path, "4:memory:/user.slice\n", "memory/user.slice", {"memory.usage_in_bytes": "5\n"})
+    assert cgroup_memory_in_use(RUNNING, **where) is None
+    assert cgroup_memory_in_use(dict(RUNNING, State={"Running": False, "Pid": 0}), **where) is None
+
+
+class CountingEngine:
+    """An engine whose stats calls are counted: a local engine's container is read from its cgroup instead."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def stats(self, *args, **kwargs):
+        self.calls += 1
+        return {"memory_stats": {"usage": 1}}
+
+
+def test_a_local_engine_is_not_asked_for_stats_when_the_cgroup_answers(monkeypatch):
+    from ansible_collections.noar.docker.plugins.module_utils import limits
+
+    engine = CountingEngine()
+    container = {"Id": "c1", "Name": "/web", "State": {"Running": True}}
+    monkeypatch.setattr(limits, "cgroup_memory_in_use", lambda container: 100 * 1024 ** 2)
+    with pytest.raises(InvalidOption, match="below what it uses now"):
+        limits.check_container(engine, container, {"memory": 64 * 1024 ** 2}, ["memory"], local=True)
+    assert engine.calls == 0
+    monkeypatch.setattr(limits, "cgroup_memory_in_use", lambda container: None)
+    limits.check_container(engine, container, {"memory": 64 * 1024 ** 2}, ["memory"], local=True)
+    assert engine.calls == 1
 
 
 def test_oom_kills_are_read_only_for_an_engine_on_this_machine():
