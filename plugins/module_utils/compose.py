@@ -23,6 +23,9 @@ REPLACED = ("command", "entrypoint")
 # Sequences of unique resources: merged by this key (later files override an entry with the same key).
 UNIQUE_BY = dict(volumes=("target",), secrets=("target",), configs=("target",),
                  ports=("host_ip", "target", "published", "protocol"))
+# The top-level keys of the Compose Specification this loader reads (version is obsolete: read and ignored, as by
+# docker compose).
+TOP_LEVEL = ("name", "version", "services", "networks", "volumes", "secrets", "configs")
 # Lists of KEY=VALUE that Compose reads as mappings, so that they merge by key.
 KEY_VALUE = ("environment", "labels", "extra_hosts", "sysctls", "annotations")
 
@@ -37,6 +40,8 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 def interpolate(value, env: dict, option: str, path: str = ""):
     """``value`` with ``$VAR``, ``${VAR}``, ``${VAR:-default}``, ``${VAR-default}``, ``${VAR:?message}``,
     ``${VAR?message}``, ``${VAR:+other}``, ``${VAR+other}`` and ``$$`` replaced in every string, keys excepted."""
+    if isinstance(value, Override):
+        return Override(interpolate(value.value, env, option, path))
     if isinstance(value, dict):
         return {k: interpolate(v, env, option, f"{path}.{k}" if path else str(k)) for k, v in value.items()}
     if isinstance(value, list):
@@ -150,6 +155,35 @@ def read_env_file(path: str, env: dict, option: str) -> dict:
 # Merging
 
 
+class Reset:
+    """A value tagged ``!reset``: the key is taken out of what the files before set (Compose Specification, merge)."""
+
+    def __repr__(self) -> str:
+        return "!reset"
+
+
+class Override:
+    """A value tagged ``!override``: it replaces what the files before set instead of merging with it."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def __repr__(self) -> str:
+        return f"!override {self.value!r}"
+
+
+def settle(value):
+    """``value`` with its merge tags resolved once every merge is done: ``!reset`` keys and items left out,
+    ``!override`` values as they are."""
+    if isinstance(value, Override):
+        return settle(value.value)
+    if isinstance(value, dict):
+        return {k: settle(v) for k, v in value.items() if not isinstance(v, Reset)}
+    if isinstance(value, list):
+        return [settle(v) for v in value if not isinstance(v, Reset)]
+    return value
+
+
 def key_values(value, option: str, path: str) -> dict:
     """``environment``-like values as a mapping: a list of ``KEY=VALUE`` (or ``KEY`` alone: None) or a mapping."""
     if value is None:
@@ -186,6 +220,12 @@ def merge(base, override, option: str, path: str = ""):
     ``command``/``entrypoint``/``healthcheck.test`` replaced, unique resources by their key, ``environment``-like
     lists as mappings."""
     name = path.rsplit(".", 1)[-1]
+    # The merge tags stay in the model until extends is applied too (a service's !reset removes what it
+    # inherits); load_project settles them at the end.
+    if isinstance(base, Override):
+        base = base.value
+    if isinstance(override, (Reset, Override)) or isinstance(base, Reset):
+        return override
     if name in KEY_VALUE and (isinstance(base, list) or isinstance(override, list)):
         return {**key_values(base, option, path), **key_values(override, option, path)}
     if isinstance(base, dict) and isinstance(override, dict):
@@ -210,12 +250,36 @@ def merge(base, override, option: str, path: str = ""):
 # The project
 
 
+def _compose_loader():
+    """PyYAML's safe loader that also reads the merge tags ``!reset`` and ``!override`` (made on first use: most
+    modules that import this file read no YAML)."""
+    import yaml  # pylint: disable=import-outside-toplevel
+
+    class ComposeLoader(yaml.SafeLoader):  # pylint: disable=too-many-ancestors
+        pass
+
+    def tagged(wrap):
+        def construct(loader, node):
+            if isinstance(node, yaml.MappingNode):
+                return wrap(loader.construct_mapping(node, deep=True))
+            if isinstance(node, yaml.SequenceNode):
+                return wrap(loader.construct_sequence(node, deep=True))
+            plain = yaml.ScalarNode(loader.resolve(yaml.ScalarNode, node.value, (True, False)), node.value,
+                                    node.start_mark, node.end_mark, node.style)
+            return wrap(loader.construct_object(plain, deep=True))
+        return construct
+
+    ComposeLoader.add_constructor("!reset", tagged(lambda value: Reset()))
+    ComposeLoader.add_constructor("!override", tagged(Override))
+    return ComposeLoader
+
+
 def load_yaml(path: str, option: str):
     import yaml  # pylint: disable=import-outside-toplevel
 
     try:
         with open(path, encoding="utf-8") as handle:
-            data = yaml.safe_load(handle)
+            data = yaml.load(handle, Loader=_compose_loader())  # nosec: a safe loader with two tags more
     except OSError as exc:
         raise InvalidOption(option, f"cannot read {path}: {exc.strerror or exc}") from None
     except yaml.YAMLError as exc:
@@ -261,7 +325,8 @@ def _apply_extends(services: dict, folder: str, env: dict, option: str, seen: tu
     def resolve(name: str, chain: tuple):
         if name in resolved:
             return resolved[name]
-        service = services[name] or {}
+        service = services[name]
+        service = (service.value if isinstance(service, Override) else service) or {}
         extends = service.get("extends")
         if not extends:
             resolved[name] = service
@@ -375,10 +440,22 @@ def load_project(params: dict, environ: dict) -> dict:
         model = merge(model, interpolate(data, env, option), option)
     option = "definition" if definition is not None and not paths else ("files" if files else "project_src")
     model = {k: v for k, v in model.items() if not str(k).startswith("x-")}
+    for key in model:
+        if key == "include":
+            raise InvalidOption(option, "include: not supported by noar.docker.compose yet (the included files' "
+                                        "services would be missing); list the files in the files option instead, "
+                                        "which merges them")
+        if key not in TOP_LEVEL:
+            raise InvalidOption(option, f"{key}: not a top-level key of the Compose Specification (it has "
+                                        f"{', '.join(TOP_LEVEL)} and x- extensions)")
     services = model.get("services")
+    services = services.value if isinstance(services, Override) else services
+    if isinstance(services, dict):
+        services = {n: s for n, s in services.items() if not isinstance(s, Reset)}
     if not isinstance(services, dict) or not services:
         raise InvalidOption(option, "services: the project defines no service")
     model["services"] = _apply_extends(services, working_dir, env, option)
+    model = settle(model)
     for name, service in model["services"].items():
         model["services"][name] = {k: v for k, v in (service or {}).items() if not str(k).startswith("x-")}
 
@@ -414,11 +491,10 @@ SAME = dict(image="image", user="user", working_dir="working_dir", hostname="hos
 HANDLED = ("build", "depends_on", "profiles", "scale", "container_name", "pull_policy", "extends", "environment",
            "env_file", "ports", "expose", "volumes", "tmpfs", "networks", "network_mode", "healthcheck", "restart",
            "deploy", "labels", "logging", "sysctls", "ulimits", "extra_hosts", "dns", "dns_search",
-           "stop_grace_period", "secrets", "configs")
+           "stop_grace_period", "secrets", "configs", "gpus")
 # Keys only other tools read (docker compose watch, swarm's scheduler): a warning, not an error.
 OTHER_TOOLS = ("develop",)
-DEPLOY_OTHER_TOOLS = ("placement", "rollback_config", "endpoint_mode", "mode", "labels",
-                      "restart_policy")
+DEPLOY_OTHER_TOOLS = ("placement", "rollback_config", "endpoint_mode", "mode", "labels")
 RESTARTS = {"no": "no", "always": "always", "unless-stopped": "unless-stopped", "on-failure": "on-failure"}
 
 
@@ -448,49 +524,126 @@ def _ports(values, path: str) -> list:
     return ports
 
 
+# A service's network settings: read, and the Compose Specification's others, refused by name.
+SERVICE_NETWORK_KEYS = ("aliases", "ipv4_address", "ipv6_address", "mac_address", "priority")
+SERVICE_NETWORK_LATER = ("gw_priority", "driver_opts", "link_local_ips", "interface_name")
+# A service's volumes: the short syntax's modes, and the long syntax's keys (Compose Specification).
+SHORT_MODES = dict(ro=("read_only", True), rw=("read_only", False), z=("selinux", "z"), Z=("selinux", "Z"),
+                   nocopy=("nocopy", True), cached=("consistency", "cached"), delegated=("consistency", "delegated"),
+                   consistent=("consistency", "consistent"),
+                   **{p: ("propagation", p) for p in ("shared", "rshared", "slave", "rslave", "private", "rprivate")})
+VOLUME_ENTRY_KEYS = dict(type=None, source=None, target=None, read_only=None, consistency=None,
+                         bind=("propagation", "create_host_path", "selinux"), volume=("nocopy", "subpath"),
+                         tmpfs=("size", "mode"))
+
+
+def _volume_entry(entry, where: str) -> dict:
+    """One volume of a service in the long syntax; the short syntax (``SOURCE:TARGET:MODES``) read into it."""
+    if isinstance(entry, dict):
+        for key, value in entry.items():
+            if key not in VOLUME_ENTRY_KEYS:
+                raise InvalidOption("definition", f"{where}.{key}: not a key of a service volume")
+            if VOLUME_ENTRY_KEYS[key] and key != entry.get("type", "volume"):
+                raise InvalidOption("definition", f"{where}.{key}: only for type {key} volumes")
+            for sub in (value or {}) if VOLUME_ENTRY_KEYS[key] else ():
+                if sub not in VOLUME_ENTRY_KEYS[key]:
+                    raise InvalidOption("definition", f"{where}.{key}.{sub}: not supported by noar.docker.compose "
+                                                      f"(it reads {', '.join(VOLUME_ENTRY_KEYS[key])})")
+        return entry
+    parts = str(entry).split(":")
+    if len(parts) == 1:
+        return dict(type="volume", target=parts[0])
+    if len(parts) > 3:
+        raise InvalidOption("definition", f"{where}: {entry!r} is not SOURCE:TARGET[:MODES]")
+    kind = "bind" if parts[0].startswith((".", "/", "~")) else "volume"
+    result: dict = dict(type=kind, source=parts[0], target=parts[1])
+    for mode in (parts[2].split(",") if len(parts) > 2 and parts[2] else []):
+        if mode not in SHORT_MODES:
+            raise InvalidOption("definition", f"{where}: {mode!r} is not a volume mode ({', '.join(SHORT_MODES)})")
+        key, value = SHORT_MODES[mode]
+        if key == "read_only":
+            result[key] = value
+        elif key == "consistency":
+            result[key] = value
+        elif key == "nocopy":
+            result.setdefault("volume", {})["nocopy"] = True
+        else:
+            result.setdefault("bind", {})[key] = value
+    if kind == "volume" and result.get("bind", {}).get("propagation"):
+        raise InvalidOption("definition", f"{where}: {result['bind']['propagation']!r} (propagation) is only for "
+                                          "binds of a host path")
+    if kind == "bind" and result.get("volume"):
+        raise InvalidOption("definition", f"{where}: 'nocopy' is only for volumes")
+    return result
+
+
 def _volumes(project: dict, values, path: str) -> list:
-    """Compose volumes as mounts: named volumes get the project's name, relative paths become the project folder's."""
+    """Compose volumes as mounts: named volumes get the project's name, relative paths become the project folder's.
+
+    SELinux relabelling (``:z``, ``:Z``, ``bind.selinux``) and ``bind.create_host_path: true`` stay in the mount as
+    ``selinux`` and ``create_host_path``: the engine does either only for a bind given the old way (``volumes``,
+    HostConfig.Binds), which ``container_params`` makes of such a mount."""
     mounts = []
     declared = project["model"].get("volumes") or {}
     for index, entry in enumerate(values or []):
         where = f"{path}[{index}]"
         source: str | None
-        if isinstance(entry, str):
-            parts = entry.split(":")
-            if len(parts) == 1:
-                entry = dict(type="volume", target=parts[0])
-            else:
-                mode = parts[2] if len(parts) > 2 else ""
-                kind = "bind" if parts[0].startswith((".", "/", "~")) else "volume"
-                entry = dict(type=kind, source=parts[0], target=parts[1], read_only="ro" in mode.split(","))
-        if not isinstance(entry, dict) or not entry.get("target"):
+        entry = _volume_entry(entry, where)
+        if not entry.get("target"):
             raise InvalidOption("definition", f"{where}: a volume needs a target")
         kind = entry.get("type", "volume")
         mount = dict(type=kind, target=entry["target"])
         if entry.get("read_only"):
             mount["read_only"] = True
+        if entry.get("consistency"):
+            mount["consistency"] = entry["consistency"]
         source = entry.get("source")
+        bind, volume, tmpfs = entry.get("bind") or {}, entry.get("volume") or {}, entry.get("tmpfs") or {}
         if kind == "volume" and source:
             if source not in declared:
                 raise InvalidOption("definition", f"{where}: volume {source!r} is not declared under the top-level "
                                                   "volumes")
             mount["source"] = object_name(project, "volumes", source)
-            if (entry.get("volume") or {}).get("nocopy"):
+        if kind == "volume":
+            if volume.get("nocopy"):
                 mount["no_copy"] = True
+            if volume.get("subpath"):
+                mount["subpath"] = str(volume["subpath"])
         elif kind == "bind":
             if not source:
                 raise InvalidOption("definition", f"{where}: a bind mount needs a source")
             source = os.path.expanduser(source)
             mount["source"] = os.path.normpath(os.path.join(project["working_dir"], source))
-            if (entry.get("bind") or {}).get("propagation"):
-                mount["propagation"] = entry["bind"]["propagation"]
+            if bind.get("propagation"):
+                mount["propagation"] = bind["propagation"]
+            if bind.get("selinux") not in (None, "z", "Z"):
+                raise InvalidOption("definition", f"{where}.bind.selinux: {bind['selinux']!r} is not z or Z")
+            if bind.get("selinux"):
+                mount["selinux"] = bind["selinux"]
+            if bind.get("create_host_path"):
+                mount["create_host_path"] = True
         elif kind == "tmpfs":
-            if (entry.get("tmpfs") or {}).get("size") is not None:
-                mount["tmpfs_size"] = str(entry["tmpfs"]["size"])
-        elif kind != "volume":
+            if tmpfs.get("size") is not None:
+                mount["tmpfs_size"] = str(tmpfs["size"])
+            if tmpfs.get("mode") is not None:
+                mount["tmpfs_mode"] = str(tmpfs["mode"])
+        else:
             raise InvalidOption("definition", f"{where}: volume type {kind!r} is not one of volume, bind, tmpfs")
         mounts.append(mount)
     return mounts
+
+
+def as_binds(mounts: list) -> tuple:
+    """``(mounts, binds)``: the mounts that need the old way (SELinux relabelling, a host path made when missing)
+    written as ``volumes`` entries (``SOURCE:TARGET:MODES``), the others as they are."""
+    kept, binds = [], []
+    for mount in mounts:
+        if not (mount.get("selinux") or mount.get("create_host_path")):
+            kept.append(mount)
+            continue
+        modes = ["ro" if mount.get("read_only") else "rw"] + [mount[k] for k in ("selinux", "propagation") if mount.get(k)]
+        binds.append(f"{mount['source']}:{mount['target']}:{','.join(modes)}")
+    return kept, binds
 
 
 def _networks(project: dict, name: str, service: dict, path: str) -> list:
@@ -507,12 +660,19 @@ def _networks(project: dict, name: str, service: dict, path: str) -> list:
             raise InvalidOption("definition", f"{path}.{key}: network {key!r} is not declared under the top-level "
                                               "networks")
         settings = settings or {}
+        for setting in settings:
+            if setting in SERVICE_NETWORK_LATER:
+                raise InvalidOption("definition", f"{path}.{key}.{setting}: not supported by noar.docker.compose yet "
+                                                  "(the container module has no such endpoint option)")
+            if setting not in SERVICE_NETWORK_KEYS:
+                raise InvalidOption("definition", f"{path}.{key}.{setting}: not a key of a service's network")
         entry = dict(name=object_name(project, "networks", key), aliases=[name] + list(settings.get("aliases") or []))
         for option in ("ipv4_address", "ipv6_address", "mac_address"):
             if settings.get(option):
                 entry[option] = settings[option]
-        networks.append(entry)
-    return networks
+        networks.append((-int(settings.get("priority") or 0), len(networks), entry))
+    # docker compose connects the network of the highest priority first: it is the container's primary one.
+    return [entry for _priority, _index, entry in sorted(networks, key=lambda item: item[:2])]
 
 
 def _healthcheck(value, path: str) -> dict:
@@ -532,6 +692,44 @@ def _healthcheck(value, path: str) -> dict:
     return check
 
 
+def _device_requests(entries, where: str, gpu: bool = False) -> list:
+    """``deploy.resources.reservations.devices`` (or ``gpus``) as the container module's ``device_requests``."""
+    requests = []
+    for index, entry in enumerate(entries or []):
+        at = f"{where}[{index}]"
+        if not isinstance(entry, dict):
+            raise InvalidOption("definition", f"{at}: must be a mapping (capabilities, count, device_ids, driver, "
+                                              "options)")
+        for key in entry:
+            if key not in ("capabilities", "count", "device_ids", "driver", "options"):
+                raise InvalidOption("definition", f"{at}.{key}: not a key of a device request")
+        capabilities = [str(c) for c in entry.get("capabilities") or []]
+        if gpu and "gpu" not in capabilities:
+            capabilities.insert(0, "gpu")
+        if not capabilities:
+            raise InvalidOption("definition", f"{at}.capabilities: a device request needs its capabilities (as [gpu])")
+        count = entry.get("count")
+        request: dict = dict(capabilities=[capabilities])
+        if count is not None:
+            request["count"] = -1 if str(count) == "all" else int(count)
+        elif not entry.get("device_ids"):
+            request["count"] = -1  # no count and no ids: every such device, as docker compose asks
+        for key in ("device_ids", "driver", "options"):
+            if entry.get(key):
+                request[key] = entry[key]
+        requests.append(request)
+    return requests
+
+
+def _gpus(value, path: str) -> list:
+    """``gpus: all``, or a list of device requests whose capabilities include gpu."""
+    if value == "all":
+        return [dict(capabilities=[["gpu"]], count=-1)]
+    if not isinstance(value, list):
+        raise InvalidOption("definition", f"{path}.gpus: must be all or a list of device requests")
+    return _device_requests(value, f"{path}.gpus", gpu=True)
+
+
 def _deploy(service: dict, params: dict, path: str, ignored) -> None:
     deploy = service.get("deploy") or {}
     for key in deploy:
@@ -540,8 +738,9 @@ def _deploy(service: dict, params: dict, path: str, ignored) -> None:
                 ignored(f"deploy.update_config.{setting}", "only a swarm reads it")
         elif key in DEPLOY_OTHER_TOOLS:
             ignored(f"deploy.{key}", "only a swarm reads it")
-        elif key not in ("replicas", "resources"):
+        elif key not in ("replicas", "resources", "restart_policy"):
             raise InvalidOption("definition", f"{path}.deploy.{key}: not supported")
+    _restart_policy(service, params, path, ignored)
     resources = deploy.get("resources") or {}
     limits, reservations = resources.get("limits") or {}, resources.get("reservations") or {}
     for key, option in (("cpus", "cpus"), ("memory", "memory"), ("pids", "pids_limit")):
@@ -549,11 +748,39 @@ def _deploy(service: dict, params: dict, path: str, ignored) -> None:
             params[option] = limits[key]
     if reservations.get("memory") is not None:
         params["memory_reservation"] = reservations["memory"]
-    for key in sorted(set(reservations) - {"memory"}):
-        if key in ("cpus", "devices", "generic_resources"):
+    if reservations.get("devices"):
+        params["device_requests"] = params.get("device_requests", []) + _device_requests(
+            reservations["devices"], f"{path}.deploy.resources.reservations.devices")
+    for key in sorted(set(reservations) - {"memory", "devices"}):
+        if key in ("cpus", "generic_resources"):
             ignored(f"deploy.resources.reservations.{key}", "only a swarm reads it")
         else:
             raise InvalidOption("definition", f"{path}.deploy.resources.reservations.{key}: not supported")
+
+
+RESTART_CONDITIONS = {"none": "no", "on-failure": "on-failure", "any": "always"}
+
+
+def _restart_policy(service: dict, params: dict, path: str, ignored) -> None:
+    """``deploy.restart_policy`` on a single engine, as docker compose reads it there: its condition and
+    max_attempts, when the service has no ``restart`` (which wins)."""
+    policy = (service.get("deploy") or {}).get("restart_policy")
+    if not policy:
+        return
+    where = f"{path}.deploy.restart_policy"
+    for key in policy:
+        if key in ("delay", "window"):
+            ignored(f"deploy.restart_policy.{key}", "only a swarm reads it")
+        elif key not in ("condition", "max_attempts"):
+            raise InvalidOption("definition", f"{where}.{key}: not a key of a restart policy")
+    if "restart" in service:
+        return
+    condition = policy.get("condition", "any")
+    if condition not in RESTART_CONDITIONS:
+        raise InvalidOption("definition", f"{where}.condition: {condition!r} is not none, on-failure or any")
+    params["restart_policy"] = RESTART_CONDITIONS[condition]
+    if policy.get("max_attempts") and condition == "on-failure":
+        params["restart_retries"] = int(policy["max_attempts"])
 
 
 def replicas(service: dict) -> int:
@@ -634,6 +861,8 @@ def service_params(project: dict, name: str, warnings: list, own_keys: frozenset
         params["restart_policy"] = RESTARTS[policy]
         if retries:
             params["restart_retries"] = int(retries)
+    if service.get("gpus"):
+        params["device_requests"] = _gpus(service["gpus"], path)
     _deploy(service, params, path, ignored)
     logging = service.get("logging") or {}
     if logging.get("driver"):
@@ -686,6 +915,9 @@ def container_params(project: dict, name: str, number: int, shared: dict) -> dic
     service = project["model"]["services"][name]
     params = dict(shared, labels=dict(shared["labels"], **{"com.docker.compose.container-number": str(number)}))
     params["name"] = service.get("container_name") or f"{project['name']}-{name}-{number}"
+    mounts, binds = as_binds(params.get("mounts") or [])
+    if binds:
+        params["mounts"], params["volumes"] = mounts or None, binds
     return params
 
 

@@ -216,6 +216,9 @@ def _convert_service(project: dict, name: str, params: dict, meta: dict, objects
         pod["initContainers"] = waits
     if params.get("stop_timeout") is not None:
         pod["terminationGracePeriodSeconds"] = int(params["stop_timeout"])
+    if params.get("device_requests"):
+        warnings.append(f"services.{name}: its device requests (gpus, deploy.resources.reservations.devices) are not "
+                        "converted (a pod asks for its device plugin's resource, as nvidia.com/gpu)")
     if params.get("restart_policy") not in (None, "always", "unless-stopped"):
         warnings.append(f"services.{name}.restart: {params['restart_policy']!r} becomes Always (a Deployment's pods "
                         "always restart)")
@@ -264,6 +267,10 @@ def _volumes(project: dict, name: str, params: dict, objects: dict, meta: dict, 
     volumes, mounts, claimed = [], [], []
     for index, mount in enumerate(params.get("mounts") or []):
         volume_name = f"v{index}"
+        if mount.get("selinux"):
+            warnings.append(f"services.{name}.volumes: {mount['target']}: SELinux relabelling ({mount['selinux']}) "
+                            "has no Kubernetes equivalent (a pod's securityContext.seLinuxOptions sets the label); "
+                            "ignored")
         if mount["type"] == "bind":
             entry = next((f for f in service_files(project, name) if f["target"] == mount["target"]), None)
             if entry is None:

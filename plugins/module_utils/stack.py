@@ -43,7 +43,7 @@ SWARM_KEYS = ("deploy", "secrets", "configs", "ports", "build", "pull_policy", "
 # What a swarm service cannot do: the task fails naming the key rather than deploying something else.
 NOT_IN_SWARM = ("privileged", "devices", "pid", "ipc", "network_mode", "userns_mode", "cgroup_parent", "runtime",
                 "security_opt", "mac_address", "domainname", "shm_size", "oom_score_adj", "memswap_limit",
-                "cpu_shares", "cpuset", "device_cgroup_rules", "platform", "stdin_open", "ulimits")
+                "cpu_shares", "cpuset", "device_cgroup_rules", "platform", "stdin_open", "ulimits", "gpus")
 DEPLOY_KEYS = ("mode", "replicas", "labels", "resources", "placement", "update_config", "rollback_config",
                "restart_policy", "endpoint_mode")
 DATA_SOURCES = dict(secrets=("file", "environment"), configs=("file", "environment", "content"))
@@ -146,6 +146,12 @@ def service_options(project: dict, name: str, data_names: dict, warnings: list) 
     bare = {k: v for k, v in service.items() if k not in SWARM_KEYS}
     shaped = dict(project, model=dict(project["model"], services=dict(project["model"]["services"], **{name: bare})))
     container = compose.service_params(shaped, name, warnings)
+    for mount in container.get("mounts") or []:
+        for key, what in (("selinux", "SELinux relabelling (:z, :Z, bind.selinux)"),
+                          ("create_host_path", "bind.create_host_path")):
+            if mount.get(key):
+                raise InvalidOption("definition", f"{where}.volumes: {mount['target']}: {what} cannot be given to a "
+                                                  "swarm service (the engine does it only for a container's binds)")
     params = {RENAMED[k]: v for k, v in container.items() if k in RENAMED}
     volumes = {compose.object_name(project, "volumes", key): key for key in project["model"].get("volumes") or {}}
     for mount in params.get("mounts") or []:

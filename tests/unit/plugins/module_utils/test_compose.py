@@ -128,6 +128,12 @@ services:
     ({"services": {"a": {"extends": "b"}, "b": {"extends": "a"}}}, "definition",
      "services.a.extends: extends makes a cycle (a -> b -> a)"),
     ({"services": {"a": {"extends": "zz"}}}, "definition", "services.a.extends: no service 'zz' to extend"),
+    ({"include": ["other.yaml"], "services": {"a": {"image": "x"}}}, "definition",
+     "include: not supported by noar.docker.compose yet (the included files' services would be missing); list the "
+     "files in the files option instead, which merges them"),
+    ({"servics": {}, "services": {"a": {"image": "x"}}}, "definition",
+     "servics: not a top-level key of the Compose Specification (it has name, version, services, networks, volumes, "
+     "secrets, configs and x- extensions)"),
 ])
 def test_bad_projects_name_the_path(definition, option, message):
     with pytest.raises(InvalidOption) as raised:
@@ -226,12 +232,13 @@ def test_a_service_as_container_parameters(tmp_path):
 
 
 def test_keys_a_caller_reads_itself_are_not_warned_about(tmp_path):
-    resources = dict(reservations=dict(cpus="0.1", devices=[]))
+    resources = dict(reservations=dict(cpus="0.1", generic_resources=[]))
     project = load_project(dict(definition=dict(services=dict(app=dict(image="i", deploy=dict(resources=resources)))),
                                 project_name="p", files_dir=str(tmp_path)), {})
     warnings: list = []
     service_params(project, "app", warnings, frozenset({"deploy.resources.reservations.cpus"}))
-    assert warnings == ["services.app.deploy.resources.reservations.devices: only a swarm reads it; ignored here"]
+    assert warnings == ["services.app.deploy.resources.reservations.generic_resources: only a swarm reads it; ignored "
+                        "here"]
 
 
 @pytest.mark.parametrize("change, message", [
@@ -329,3 +336,130 @@ def test_long_port_syntax_without_a_published_port_lets_the_engine_pick_one(tmp_
                                                                dict(target=82, published="8082", host_ip="::1")])))
     project = load_project(dict(definition=definition, project_name="p", files_dir=str(tmp_path)), {})
     assert service_params(project, "web", [])["published_ports"] == ["127.0.0.1::80", "81", "[::1]:8082:82"]
+
+
+def test_merge_tags_reset_and_override(tmp_path):
+    """!reset takes a key out of what the files before (or an extended service) set; !override replaces it."""
+    (tmp_path / "compose.yaml").write_text("""
+services:
+  base:
+    image: busybox
+    ports: ["8000:80"]
+    environment: {A: "1", B: "2"}
+  web:
+    image: web
+    ports: ["8080:80", "8443:443"]
+    environment: {A: "1", B: "2"}
+    command: [serve]
+    labels: {keep: "yes"}
+  child:
+    extends: base
+    ports: !reset []
+    environment: !override {C: "3"}
+""")
+    (tmp_path / "compose.override.yaml").write_text("""
+services:
+  web:
+    ports: !override ["9090:80"]
+    environment: !reset null
+    command: !reset
+    labels: {more: "${TAG:-1}"}
+  gone: !reset
+""")
+    services = load_project(dict(project_src=str(tmp_path)), {})["model"]["services"]
+    assert services["web"] == {"image": "web", "ports": ["9090:80"], "labels": {"keep": "yes", "more": "1"}}
+    assert services["child"] == {"image": "busybox", "environment": {"C": "3"}}
+    assert services["base"]["ports"] == ["8000:80"]
+    interpolated = load_project(dict(files=[str(tmp_path / "compose.yaml"), str(tmp_path / "compose.override.yaml")]),
+                                {"TAG": "2"})["model"]["services"]
+    assert interpolated["web"]["labels"] == {"keep": "yes", "more": "2"}
+
+
+def test_merge_tags_in_a_single_file_leave_plain_values(tmp_path):
+    (tmp_path / "compose.yaml").write_text("services:\n  a:\n    image: !override x\n    ports: !reset [1]\n")
+    assert load_project(dict(project_src=str(tmp_path)), {})["model"]["services"] == {"a": {"image": "x"}}
+
+
+def service_of(tmp_path, service: dict, extra: dict | None = None, warnings: list | None = None) -> dict:
+    definition = dict(services=dict(app=dict(dict(image="i"), **service)), **(extra or {}))
+    project = load_project(dict(definition=definition, project_name="p", files_dir=str(tmp_path)), {})
+    return container_params(project, "app", 1, service_params(project, "app", [] if warnings is None else warnings))
+
+
+def test_volume_modes_and_long_syntax_keys_are_read(tmp_path):
+    """No mode or key is dropped: each becomes a mount field, or a bind the old way where only that relabels
+    (SELinux) or makes a missing host path."""
+    app = service_of(tmp_path, dict(volumes=[
+        "data:/data:ro,nocopy", "/srv:/srv:rshared,cached", "/etc/app:/etc/app:ro,Z",
+        dict(type="volume", source="data", target="/sub", volume=dict(subpath="a/b")),
+        dict(type="bind", source="./conf", target="/conf", bind=dict(selinux="z", create_host_path=True)),
+        dict(type="bind", source="/logs", target="/logs", bind=dict(create_host_path=True)),
+        dict(type="tmpfs", target="/run", tmpfs=dict(size="1m", mode=1777)),
+    ]), dict(volumes=dict(data={})))
+    assert app["mounts"] == [
+        dict(type="volume", target="/data", read_only=True, source="p_data", no_copy=True),
+        dict(type="bind", target="/srv", consistency="cached", source="/srv", propagation="rshared"),
+        dict(type="volume", target="/sub", source="p_data", subpath="a/b"),
+        dict(type="tmpfs", target="/run", tmpfs_size="1m", tmpfs_mode="1777")]
+    assert app["volumes"] == ["/etc/app:/etc/app:ro,Z", f"{tmp_path}/p/conf:/conf:rw,z", "/logs:/logs:rw"]
+
+
+@pytest.mark.parametrize("volume, message", [
+    ("/a:/b:rw,bogus", "services.app.volumes[0]: 'bogus' is not a volume mode"),
+    ("data:/b:rshared", "services.app.volumes[0]: 'rshared' (propagation) is only for binds of a host path"),
+    ("/a:/b:nocopy", "services.app.volumes[0]: 'nocopy' is only for volumes"),
+    (dict(type="bind", source="/a", target="/b", bind=dict(mystery=1)),
+     "services.app.volumes[0].bind.mystery: not supported by noar.docker.compose (it reads propagation, "
+     "create_host_path, selinux)"),
+    (dict(type="bind", source="/a", target="/b", volume=dict(nocopy=True)),
+     "services.app.volumes[0].volume: only for type volume volumes"),
+    (dict(type="bind", source="/a", target="/b", bind=dict(selinux="q")),
+     "services.app.volumes[0].bind.selinux: 'q' is not z or Z"),
+    (dict(type="bind", source="/a", target="/b", extra=1), "services.app.volumes[0].extra: not a key of a service volume"),
+])
+def test_volume_modes_and_keys_that_cannot_be_read_are_refused_by_path(tmp_path, volume, message):
+    with pytest.raises(InvalidOption) as raised:
+        service_of(tmp_path, dict(volumes=[volume]), dict(volumes=dict(data={})))
+    assert str(raised.value).startswith(f"definition: {message}")
+
+
+def test_network_priority_orders_the_networks_and_other_settings_are_refused_by_path(tmp_path):
+    networks = dict(low=None, high=dict(priority=100), mid=dict(priority=10))
+    app = service_of(tmp_path, dict(networks=networks), dict(networks=dict(low={}, high={}, mid={})))
+    assert [n["name"] for n in app["networks"]] == ["p_high", "p_mid", "p_low"]
+    for setting, message in (("gw_priority", "not supported by noar.docker.compose yet"),
+                             ("driver_opts", "not supported by noar.docker.compose yet"),
+                             ("bogus", "not a key of a service's network")):
+        with pytest.raises(InvalidOption, match=f"^definition: services.app.networks.high.{setting}: {message}"):
+            service_of(tmp_path, dict(networks=dict(high={setting: 1})), dict(networks=dict(high={})))
+
+
+@pytest.mark.parametrize("policy, restart, expected", [
+    (dict(condition="on-failure", max_attempts=3), None, ("on-failure", 3)),
+    (dict(condition="none"), None, ("no", None)),
+    (dict(max_attempts=2), None, ("always", None)),
+    (dict(condition="on-failure"), "unless-stopped", ("unless-stopped", None)),
+])
+def test_deploy_restart_policy_is_read_on_a_single_engine(tmp_path, policy, restart, expected):
+    """As docker compose: its condition and max_attempts, unless the service's restart says otherwise."""
+    service = dict(deploy=dict(restart_policy=dict(policy, delay="5s")))
+    if restart:
+        service["restart"] = restart
+    warnings: list = []
+    app = service_of(tmp_path, service, warnings=warnings)
+    assert (app.get("restart_policy"), app.get("restart_retries")) == expected
+    assert warnings == ["services.app.deploy.restart_policy.delay: only a swarm reads it; ignored here"]
+
+
+def test_gpus_and_reserved_devices_are_device_requests(tmp_path):
+    devices = [dict(capabilities=["gpu", "compute"], count=1, driver="nvidia"), dict(capabilities=["tpu"],
+                                                                                   device_ids=["0", "1"])]
+    app = service_of(tmp_path, dict(gpus="all", deploy=dict(resources=dict(reservations=dict(devices=devices)))))
+    assert app["device_requests"] == [
+        dict(capabilities=[["gpu"]], count=-1),
+        dict(capabilities=[["gpu", "compute"]], count=1, driver="nvidia"),
+        dict(capabilities=[["tpu"]], device_ids=["0", "1"])]
+    listed = service_of(tmp_path, dict(gpus=[dict(count=2)]))
+    assert listed["device_requests"] == [dict(capabilities=[["gpu"]], count=2)]
+    with pytest.raises(InvalidOption, match=r"reservations.devices\[0\].capabilities: a device request needs"):
+        service_of(tmp_path, dict(deploy=dict(resources=dict(reservations=dict(devices=[dict(count=1)])))))
