@@ -49,6 +49,7 @@ from ansible_collections.noar.docker.plugins.module_utils.image_names import (
     remote_digest,
     split_name,
 )
+from ansible_collections.noar.docker.plugins.module_utils.streams import follow_stream
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption, parse_timestamp
 
 # Differences that are neither a recreate nor a docker update.
@@ -343,11 +344,6 @@ class ContainerManager(Manager):
             self.container = find(self.client, "container", self.container["Id"]) or self.container
 
     def _apply_pull(self, action):
-        # Imported here: most runs pull nothing, and the image manager is the largest module_utils to compile.
-        from ansible_collections.noar.docker.plugins.module_utils.image import (  # pylint: disable=import-outside-toplevel
-            follow_stream,
-        )
-
         ref = action.data["image"]
         repository, tag = split_name(ref)
         with engine_errors("pulling", f"image {ref}"):

@@ -17,7 +17,6 @@ import json
 import os
 import re
 import tarfile
-from collections import deque
 
 from ansible_collections.noar.docker.plugins.module_utils.client import (
     EngineError,
@@ -32,7 +31,6 @@ from ansible_collections.noar.docker.plugins.module_utils.converge import Action
 from ansible_collections.noar.docker.plugins.module_utils.files import check_output_path, file_digest, write_atomically
 from ansible_collections.noar.docker.plugins.module_utils.host import container_names, list_objects
 from ansible_collections.noar.docker.plugins.module_utils.image_names import (
-    explain_registry_error,
     holds_digest,
     is_image_id,
     reference,
@@ -40,12 +38,12 @@ from ansible_collections.noar.docker.plugins.module_utils.image_names import (
     remote_digest,
     split_name,
 )
-from ansible_collections.noar.docker.plugins.module_utils.timings import StreamClock, Stopwatch
+from ansible_collections.noar.docker.plugins.module_utils.streams import follow_stream
+from ansible_collections.noar.docker.plugins.module_utils.timings import Stopwatch
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption, parse_size
 
 SOURCE_HASH_LABEL = "org.noar.docker.source-hash"
 SOURCES = ("build", "pull", "load", "import", "local")
-BUILD_LOG_LINES = 30
 # What the engine's classic builder (the only one its API drives) cannot do; BuildKit (buildx) can. A platform
 # is refused only when it is not the engine's own.
 BUILDKIT_ONLY = ("platform", "secrets", "outputs")
@@ -173,50 +171,6 @@ def save_images(client, refs: list, path: str) -> None:
                                stream=True)
         client._raise_for_status(response)  # pylint: disable=protected-access
         write_atomically(path, response.iter_content(1 << 20))
-
-
-# ---------------------------------------------------------------------------------------------
-# Streams the engine answers with
-
-
-def follow_stream(chunks, operation: str, ref: str, phase: dict | None = None):
-    """Read a pull/push/build/load stream to its end; raise ``EngineError`` on an error in it.
-
-    Returns the last lines of the readable log. With ``phase`` (a ``Stopwatch`` phase), its build steps or
-    layers are timed into it as the stream goes.
-    """
-    log: deque = deque(maxlen=BUILD_LOG_LINES)
-    clock = StreamClock()
-    try:
-        for chunk in chunks:
-            clock.status(chunk)
-            _follow_chunk(chunk, operation, ref, log, clock)
-    finally:
-        clock.end_step()
-        if phase is not None and operation == "building":
-            phase["steps"] = clock.steps
-        elif phase is not None:
-            phase["layers"] = clock.layers()
-    return list(log)
-
-
-def _follow_chunk(chunk: dict, operation: str, ref: str, log: deque, clock: StreamClock) -> None:
-    """One chunk of a stream: an error fails the task, naming the build step it came at; text goes to the log."""
-    if "error" in chunk or "errorDetail" in chunk:
-        error = chunk.get("error") or (chunk.get("errorDetail") or {}).get("message") or "unknown error"
-        if operation == "building":
-            last = clock.steps[-1] if clock.steps else None
-            where = f" at step {last['step']}/{last['of']} ({last['instruction']})" if last else ""
-            raise EngineError(f"building image {ref} failed{where}: {error.strip()}", build_log=list(log))
-        raise EngineError(explain_registry_error(operation, ref, error))
-    text = chunk.get("stream")
-    if text is None and chunk.get("status") and not chunk.get("progressDetail", {}).get("current"):
-        text = chunk["status"] + (f" {chunk['id']}" if chunk.get("id") else "")
-    for line in (text or "").splitlines():
-        line = line.rstrip()
-        if line:
-            log.append(line)
-            clock.line(line)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -12,7 +12,6 @@ from ansible_collections.noar.docker.plugins.module_utils.image import (
     archive_holds,
     archive_images,
     context_files,
-    follow_stream,
     same_platform,
     stage_bases,
 )
@@ -24,6 +23,7 @@ from ansible_collections.noar.docker.plugins.module_utils.registry import (
     stored_credentials,
     write_config,
 )
+from ansible_collections.noar.docker.plugins.module_utils.streams import follow_stream
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
 
 DIGEST = "sha256:" + "a" * 64

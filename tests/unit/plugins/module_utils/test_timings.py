@@ -3,7 +3,7 @@
 import pytest
 
 from ansible_collections.noar.docker.plugins.module_utils.client import EngineError
-from ansible_collections.noar.docker.plugins.module_utils.image import follow_stream
+from ansible_collections.noar.docker.plugins.module_utils.streams import follow_stream
 from ansible_collections.noar.docker.plugins.module_utils import timings
 from ansible_collections.noar.docker.plugins.module_utils.timings import StreamClock, Stopwatch
 
