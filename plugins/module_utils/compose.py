@@ -532,9 +532,9 @@ SHORT_MODES = dict(ro=("read_only", True), rw=("read_only", False), z=("selinux"
                    nocopy=("nocopy", True), cached=("consistency", "cached"), delegated=("consistency", "delegated"),
                    consistent=("consistency", "consistent"),
                    **{p: ("propagation", p) for p in ("shared", "rshared", "slave", "rslave", "private", "rprivate")})
-VOLUME_ENTRY_KEYS = dict(type=None, source=None, target=None, read_only=None, consistency=None,
-                         bind=("propagation", "create_host_path", "selinux"), volume=("nocopy", "subpath"),
-                         tmpfs=("size", "mode"))
+VOLUME_ENTRY_KEYS: dict = dict(type=(), source=(), target=(), read_only=(), consistency=(),
+                               bind=("propagation", "create_host_path", "selinux"), volume=("nocopy", "subpath"),
+                               tmpfs=("size", "mode"))
 
 
 def _volume_entry(entry, where: str) -> dict:
@@ -654,7 +654,7 @@ def _networks(project: dict, name: str, service: dict, path: str) -> list:
     if isinstance(wanted, list):
         wanted = {n: None for n in wanted}
     declared = set(project["model"].get("networks") or {}) | {"default"}
-    networks = []
+    networks: list = []
     for key, settings in wanted.items():
         if key not in declared:
             raise InvalidOption("definition", f"{path}.{key}: network {key!r} is not declared under the top-level "

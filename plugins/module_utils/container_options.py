@@ -1147,14 +1147,22 @@ def restart_problem(policy, retries) -> Optional[str]:
     return None
 
 
+def cpu_conflict(view: dict) -> Optional[str]:
+    """Why the engine would refuse ``cpus`` with ``cpu_period`` or ``cpu_quota`` (it refuses a period or a quota above
+    0 beside NanoCpus); ``view`` is all the container would have, at create time and for a change in place alike."""
+    if view.get("cpus") and ((view.get("cpu_period") or 0) > 0 or (view.get("cpu_quota") or 0) > 0):
+        return "cannot be set with cpu_period or cpu_quota: the engine takes one way of limiting CPU or the other"
+    return None
+
+
 def check_together(view: dict) -> None:
     """Options that each parse but cannot work together."""
     problem = restart_problem(view["restart_policy"], view.get("restart_retries")) if "restart_policy" in view else None
     if problem:
         raise InvalidOption("restart_retries", problem)
-    if view.get("cpus") and (view.get("cpu_period") or view.get("cpu_quota")):
-        raise InvalidOption("cpus", "cannot be set with cpu_period or cpu_quota: the engine takes one way of "
-                                    "limiting CPU or the other")
+    problem = cpu_conflict(view)
+    if problem:
+        raise InvalidOption("cpus", problem)
     memory = view.get("memory")
     if memory is not None and 0 < memory < MIN_MEMORY:
         raise InvalidOption("memory", f"{format_size(memory)} is below the engine's minimum of 6m")

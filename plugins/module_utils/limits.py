@@ -28,6 +28,7 @@ from ansible_collections.noar.docker.plugins.module_utils.container_options impo
     UPDATE_FIELDS,
     Context,
     actual_view,
+    cpu_conflict,
     desired_view,
     named_refusal,
     restart_problem,
@@ -183,8 +184,16 @@ def check_container(client, container: dict, merged: dict, changes, suffix: str 
     problem = restart_problem(merged.get("restart_policy"), merged.get("restart_retries"))
     if problem and ("restart_retries" in changes or "restart_policy" in changes):
         refuse("restart_retries", problem)
-    if merged.get("cpus") and (merged.get("cpu_quota") or 0) > 0 and ("cpus" in changes or "cpu_quota" in changes):
-        refuse("cpus", "has cpu_quota set; the engine takes cpus or cpu_period/cpu_quota, not both")
+    if {"cpus", "cpu_period", "cpu_quota"} & set(changes):
+        # The rule of create time, on what the container would have: a task that sets only cpus does not name the
+        # period or quota the container already has.
+        host = container.get("HostConfig") or {}
+        whole = dict(merged, cpus=merged.get("cpus", host.get("NanoCpus")),
+                     cpu_period=merged.get("cpu_period", host.get("CpuPeriod")),
+                     cpu_quota=merged.get("cpu_quota", host.get("CpuQuota")))
+        problem = cpu_conflict(whole)
+        if problem:
+            refuse("cpus", f"cpus {problem}")
 
 
 def post_update(client, container_id: str, name: str, body: dict) -> list:

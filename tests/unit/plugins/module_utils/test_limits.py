@@ -181,3 +181,30 @@ def test_memory_not_compared_with_use_says_so():
     check_container(BlindEngine(), container, {"memory": 64 * 1024 ** 2}, ["memory"], warnings=warnings)
     assert warnings == ["container web: the engine reports no memory usage (it cannot read the container's cgroups), "
                         "so the new memory limit was not compared with what it uses"]
+
+
+@pytest.mark.parametrize("host, merged, changes, refused", [
+    # The container has a CFS period (or quota); the task changes only cpus, so its view does not name them.
+    ({"CpuPeriod": 100000}, {"cpus": 10 ** 9}, ["cpus"], True),
+    ({"CpuQuota": 50000}, {"cpus": 10 ** 9}, ["cpus"], True),
+    ({"NanoCpus": 10 ** 9}, {"cpu_period": 100000}, ["cpu_period"], True),
+    # Quota -1 (unlimited) and 0 are not a limit; clearing both at once leaves cpus alone.
+    ({"CpuQuota": -1}, {"cpus": 10 ** 9}, ["cpus"], False),
+    ({"CpuPeriod": 100000, "CpuQuota": 50000}, {"cpus": 10 ** 9, "cpu_period": 0, "cpu_quota": 0},
+     ["cpus", "cpu_period", "cpu_quota"], False),
+    ({"CpuPeriod": 100000}, {"memory": 64 * 1024 ** 2}, ["memory"], False),
+])
+def test_cpus_and_a_cfs_period_are_refused_in_place_as_at_create_time(host, merged, changes, refused):
+    """One rule (cpu_conflict) for create time and for a change in place, on what the container would have."""
+    from ansible_collections.noar.docker.plugins.module_utils.container_options import check_together, cpu_conflict
+    from ansible_collections.noar.docker.plugins.module_utils.limits import check_container
+
+    container = {"Id": "c1", "Name": "/web", "State": {"Running": False}, "HostConfig": host}
+    if refused:
+        with pytest.raises(InvalidOption, match="^cpus: container web: cpus cannot be set with cpu_period or cpu_quota"):
+            check_container(None, container, merged, changes)
+    else:
+        check_container(None, container, merged, changes)
+    assert cpu_conflict({"cpus": 10 ** 9, "cpu_period": 100000}) is not None
+    with pytest.raises(InvalidOption, match="^cpus: cannot be set with cpu_period or cpu_quota"):
+        check_together({"cpus": 10 ** 9, "cpu_quota": 50000})
