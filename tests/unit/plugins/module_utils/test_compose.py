@@ -380,7 +380,8 @@ def test_merge_tags_in_a_single_file_leave_plain_values(tmp_path):
     assert load_project(dict(project_src=str(tmp_path)), {})["model"]["services"] == {"a": {"image": "x"}}
 
 
-def service_of(tmp_path, service: dict, extra: dict | None = None, warnings: list | None = None) -> dict:
+def service_of(tmp_path, service, extra=None, warnings=None):
+    """The container parameters of service app, alone in a definition with ``extra`` top-level keys."""
     definition = dict(services=dict(app=dict(dict(image="i"), **service)), **(extra or {}))
     project = load_project(dict(definition=definition, project_name="p", files_dir=str(tmp_path)), {})
     return container_params(project, "app", 1, service_params(project, "app", [] if warnings is None else warnings))
@@ -452,8 +453,8 @@ def test_deploy_restart_policy_is_read_on_a_single_engine(tmp_path, policy, rest
 
 
 def test_gpus_and_reserved_devices_are_device_requests(tmp_path):
-    devices = [dict(capabilities=["gpu", "compute"], count=1, driver="nvidia"), dict(capabilities=["tpu"],
-                                                                                   device_ids=["0", "1"])]
+    devices = [dict(capabilities=["gpu", "compute"], count=1, driver="nvidia"),
+               dict(capabilities=["tpu"], device_ids=["0", "1"])]
     app = service_of(tmp_path, dict(gpus="all", deploy=dict(resources=dict(reservations=dict(devices=devices)))))
     assert app["device_requests"] == [
         dict(capabilities=[["gpu"]], count=-1),
