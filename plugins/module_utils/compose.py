@@ -486,12 +486,16 @@ SAME = dict(image="image", user="user", working_dir="working_dir", hostname="hos
             pid="pid_mode", ipc="ipc_mode", userns_mode="userns_mode", mem_limit="memory",
             mem_reservation="memory_reservation", memswap_limit="memory_swap", cpus="cpus", cpu_shares="cpu_shares",
             cpuset="cpuset_cpus", pids_limit="pids_limit", devices="devices", device_cgroup_rules="device_cgroup_rules",
-            entrypoint="entrypoint", command="command")
+            entrypoint="entrypoint", command="command", cpu_period="cpu_period", cpu_quota="cpu_quota",
+            mem_swappiness="memory_swappiness", oom_kill_disable="oom_killer", storage_opt="storage_opts", uts="uts",
+            cgroup="cgroupns_mode")
+# blkio_config's keys that are container options of the same shape (a list of path and rate).
+BLKIO_RATES = ("device_read_bps", "device_write_bps", "device_read_iops", "device_write_iops")
 # Read elsewhere: by the project (depends_on, profiles, scale, build, container_name, ...) or below.
 HANDLED = ("build", "depends_on", "profiles", "scale", "container_name", "pull_policy", "extends", "environment",
            "env_file", "ports", "expose", "volumes", "tmpfs", "networks", "network_mode", "healthcheck", "restart",
            "deploy", "labels", "logging", "sysctls", "ulimits", "extra_hosts", "dns", "dns_search",
-           "stop_grace_period", "secrets", "configs", "gpus")
+           "stop_grace_period", "secrets", "configs", "gpus", "blkio_config")
 # Keys only other tools read (docker compose watch, swarm's scheduler): a warning, not an error.
 OTHER_TOOLS = ("develop",)
 DEPLOY_OTHER_TOOLS = ("placement", "rollback_config", "endpoint_mode", "mode", "labels")
@@ -721,6 +725,18 @@ def _device_requests(entries, where: str, gpu: bool = False) -> list:
     return requests
 
 
+def _blkio(value: dict, params: dict, path: str) -> None:
+    """``blkio_config``: its weight and its device rates, as the container options of those names."""
+    for key, item in value.items():
+        if key == "weight":
+            params["blkio_weight"] = item
+        elif key in BLKIO_RATES:
+            params[key] = [dict(path=entry.get("path"), rate=entry.get("rate")) for entry in item or []]
+        else:
+            raise InvalidOption("definition", f"{path}.{key}: not supported by noar.docker.compose (it reads weight, "
+                                              f"{', '.join(BLKIO_RATES)})")
+
+
 def _gpus(value, path: str) -> list:
     """``gpus: all``, or a list of device requests whose capabilities include gpu."""
     if value == "all":
@@ -863,6 +879,8 @@ def service_params(project: dict, name: str, warnings: list, own_keys: frozenset
             params["restart_retries"] = int(retries)
     if service.get("gpus"):
         params["device_requests"] = _gpus(service["gpus"], path)
+    if service.get("blkio_config"):
+        _blkio(service["blkio_config"], params, f"{path}.blkio_config")
     _deploy(service, params, path, ignored)
     logging = service.get("logging") or {}
     if logging.get("driver"):

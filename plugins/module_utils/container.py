@@ -592,7 +592,7 @@ class ContainerManager(Manager):
                 log = health.get("Log") or []
                 last = (log[-1].get("Output") or "").strip() if log else ""
                 why = "is unhealthy" if time.monotonic() <= deadline else (
-                    f"was not healthy after {time.monotonic() - started:.1f} seconds (healthy_wait_timeout {timeout:g}); "
+                    f"was not healthy within the {timeout:g} s timeout (waited {time.monotonic() - started:.1f} seconds); "
                     f"its health is {status or 'unknown'}")
                 raise EngineError(f"container {name} {why}; last healthcheck output: {last or '(none)'}",
                                   container=container)

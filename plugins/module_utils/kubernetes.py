@@ -32,6 +32,11 @@ SERVICE_TYPES = ("NodePort", "LoadBalancer")
 _PORT = re.compile(r"^(?:(?P<ip>\[[^\]]+\]|[^:]+):)?(?:(?P<published>[0-9-]*):)?(?P<target>[0-9]+)(?:/(?P<proto>\w+))?$")
 
 
+# Compose keys the container layer honours that a pod has no setting for: each is a warning that names it.
+NOT_CONVERTED = ("cpu_period", "cpu_quota", "mem_swappiness", "oom_kill_disable", "storage_opt", "uts", "cgroup",
+                 "blkio_config")
+
+
 def _fail(service: str, key: str, reason: str) -> NoReturn:
     raise InvalidOption("definition", f"services.{service}.{key}: {reason}")
 
@@ -216,6 +221,9 @@ def _convert_service(project: dict, name: str, params: dict, meta: dict, objects
         pod["initContainers"] = waits
     if params.get("stop_timeout") is not None:
         pod["terminationGracePeriodSeconds"] = int(params["stop_timeout"])
+    for key in NOT_CONVERTED:
+        if key in definition:
+            warnings.append(f"services.{name}.{key}: a pod has no such setting; ignored")
     if params.get("device_requests"):
         warnings.append(f"services.{name}: its device requests (gpus, deploy.resources.reservations.devices) are not "
                         "converted (a pod asks for its device plugin's resource, as nvidia.com/gpu)")

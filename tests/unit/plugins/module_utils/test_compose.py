@@ -464,3 +464,18 @@ def test_gpus_and_reserved_devices_are_device_requests(tmp_path):
     assert listed["device_requests"] == [dict(capabilities=[["gpu"]], count=2)]
     with pytest.raises(InvalidOption, match=r"reservations.devices\[0\].capabilities: a device request needs"):
         service_of(tmp_path, dict(deploy=dict(resources=dict(reservations=dict(devices=[dict(count=1)])))))
+
+
+def test_keys_the_container_layer_honours_are_read(tmp_path):
+    app = service_of(tmp_path, dict(
+        cpu_period=100000, cpu_quota=50000, mem_swappiness=10, oom_kill_disable=True, storage_opt={"size": "1G"},
+        uts="host", cgroup="private",
+        blkio_config=dict(weight=300, device_read_bps=[dict(path="/dev/sda", rate="12mb")],
+                          device_write_iops=[dict(path="/dev/sda", rate=30)])))
+    assert {k: app[k] for k in ("cpu_period", "cpu_quota", "memory_swappiness", "oom_killer", "storage_opts", "uts",
+                                "cgroupns_mode", "blkio_weight", "device_read_bps", "device_write_iops")} == dict(
+        cpu_period=100000, cpu_quota=50000, memory_swappiness=10, oom_killer=True, storage_opts={"size": "1G"},
+        uts="host", cgroupns_mode="private", blkio_weight=300, device_read_bps=[dict(path="/dev/sda", rate="12mb")],
+        device_write_iops=[dict(path="/dev/sda", rate=30)])
+    with pytest.raises(InvalidOption, match=r"^definition: services.app.blkio_config.weight_device: not supported"):
+        service_of(tmp_path, dict(blkio_config=dict(weight_device=[dict(path="/dev/sda", weight=10)])))

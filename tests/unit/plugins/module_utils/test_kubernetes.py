@@ -152,3 +152,15 @@ def test_limits_and_reservations_become_limits_and_requests(tmp_path):
         "limits": {"memory": str(64 * 1024 * 1024), "cpu": "250m"},
         "requests": {"memory": str(32 * 1024 * 1024), "cpu": "100m"}}
     assert warnings == []
+
+
+def test_what_a_pod_cannot_have_is_a_warning_that_names_the_key(tmp_path):
+    service = dict(image="i", cpu_period=100000, uts="host", gpus="all", volumes=["/srv:/srv:z"])
+    project = load_project(dict(definition=dict(services=dict(app=service)), project_name="p",
+                                files_dir=str(tmp_path)), {})
+    warnings: list = []
+    convert(project, bind_mounts="host_path", warnings=warnings)
+    assert "services.app.cpu_period: a pod has no such setting; ignored" in warnings
+    assert "services.app.uts: a pod has no such setting; ignored" in warnings
+    assert any(w.startswith("services.app: its device requests (gpus") for w in warnings)
+    assert any(w.startswith("services.app.volumes: /srv: SELinux relabelling (z)") for w in warnings)

@@ -176,3 +176,22 @@ def test_a_stack_checks_once_that_its_engine_is_a_manager(tmp_path):
     assert [(a.kind, a.target) for a in plan] == [
         ("create", "t_default"), ("create", "secret t_s_v1"), ("create", "service t_a"), ("create", "service t_b")]
     assert engine.info_calls == 1
+
+
+@pytest.mark.parametrize("key, value", [
+    ("gpus", "all"), ("cpu_period", 100000), ("uts", "host"), ("blkio_config", {"weight": 300}),
+])
+def test_keys_only_a_container_reads_are_refused_in_a_stack(tmp_path, key, value):
+    project = load_project(dict(definition=dict(services=dict(app={"image": "x", key: value})),
+                                project_name="t", files_dir=str(tmp_path)), {})
+    with pytest.raises(InvalidOption, match=f"^definition: services.app.{key}: a swarm service cannot have it$"):
+        service_options(project, "app", {}, [])
+
+
+def test_relabelling_and_create_host_path_are_refused_in_a_stack(tmp_path):
+    for volume in ("/srv:/srv:z", dict(type="bind", source="/srv", target="/srv", bind=dict(create_host_path=True))):
+        project = load_project(dict(definition=dict(services=dict(app=dict(image="x", volumes=[volume]))),
+                                    project_name="t", files_dir=str(tmp_path)), {})
+        with pytest.raises(InvalidOption, match="^definition: services.app.volumes: /srv: (SELinux relabelling|bind."
+                                                "create_host_path).* cannot be given to a swarm service"):
+            service_options(project, "app", {}, [])
