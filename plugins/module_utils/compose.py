@@ -565,9 +565,7 @@ def _volume_entry(entry, where: str) -> dict:
         if mode not in SHORT_MODES:
             raise InvalidOption("definition", f"{where}: {mode!r} is not a volume mode ({', '.join(SHORT_MODES)})")
         key, value = SHORT_MODES[mode]
-        if key == "read_only":
-            result[key] = value
-        elif key == "consistency":
+        if key in ("read_only", "consistency"):
             result[key] = value
         elif key == "nocopy":
             result.setdefault("volume", {})["nocopy"] = True
@@ -603,6 +601,11 @@ def _volumes(project: dict, values, path: str) -> list:
             mount["consistency"] = entry["consistency"]
         source = entry.get("source")
         bind, volume, tmpfs = entry.get("bind") or {}, entry.get("volume") or {}, entry.get("tmpfs") or {}
+        # A named volume relabels too (the short syntax's :z on it), given the old way as a bind is.
+        if bind.get("selinux") not in (None, "z", "Z"):
+            raise InvalidOption("definition", f"{where}.bind.selinux: {bind['selinux']!r} is not z or Z")
+        if bind.get("selinux"):
+            mount["selinux"] = bind["selinux"]
         if kind == "volume" and source:
             if source not in declared:
                 raise InvalidOption("definition", f"{where}: volume {source!r} is not declared under the top-level "
@@ -620,10 +623,6 @@ def _volumes(project: dict, values, path: str) -> list:
             mount["source"] = os.path.normpath(os.path.join(project["working_dir"], source))
             if bind.get("propagation"):
                 mount["propagation"] = bind["propagation"]
-            if bind.get("selinux") not in (None, "z", "Z"):
-                raise InvalidOption("definition", f"{where}.bind.selinux: {bind['selinux']!r} is not z or Z")
-            if bind.get("selinux"):
-                mount["selinux"] = bind["selinux"]
             if bind.get("create_host_path"):
                 mount["create_host_path"] = True
         elif kind == "tmpfs":

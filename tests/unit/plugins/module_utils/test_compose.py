@@ -391,7 +391,7 @@ def test_volume_modes_and_long_syntax_keys_are_read(tmp_path):
     """No mode or key is dropped: each becomes a mount field, or a bind the old way where only that relabels
     (SELinux) or makes a missing host path."""
     app = service_of(tmp_path, dict(volumes=[
-        "data:/data:ro,nocopy", "/srv:/srv:rshared,cached", "/etc/app:/etc/app:ro,Z",
+        "data:/data:ro,nocopy", "/srv:/srv:rshared,cached", "/etc/app:/etc/app:ro,Z", "data:/labelled:z",
         dict(type="volume", source="data", target="/sub", volume=dict(subpath="a/b")),
         dict(type="bind", source="./conf", target="/conf", bind=dict(selinux="z", create_host_path=True)),
         dict(type="bind", source="/logs", target="/logs", bind=dict(create_host_path=True)),
@@ -402,7 +402,8 @@ def test_volume_modes_and_long_syntax_keys_are_read(tmp_path):
         dict(type="bind", target="/srv", consistency="cached", source="/srv", propagation="rshared"),
         dict(type="volume", target="/sub", source="p_data", subpath="a/b"),
         dict(type="tmpfs", target="/run", tmpfs_size="1m", tmpfs_mode="1777")]
-    assert app["volumes"] == ["/etc/app:/etc/app:ro,Z", f"{tmp_path}/p/conf:/conf:rw,z", "/logs:/logs:rw"]
+    assert app["volumes"] == ["/etc/app:/etc/app:ro,Z", "p_data:/labelled:rw,z", f"{tmp_path}/p/conf:/conf:rw,z",
+                              "/logs:/logs:rw"]
 
 
 @pytest.mark.parametrize("volume, message", [
