@@ -17,6 +17,7 @@ import shlex
 from typing import NoReturn
 
 from ansible_collections.noar.docker.plugins.module_utils.compose import (
+    CONTAINER_ONLY,
     dependencies_of,
     load_project,
     replicas,
@@ -30,11 +31,6 @@ from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOp
 MANAGED_BY = "noar.docker"
 SERVICE_TYPES = ("NodePort", "LoadBalancer")
 _PORT = re.compile(r"^(?:(?P<ip>\[[^\]]+\]|[^:]+):)?(?:(?P<published>[0-9-]*):)?(?P<target>[0-9]+)(?:/(?P<proto>\w+))?$")
-
-
-# Compose keys the container layer honours that a pod has no setting for: each is a warning that names it.
-NOT_CONVERTED = ("cpu_period", "cpu_quota", "mem_swappiness", "oom_kill_disable", "storage_opt", "uts", "cgroup",
-                 "blkio_config")
 
 
 def _fail(service: str, key: str, reason: str) -> NoReturn:
@@ -221,7 +217,7 @@ def _convert_service(project: dict, name: str, params: dict, meta: dict, objects
         pod["initContainers"] = waits
     if params.get("stop_timeout") is not None:
         pod["terminationGracePeriodSeconds"] = int(params["stop_timeout"])
-    for key in NOT_CONVERTED:
+    for key in CONTAINER_ONLY:  # a pod has none of them: each is a warning that names it
         if key in definition:
             warnings.append(f"services.{name}.{key}: a pod has no such setting; ignored")
     if params.get("device_requests"):
