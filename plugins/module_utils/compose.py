@@ -344,6 +344,7 @@ def _apply_extends(services: dict, folder: str, env: dict, option: str, seen: tu
             if base_name not in others:
                 raise InvalidOption(option, f"{where}: {other} has no service {base_name!r}")
             base = _apply_extends(others, os.path.dirname(other), env, option, seen + (other,))[base_name]
+            base = rebase(base, os.path.dirname(other))
         else:
             if base_name not in services:
                 raise InvalidOption(option, f"{where}: no service {base_name!r} to extend")
@@ -357,14 +358,53 @@ def _apply_extends(services: dict, folder: str, env: dict, option: str, seen: tu
     return {name: resolve(name, ()) for name in services}
 
 
+def _absolute(path, folder: str):
+    text = str(path)
+    return path if os.path.isabs(text) or text.startswith("~") else os.path.normpath(os.path.join(folder, text))
+
+
+def rebase(service: dict, folder: str) -> dict:
+    """A service read from a file in another folder (an ``extends`` base, an included file), with the paths relative
+    to that file made absolute: they stay relative to where they were written, as docker compose reads them."""
+    service = dict(service)
+    files = service.get("env_file")
+    if files:
+        service["env_file"] = [dict(e, path=_absolute(e["path"], folder)) if isinstance(e, dict) else _absolute(e, folder)
+                               for e in ([files] if isinstance(files, (str, dict)) else files)]
+    build = service.get("build")
+    if isinstance(build, str):
+        service["build"] = _absolute(build, folder)
+    elif isinstance(build, dict) and build.get("context", ".") is not None:
+        service["build"] = dict(build, context=_absolute(build.get("context", "."), folder))
+    volumes = []
+    for entry in service.get("volumes") or []:
+        if isinstance(entry, dict) and entry.get("type") == "bind" and entry.get("source"):
+            entry = dict(entry, source=_absolute(entry["source"], folder))
+        elif isinstance(entry, str) and entry.startswith("."):
+            source, _sep, rest = entry.partition(":")
+            entry = f"{_absolute(source, folder)}:{rest}" if rest else entry
+        volumes.append(entry)
+    if volumes:
+        service["volumes"] = volumes
+    return service
+
+
 def dependencies_of(service: dict) -> list:
-    """The services ``depends_on`` names, in either syntax, and the one ``network_mode: service:NAME`` joins."""
+    """The services ``depends_on`` names, in either syntax, and those it needs without it (``implied_dependencies``)."""
     depends = (service or {}).get("depends_on") or []
     names = list(depends) if isinstance(depends, (list, dict)) else []
-    mode = str((service or {}).get("network_mode") or "")
-    if mode.startswith("service:") and mode[8:] not in names:
-        names.append(mode[8:])
-    return names
+    implied = [n for n, _restart in implied_dependencies(service)]
+    return names + [n for n in dict.fromkeys(implied) if n not in names]
+
+
+def implied_dependencies(service: dict) -> list:
+    """``(name, restart)`` for the services this one needs without ``depends_on``: whose namespaces it joins
+    (``network_mode``, ``ipc``, ``pid``: ``service:NAME``; restarted with it) or whose volumes it mounts."""
+    service = service or {}
+    found = [(str(service.get(k))[8:], True) for k in ("network_mode", "ipc", "pid")
+             if str(service.get(k) or "").startswith("service:")]
+    return found + [(str(v).split(":")[0], False) for v in service.get("volumes_from") or []
+                    if not str(v).startswith("container:")]
 
 
 def select(model: dict, wanted: list | None, profiles: list | None, with_dependencies: bool, option: str) -> dict:
@@ -491,14 +531,14 @@ SAME = dict(image="image", user="user", working_dir="working_dir", hostname="hos
             cgroup="cgroupns_mode")
 # Service keys that only a container on one engine can have: a stack refuses them, a Kubernetes conversion warns.
 CONTAINER_ONLY = ("cpu_period", "cpu_quota", "mem_swappiness", "oom_kill_disable", "storage_opt", "uts", "cgroup",
-                  "blkio_config")
+                  "blkio_config", "volumes_from")
 # blkio_config's keys that are container options of the same shape (a list of path and rate).
 BLKIO_RATES = ("device_read_bps", "device_write_bps", "device_read_iops", "device_write_iops")
 # Read elsewhere: by the project (depends_on, profiles, scale, build, container_name, ...) or below.
 HANDLED = ("build", "depends_on", "profiles", "scale", "container_name", "pull_policy", "extends", "environment",
            "env_file", "ports", "expose", "volumes", "tmpfs", "networks", "network_mode", "healthcheck", "restart",
            "deploy", "labels", "logging", "sysctls", "ulimits", "extra_hosts", "dns", "dns_search",
-           "stop_grace_period", "secrets", "configs", "gpus", "blkio_config")
+           "stop_grace_period", "secrets", "configs", "gpus", "blkio_config", "volumes_from")
 # Keys only other tools read (docker compose watch, swarm's scheduler): a warning, not an error.
 OTHER_TOOLS = ("develop",)
 DEPLOY_OTHER_TOOLS = ("placement", "rollback_config", "endpoint_mode", "mode", "labels")
@@ -564,6 +604,8 @@ def _volume_entry(entry, where: str) -> dict:
         raise InvalidOption("definition", f"{where}: {entry!r} is not SOURCE:TARGET[:MODES]")
     kind = "bind" if parts[0].startswith((".", "/", "~")) else "volume"
     result: dict = dict(type=kind, source=parts[0], target=parts[1])
+    if kind == "bind":
+        result["bind"] = dict(create_host_path=True)  # the short syntax makes a missing host path, as docker compose
     for mode in (parts[2].split(",") if len(parts) > 2 and parts[2] else []):
         if mode not in SHORT_MODES:
             raise InvalidOption("definition", f"{where}: {mode!r} is not a volume mode ({', '.join(SHORT_MODES)})")
@@ -647,7 +689,8 @@ def as_binds(mounts: list) -> tuple:
         if not (mount.get("selinux") or mount.get("create_host_path")):
             kept.append(mount)
             continue
-        modes = ["ro" if mount.get("read_only") else "rw"] + [mount[k] for k in ("selinux", "propagation") if mount.get(k)]
+        modes = ["ro" if mount.get("read_only") else "rw"] + [mount[k] for k in ("selinux", "propagation", "consistency")
+                                                              if mount.get(k)]
         binds.append(f"{mount['source']}:{mount['target']}:{','.join(modes)}")
     return kept, binds
 
@@ -676,9 +719,10 @@ def _networks(project: dict, name: str, service: dict, path: str) -> list:
         for option in ("ipv4_address", "ipv6_address", "mac_address"):
             if settings.get(option):
                 entry[option] = settings[option]
-        networks.append((-int(settings.get("priority") or 0), len(networks), entry))
-    # docker compose connects the network of the highest priority first: it is the container's primary one.
-    return [entry for _priority, _index, entry in sorted(networks, key=lambda item: item[:2])]
+        networks.append((-int(settings.get("priority") or 0), str(key), entry))
+    # docker compose connects the network of the highest priority first, and of equal ones the first by name: that
+    # is the container's primary one.
+    return [entry for _priority, _key, entry in sorted(networks, key=lambda item: item[:2])]
 
 
 def _healthcheck(value, path: str) -> dict:
@@ -835,6 +879,7 @@ def service_params(project: dict, name: str, warnings: list, own_keys: frozenset
         params["image"] = f"{project['name']}-{name}"  # as docker compose names a built image
     env = key_values(service.get("environment"), "definition", f"{path}.environment")
     files = service.get("env_file") or []
+    from_files: dict = {}
     for entry in [files] if isinstance(files, (str, dict)) else files:
         entry = dict(path=entry) if isinstance(entry, str) else entry
         file_path = os.path.join(project["working_dir"], entry["path"])
@@ -842,7 +887,8 @@ def service_params(project: dict, name: str, warnings: list, own_keys: frozenset
             if entry.get("required", True):
                 raise InvalidOption("definition", f"{path}.env_file: {file_path} does not exist")
             continue
-        env = {**read_env_file(file_path, project["environment"], "definition"), **env}
+        from_files.update(read_env_file(file_path, project["environment"], "definition"))  # a later file wins
+    env = {**from_files, **env}  # and environment wins over every file
     if env:
         # A name without a value takes the project's environment's, as docker compose does; unset: left out.
         params["env"] = {k: (project["environment"].get(k) if v is None else str(v)) for k, v in env.items()
@@ -903,6 +949,15 @@ def service_params(project: dict, name: str, warnings: list, own_keys: frozenset
     for key, option in (("dns", "dns_servers"), ("dns_search", "dns_search_domains")):
         if service.get(key):
             params[option] = [service[key]] if isinstance(service[key], str) else list(service[key])
+    for key in ("ipc", "pid"):
+        if str(service.get(key) or "").startswith("service:"):
+            other = str(service[key])[8:]
+            if other not in project["model"]["services"]:
+                raise InvalidOption("definition", f"{path}.{key}: no service {other!r}")
+            first = project["model"]["services"][other].get("container_name") or f"{project['name']}-{other}-1"
+            params[SAME[key]] = f"container:{first}"
+    if service.get("volumes_from"):
+        params["volumes_from"] = [_volumes_from(project, str(v), f"{path}.volumes_from") for v in service["volumes_from"]]
     if service.get("stop_grace_period") is not None:
         params["stop_timeout"] = int(parse_duration(service["stop_grace_period"], "definition"))
     for entry in service_files(project, name):
@@ -921,13 +976,30 @@ def service_params(project: dict, name: str, warnings: list, own_keys: frozenset
     return params
 
 
+def _volumes_from(project: dict, entry: str, where: str) -> str:
+    """``SERVICE[:MODE]`` as its first container's name, ``container:NAME[:MODE]`` as that container's."""
+    if entry.startswith("container:"):
+        return entry[len("container:"):]
+    name, _sep, mode = entry.partition(":")
+    if name not in project["model"]["services"]:
+        raise InvalidOption("definition", f"{where}: no service {name!r} (a container is named container:NAME)")
+    if mode not in ("", "ro", "rw"):
+        raise InvalidOption("definition", f"{where}: {mode!r} is not ro or rw")
+    first = project["model"]["services"][name].get("container_name") or f"{project['name']}-{name}-1"
+    return f"{first}:{mode}" if mode else first
+
+
 def _depends_label(service: dict) -> list:
     """``service:condition:restart`` for each dependency, as docker compose labels them."""
     depends = service.get("depends_on") or []
     if isinstance(depends, list):
-        return [f"{d}:service_started:false" for d in depends]
-    return [f"{d}:{(c or {}).get('condition', 'service_started')}:{str(bool((c or {}).get('restart'))).lower()}"
-            for d, c in depends.items()]
+        labels = {d: f"{d}:service_started:false" for d in depends}
+    else:
+        labels = {d: f"{d}:{(c or {}).get('condition', 'service_started')}:{str(bool((c or {}).get('restart'))).lower()}"
+                  for d, c in depends.items()}
+    for name, restart in implied_dependencies(service):  # docker compose adds these to depends_on
+        labels.setdefault(name, f"{name}:service_started:{str(restart).lower()}")
+    return sorted(labels.values())
 
 
 def container_params(project: dict, name: str, number: int, shared: dict) -> dict:

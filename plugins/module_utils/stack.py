@@ -147,12 +147,17 @@ def service_options(project: dict, name: str, data_names: dict, warnings: list) 
     bare = {k: v for k, v in service.items() if k not in SWARM_KEYS}
     shaped = dict(project, model=dict(project["model"], services=dict(project["model"]["services"], **{name: bare})))
     container = compose.service_params(shaped, name, warnings)
+    # The short syntax's bind makes a missing host path only for a container (docker stack deploy's binds need it
+    # there): asked for in the long syntax, it is refused.
+    asked = {str(v.get("target")) for v in service.get("volumes") or []
+             if isinstance(v, dict) and (v.get("bind") or {}).get("create_host_path")}
     for mount in container.get("mounts") or []:
         for key, what in (("selinux", "SELinux relabelling (:z, :Z, bind.selinux)"),
                           ("create_host_path", "bind.create_host_path")):
-            if mount.get(key):
+            if mount.get(key) and (key != "create_host_path" or mount["target"] in asked):
                 raise InvalidOption("definition", f"{where}.volumes: {mount['target']}: {what} cannot be given to a "
                                                   "swarm service (the engine does it only for a container's binds)")
+        mount.pop("create_host_path", None)
     params = {RENAMED[k]: v for k, v in container.items() if k in RENAMED}
     volumes = {compose.object_name(project, "volumes", key): key for key in project["model"].get("volumes") or {}}
     for mount in params.get("mounts") or []:

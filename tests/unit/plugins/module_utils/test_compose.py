@@ -208,11 +208,12 @@ def test_a_service_as_container_parameters(tmp_path):
     assert web["exposed_ports"] == ["8000"]
     assert web["mounts"] == [
         dict(type="volume", source="shop_data", target="/data", read_only=True),
-        dict(type="bind", source=str(tmp_path / "static"), target="/static"),
+        dict(type="bind", source=str(tmp_path / "static"), target="/static", create_host_path=True),
         dict(type="volume", target="/cache"), dict(type="tmpfs", target="/tmp", tmpfs_size="1m")]
-    assert web["networks"] == [dict(name="shop_front", aliases=["web", "www"]),
-                               dict(name="shared-back", aliases=["web"])]
-    assert web["network_mode"] == "shop_front"
+    # Of equal priorities, docker compose connects the first by its key's name first (back before front).
+    assert web["networks"] == [dict(name="shared-back", aliases=["web"]),
+                               dict(name="shop_front", aliases=["web", "www"])]
+    assert web["network_mode"] == "shared-back"
     assert web["healthcheck"] == {"test": ["CMD", "wget", "-q", "localhost:8000"], "interval": "5s", "retries": 3}
     assert (web["restart_policy"], web["restart_retries"]) == ("on-failure", 3)
     assert (web["cpus"], web["memory"], web["pids_limit"], web["memory_reservation"]) == ("0.5", "128M", 64, "64M")
@@ -399,11 +400,11 @@ def test_volume_modes_and_long_syntax_keys_are_read(tmp_path):
     ]), dict(volumes=dict(data={})))
     assert app["mounts"] == [
         dict(type="volume", target="/data", read_only=True, source="p_data", no_copy=True),
-        dict(type="bind", target="/srv", consistency="cached", source="/srv", propagation="rshared"),
         dict(type="volume", target="/sub", source="p_data", subpath="a/b"),
         dict(type="tmpfs", target="/run", tmpfs_size="1m", tmpfs_mode="1777")]
-    assert app["volumes"] == ["/etc/app:/etc/app:ro,Z", "p_data:/labelled:rw,z", f"{tmp_path}/p/conf:/conf:rw,z",
-                              "/logs:/logs:rw"]
+    # A short-syntax bind makes a missing host path, as docker compose does: the old way too.
+    assert app["volumes"] == ["/srv:/srv:rw,rshared,cached", "/etc/app:/etc/app:ro,Z", "p_data:/labelled:rw,z",
+                              f"{tmp_path}/p/conf:/conf:rw,z", "/logs:/logs:rw"]
 
 
 @pytest.mark.parametrize("volume, message", [

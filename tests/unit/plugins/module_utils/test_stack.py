@@ -27,7 +27,7 @@ def test_projeto_no_ar_services_as_swarm_services(tmp_path):
     assert web["limits"] == dict(memory="128m", cpus=0.5, pids=64)
     assert web["update_config"] == dict(order="start-first")
     assert web["restart_config"] == dict(condition="any")
-    assert web["networks"] == [dict(name="projeto_front", aliases=["web"]), dict(name="projeto_back", aliases=["web"])]
+    assert web["networks"] == [dict(name="projeto_back", aliases=["web"]), dict(name="projeto_front", aliases=["web"])]
     assert web["secrets"] == [dict(secret_name="projeto_db_password_v1", filename="db_password", uid="0", gid="10001",
                                    mode=0o440)]
     assert web["labels"]["com.docker.stack.namespace"] == "projeto"

@@ -1,0 +1,195 @@
+# Copyright: noar.docker contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Our Compose loader judged by the real Compose CLI (issue 33's conformance suite).
+
+Each case is loaded twice: by our loader from the files as written, and by our loader from what
+``docker compose config --format json`` makes of the same files (merged, interpolated, extended, included,
+every short syntax in its long form, relative paths resolved). Both must give the same container parameters,
+network and volume names, service for service. A file the CLI refuses must be refused by ours too. So every
+step of our loading before the translation (interpolation, merges, merge tags, extends, profiles, env files,
+include) and both syntaxes of each key are checked against the CLI's own reading.
+
+The corpus: compose-go's test data (Debian's golang-github-compose-spec-compose-go-dev, the library the CLI is
+built on), the repository's Compose files, and the cases under tests/unit/compose-cases. ``./noar unit`` unpacks
+the CLI and the corpus (tests/tools/debian-unstable) and points NOAR_COMPOSE_CLI and NOAR_COMPOSE_GO at them.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+import json
+import os
+import shlex
+import subprocess
+
+import pytest
+
+from ansible_collections.noar.docker.plugins.module_utils import compose
+from ansible_collections.noar.docker.plugins.module_utils.compose_manager import start_order
+from ansible_collections.noar.docker.plugins.module_utils.converge import InvalidOption
+from ansible.module_utils.common.text.formatters import human_to_bytes
+
+CLI = os.environ.get("NOAR_COMPOSE_CLI")
+COMPOSE_GO = os.environ.get("NOAR_COMPOSE_GO")
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", "..", "..", ".."))
+CASES = os.path.join(ROOT, "tests", "unit", "compose-cases")
+
+pytestmark = pytest.mark.skipif(not CLI or not COMPOSE_GO, reason="needs the Compose CLI and compose-go's test data "
+                                                                    "(./noar unit sets NOAR_COMPOSE_CLI, NOAR_COMPOSE_GO)")
+
+# Labels that name the files read: the CLI's output is another file in another folder.
+FILE_LABELS = ("com.docker.compose.project.working_dir", "com.docker.compose.project.config_files")
+
+# (case, service, parameter) -> why ours differs from the CLI's reading, kept on purpose.
+DELIBERATE = {
+    ("go-simple-paths", "test", "mounts"): "C:\\docker\\project is a Windows path, which the CLI leaves as it is; on "
+                                         "the Linux hosts the module runs on it is a relative path",
+    ("go-with-version", "", "volumes"): "a volume the file declares and no service mounts is made by the module, and "
+                                        "left out by the CLI (compose-go drops unused resources)",
+}
+
+# Cases: (name, folder, files, environment, profiles). Folders are relative to compose-go's source, to the
+# repository (repo:) or to the cases folder (case:).
+CORPUS = [
+    ("go-simple", "cli/testdata/simple", ["compose.yaml"], {}, []),
+    ("go-simple-overrides", "cli/testdata/simple", ["compose.yaml", "compose-with-overrides.yaml"], {}, []),
+    ("go-simple-variables", "cli/testdata/simple", ["compose-with-variables.yaml"], {}, []),
+    ("go-simple-name", "cli/testdata/simple", ["compose-name.yaml"], {}, []),
+    ("go-simple-paths", "cli/testdata/simple", ["compose-with-paths.yaml"], {}, []),
+    ("go-env-file", "cli/testdata/env-file", ["compose-with-env-file.yaml"], {}, []),
+    ("go-env-files", "cli/testdata/env-file", ["compose-with-env-files.yaml"], {}, []),
+    ("go-extends", "loader/testdata", ["compose-test-extends.yaml"], {}, []),
+    ("go-extends-base", "loader/testdata/extends", ["base.yaml"], {}, []),
+    ("go-extends-nested", "loader/testdata/extends", ["nested.yaml"], {}, []),
+    ("go-extends-sibling", "loader/testdata/extends", ["sibling.yaml"], {}, []),
+    ("go-extends-ports", "loader/testdata/extends", ["ports.yaml"], {}, []),
+    ("go-extends-reset", "loader/testdata/extends", ["reset.yaml"], {}, []),
+    ("go-extends-depends-on", "loader/testdata/extends", ["depends_on.yaml"], {}, []),
+    ("go-extends-interpolated", "loader/testdata/extends", ["interpolated.yaml"], {}, []),
+    ("go-extends-withdir", "loader/testdata/extends/withdir", ["compose.yaml"], {}, []),
+    ("go-include", "loader/testdata", ["compose-include.yaml"], {}, []),
+    ("go-include-dir", "loader/testdata/include", ["compose.yaml"], {}, []),
+    ("go-include-cycle", "loader/testdata", ["compose-include-cycle.yaml"], {}, []),
+    ("go-combined", "loader/testdata/combined", ["compose.yaml"], {}, []),
+    ("go-depends-cycle", "loader/testdata", ["compose-depends-on-cycle.yaml"], {}, []),
+    ("go-depends-self", "loader/testdata", ["compose-depends-on-self.yaml"], {}, []),
+    ("go-depends-profile", "loader/testdata", ["compose-depends-on-profile-no-cycle.yaml"], {}, []),
+    ("go-with-version", "loader/testdata", ["compose-test-with-version.yaml"], {}, []),
+    ("go-full-example", "loader", ["full-example.yml"], {"HOST": "host", "BAR": "bar"}, []),
+    ("repo-projeto-no-ar", "repo:roles/projeto_no_ar/files/compose", ["compose.yaml"], {"DB_PASSWORD": "x"}, []),
+    ("repo-bench", "repo:bench", ["compose.yml"], {}, []),
+]
+if os.path.isdir(CASES):
+    for _case in sorted(os.listdir(CASES)):
+        _spec_path = os.path.join(CASES, _case, "case.json")
+        if os.path.isfile(_spec_path):
+            with open(_spec_path) as _f:
+                _spec = json.load(_f)
+            CORPUS.append((f"case-{_case}", f"case:{_case}", _spec["files"], _spec.get("environment", {}),
+                           _spec.get("profiles", [])))
+
+
+def folder_of(where: str) -> str:
+    if where.startswith("repo:"):
+        return os.path.join(ROOT, where[5:])
+    if where.startswith("case:"):
+        return os.path.join(CASES, where[5:])
+    return os.path.join(COMPOSE_GO, where)
+
+
+def cli_config(folder: str, files: list, env: dict, profiles: list, project: str):
+    """The CLI's reading as JSON, or None and its message when it refuses the files."""
+    args = [CLI, "--project-directory", folder, "-p", project]
+    for name in files:
+        args += ["-f", os.path.join(folder, name)]
+    for profile in profiles:
+        args += ["--profile", profile]
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("COMPOSE_", "DOCKER_"))}
+    done = subprocess.run(args + ["config", "--format", "json"], cwd=folder, env=dict(clean, **env),
+                          capture_output=True, text=True, timeout=60)
+    if done.returncode:
+        return None, done.stderr.strip()
+    return json.loads(done.stdout), ""
+
+
+def our_reading(params: dict, environ: dict):
+    """What the compose module would make: each service's container parameters, and the networks and volumes."""
+    project = compose.load_project(dict(params, dependencies=True), environ)
+    start_order(project["model"]["services"])  # where the module refuses a dependency cycle
+    warnings: list = []
+    services = {}
+    for name in sorted(project["model"]["services"]):
+        values = compose.service_params(project, name, warnings)
+        values["labels"] = {k: v for k, v in values["labels"].items() if k not in FILE_LABELS}
+        services[name] = values
+    objects = {kind: {compose.object_name(project, kind, key) for key in project["model"].get(kind) or {}}
+               for kind in ("networks", "volumes")}
+    # The CLI's output declares the default network that the services use without declaring it.
+    objects["networks"] |= {n["name"] for s in services.values() for n in s.get("networks") or []}
+    objects = {kind: sorted(names) for kind, names in objects.items()}
+    return dict(name=project["name"], services=services, **objects)
+
+
+def same_value(key: str, value):
+    """A value as the container module reads it: the CLI writes sizes in bytes, numbers as numbers, commands as lists;
+    the module takes either form of each to the same engine setting."""
+    if value is None:
+        return None
+    if key in ("command", "entrypoint") and isinstance(value, str):
+        return shlex.split(value)
+    if key in ("memory", "memory_reservation", "memory_swap", "shm_size"):
+        return human_to_bytes(str(value)) if not str(value).lstrip("-").isdigit() else int(value)
+    if key in ("cpus",):
+        return float(value)
+    if key in ("pids_limit", "cpu_shares", "cpu_period", "cpu_quota", "stop_timeout"):
+        return int(value)
+    return value
+
+
+def differences(ours: dict, theirs: dict) -> list:
+    """(service, parameter, ours, theirs) for each parameter that differs, and the number compared."""
+    found, compared = [], 0
+    for kind in ("name", "networks", "volumes"):
+        compared += 1
+        if ours[kind] != theirs[kind]:
+            found.append(("", kind, ours[kind], theirs[kind]))
+    for name in sorted(set(ours["services"]) | set(theirs["services"])):
+        mine, cli = ours["services"].get(name), theirs["services"].get(name)
+        if mine is None or cli is None:
+            found.append((name, "(service)", mine is not None, cli is not None))
+            continue
+        for key in sorted(set(mine) | set(cli)):
+            compared += 1
+            if same_value(key, mine.get(key)) != same_value(key, cli.get(key)):
+                found.append((name, key, mine.get(key), cli.get(key)))
+    return found, compared
+
+
+TOTALS = dict(files=0, cases=0, compared=0, differences=0, refused_by_both=0)
+
+
+@pytest.mark.parametrize("case", CORPUS, ids=[c[0] for c in CORPUS])
+def test_reads_as_the_cli_reads(case, tmp_path):
+    name, where, files, env, profiles = case
+    folder = folder_of(where)
+    project = "conformance"
+    theirs_json, refusal = cli_config(folder, files, env, profiles, project)
+    params = dict(files=[os.path.join(folder, f) for f in files], project_name=project, profiles=profiles or None,
+                  files_dir=str(tmp_path / "files"))
+    TOTALS["cases"] += 1
+    TOTALS["files"] += len(files)
+    if theirs_json is None:
+        with pytest.raises(InvalidOption):
+            our_reading(params, dict(env))
+        TOTALS["refused_by_both"] += 1
+        return
+    ours = our_reading(params, dict(env))
+    normalised = tmp_path / "cli.json"
+    normalised.write_text(json.dumps(theirs_json))
+    theirs = our_reading(dict(params, files=[str(normalised)], env_files=[]), {})
+    found, compared = differences(ours, theirs)
+    TOTALS["compared"] += compared
+    unexplained = [d for d in found if (name,) + d[:2] not in DELIBERATE]
+    TOTALS["differences"] += len(found)
+    assert not unexplained, "\n".join(f"{name}: services.{s}: {k}: ours {o!r}, the CLI's {t!r}"
+                                       for s, k, o, t in unexplained)
