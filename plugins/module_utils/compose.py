@@ -25,7 +25,7 @@ UNIQUE_BY = dict(volumes=("target",), secrets=("target",), configs=("target",),
                  ports=("host_ip", "target", "published", "protocol"))
 # The top-level keys of the Compose Specification this loader reads (version is obsolete: read and ignored, as by
 # docker compose).
-TOP_LEVEL = ("name", "version", "services", "networks", "volumes", "secrets", "configs")
+TOP_LEVEL = ("name", "version", "include", "services", "networks", "volumes", "secrets", "configs")
 # Lists of KEY=VALUE that Compose reads as mappings, so that they merge by key.
 KEY_VALUE = ("environment", "labels", "extra_hosts", "sysctls", "annotations")
 
@@ -389,6 +389,65 @@ def rebase(service: dict, folder: str) -> dict:
     return service
 
 
+INCLUDE_KEYS = ("path", "project_directory", "env_file")
+# Top-level keys an included file brings, each a mapping of named resources.
+INCLUDED_KINDS = ("services", "networks", "volumes", "configs", "secrets")
+
+
+def _include(model: dict, folder: str, env: dict, option: str, seen: tuple) -> dict:
+    """``model`` with the resources of the files its ``include`` names added, as docker compose includes them: each
+    entry is a project of its own (its paths relative to its ``project_directory``, by default the first file's
+    folder; interpolated with its ``env_file``, by default that folder's ``.env``, under this project's environment),
+    and a resource defined both here and there differently is refused."""
+    entries = model.pop("include", None) or []
+    if not isinstance(entries, list):
+        raise InvalidOption(option, "include: must be a list of files or of mappings with path")
+    for index, entry in enumerate(entries):
+        where = f"include[{index}]"
+        entry = dict(path=entry) if isinstance(entry, str) else entry
+        if not isinstance(entry, dict) or not entry.get("path"):
+            raise InvalidOption(option, f"{where}: needs a path")
+        for key in entry:
+            if key not in INCLUDE_KEYS:
+                raise InvalidOption(option, f"{where}.{key}: not a key of include (it has {', '.join(INCLUDE_KEYS)})")
+        files = [entry["path"]] if isinstance(entry["path"], str) else list(entry["path"])
+        files = [str(_absolute(f, folder)) for f in files]
+        for path in files:
+            if path in seen:
+                raise InvalidOption(option, f"{where}: {path} includes itself ({' -> '.join(seen + (path,))})")
+            if not os.path.isfile(path):
+                raise InvalidOption(option, f"{where}: {path} does not exist")
+        directory = str(_absolute(entry.get("project_directory") or os.path.dirname(files[0]), folder))
+        env_files = entry.get("env_file")
+        env_files = [env_files] if isinstance(env_files, str) else list(env_files or [])
+        env_files = [str(_absolute(f, folder)) for f in env_files] or \
+            [p for p in [os.path.join(directory, ".env")] if os.path.isfile(p)]
+        own_env: dict = {}
+        for path in env_files:
+            own_env.update(read_env_file(path, {**own_env, **env}, option))
+        own_env.update(env)
+        included: dict = {}
+        for path in files:
+            included = merge(included, interpolate(load_yaml(path, option), own_env, option), option)
+        included = _include({k: v for k, v in included.items() if not str(k).startswith("x-")}, directory, own_env,
+                            option, seen + tuple(files))
+        services = included.get("services") or {}
+        included["services"] = {n: rebase(s or {}, directory) for n, s in
+                                _apply_extends(services, directory, own_env, option).items()}
+        for kind in ("configs", "secrets"):
+            for name, definition in (included.get(kind) or {}).items():
+                if isinstance(definition, dict) and definition.get("file"):
+                    included[kind][name] = dict(definition, file=str(_absolute(definition["file"], directory)))
+        for kind in INCLUDED_KINDS:
+            mine = model.setdefault(kind, {}) if included.get(kind) else model.get(kind)
+            for name, definition in (included.get(kind) or {}).items():
+                if name in mine and mine[name] != definition:
+                    raise InvalidOption(option, f"{where}: {kind}.{name} is defined both by {', '.join(files)} and by "
+                                                "the including project, differently")
+                mine[name] = definition
+    return model
+
+
 def dependencies_of(service: dict) -> list:
     """The services ``depends_on`` names, in either syntax, and those it needs without it (``implied_dependencies``)."""
     depends = (service or {}).get("depends_on") or []
@@ -480,11 +539,8 @@ def load_project(params: dict, environ: dict) -> dict:
         model = merge(model, interpolate(data, env, option), option)
     option = "definition" if definition is not None and not paths else ("files" if files else "project_src")
     model = {k: v for k, v in model.items() if not str(k).startswith("x-")}
+    model = _include(model, working_dir, env, option, tuple(paths))
     for key in model:
-        if key == "include":
-            raise InvalidOption(option, "include: not supported by noar.docker.compose yet (the included files' "
-                                        "services would be missing); list the files in the files option instead, "
-                                        "which merges them")
         if key not in TOP_LEVEL:
             raise InvalidOption(option, f"{key}: not a top-level key of the Compose Specification (it has "
                                         f"{', '.join(TOP_LEVEL)} and x- extensions)")

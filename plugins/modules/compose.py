@@ -18,12 +18,12 @@ description:
   - The whole project is planned before anything changes; bad input (an unknown key, a dependency cycle, an
     undeclared network or volume, two services publishing one host port) fails naming its path, with nothing
     created.
-  - No key of a Compose file is dropped silently. The merge tags C(!reset) and C(!override), every volume mode and
-    long-syntax key (C(z) and C(Z), C(bind.selinux), C(bind.create_host_path), C(volume.subpath), C(tmpfs.mode)), a
-    service network's C(priority), C(deploy.restart_policy) and C(gpus) and reserved devices are read as
-    C(docker compose) reads them on one engine. What is not read yet (top-level C(include), a service network's
-    C(gw_priority), C(driver_opts), C(link_local_ips) and C(interface_name)) fails naming its path; what only a
-    swarm reads is a warning.
+  - No key of a Compose file is dropped silently. Top-level C(include), the merge tags C(!reset) and C(!override),
+    every volume mode and long-syntax key (C(z) and C(Z), C(bind.selinux), C(bind.create_host_path),
+    C(volume.subpath), C(tmpfs.mode)), C(volumes_from), a service network's C(priority), C(deploy.restart_policy)
+    and C(gpus) and reserved devices are read as C(docker compose) reads them on one engine. What is not read yet
+    (a service network's C(gw_priority), C(driver_opts), C(link_local_ips) and C(interface_name)) fails naming its
+    path; what only a swarm reads is a warning.
   - A container whose configuration hash, image and state already match is left alone without being inspected,
     so an unchanged project costs one list call per object kind and one image read per service. A changed service's
     containers are recreated (stop-first as Compose does, or start-first with O(update_order)).

@@ -128,12 +128,12 @@ services:
     ({"services": {"a": {"extends": "b"}, "b": {"extends": "a"}}}, "definition",
      "services.a.extends: extends makes a cycle (a -> b -> a)"),
     ({"services": {"a": {"extends": "zz"}}}, "definition", "services.a.extends: no service 'zz' to extend"),
-    ({"include": ["other.yaml"], "services": {"a": {"image": "x"}}}, "definition",
-     "include: not supported by noar.docker.compose yet (the included files' services would be missing); list the "
-     "files in the files option instead, which merges them"),
+    ({"include": [{"path": "other.yaml", "bogus": 1}], "services": {"a": {"image": "x"}}}, "definition",
+     "include[0].bogus: not a key of include (it has path, project_directory, env_file)"),
+    ({"include": [{"env_file": "x.env"}], "services": {"a": {"image": "x"}}}, "definition", "include[0]: needs a path"),
     ({"servics": {}, "services": {"a": {"image": "x"}}}, "definition",
-     "servics: not a top-level key of the Compose Specification (it has name, version, services, networks, volumes, "
-     "secrets, configs and x- extensions)"),
+     "servics: not a top-level key of the Compose Specification (it has name, version, include, services, networks, "
+     "volumes, secrets, configs and x- extensions)"),
 ])
 def test_bad_projects_name_the_path(definition, option, message):
     with pytest.raises(InvalidOption) as raised:
@@ -481,3 +481,23 @@ def test_keys_the_container_layer_honours_are_read(tmp_path):
         device_write_iops=[dict(path="/dev/sda", rate=30)])
     with pytest.raises(InvalidOption, match=r"^definition: services.app.blkio_config.weight_device: not supported"):
         service_of(tmp_path, dict(blkio_config=dict(weight_device=[dict(path="/dev/sda", weight=10)])))
+
+
+def test_include_brings_a_project_of_its_own(tmp_path):
+    """An included file's paths start in its own folder and its .env interpolates it; a resource it defines
+    differently from the including project is refused; a file including itself is refused."""
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / ".env").write_text("TAG=7\n")
+    (tmp_path / "lib" / "db.yaml").write_text("services:\n  db:\n    image: db:${TAG}\n    volumes: ['./data:/data']\n")
+    (tmp_path / "compose.yaml").write_text("include: [lib/db.yaml]\nservices:\n  web:\n    image: web\n")
+    project = load_project(dict(project_src=str(tmp_path)), {})
+    db = project["model"]["services"]["db"]
+    assert db["image"] == "db:7" and db["volumes"] == [f"{tmp_path}/lib/data:/data"]
+    (tmp_path / "compose.yaml").write_text("include: [lib/db.yaml]\nservices:\n  db:\n    image: other\n")
+    with pytest.raises(InvalidOption) as raised:
+        load_project(dict(project_src=str(tmp_path)), {})
+    assert "include[0]: services.db is defined both by" in str(raised.value)
+    (tmp_path / "compose.yaml").write_text("include: [compose.yaml]\nservices:\n  web:\n    image: web\n")
+    with pytest.raises(InvalidOption) as raised:
+        load_project(dict(project_src=str(tmp_path)), {})
+    assert "includes itself" in str(raised.value)
