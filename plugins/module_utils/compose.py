@@ -439,8 +439,10 @@ def _include(model: dict, folder: str, env: dict, option: str, seen: tuple) -> d
                 if isinstance(definition, dict) and definition.get("file"):
                     included[kind][name] = dict(definition, file=str(_absolute(definition["file"], directory)))
         for kind in INCLUDED_KINDS:
-            mine = model.setdefault(kind, {}) if included.get(kind) else model.get(kind)
-            for name, definition in (included.get(kind) or {}).items():
+            if not included.get(kind):
+                continue
+            mine: dict = model[kind] = model.get(kind) or {}
+            for name, definition in included[kind].items():
                 if name in mine and mine[name] != definition:
                     raise InvalidOption(option, f"{where}: {kind}.{name} is defined both by {', '.join(files)} and by "
                                                 "the including project, differently")
