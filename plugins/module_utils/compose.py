@@ -441,7 +441,8 @@ def _include(model: dict, folder: str, env: dict, option: str, seen: tuple) -> d
         for kind in INCLUDED_KINDS:
             if not included.get(kind):
                 continue
-            mine: dict = model[kind] = model.get(kind) or {}
+            mine: dict = model.get(kind) or {}
+            model[kind] = mine
             for name, definition in included[kind].items():
                 if name in mine and mine[name] != definition:
                     raise InvalidOption(option, f"{where}: {kind}.{name} is defined both by {', '.join(files)} and by "
