@@ -34,16 +34,17 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", "..", "..", ".."))
 CASES = os.path.join(ROOT, "tests", "unit", "compose-cases")
 
-pytestmark = pytest.mark.skipif(not CLI or not COMPOSE_GO, reason="needs the Compose CLI and compose-go's test data "
-                                                                    "(./noar unit sets NOAR_COMPOSE_CLI, NOAR_COMPOSE_GO)")
+NEEDS = "needs the Compose CLI and compose-go's test data (./noar unit sets NOAR_COMPOSE_CLI, NOAR_COMPOSE_GO)"
+pytestmark = pytest.mark.skipif(not CLI or not COMPOSE_GO, reason=NEEDS)
 
 # Labels that name the files read: the CLI's output is another file in another folder.
 FILE_LABELS = ("com.docker.compose.project.working_dir", "com.docker.compose.project.config_files")
 
 # (case, service, parameter) -> why ours differs from the CLI's reading, kept on purpose.
 DELIBERATE = {
-    ("go-simple-paths", "test", "mounts"): "C:\\docker\\project is a Windows path, which the CLI leaves as it is; on "
-                                         "the Linux hosts the module runs on it is a relative path",
+    ("go-simple-paths", "test", "mounts"):
+        "C:\\docker\\project is a Windows path, which the CLI leaves as it is; on the Linux hosts the module runs on "
+        "it is a relative path",
     ("go-with-version", "", "volumes"): "a volume the file declares and no service mounts is made by the module, and "
                                         "left out by the CLI (compose-go drops unused resources)",
 }
@@ -173,7 +174,7 @@ def test_reads_as_the_cli_reads(case, tmp_path):
     name, where, files, env, profiles = case
     folder = folder_of(where)
     project = "conformance"
-    theirs_json, refusal = cli_config(folder, files, env, profiles, project)
+    theirs_json, _refusal = cli_config(folder, files, env, profiles, project)
     params = dict(files=[os.path.join(folder, f) for f in files], project_name=project, profiles=profiles or None,
                   files_dir=str(tmp_path / "files"))
     TOTALS["cases"] += 1
@@ -191,5 +192,5 @@ def test_reads_as_the_cli_reads(case, tmp_path):
     TOTALS["compared"] += compared
     unexplained = [d for d in found if (name,) + d[:2] not in DELIBERATE]
     TOTALS["differences"] += len(found)
-    assert not unexplained, "\n".join(f"{name}: services.{s}: {k}: ours {o!r}, the CLI's {t!r}"
-                                       for s, k, o, t in unexplained)
+    assert not unexplained, "\n".join(
+        f"{name}: services.{s}: {k}: ours {o!r}, the CLI's {t!r}" for s, k, o, t in unexplained)
