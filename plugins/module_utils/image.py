@@ -136,16 +136,38 @@ def import_hash(path: str, changes: list) -> str:
 # docker save archives
 
 
+def _short_reference(name: str) -> str:
+    """``docker.io/library/app:1`` as docker save's manifest writes it (``app:1``)."""
+    for prefix in ("docker.io/library/", "docker.io/"):
+        if name.startswith(prefix):
+            return name[len(prefix):]
+    return name
+
+
 def archive_images(path: str, option: str = "load_path") -> list:
-    """``[{"Id": ..., "RepoTags": [...]}]`` for each image of a ``docker save`` tarball (plain or compressed)."""
+    """``[{"Id": ..., "Ids": [...], "RepoTags": [...]}]`` for each image of a ``docker save`` tarball (plain or
+    compressed). ``Id`` is the image's config digest, the Id an engine with its own image store gives it; ``Ids``
+    adds the digest that OCI archives (Docker 25+) index it by, which is the Id an engine with the containerd image
+    store gives it (API 1.44+ with containerd-snapshotter): the same image is found whichever store wrote or reads
+    the archive."""
     try:
         with tarfile.open(path, "r:*") as archive:
             member = archive.extractfile("manifest.json")
             if member is None:
                 raise KeyError("manifest.json")
             manifest = json.load(member)
+            try:
+                index_member = archive.extractfile("index.json")
+            except KeyError:
+                index_member = None
+            index = json.load(index_member) if index_member is not None else {}
     except (OSError, tarfile.TarError, KeyError, ValueError) as exc:
         raise InvalidOption(option, f"{path} is not a docker save archive ({exc})") from None
+    indexed = {}
+    for entry in index.get("manifests") or []:
+        name = (entry.get("annotations") or {}).get("io.containerd.image.name")
+        if name and entry.get("digest"):
+            indexed[_short_reference(name)] = entry["digest"]
     images = []
     for entry in manifest:
         config = entry.get("Config") or ""
@@ -153,13 +175,15 @@ def archive_images(path: str, option: str = "load_path") -> list:
         hexdigest = os.path.basename(config)
         if hexdigest.endswith(".json"):
             hexdigest = hexdigest[:-5]
-        images.append(dict(Id="sha256:" + hexdigest, RepoTags=list(entry.get("RepoTags") or [])))
+        tags = list(entry.get("RepoTags") or [])
+        ids = ["sha256:" + hexdigest] + [indexed[t] for t in tags if t in indexed]
+        images.append(dict(Id=ids[0], Ids=list(dict.fromkeys(ids)), RepoTags=tags))
     return images
 
 
 def archive_holds(held: list, wanted: dict) -> bool:
     """Whether archive entries (as ``archive_images`` reads them) hold each ``reference -> image Id`` of ``wanted``."""
-    return all(any(entry["Id"] == image_id and (ref == image_id or ref in entry["RepoTags"]) for entry in held)
+    return all(any(image_id in entry["Ids"] and (ref == image_id or ref in entry["RepoTags"]) for entry in held)
                for ref, image_id in wanted.items())
 
 
@@ -369,14 +393,14 @@ class ImageManager(Manager):
         if not os.path.isfile(path):
             raise InvalidOption("load_path", f"no file at {path}")
         held = archive_images(path)
-        wanted = [entry["Id"] for entry in held if self.ref in entry["RepoTags"]
+        wanted = [entry for entry in held if self.ref in entry["RepoTags"]
                   or (self.tag == "latest" and self.repository in entry["RepoTags"])]
         if not wanted:
             names = sorted(t for entry in held for t in entry["RepoTags"]) or ["untagged images only"]
             raise InvalidOption("load_path", f"{path} does not hold {self.ref} (it holds {', '.join(names)})")
-        if actual is not None and actual["Id"] == wanted[0] and not self.params.get("force_source"):
+        if actual is not None and actual["Id"] in wanted[0]["Ids"] and not self.params.get("force_source"):
             return []
-        return [Action("load", self.ref, before=_image_before(actual), after=dict(image=wanted[0]),
+        return [Action("load", self.ref, before=_image_before(actual), after=dict(image=wanted[0]["Id"]),
                        reason=f"from {path}")]
 
     def _plan_import(self, actual):
@@ -612,7 +636,9 @@ class LoadManager(Manager):
                 for entry in self.held for name in entry["RepoTags"] or [entry["Id"]]}
 
     def plan(self, actual):
-        wanted = {name: entry["Id"] for entry in self.held for name in entry["RepoTags"] or [entry["Id"]]}
+        # The engine's Id of each name: the config digest, or the indexed digest with the containerd image store.
+        ids = {name: entry["Ids"] for entry in self.held for name in entry["RepoTags"] or [entry["Id"]]}
+        wanted = {name: actual.get(name) if actual.get(name) in known else known[0] for name, known in ids.items()}
         if actual == wanted:
             return []
         missing = sorted(name for name, image_id in wanted.items() if actual.get(name) != image_id)
@@ -625,7 +651,8 @@ class LoadManager(Manager):
 
     def result(self):
         names = [name for entry in self.held for name in entry["RepoTags"] or [entry["Id"]]]
-        images = [find(self.client, "image", entry["Id"]) for entry in self.held]
+        images = [next(filter(None, (find(self.client, "image", ref) for ref in entry["RepoTags"] + entry["Ids"])), None)
+                  for entry in self.held]
         return dict(image_names=names, images=[image for image in images if image])
 
 

@@ -88,12 +88,15 @@ def test_context_files_honour_dockerignore(tmp_path):
     assert {"Dockerfile", "keep.txt"} <= set(context_files(str(tmp_path), "Dockerfile"))
 
 
-def _save_archive(path, entries, compress=""):
-    data = json.dumps(entries).encode()
+def _save_archive(path, entries, compress="", index=None):
     with tarfile.open(path, "w:" + compress) as archive:
-        info = tarfile.TarInfo("manifest.json")
-        info.size = len(data)
-        archive.addfile(info, io.BytesIO(data))
+        for name, content in (("manifest.json", entries), ("index.json", index)):
+            if content is None:
+                continue
+            data = json.dumps(content).encode()
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
 
 
 @pytest.mark.parametrize("compress", ["", "gz"])
@@ -101,12 +104,25 @@ def test_archive_images_reads_both_manifest_forms(tmp_path, compress):
     path = str(tmp_path / "images.tar")
     _save_archive(path, [{"Config": "b" * 64 + ".json", "RepoTags": ["app:1"]},
                          {"Config": "blobs/sha256/" + "c" * 64, "RepoTags": None}], compress)
-    assert archive_images(path) == [{"Id": "sha256:" + "b" * 64, "RepoTags": ["app:1"]},
-                                    {"Id": "sha256:" + "c" * 64, "RepoTags": []}]
+    assert archive_images(path) == [{"Id": "sha256:" + "b" * 64, "Ids": ["sha256:" + "b" * 64], "RepoTags": ["app:1"]},
+                                    {"Id": "sha256:" + "c" * 64, "Ids": ["sha256:" + "c" * 64], "RepoTags": []}]
     held = archive_images(path)
     assert archive_holds(held, {"app:1": "sha256:" + "b" * 64})
     assert not archive_holds(held, {"app:1": "sha256:" + "c" * 64})
     assert not archive_holds([], {"app:1": "x"})
+
+
+def test_an_oci_archive_is_found_by_either_stores_id(tmp_path):
+    """The containerd image store (API 1.44+) gives an image the digest index.json names it by, not its config's."""
+    path = str(tmp_path / "images.tar")
+    config, indexed = "sha256:" + "b" * 64, "sha256:" + "d" * 64
+    _save_archive(path, [{"Config": "blobs/sha256/" + "b" * 64, "RepoTags": ["app:1", "other/app:2"]}],
+                  index={"manifests": [{"digest": indexed, "annotations": {
+                      "io.containerd.image.name": "docker.io/library/app:1", "org.opencontainers.image.ref.name": "1"}}]})
+    held = archive_images(path)
+    assert held[0]["Id"] == config and held[0]["Ids"] == [config, indexed]
+    assert archive_holds(held, {"app:1": config}) and archive_holds(held, {"app:1": indexed})
+    assert not archive_holds(held, {"app:1": "sha256:" + "e" * 64})
 
 
 def test_archive_images_rejects_what_is_not_an_archive(tmp_path):
