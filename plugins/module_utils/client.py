@@ -80,6 +80,13 @@ def docker_argument_spec(**spec) -> dict:
     return merged
 
 
+def containerd_image_store(info: dict) -> bool:
+    """Whether the engine keeps its images in containerd (``features.containerd-snapshotter``, API 1.44+, the default
+    of new Docker Engine 29 installs): an image's Id is its manifest's digest, retagging leaves no dangling image, a
+    digest name is no record of its own, and prune takes every dangling image whatever its children."""
+    return ["driver-type", "io.containerd.snapshotter.v1"] in (info.get("DriverStatus") or [])
+
+
 def engine_on_this_machine(params: dict) -> bool:
     """Whether the engine is reached through a unix socket, so that its cgroup and /proc files are this machine's."""
     return str(params.get("docker_host") or "unix://").startswith("unix://")

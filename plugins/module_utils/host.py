@@ -4,7 +4,12 @@
 
 from __future__ import annotations
 
-from ansible_collections.noar.docker.plugins.module_utils.client import EngineError, engine_errors, find
+from ansible_collections.noar.docker.plugins.module_utils.client import (
+    EngineError,
+    containerd_image_store,
+    engine_errors,
+    find,
+)
 from ansible_collections.noar.docker.plugins.module_utils.converge import module_errors
 
 LIST_KINDS = ("containers", "images", "networks", "volumes")
@@ -22,6 +27,7 @@ def summarise_engine(info: dict, version: dict) -> dict:
         architecture=info.get("Architecture"),
         kernel_version=info.get("KernelVersion"),
         storage_driver=info.get("Driver"),
+        containerd_image_store=containerd_image_store(info),
         logging_driver=info.get("LoggingDriver"),
         cgroup_driver=info.get("CgroupDriver"),
         cgroup_version=str(info.get("CgroupVersion") or "1"),

@@ -21,6 +21,7 @@ import tarfile
 from ansible_collections.noar.docker.plugins.module_utils.client import (
     EngineError,
     connect,
+    containerd_image_store,
     docker_argument_spec,
     engine_errors,
     engine_info,
@@ -281,6 +282,8 @@ class ImageManager(Manager):
             if users:
                 raise EngineError(f"image {self.ref} is used by container(s) {', '.join(users)}: remove them first, "
                                   "or set force_absent=true to remove the image's name anyway")
+        if containerd_image_store(engine_info(self.client)):
+            digests = []  # digest names are read off the image's names there: they go with them, unlisted
         if self.repository is None:
             repositories = {r.rsplit("@", 1)[0] for r in digests} | {t.rsplit(":", 1)[0] for t in tags}
             if len(repositories) > 1 and not force:

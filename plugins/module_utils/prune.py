@@ -17,7 +17,7 @@ from __future__ import annotations
 import time
 
 from ansible_collections.noar.docker.plugins.module_utils.converge import Action, Manager
-from ansible_collections.noar.docker.plugins.module_utils.client import engine_errors
+from ansible_collections.noar.docker.plugins.module_utils.client import containerd_image_store, engine_errors, engine_info
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption, parse_size, parse_time, parse_timestamp
 
 KINDS = ("containers", "images", "networks", "volumes", "builder_cache")
@@ -88,17 +88,18 @@ def _tags(image: dict) -> list:
     return [t for t in image.get("RepoTags") or [] if t != "<none>:<none>"]
 
 
-def plan_images(images: list, used: set, filters: dict, until) -> tuple:
+def plan_images(images: list, used: set, filters: dict, until, containerd_store: bool = False) -> tuple:
     """(image Ids that go, references that are untagged) when pruning ``images`` (``docker images -a``).
 
     Mirrors the engine: candidates are the images without children (every image when ``dangling`` is
     false) except untagged intermediates; a candidate in use by a container stays; with ``dangling``
     only untagged ones go. Removing an image walks up to its parents, which go too when untagged, unused
-    and without other children.
+    and without other children. The containerd image store (``containerd_store``) knows no children: every
+    candidate goes, untagged intermediates too.
     """
     dangling_only = _true(filters, "dangling", True)
     children: dict = {}
-    for image in images:
+    for image in images if not containerd_store else ():
         if image.get("ParentId"):
             children.setdefault(image["ParentId"], set()).add(image["Id"])
     by_id = {image["Id"]: image for image in images}
@@ -117,7 +118,8 @@ def plan_images(images: list, used: set, filters: dict, until) -> tuple:
         if image_id in used or (dangling_only and _tags(image)):
             continue
         chosen.add(image_id)
-    untagged = sorted(ref for image_id in chosen for ref in _refs(by_id[image_id]))
+    names = _tags if containerd_store else _refs  # a digest name is no record of its own in containerd's store
+    untagged = sorted(ref for image_id in chosen for ref in names(by_id[image_id]))
     removed: set = set()
     grown = True
     while grown:
@@ -133,6 +135,23 @@ def plan_images(images: list, used: set, filters: dict, until) -> tuple:
                 removed.add(image_id)
                 grown = True
     return sorted(removed), untagged
+
+
+def plan_build_cache(cache: list, prune_all: bool, keep_storage) -> list:
+    """The build cache records that go: those not in use (and not shared, unless ``prune_all``); with
+    ``keep_storage`` (bytes), only the least recently used of them until the whole cache fits, as BuildKit keeps
+    that much."""
+    candidates = [e for e in cache if not e.get("InUse") and (prune_all or not e.get("Shared"))]
+    if keep_storage is None:
+        return candidates
+    total = sum(e.get("Size", 0) for e in cache)
+    chosen = []
+    for entry in sorted(candidates, key=lambda e: e.get("LastUsedAt") or e.get("CreatedAt") or ""):
+        if total <= keep_storage:
+            break
+        chosen.append(entry)
+        total -= entry.get("Size", 0)
+    return chosen
 
 
 class PruneManager(Manager):
@@ -185,7 +204,7 @@ class PruneManager(Manager):
         with engine_errors("listing", "images"):
             images = self.client.images(all=True)
             used = {c.get("ImageID") for c in self.client.containers(all=True)}
-        removed, self.untagged = plan_images(images, used, filters, until)
+        removed, self.untagged = plan_images(images, used, filters, until, containerd_image_store(engine_info(self.client)))
         self.image_ids = {image["Id"] for image in images}
         by_id = {image["Id"]: image for image in images}
         return [dict(id=image_id, name=", ".join(_tags(by_id[image_id])) or image_id[7:19],
@@ -231,9 +250,8 @@ class PruneManager(Manager):
     def _find_builder_cache(self, filters: dict, until) -> list:
         with engine_errors("reading", "build cache"):
             cache = self.client.df().get("BuildCache") or []
-        prune_all = self.params.get("builder_cache_all")
         return [dict(id=entry["ID"], name=entry.get("Description") or entry["ID"], size=entry.get("Size", 0))
-                for entry in cache if not entry.get("InUse") and (prune_all or not entry.get("Shared"))]
+                for entry in plan_build_cache(cache, bool(self.params.get("builder_cache_all")), self.keep_storage)]
 
     def plan(self, actual) -> list:
         plan = []
@@ -260,7 +278,9 @@ class PruneManager(Manager):
                 elif kind == "images":
                     answer = self.client.prune_images(filters=filters)
                     records = answer.get("ImagesDeleted") or []
-                    self.untagged = sorted(e["Untagged"] for e in records if e.get("Untagged"))
+                    # The containerd image store reports each dangling image it removes as untagged by its Id.
+                    self.untagged = sorted(e["Untagged"] for e in records
+                                           if e.get("Untagged") and e["Untagged"] not in self.image_ids)
                     # The engine lists the layers it removed as "Deleted" too; keep the images.
                     self.removed[kind] = sorted(e["Deleted"] for e in records if e.get("Deleted") in self.image_ids)
                 elif kind == "networks":

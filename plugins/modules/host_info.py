@@ -110,6 +110,7 @@ engine:
     server_version: 20.10.24+dfsg1
     api_version: "1.41"
     storage_driver: overlay2
+    containerd_image_store: false
     logging_driver: json-file
     cgroup_driver: cgroupfs
     cgroup_version: "1"

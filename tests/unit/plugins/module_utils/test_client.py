@@ -307,3 +307,12 @@ def test_the_sdk_is_imported_without_paramiko_unless_ssh_needs_it(ssh, imported)
     done = subprocess.run([sys.executable, "-c", SDK_IMPORT.format(ssh=ssh)], capture_output=True, text=True,
                           check=True, env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)))
     assert done.stdout.split("\n")[:2] == [imported, "SSHClient"]
+
+
+def test_the_containerd_image_store_is_read_from_the_driver_status():
+    """Debian's 20.10 (overlay2, its own store) and Docker Engine 28 with containerd-snapshotter, as each reports."""
+    assert not client_mod.containerd_image_store({"Driver": "overlay2", "DriverStatus": [
+        ["Backing Filesystem", "extfs"], ["Supports d_type", "true"], ["Native Overlay Diff", "true"]]})
+    assert client_mod.containerd_image_store({"Driver": "overlayfs", "DriverStatus": [
+        ["driver-type", "io.containerd.snapshotter.v1"]]})
+    assert not client_mod.containerd_image_store({})

@@ -3,6 +3,7 @@ import pytest
 from ansible_collections.noar.docker.plugins.module_utils.prune import (
     labels_match,
     normalise_filters,
+    plan_build_cache,
     plan_images,
 )
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption, parse_time, parse_timestamp
@@ -109,3 +110,27 @@ def test_a_used_image_keeps_its_parents():
 def test_label_and_until_narrow_the_images():
     assert plan_images(IMAGES, set(), {"label": ["team=a"]}, None)[0] == ["old"]
     assert plan_images(IMAGES, {"used"}, {}, 60)[0] == ["lone"]
+
+
+def test_the_containerd_image_store_takes_every_candidate_whatever_its_children():
+    """containerd's store records no parents (API 1.44+ with containerd-snapshotter): a dangling intermediate goes
+    like any dangling image, and a digest name is not untagged on its own."""
+    removed, untagged = plan_images(IMAGES, {"used"}, {}, None, containerd_store=True)
+    assert removed == ["lone", "mid", "old", "only-digest"]
+    assert untagged == []
+    removed, untagged = plan_images(IMAGES, {"used"}, {"dangling": ["false"]}, None, containerd_store=True)
+    assert removed == ["app", "base", "lone", "mid", "old", "only-digest"]
+    assert untagged == ["app:1", "base:1"]
+
+
+def test_build_cache_keep_storage_keeps_the_most_recently_used_that_fit():
+    cache = [dict(ID="old", Size=300, LastUsedAt="2026-01-01T00:00:00Z"),
+             dict(ID="mid", Size=300, LastUsedAt="2026-06-01T00:00:00Z"),
+             dict(ID="new", Size=300, LastUsedAt="2026-12-01T00:00:00Z"),
+             dict(ID="busy", Size=300, InUse=True),
+             dict(ID="shared", Size=100, Shared=True, LastUsedAt="2025-01-01T00:00:00Z")]
+    assert [e["ID"] for e in plan_build_cache(cache, False, None)] == ["old", "mid", "new"]
+    # 1300 bytes in all; 700 may stay: the two least recently used unshared records go.
+    assert [e["ID"] for e in plan_build_cache(cache, False, 700)] == ["old", "mid"]
+    assert [e["ID"] for e in plan_build_cache(cache, True, 700)] == ["shared", "old", "mid"]
+    assert plan_build_cache(cache, False, 5 << 30) == []
