@@ -598,8 +598,28 @@ HANDLED = ("build", "depends_on", "profiles", "scale", "container_name", "pull_p
            "env_file", "ports", "expose", "volumes", "tmpfs", "networks", "network_mode", "healthcheck", "restart",
            "deploy", "labels", "logging", "sysctls", "ulimits", "extra_hosts", "dns", "dns_search",
            "stop_grace_period", "secrets", "configs", "gpus", "blkio_config", "volumes_from")
-# Keys only other tools read (docker compose watch, swarm's scheduler): a warning, not an error.
-OTHER_TOOLS = ("develop",)
+# Keys only other tools read (docker compose watch, swarm's scheduler, the CLI's log attachment): a warning.
+OTHER_TOOLS = ("develop", "attach")
+# The Compose Specification's other service keys: refused by name, each with why (a unit test walks the
+# specification's schema, so that a key it adds is classified here or above).
+REFUSED = dict(
+    links="not read yet; services on one network reach each other by service name and by aliases",
+    external_links="not read yet; join the other container's network and use its name",
+    post_start="lifecycle hooks are not run yet; noar.docker.container_exec after the task does the same",
+    pre_stop="lifecycle hooks are not run yet; noar.docker.container_exec before the task does the same",
+    annotations="not read yet",
+    label_file="not read yet; write the labels under labels",
+    cpu_rt_period="not read yet (realtime scheduling)",
+    cpu_rt_runtime="not read yet (realtime scheduling)",
+    pull_refresh_after="not read yet; pull_policy always or missing",
+    cpu_count="a Windows container setting",
+    cpu_percent="a Windows container setting",
+    credential_spec="a Windows container setting",
+    isolation="a Windows container setting",
+    models="Docker Model Runner's, which this module does not drive",
+    provider="a provider service runs another tool, which this module does not drive",
+    use_api_socket="Docker Desktop's",
+)
 DEPLOY_OTHER_TOOLS = ("placement", "rollback_config", "endpoint_mode", "mode", "labels")
 RESTARTS = {"no": "no", "always": "always", "unless-stopped": "unless-stopped", "on-failure": "on-failure"}
 
@@ -927,6 +947,8 @@ def service_params(project: dict, name: str, warnings: list, own_keys: frozenset
             params[SAME[key]] = value
         elif key in OTHER_TOOLS:
             ignored(key, "only other tools read it")
+        elif key in REFUSED:
+            raise InvalidOption("definition", f"{path}.{key}: not supported by noar.docker.compose ({REFUSED[key]})")
         elif key not in HANDLED:
             raise InvalidOption("definition", f"{path}.{key}: not supported by noar.docker.compose")
     if service.get("container_name") and replicas(service) > 1:

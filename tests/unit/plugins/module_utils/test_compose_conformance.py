@@ -194,3 +194,21 @@ def test_reads_as_the_cli_reads(case, tmp_path):
     TOTALS["differences"] += len(found)
     assert not unexplained, "\n".join(
         f"{name}: services.{s}: {k}: ours {o!r}, the CLI's {t!r}" for s, k, o, t in unexplained)
+
+
+def test_every_service_key_of_the_specification_is_read_or_refused_by_name():
+    """The specification's schema (compose-go's, which the CLI validates with) against the keys the loader reads,
+    the ones only other tools read, and the ones it refuses: a key the specification adds fails here until it is
+    classified, and each refused key is refused naming its path and why."""
+    with open(os.path.join(COMPOSE_GO, "schema", "compose-spec.json")) as handle:
+        keys = set(json.load(handle)["definitions"]["service"]["properties"])
+    read = set(compose.SAME) | set(compose.HANDLED) | set(compose.OTHER_TOOLS)
+    assert keys - read - set(compose.REFUSED) == set(), "service keys of the specification the loader does not classify"
+    assert (read | set(compose.REFUSED)) - keys == set(), "classified keys the specification does not have"
+    assert not read & set(compose.REFUSED)
+    for key, why in compose.REFUSED.items():
+        project = compose.load_project(dict(definition={"services": {"app": {"image": "x", key: "value"}}},
+                                            project_name="p"), {})
+        with pytest.raises(InvalidOption) as raised:
+            compose.service_params(project, "app", [])
+        assert str(raised.value) == f"definition: services.app.{key}: not supported by noar.docker.compose ({why})"
