@@ -588,7 +588,8 @@ SAME = dict(image="image", user="user", working_dir="working_dir", hostname="hos
             entrypoint="entrypoint", command="command", cpu_period="cpu_period", cpu_quota="cpu_quota",
             mem_swappiness="memory_swappiness", oom_kill_disable="oom_killer", storage_opt="storage_opts", uts="uts",
             cgroup="cgroupns_mode")
-# Service keys that only a container on one engine can have: a stack refuses them, a Kubernetes conversion warns.
+# Service keys that only a container on one engine can have: a stack refuses them (a Kubernetes conversion warns about
+# them as about every container option it does not convert).
 CONTAINER_ONLY = ("cpu_period", "cpu_quota", "mem_swappiness", "oom_kill_disable", "storage_opt", "uts", "cgroup",
                   "blkio_config", "volumes_from")
 # blkio_config's keys that are container options of the same shape (a list of path and rate).

@@ -17,7 +17,7 @@ import shlex
 from typing import NoReturn
 
 from ansible_collections.noar.docker.plugins.module_utils.compose import (
-    CONTAINER_ONLY,
+    SAME,
     dependencies_of,
     load_project,
     replicas,
@@ -83,16 +83,24 @@ def _millicpus(value) -> str:
     return f"{int(round(float(value) * 1000))}m"
 
 
+def quantity(size: int) -> str:
+    """Bytes as people write a Kubernetes quantity: the largest binary unit that divides them (64Mi), else bytes."""
+    for unit, factor in (("Ti", 1 << 40), ("Gi", 1 << 30), ("Mi", 1 << 20), ("Ki", 1 << 10)):
+        if size and size % factor == 0:
+            return f"{size // factor}{unit}"
+    return str(size)
+
+
 def _resources(params: dict, reserved_cpus=None) -> dict:
     """Limits from the container's limits; requests from its memory reservation and the Compose file's
     ``deploy.resources.reservations.cpus`` (which an engine ignores and Kubernetes schedules by)."""
     limits, requests = {}, {}
     if params.get("memory") is not None:
-        limits["memory"] = str(parse_size(params["memory"], "memory"))
+        limits["memory"] = quantity(parse_size(params["memory"], "memory"))
     if params.get("cpus") is not None:
         limits["cpu"] = _millicpus(params["cpus"])
     if params.get("memory_reservation") is not None:
-        requests["memory"] = str(parse_size(params["memory_reservation"], "memory_reservation"))
+        requests["memory"] = quantity(parse_size(params["memory_reservation"], "memory_reservation"))
     if reserved_cpus is not None:
         requests["cpu"] = _millicpus(reserved_cpus)
     return {k: v for k, v in (("limits", limits), ("requests", requests)) if v}
@@ -178,8 +186,9 @@ def _convert_service(project: dict, name: str, params: dict, meta: dict, objects
                      options: dict, warnings: list) -> None:
     definition = project["model"]["services"][name]
     mode = str(params.get("network_mode") or "")
-    if mode == "host" or mode.startswith(("container:", "service:")):
-        _fail(name, "network_mode", f"{mode!r} has no Kubernetes equivalent (pods have their own network)")
+    if mode.startswith(("container:", "service:")):
+        _fail(name, "network_mode", f"{definition.get('network_mode')!r} has no Kubernetes equivalent (a pod's "
+                                    "containers share one network, and pods do not share theirs)")
     labels = labels_of(project, name)
     pod_labels = dict(labels, **{f"noar.docker/network-{key}": "true" for key in _network_keys(definition)})
     container: dict = dict(name=name, image=params["image"])
@@ -209,17 +218,22 @@ def _convert_service(project: dict, name: str, params: dict, meta: dict, objects
                                         options["bind_mounts"], warnings)
     if mounts:
         container["volumeMounts"] = mounts
+    if params.get("tty"):
+        container["tty"] = True
+    if params.get("interactive"):
+        container["stdin"] = True
     pod: dict = dict(containers=[container])
     if volumes:
         pod["volumes"] = volumes
+    _pod_settings(name, params, pod, mode, warnings)
     waits = _init_waits(project, name, definition, ports_of, options["wait_image"])
     if waits:
         pod["initContainers"] = waits
     if params.get("stop_timeout") is not None:
         pod["terminationGracePeriodSeconds"] = int(params["stop_timeout"])
-    for key in CONTAINER_ONLY:  # a pod has none of them: each is a warning that names it
-        if key in definition:
-            warnings.append(f"services.{name}.{key}: a pod has no such setting; ignored")
+    for key in sorted({COMPOSE_KEY.get(option, option) for option in params} - CONVERTED):
+        path = key if key in definition else DEPLOY_PATH.get(key, key)
+        warnings.append(f"services.{name}.{path}: a pod has no such setting; ignored")  # no key goes unsaid
     if params.get("device_requests"):
         warnings.append(f"services.{name}: its device requests (gpus, deploy.resources.reservations.devices) are not "
                         "converted (a pod asks for its device plugin's resource, as nvidia.com/gpu)")
@@ -235,8 +249,9 @@ def _convert_service(project: dict, name: str, params: dict, meta: dict, objects
                       template=dict(metadata=dict(labels=pod_labels), spec=pod))
     if kind == "StatefulSet":
         spec["serviceName"] = name
-    objects["workloads"].append(dict(apiVersion="apps/v1", kind=kind, metadata=dict(meta, name=name, labels=labels),
-                                     spec=spec))
+    annotations = _annotations(definition)
+    workload_meta = dict(meta, name=name, labels=labels, **({"annotations": annotations} if annotations else {}))
+    objects["workloads"].append(dict(apiVersion="apps/v1", kind=kind, metadata=workload_meta, spec=spec))
     if inner:
         service_ports = [dict(name=f"{proto.lower()}-{port}", port=port, targetPort=port, protocol=proto)
                          for port, proto in inner]
@@ -253,6 +268,63 @@ def _convert_service(project: dict, name: str, params: dict, meta: dict, objects
                                         "(30000-32767); Kubernetes picks the node port")
         objects["services"].append(dict(apiVersion="v1", kind="Service", metadata=dict(meta, name=name, labels=labels),
                                         spec=spec))
+
+
+# Container options (as compose.service_params names them) the conversion reads, by their Compose keys; every other
+# one a service has is a warning naming its key. The Compose key of an option, where the names differ.
+COMPOSE_KEY = {option: key for key, option in SAME.items()}
+COMPOSE_KEY.update(env="environment", published_ports="ports", exposed_ports="expose", mounts="volumes",
+                   healthcheck="healthcheck", restart_policy="restart", restart_retries="restart",
+                   device_requests="gpus", stop_timeout="stop_grace_period", labels="labels", log_driver="logging",
+                   log_options="logging", sysctls="sysctls", ulimits="ulimits", etc_hosts="extra_hosts",
+                   dns_servers="dns", dns_search_domains="dns_search", networks="networks", tmpfs="tmpfs",
+                   device_read_bps="blkio_config", device_write_bps="blkio_config", device_read_iops="blkio_config",
+                   device_write_iops="blkio_config", blkio_weight="blkio_config", volumes_from="volumes_from")
+# Where a container option came from when the service has no key of its name.
+DEPLOY_PATH = dict(pids_limit="deploy.resources.limits.pids")
+CONVERTED = {"image", "entrypoint", "command", "environment", "working_dir", "ports", "expose", "mem_limit",
+             "mem_reservation", "cpus", "healthcheck", "privileged", "user", "read_only", "cap_add", "cap_drop",
+             "volumes", "tmpfs", "network_mode", "networks", "stop_grace_period", "gpus", "restart", "labels",
+             "hostname", "extra_hosts", "sysctls", "pid", "ipc", "tty", "stdin_open"}
+
+
+def _pod_settings(name: str, params: dict, pod: dict, mode: str, warnings: list) -> None:
+    """What a pod has of a container's namespaces and names: the host's network, PID and IPC namespaces, its host
+    name, extra /etc/hosts lines and namespaced sysctls."""
+    where = f"services.{name}"
+    if mode == "host":
+        pod["hostNetwork"] = True
+        pod["dnsPolicy"] = "ClusterFirstWithHostNet"
+        warnings.append(f"{where}.network_mode: 'host' becomes hostNetwork: the pod's ports are the node's")
+    for option, key, field in (("pid_mode", "pid", "hostPID"), ("ipc_mode", "ipc", "hostIPC")):
+        value = str(params.get(option) or "")
+        if value == "host":
+            pod[field] = True
+        elif value and value not in ("private", "shareable"):
+            warnings.append(f"{where}.{key}: {value!r} has no Kubernetes equivalent (a pod shares only the node's); "
+                            "ignored")
+    if params.get("hostname"):
+        pod["hostname"] = str(params["hostname"])
+    aliases: dict = {}
+    for host, address in sorted((params.get("etc_hosts") or {}).items()):
+        if address == "host-gateway":
+            warnings.append(f"{where}.extra_hosts: {host}:host-gateway names the engine's host, which a pod has not; "
+                            "ignored")
+            continue
+        aliases.setdefault(address, []).append(host)
+    if aliases:
+        pod["hostAliases"] = [dict(ip=ip, hostnames=names) for ip, names in aliases.items()]
+    if params.get("sysctls"):
+        pod["securityContext"] = dict(sysctls=[dict(name=k, value=str(v)) for k, v in sorted(params["sysctls"].items())])
+
+
+def _annotations(definition: dict) -> dict:
+    """A service's own labels, as annotations of its workload (Kompose's reading): labels select pods, these only
+    describe them."""
+    labels = definition.get("labels") or {}
+    if isinstance(labels, list):
+        labels = dict(str(item).partition("=")[::2] for item in labels)
+    return {str(k): str(v) for k, v in sorted(labels.items())}
 
 
 def _argv(value) -> list:
@@ -402,6 +474,9 @@ def render(manifests: list, header: str = "") -> str:
     class Dumper(yaml.SafeDumper):  # pylint: disable=too-many-ancestors
         def increase_indent(self, flow=False, indentless=False):
             return super().increase_indent(flow, False)  # lists indented under their key, as yamllint wants
+
+        def ignore_aliases(self, data):
+            return True  # each value written out where it is used: people read these files, not &id002
 
     def text(dumper, value):
         block = "\n" in value and not any(line != line.rstrip() for line in value.split("\n"))

@@ -17,9 +17,14 @@ description:
     C(depends_on) with C(service_healthy) an init container that waits for the dependency's port; Compose networks
     NetworkPolicies (an C(internal) network lets its members reach only each other). Every object carries the
     C(app.kubernetes.io) labels.
+  - A pod's own settings are converted too; C(network_mode), C(pid) and C(ipc) C(host) become C(hostNetwork),
+    C(hostPID) and C(hostIPC); C(hostname), C(extra_hosts) (C(hostAliases)), C(sysctls), C(tty) and C(stdin_open);
+    the service's C(labels) become its workload's annotations. Memory is written in binary units (C(64Mi)), and the
+    YAML has no anchors or aliases.
   - What has no Kubernetes equivalent fails naming the service and the key (a bind mount of a host path unless
-    O(bind_mounts) says otherwise, C(network_mode), C(privileged) unless O(allow_privileged)); what only loses detail
-    is a warning.
+    O(bind_mounts) says otherwise, C(network_mode) of another container or service, C(privileged) unless
+    O(allow_privileged)); what only loses detail is a warning naming the key, and so is every container setting a
+    pod has not (C(logging), C(dns), C(security_opt), a pids limit, ...): none is dropped unsaid.
   - The manifests are checked offline against the Kubernetes API schema (O(validate)), before anything is written.
   - Apply the file with C(kubernetes.core.k8s) (C(src)) or C(kubectl apply -f).
 version_added: 0.2.0

@@ -45,7 +45,7 @@ def test_projeto_no_ar_converts(tmp_path):
     assert web["replicas"] == 2
     container = web["template"]["spec"]["containers"][0]
     assert container["image"] == "registry.local/projeto-no-ar/web:1.0.0"
-    assert container["resources"] == {"limits": {"memory": str(128 * 1024 * 1024), "cpu": "500m"}}
+    assert container["resources"] == {"limits": {"memory": "128Mi", "cpu": "500m"}}
     assert container["securityContext"] == {"runAsUser": 10001, "runAsGroup": 10001, "readOnlyRootFilesystem": True}
     assert container["livenessProbe"]["periodSeconds"] == 5 and container["livenessProbe"]["failureThreshold"] == 3
     assert container["readinessProbe"]["exec"]["command"][0] == "python3"
@@ -65,13 +65,20 @@ def test_projeto_no_ar_converts(tmp_path):
     assert "projeto-no-ar-proxy-published" in kinds["NetworkPolicy"]
     assert warnings == ["services.db.volumes: the bind mount of " + os.path.normpath(os.path.join(APP, "backups"))
                         + " becomes an emptyDir (its content is not carried over)",
+                        "services.db.logging: a pod has no such setting; ignored",
+                        "services.db.deploy.resources.limits.pids: a pod has no such setting; ignored",
+                        "services.proxy.logging: a pod has no such setting; ignored",
+                        "services.proxy.deploy.resources.limits.pids: a pod has no such setting; ignored",
                         "services.proxy.ports: 8080 is outside the NodePort range (30000-32767); Kubernetes picks the "
-                        "node port"]
+                        "node port",
+                        "services.web.logging: a pod has no such setting; ignored",
+                        "services.web.deploy.resources.limits.pids: a pod has no such setting; ignored"]
 
 
 @pytest.mark.parametrize("service, message", [
     (dict(image="i", volumes=["/srv:/srv"]), "services.app.volumes: /srv is a bind mount of a host path"),
-    (dict(image="i", network_mode="host"), "services.app.network_mode: 'host' has no Kubernetes equivalent"),
+    (dict(image="i", network_mode="service:db"), "services.app.network_mode: 'service:db' has no Kubernetes "
+                                                 "equivalent"),
     (dict(image="i", privileged=True), "services.app.privileged: a privileged container; set allow_privileged"),
     (dict(image="i", user="web"), "services.app.user: 'web': Kubernetes takes numeric user and group ids"),
     (dict(image="i", ports=["8000-8001:8000-8001"]), "services.app.ports: '8000-8001:8000-8001': only single ports"),
@@ -149,8 +156,8 @@ def test_limits_and_reservations_become_limits_and_requests(tmp_path):
     warnings = []
     deployment = by_kind(convert(project, warnings=warnings))["Deployment"]["app"]
     assert deployment["spec"]["template"]["spec"]["containers"][0]["resources"] == {
-        "limits": {"memory": str(64 * 1024 * 1024), "cpu": "250m"},
-        "requests": {"memory": str(32 * 1024 * 1024), "cpu": "100m"}}
+        "limits": {"memory": "64Mi", "cpu": "250m"},
+        "requests": {"memory": "32Mi", "cpu": "100m"}}
     assert warnings == []
 
 
@@ -164,3 +171,38 @@ def test_what_a_pod_cannot_have_is_a_warning_that_names_the_key(tmp_path):
     assert "services.app.uts: a pod has no such setting; ignored" in warnings
     assert any(w.startswith("services.app: its device requests (gpus") for w in warnings)
     assert any(w.startswith("services.app.volumes: /srv: SELinux relabelling (z)") for w in warnings)
+
+
+def test_a_pods_own_settings_are_converted_and_every_other_key_is_named(tmp_path):
+    """Host namespaces, host name, /etc/hosts lines, sysctls, a terminal and the service's labels have their pod
+    fields; quantities are written as people write them; every container setting a pod has not is a warning that
+    names its key (none is dropped unsaid)."""
+    service = dict(image="i", network_mode="host", pid="host", ipc="host", hostname="api", tty=True, stdin_open=True,
+                   extra_hosts=["db.local:10.0.0.5", "cache.local:10.0.0.5", "gw:host-gateway"],
+                   sysctls={"net.core.somaxconn": 1024}, labels={"team": "a"}, security_opt=["no-new-privileges"],
+                   logging=dict(driver="local"), mem_limit="1536m", dns=["10.0.0.2"], stop_signal="SIGINT")
+    project = load_project(dict(definition=dict(services=dict(app=service)), project_name="p",
+                                files_dir=str(tmp_path)), {})
+    warnings: list = []
+    manifests = convert(project, warnings=warnings)
+    workload = by_kind(manifests)["Deployment"]["app"]
+    pod = workload["spec"]["template"]["spec"]
+    assert (pod["hostNetwork"], pod["dnsPolicy"], pod["hostPID"], pod["hostIPC"]) == (
+        True, "ClusterFirstWithHostNet", True, True)
+    assert pod["hostname"] == "api"
+    assert pod["hostAliases"] == [dict(ip="10.0.0.5", hostnames=["cache.local", "db.local"])]
+    assert pod["securityContext"] == dict(sysctls=[dict(name="net.core.somaxconn", value="1024")])
+    container = pod["containers"][0]
+    assert container["tty"] is True and container["stdin"] is True
+    assert container["resources"]["limits"]["memory"] == "1536Mi"
+    assert workload["metadata"]["annotations"] == {"team": "a"}
+    assert warnings == [
+        "services.app.network_mode: 'host' becomes hostNetwork: the pod's ports are the node's",
+        "services.app.extra_hosts: gw:host-gateway names the engine's host, which a pod has not; ignored",
+        "services.app.dns: a pod has no such setting; ignored",
+        "services.app.logging: a pod has no such setting; ignored",
+        "services.app.security_opt: a pod has no such setting; ignored",
+        "services.app.stop_signal: a pod has no such setting; ignored",
+    ]
+    assert validate(manifests, "1.33.0") == "1.33.0"
+    assert "&id" not in render(manifests) and "*id" not in render(manifests)
