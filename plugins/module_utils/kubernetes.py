@@ -160,7 +160,8 @@ def convert(project: dict, namespace: str = "default", service_type: str = "Node
         raise InvalidOption("service_type", f"{service_type!r} is not one of {', '.join(SERVICE_TYPES)}")
     model = project["model"]
     meta = dict(namespace=namespace)
-    objects: dict = dict(secrets={}, configs={}, claims={}, workloads=[], services=[], policies=[])
+    objects: dict = dict(secrets={}, configs={}, claims={}, workloads=[], services=[], policies=[], ingresses=[],
+                         autoscalers=[])
     # Each service read once: its container parameters, and its (container ports, published ports).
     # Reserved CPUs, which the engine ignores, are Kubernetes' CPU request (_resources).
     params_of = {name: service_params(project, name, warnings, frozenset({"deploy.resources.reservations.cpus"}))
@@ -174,7 +175,8 @@ def convert(project: dict, namespace: str = "default", service_type: str = "Node
                  for name, ports in ports_of.items() if ports[1]}
     objects["policies"] = _network_policies(project, meta, published)
     manifests = (list(objects["secrets"].values()) + list(objects["configs"].values())
-                 + list(objects["claims"].values()) + objects["services"] + objects["workloads"] + objects["policies"])
+                 + list(objects["claims"].values()) + objects["services"] + objects["workloads"] + objects["ingresses"]
+                 + objects["autoscalers"] + objects["policies"])
     # Objects of no one service (secrets, configs, claims, policies) are labelled as the project's.
     project_labels = {"app.kubernetes.io/part-of": project["name"], "app.kubernetes.io/managed-by": MANAGED_BY}
     for manifest in manifests:
@@ -214,8 +216,12 @@ def _convert_service(project: dict, name: str, params: dict, meta: dict, objects
     security = _security(name, params, options["allow_privileged"])
     if security:
         container["securityContext"] = security
-    volumes, mounts, claimed = _volumes(project, name, params, objects, meta, options["volume_size"],
-                                        options["bind_mounts"], warnings)
+    kompose = _kompose_labels(name, definition, warnings)
+    claim_spec: dict = dict(resources=dict(requests=dict(storage=kompose.get("volume.size") or options["volume_size"])))
+    if kompose.get("volume.storage-class-name"):
+        claim_spec["storageClassName"] = kompose["volume.storage-class-name"]
+    volumes, mounts, claimed = _volumes(project, name, params, objects, meta, claim_spec, options["bind_mounts"],
+                                        warnings)
     if mounts:
         container["volumeMounts"] = mounts
     if params.get("tty"):
@@ -241,33 +247,51 @@ def _convert_service(project: dict, name: str, params: dict, meta: dict, objects
         warnings.append(f"services.{name}.restart: {params['restart_policy']!r} becomes Always (a Deployment's pods "
                         "always restart)")
     count = replicas(definition)
-    kind = "StatefulSet" if claimed and count == 1 else "Deployment"
-    if claimed and count > 1:
+    kind = CONTROLLERS.get(kompose.get("controller.type") or "", "StatefulSet" if claimed and count == 1 else "Deployment")
+    if claimed and count > 1 and kind != "DaemonSet":
         warnings.append(f"services.{name}: {count} replicas share the claim(s) {', '.join(claimed)} (ReadWriteOnce "
                         "lets only one node mount them)")
     spec: dict = dict(replicas=count, selector=dict(matchLabels=labels),
                       template=dict(metadata=dict(labels=pod_labels), spec=pod))
     if kind == "StatefulSet":
         spec["serviceName"] = name
+    if kind == "DaemonSet":
+        del spec["replicas"]  # one pod on each node
     annotations = _annotations(definition)
     workload_meta = dict(meta, name=name, labels=labels, **({"annotations": annotations} if annotations else {}))
     objects["workloads"].append(dict(apiVersion="apps/v1", kind=kind, metadata=workload_meta, spec=spec))
-    if inner:
+    wanted_type = kompose.get("service.type")
+    if wanted_type and wanted_type != "headless" and not inner:
+        _fail(name, "labels.kompose.service.type", f"{wanted_type}: the service has no port to expose")
+    if inner or wanted_type == "headless":
         service_ports = [dict(name=f"{proto.lower()}-{port}", port=port, targetPort=port, protocol=proto)
                          for port, proto in inner]
-        spec = dict(selector=labels, ports=service_ports)
-        if published:
-            spec["type"] = options["service_type"]
-            if options["service_type"] == "NodePort":
-                for entry in service_ports:
-                    node = next((p[2] for p in published if (p[0], p[1]) == (entry["port"], entry["protocol"])), None)
-                    if node is not None and 30000 <= node <= 32767:
-                        entry["nodePort"] = node
-                    elif node is not None:
-                        warnings.append(f"services.{name}.ports: {node} is outside the NodePort range "
-                                        "(30000-32767); Kubernetes picks the node port")
+        spec = dict(selector=labels, **({"ports": service_ports} if service_ports else {}))
+        service_type = SERVICE_TYPE_LABELS.get(wanted_type or "", options["service_type"] if published else None)
+        if wanted_type == "headless":
+            spec["clusterIP"] = "None"
+        elif service_type and service_type != "ClusterIP":
+            spec["type"] = service_type
+        if spec.get("type") == "NodePort":
+            for entry in service_ports:
+                node = next((p[2] for p in published if (p[0], p[1]) == (entry["port"], entry["protocol"])), None)
+                if kompose.get("service.nodeport.port") and entry is service_ports[0]:
+                    node = int(kompose["service.nodeport.port"])
+                if node is not None and 30000 <= node <= 32767:
+                    entry["nodePort"] = node
+                elif node is not None:
+                    warnings.append(f"services.{name}.ports: {node} is outside the NodePort range "
+                                    "(30000-32767); Kubernetes picks the node port")
         objects["services"].append(dict(apiVersion="v1", kind="Service", metadata=dict(meta, name=name, labels=labels),
                                         spec=spec))
+    if kompose.get("service.expose"):
+        if not inner:
+            _fail(name, "labels.kompose.service.expose", "an Ingress needs a port of the service to send requests to")
+        objects["ingresses"].append(_ingress(name, kompose, meta, labels, inner[0][0]))
+    if any(key.startswith("hpa.") for key in kompose):
+        if kind == "DaemonSet":
+            _fail(name, "labels.kompose.hpa", "a DaemonSet runs one pod per node; it does not scale")
+        objects["autoscalers"].append(_autoscaler(name, kind, kompose, meta, labels))
 
 
 # Container options (as compose.service_params names them) the conversion reads, by their Compose keys; every other
@@ -286,6 +310,80 @@ CONVERTED = {"image", "entrypoint", "command", "environment", "working_dir", "po
              "mem_reservation", "cpus", "healthcheck", "privileged", "user", "read_only", "cap_add", "cap_drop",
              "volumes", "tmpfs", "network_mode", "networks", "stop_grace_period", "gpus", "restart", "labels",
              "hostname", "extra_hosts", "sysctls", "pid", "ipc", "tty", "stdin_open"}
+
+
+# Kompose's labels on a service (kompose.io's user guide), read as Kompose reads them.
+KOMPOSE_LABELS = ("service.type", "service.expose", "service.expose.tls-secret", "service.expose.ingress-class-name",
+                  "service.nodeport.port", "controller.type", "volume.size", "volume.storage-class-name", "hpa.cpu",
+                  "hpa.memory", "hpa.replicas.min", "hpa.replicas.max")
+SERVICE_TYPE_LABELS = dict(nodeport="NodePort", clusterip="ClusterIP", loadbalancer="LoadBalancer", headless="ClusterIP")
+CONTROLLERS = dict(deployment="Deployment", daemonset="DaemonSet", statefulset="StatefulSet")
+
+
+def _kompose_labels(name: str, definition: dict, warnings: list) -> dict:
+    """The service's ``kompose.*`` labels (without the prefix), their values checked; one Kompose reads that this
+    conversion does not is a warning naming it."""
+    found = {}
+    for key, value in _annotations(definition, kompose=True).items():
+        label, where = key[len("kompose."):], f"labels.{key}"
+        if label not in KOMPOSE_LABELS:
+            warnings.append(f"services.{name}.{where}: a Kompose label this conversion does not read; ignored")
+            continue
+        value = value.strip()
+        checks = {"service.type": (value.lower() in SERVICE_TYPE_LABELS, ", ".join(SERVICE_TYPE_LABELS)),
+                  "controller.type": (value.lower() in CONTROLLERS, ", ".join(CONTROLLERS)),
+                  "service.nodeport.port": (value.isdigit() and 30000 <= int(value) <= 32767, "a port 30000-32767"),
+                  "hpa.cpu": (value.rstrip("%").isdigit(), "a percentage"),
+                  "hpa.replicas.min": (value.isdigit() and int(value) >= 1, "a number of replicas, 1 or more"),
+                  "hpa.replicas.max": (value.isdigit() and int(value) >= 1, "a number of replicas, 1 or more")}
+        ok, wanted = checks.get(label, (bool(value), "a value"))
+        if not ok:
+            _fail(name, where, f"{value!r} is not {wanted}")
+        found[label] = value.lower() if label in ("service.type", "controller.type") else value
+    return found
+
+
+def _memory_quantity(value: str) -> str:
+    """A size as Kompose's labels write it (Kubernetes' ``1024Mi``) or as Compose does (``512m``)."""
+    if re.fullmatch(r"[0-9]+(Ki|Mi|Gi|Ti)", value):
+        return value
+    return quantity(parse_size(value, "kompose.hpa.memory"))
+
+
+def _ingress(name: str, kompose: dict, meta: dict, labels: dict, port: int) -> dict:
+    """``kompose.service.expose``: ``true`` (any host) or host names, comma separated, each routed to the port."""
+    backend = dict(service=dict(name=name, port=dict(number=port)))
+    path = dict(path="/", pathType="Prefix", backend=backend)
+    expose = kompose["service.expose"]
+    hosts = [] if expose.lower() == "true" else [h.strip() for h in expose.split(",") if h.strip()]
+    rules = [dict(host=h, http=dict(paths=[path])) for h in hosts] or [dict(http=dict(paths=[path]))]
+    spec: dict = dict(rules=rules)
+    if kompose.get("service.expose.ingress-class-name"):
+        spec["ingressClassName"] = kompose["service.expose.ingress-class-name"]
+    if kompose.get("service.expose.tls-secret"):
+        spec["tls"] = [dict(secretName=kompose["service.expose.tls-secret"], **({"hosts": hosts} if hosts else {}))]
+    return dict(apiVersion="networking.k8s.io/v1", kind="Ingress", metadata=dict(meta, name=name, labels=labels),
+                spec=spec)
+
+
+def _autoscaler(name: str, kind: str, kompose: dict, meta: dict, labels: dict) -> dict:
+    """``kompose.hpa.*``: CPU utilisation (percent) and memory (a quantity per pod) targets, between
+    ``replicas.min`` (default 1) and ``replicas.max`` (default 10) pods."""
+    low = int(kompose.get("hpa.replicas.min") or 1)
+    high = max(int(kompose.get("hpa.replicas.max") or 10), low)
+    metrics = []
+    if kompose.get("hpa.cpu"):
+        metrics.append(dict(type="Resource", resource=dict(name="cpu", target=dict(
+            type="Utilization", averageUtilization=int(kompose["hpa.cpu"].rstrip("%"))))))
+    if kompose.get("hpa.memory"):
+        metrics.append(dict(type="Resource", resource=dict(name="memory", target=dict(
+            type="AverageValue", averageValue=_memory_quantity(kompose["hpa.memory"])))))
+    spec: dict = dict(scaleTargetRef=dict(apiVersion="apps/v1", kind=kind, name=name), minReplicas=low,
+                      maxReplicas=high)
+    if metrics:
+        spec["metrics"] = metrics
+    return dict(apiVersion="autoscaling/v2", kind="HorizontalPodAutoscaler",
+                metadata=dict(meta, name=name, labels=labels), spec=spec)
 
 
 def _pod_settings(name: str, params: dict, pod: dict, mode: str, warnings: list) -> None:
@@ -318,13 +416,13 @@ def _pod_settings(name: str, params: dict, pod: dict, mode: str, warnings: list)
         pod["securityContext"] = dict(sysctls=[dict(name=k, value=str(v)) for k, v in sorted(params["sysctls"].items())])
 
 
-def _annotations(definition: dict) -> dict:
+def _annotations(definition: dict, kompose: bool = False) -> dict:
     """A service's own labels, as annotations of its workload (Kompose's reading): labels select pods, these only
-    describe them."""
+    describe them. Kompose's own (``kompose.*``) are directives: only those with ``kompose``."""
     labels = definition.get("labels") or {}
     if isinstance(labels, list):
         labels = dict(str(item).partition("=")[::2] for item in labels)
-    return {str(k): str(v) for k, v in sorted(labels.items())}
+    return {str(k): str(v) for k, v in sorted(labels.items()) if str(k).startswith("kompose.") == kompose}
 
 
 def _argv(value) -> list:
@@ -338,7 +436,7 @@ def _network_keys(definition: dict) -> list:
     return sorted(networks)
 
 
-def _volumes(project: dict, name: str, params: dict, objects: dict, meta: dict, volume_size: str, bind_mounts: str,
+def _volumes(project: dict, name: str, params: dict, objects: dict, meta: dict, claim_spec: dict, bind_mounts: str,
              warnings: list) -> tuple:
     volumes, mounts, claimed = [], [], []
     for index, mount in enumerate(params.get("mounts") or []):
@@ -377,14 +475,14 @@ def _volumes(project: dict, name: str, params: dict, objects: dict, meta: dict, 
         elif mount["type"] == "tmpfs":
             empty: dict = dict(medium="Memory")
             if mount.get("tmpfs_size"):
-                empty["sizeLimit"] = str(parse_size(mount["tmpfs_size"], "tmpfs size"))
+                empty["sizeLimit"] = quantity(parse_size(mount["tmpfs_size"], "tmpfs size"))
             volumes.append(dict(name=volume_name, emptyDir=empty))
             mounts.append(dict(name=volume_name, mountPath=mount["target"]))
         elif mount.get("source"):
             claim = mount["source"].replace("_", "-").lower()
             objects["claims"].setdefault(claim, dict(
                 apiVersion="v1", kind="PersistentVolumeClaim", metadata=dict(meta, name=claim),
-                spec=dict(accessModes=["ReadWriteOnce"], resources=dict(requests=dict(storage=volume_size)))))
+                spec=dict(accessModes=["ReadWriteOnce"], **claim_spec)))
             volumes.append(dict(name=volume_name, persistentVolumeClaim=dict(claimName=claim)))
             mounts.append(dict(name=volume_name, mountPath=mount["target"], readOnly=bool(mount.get("read_only"))))
             claimed.append(claim)

@@ -21,10 +21,17 @@ description:
     C(hostPID) and C(hostIPC); C(hostname), C(extra_hosts) (C(hostAliases)), C(sysctls), C(tty) and C(stdin_open);
     the service's C(labels) become its workload's annotations. Memory is written in binary units (C(64Mi)), and the
     YAML has no anchors or aliases.
+  - Kompose's labels on a service are read as Kompose reads them - C(kompose.service.type) (nodeport, clusterip,
+    loadbalancer, headless), C(kompose.service.nodeport.port), C(kompose.service.expose) (an Ingress for C(true) or
+    the host names given, with C(.tls-secret) and C(.ingress-class-name)), C(kompose.controller.type) (deployment,
+    daemonset, statefulset), C(kompose.volume.size) and C(kompose.volume.storage-class-name) (the service's claims),
+    and C(kompose.hpa.cpu), C(kompose.hpa.memory), C(kompose.hpa.replicas.min) (default 1) and
+    C(kompose.hpa.replicas.max) (default 10) (a HorizontalPodAutoscaler). Another C(kompose.*) label is a warning
+    naming it.
   - What has no Kubernetes equivalent fails naming the service and the key (a bind mount of a host path unless
     O(bind_mounts) says otherwise, C(network_mode) of another container or service, C(privileged) unless
     O(allow_privileged)); what only loses detail is a warning naming the key, and so is every container setting a
-    pod has not (C(logging), C(dns), C(security_opt), a pids limit, ...): none is dropped unsaid.
+    pod has not (C(logging), C(dns), C(security_opt), a pids limit, ...); none is dropped unsaid.
   - The manifests are checked offline against the Kubernetes API schema (O(validate)), before anything is written.
   - Apply the file with C(kubernetes.core.k8s) (C(src)) or C(kubectl apply -f).
 version_added: 0.2.0

@@ -206,3 +206,63 @@ def test_a_pods_own_settings_are_converted_and_every_other_key_is_named(tmp_path
     ]
     assert validate(manifests, "1.33.0") == "1.33.0"
     assert "&id" not in render(manifests) and "*id" not in render(manifests)
+
+
+def test_kompose_labels_are_read_as_kompose_reads_them(tmp_path):
+    """Service type, node port, Ingress (hosts, TLS, class), controller, volume size and class, and autoscaling;
+    a Kompose label this conversion does not read is a warning naming it; the labels are no annotations."""
+    web = dict(image="web", ports=["8080:80"], labels={
+        "kompose.service.type": "NodePort", "kompose.service.nodeport.port": "30080",
+        "kompose.service.expose": "shop.example, www.shop.example", "kompose.service.expose.tls-secret": "shop-tls",
+        "kompose.service.expose.ingress-class-name": "nginx", "kompose.hpa.cpu": "80%", "kompose.hpa.memory": "1024Mi",
+        "kompose.hpa.replicas.min": "2", "kompose.hpa.replicas.max": "6", "team": "shop"})
+    db = dict(image="db", volumes=["data:/var/lib/db"], labels={
+        "kompose.service.type": "headless", "kompose.volume.size": "5Gi", "kompose.volume.storage-class-name": "fast"})
+    agent = dict(image="agent", labels={"kompose.controller.type": "daemonset", "kompose.image-pull-policy": "Always"})
+    project = load_project(dict(definition=dict(services=dict(web=web, db=db, agent=agent), volumes=dict(data={})),
+                                project_name="p", files_dir=str(tmp_path)), {})
+    warnings: list = []
+    manifests = convert(project, warnings=warnings)
+    kinds = by_kind(manifests)
+    service = kinds["Service"]["web"]["spec"]
+    assert service["type"] == "NodePort" and service["ports"][0]["nodePort"] == 30080
+    assert kinds["Service"]["db"]["spec"] == {"selector": kinds["Service"]["db"]["spec"]["selector"],
+                                              "clusterIP": "None"}
+    ingress = kinds["Ingress"]["web"]["spec"]
+    assert ingress["ingressClassName"] == "nginx"
+    assert [r["host"] for r in ingress["rules"]] == ["shop.example", "www.shop.example"]
+    assert ingress["rules"][0]["http"]["paths"][0]["backend"] == {"service": {"name": "web", "port": {"number": 80}}}
+    assert ingress["tls"] == [{"secretName": "shop-tls", "hosts": ["shop.example", "www.shop.example"]}]
+    hpa = kinds["HorizontalPodAutoscaler"]["web"]["spec"]
+    assert hpa["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"}
+    assert (hpa["minReplicas"], hpa["maxReplicas"]) == (2, 6)
+    assert [m["resource"]["target"] for m in hpa["metrics"]] == [
+        {"type": "Utilization", "averageUtilization": 80}, {"type": "AverageValue", "averageValue": "1024Mi"}]
+    claim = kinds["PersistentVolumeClaim"]["p-data"]["spec"]
+    assert claim["resources"]["requests"]["storage"] == "5Gi" and claim["storageClassName"] == "fast"
+    assert "replicas" not in kinds["DaemonSet"]["agent"]["spec"]
+    assert kinds["Deployment"]["web"]["metadata"]["annotations"] == {"team": "shop"}
+    assert "annotations" not in kinds["StatefulSet"]["db"]["metadata"]
+    assert warnings == ["services.agent.labels.kompose.image-pull-policy: a Kompose label this conversion does not "
+                        "read; ignored"]
+    assert validate(manifests, "1.33.0") == "1.33.0"
+
+
+@pytest.mark.parametrize("service, message", [
+    (dict(image="i", ports=["80"], labels={"kompose.service.type": "bogus"}),
+     "services.app.labels.kompose.service.type: 'bogus' is not nodeport, clusterip, loadbalancer, headless"),
+    (dict(image="i", labels={"kompose.service.type": "nodeport"}),
+     "services.app.labels.kompose.service.type: nodeport: the service has no port to expose"),
+    (dict(image="i", labels={"kompose.service.expose": "true"}),
+     "services.app.labels.kompose.service.expose: an Ingress needs a port of the service"),
+    (dict(image="i", labels={"kompose.controller.type": "daemonset", "kompose.hpa.cpu": "50"}),
+     "services.app.labels.kompose.hpa: a DaemonSet runs one pod per node; it does not scale"),
+    (dict(image="i", labels={"kompose.hpa.replicas.min": "0"}),
+     "services.app.labels.kompose.hpa.replicas.min: '0' is not a number of replicas, 1 or more"),
+])
+def test_kompose_labels_that_cannot_convert_are_refused_by_path(tmp_path, service, message):
+    project = load_project(dict(definition=dict(services=dict(app=service)), project_name="p",
+                                files_dir=str(tmp_path)), {})
+    with pytest.raises(InvalidOption) as raised:
+        convert(project)
+    assert str(raised.value).startswith("definition: " + message)
