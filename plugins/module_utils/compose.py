@@ -465,7 +465,7 @@ def implied_dependencies(service: dict) -> list:
     service = service or {}
     found = [(str(service.get(k))[8:], True) for k in ("network_mode", "ipc", "pid")
              if str(service.get(k) or "").startswith("service:")]
-    return found + [(str(v).split(":")[0], False) for v in service.get("volumes_from") or []
+    return found + [(str(v).split(":", maxsplit=1)[0], False) for v in service.get("volumes_from") or []
                     if not str(v).startswith("container:")]
 
 

@@ -107,7 +107,7 @@ def cli_config(folder: str, files: list, env: dict, profiles: list, project: str
         args += ["--profile", profile]
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("COMPOSE_", "DOCKER_"))}
     done = subprocess.run(args + ["config", "--format", "json"], cwd=folder, env=dict(clean, **env),
-                          capture_output=True, text=True, timeout=60)
+                          capture_output=True, text=True, timeout=60, check=False)
     if done.returncode:
         return None, done.stderr.strip()
     return json.loads(done.stdout), ""
