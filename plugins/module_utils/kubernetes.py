@@ -626,19 +626,35 @@ def validate(manifests: list, version: str | None) -> str:
     return version
 
 
+FOLDER_MARK = "made by noar.docker.compose_to_kubernetes"
+
+
+def object_file(manifest: dict) -> str:
+    """One object's file name in a folder, as Kompose names it: ``<name>-<kind>.yaml``."""
+    return f"{manifest['metadata']['name']}-{manifest['kind'].lower()}.yaml"
+
+
 class ManifestsManager(Manager):
-    """``dest``, the manifests of a Compose project (one YAML file, mode 0600: it holds the Secrets), or absent."""
+    """``dest``, the manifests of a Compose project: one YAML file, or, when ``dest`` is a folder (it exists, or
+    its path ends with ``/``), one file per object named as Kompose names them. Files are mode 0600 (they hold the
+    Secrets); in a folder, a file this module wrote for an object the project no longer has is removed."""
 
     def __init__(self, params: dict, environ: dict):
         self.params = params
         self.environ = environ
         self.dest = params["dest"]
+        self.folder = os.path.isdir(self.dest) or self.dest.endswith("/")
         self.warnings: list = []
         self.manifests: list = []
         self.version: str | None = None
         self.content = ""
+        self.files: dict = {}
 
     def read(self):
+        if self.folder:
+            if self.params["state"] == "present" and not os.path.isdir(self.dest):
+                raise InvalidOption("dest", f"{self.dest}: the folder does not exist (make it first)")
+            return self._read_folder()
         if self.params["state"] == "present":
             check_output_path(self.dest, "dest", "file")
         if not os.path.isfile(self.dest):
@@ -646,8 +662,24 @@ class ManifestsManager(Manager):
         with open(self.dest, encoding="utf-8", errors="replace") as handle:
             return dict(content=handle.read(), mode=os.stat(self.dest).st_mode & 0o7777)
 
+    def _read_folder(self) -> dict:
+        """The folder's files that this module wrote (their first line says so), by path."""
+        found: dict = {}
+        for name in sorted(os.listdir(self.dest)) if os.path.isdir(self.dest) else []:
+            path = os.path.join(self.dest, name)
+            if not (name.endswith(".yaml") and os.path.isfile(path)):
+                continue
+            with open(path, encoding="utf-8", errors="replace") as handle:
+                content = handle.read()
+            if FOLDER_MARK in content.split("\n", 1)[0]:
+                found[path] = dict(content=content, mode=os.stat(path).st_mode & 0o7777)
+        return found
+
     def plan(self, actual) -> list:
         if self.params["state"] == "absent":
+            if self.folder:
+                return [Action("remove", path, before=dict(content=held["content"]), after=dict(content=""))
+                        for path, held in sorted((actual or {}).items())]
             return [] if actual is None else [Action("remove", self.dest, before=dict(content=actual["content"]),
                                                      after=dict(content=""))]
         project = load_project(self.params, self.environ)
@@ -656,35 +688,48 @@ class ManifestsManager(Manager):
         self.manifests = convert(project, warnings=self.warnings, **options)
         if self.params["validate"]:
             self.version = validate(self.manifests, self.params.get("kubernetes_version"))
+        mode = int(self.params["mode"], 8)
+        if self.folder:
+            header = f"# An object of the Compose project {project['name']}, {FOLDER_MARK}.\n"
+            self.files = {os.path.join(self.dest, object_file(m)): render([m], header) for m in self.manifests}
+            plan = []
+            for path, content in self.files.items():
+                plan.extend(self._plan_file(path, content, (actual or {}).get(path), mode))
+            plan.extend(Action("remove", path, reason="no such object any more", before=dict(content=held["content"]),
+                               after=dict(content="")) for path, held in sorted((actual or {}).items())
+                        if path not in self.files)
+            return plan
         header = (f"# Kubernetes manifests of the Compose project {project['name']}, made by "
                   "noar.docker.compose_to_kubernetes; apply them in this order.\n")
         self.content = render(self.manifests, header)
-        mode = int(self.params["mode"], 8)
+        self.files = {self.dest: self.content}
+        return self._plan_file(self.dest, self.content, actual, mode)
+
+    @staticmethod
+    def _plan_file(path: str, content: str, actual, mode: int) -> list:
         if actual is None:
-            return [Action("write", self.dest, after=dict(content=self.content), data=dict(mode=mode))]
-        plan = []
-        if actual["content"] != self.content:
-            plan.append(Action("write", self.dest, before=dict(content=actual["content"]),
-                               after=dict(content=self.content), data=dict(mode=mode)))
-        elif actual["mode"] != mode:
-            plan.append(Action("chmod", self.dest, reason=f"mode {actual['mode']:04o} -> {mode:04o}",
-                               before=dict(content=actual["content"]), after=dict(content=self.content),
-                               data=dict(mode=mode)))
-        return plan
+            return [Action("write", path, after=dict(content=content), data=dict(mode=mode, content=content))]
+        if actual["content"] != content:
+            return [Action("write", path, before=dict(content=actual["content"]), after=dict(content=content),
+                           data=dict(mode=mode, content=content))]
+        if actual["mode"] != mode:
+            return [Action("chmod", path, reason=f"mode {actual['mode']:04o} -> {mode:04o}",
+                           before=dict(content=actual["content"]), after=dict(content=content), data=dict(mode=mode))]
+        return []
 
     def apply(self, plan: list) -> None:
         for action in plan:
             if action.kind == "remove":
-                os.remove(self.dest)
+                os.remove(action.target)
             elif action.kind == "chmod":
-                os.chmod(self.dest, action.data["mode"])
+                os.chmod(action.target, action.data["mode"])
             else:
                 # Through a temporary file (made 0600) renamed over the destination: no reader ever sees a
                 # half-written file, nor the Secrets in a file anyone may read.
-                write_atomically(self.dest, [self.content.encode()], action.data["mode"])
+                write_atomically(action.target, [action.data["content"].encode()], action.data["mode"])
 
     def diff(self, plan: list) -> dict:
-        """The file's text before and after, with the Secrets' values hidden on both sides."""
+        """The text before and after (a folder's files one after the other), with the Secrets' values hidden."""
         def shown(text: str) -> str:
             import yaml  # pylint: disable=import-outside-toplevel
             try:
@@ -692,12 +737,17 @@ class ManifestsManager(Manager):
             except yaml.YAMLError:
                 return "(not YAML)\n"
             return render(masked(documents)) if documents else ""
-        if not plan:  # the file is as it should be (or absent, as asked): the same on both sides
-            unchanged = shown(self.content)
-            return dict(before=unchanged, after=unchanged, before_header=self.dest, after_header=self.dest)
-        before, after = plan[0].before.get("content", ""), plan[-1].after.get("content", "")
+        changed = {action.target: action for action in plan}
+        before = "".join(changed[p].before.get("content", "") if p in changed else text
+                         for p, text in sorted(self.files.items()))
+        before += "".join(a.before.get("content", "") for p, a in sorted(changed.items())
+                          if p not in self.files)
+        after = "".join(text for _p, text in sorted(self.files.items()))
         return dict(before=shown(before), after=shown(after), before_header=self.dest, after_header=self.dest)
 
     def result(self) -> dict:
         kinds = [dict(kind=m["kind"], name=m["metadata"]["name"]) for m in self.manifests]
-        return dict(dest=self.dest, manifests=masked(self.manifests), objects=kinds, kubernetes_version=self.version)
+        result = dict(dest=self.dest, manifests=masked(self.manifests), objects=kinds, kubernetes_version=self.version)
+        if self.folder:
+            result["files"] = sorted(self.files)
+        return result

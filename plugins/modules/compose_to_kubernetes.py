@@ -46,7 +46,11 @@ attributes:
     description: The file's text before and after, with every Secret's values hidden.
 options:
   dest:
-    description: The file to write (its folder must exist).
+    description:
+      - The file to write (its folder must exist).
+      - A folder (one that exists, or a path that ends with C(/)) gets one file per object, named as Kompose names
+        them (C(<name>-<kind>.yaml)); a file this module wrote there for an object the project no longer has is
+        removed, and other files are left alone. V(absent) removes the files this module wrote there.
     type: path
     required: true
   mode:
@@ -137,9 +141,15 @@ EXAMPLES = r"""
 
 RETURN = r"""
 dest:
-  description: The file written.
+  description: The file written, or the folder.
   returned: always
   type: str
+files:
+  description: The files of the objects, when O(dest) is a folder.
+  returned: when O(dest) is a folder and O(state=present)
+  type: list
+  elements: str
+  sample: [/srv/projeto/k8s/db-service.yaml, /srv/projeto/k8s/db-statefulset.yaml]
 objects:
   description: Kind and name of each manifest, in the file's order.
   returned: when O(state=present)
@@ -157,7 +167,7 @@ kubernetes_version:
   type: str
   sample: 1.37.0
 actions:
-  description: What was done to the file (C(write), C(chmod), C(remove)), or in check mode would be.
+  description: What was done to the file, or to the files of a folder (C(write), C(chmod), C(remove)), or in check mode would be.
   returned: always
   type: list
   elements: dict

@@ -266,3 +266,38 @@ def test_kompose_labels_that_cannot_convert_are_refused_by_path(tmp_path, servic
     with pytest.raises(InvalidOption) as raised:
         convert(project)
     assert str(raised.value).startswith("definition: " + message)
+
+
+def test_a_folder_gets_one_file_per_object_and_loses_those_of_objects_gone(tmp_path):
+    """As Kompose writes a folder (<name>-<kind>.yaml); a rerun changes nothing; a service removed takes its files
+    with it; files this module did not write stay; state absent removes only its own."""
+    folder = tmp_path / "k8s"
+    folder.mkdir()
+    (folder / "notes.yaml").write_text("# mine\n")
+    services = dict(web=dict(image="web", expose=["80"]), worker=dict(image="worker", expose=["81"]))
+    params = dict(dest=str(folder), mode="0600", state="present", definition=dict(services=services),
+                  project_name="app", project_src=None, files=None, env_files=None, profiles=None, secrets_env=None,
+                  validate=True, kubernetes_version="1.33.0",
+                  **{key: spec.get("default") for key, spec in CONVERT_ARGS.items()})
+
+    def run(**changes):
+        manager = ManifestsManager(dict(params, **changes), {})
+        plan = manager.plan(manager.read())
+        manager.apply(plan)
+        return manager, plan
+
+    manager, plan = run()
+    written = ["app-default-networkpolicy.yaml", "web-deployment.yaml", "web-service.yaml", "worker-deployment.yaml",
+               "worker-service.yaml"]
+    assert sorted(os.path.basename(a.target) for a in plan) == written
+    assert manager.result()["files"] == [str(folder / n) for n in written]
+    assert oct(os.stat(folder / "web-service.yaml").st_mode & 0o777) == "0o600"
+    assert "kind: Service" in (folder / "web-service.yaml").read_text()
+    assert run()[1] == []
+    _manager, plan = run(definition=dict(services=dict(web=services["web"])))
+    assert sorted((a.kind, os.path.basename(a.target)) for a in plan) == [
+        ("remove", "worker-deployment.yaml"), ("remove", "worker-service.yaml")]
+    _manager, plan = run(state="absent")
+    assert sorted(os.path.basename(a.target) for a in plan) == [
+        "app-default-networkpolicy.yaml", "web-deployment.yaml", "web-service.yaml"]
+    assert os.listdir(folder) == ["notes.yaml"]
