@@ -13,7 +13,7 @@ from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOp
 
 def compose_to_kubernetes(definition, project_name=None, environment=None, namespace="default",
                           service_type="NodePort", allow_privileged=False, volume_size="1Gi",
-                          wait_image="busybox:1.36", bind_mounts="fail", validate=False, kubernetes_version=None):
+                          wait_image="busybox:1.36", bind_mounts="auto", validate=False, kubernetes_version=None):
     """The manifests of the Compose application ``definition`` (a mapping), in apply order."""
     if not isinstance(definition, dict):
         raise AnsibleFilterError(f"compose_to_kubernetes: the input must be a Compose mapping, not "

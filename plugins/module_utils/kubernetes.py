@@ -106,7 +106,7 @@ def _resources(params: dict, reserved_cpus=None) -> dict:
     return {k: v for k, v in (("limits", limits), ("requests", requests)) if v}
 
 
-def _security(service: str, params: dict, allow_privileged: bool) -> dict:
+def _security(service: str, params: dict, allow_privileged: bool, warnings: list) -> dict:
     context: dict = {}
     if params.get("privileged"):
         if not allow_privileged:
@@ -115,11 +115,14 @@ def _security(service: str, params: dict, allow_privileged: bool) -> dict:
     user = str(params.get("user") or "")
     if user:
         uid, _colon, gid = user.partition(":")
-        if not uid.isdigit() or (gid and not gid.isdigit()):
-            _fail(service, "user", f"{user!r}: Kubernetes takes numeric user and group ids")
-        context["runAsUser"] = int(uid)
-        if gid:
+        if uid.isdigit():
+            context["runAsUser"] = int(uid)
+        if gid.isdigit():
             context["runAsGroup"] = int(gid)
+        if not uid.isdigit() or (gid and not gid.isdigit()):
+            # The image's /etc/passwd knows the name; a pod runs as the image's user then, or as the ids given.
+            warnings.append(f"services.{service}.user: {user!r}: Kubernetes takes numeric user and group ids; "
+                            "the names are left to the image's own user")
     if params.get("read_only"):
         context["readOnlyRootFilesystem"] = True
     caps = {}
@@ -145,14 +148,17 @@ def _file_content(project: dict, entry: dict) -> bytes:
     return str(entry["value"]).encode()
 
 
-BIND_MOUNTS = ("fail", "empty_dir", "host_path")
+BIND_MOUNTS = ("auto", "fail", "empty_dir", "host_path")
+# A ConfigMap holds at most this much (etcd's limit on an object).
+CONFIG_MAP_LIMIT = 1 << 20
 
 
 def convert(project: dict, namespace: str = "default", service_type: str = "NodePort", allow_privileged: bool = False,
-            volume_size: str = "1Gi", wait_image: str = "busybox:1.36", bind_mounts: str = "fail",
+            volume_size: str = "1Gi", wait_image: str = "busybox:1.36", bind_mounts: str = "auto",
             warnings: list | None = None) -> list:
     """The manifests of a loaded project (``compose.load_project``), in apply order. ``bind_mounts``: what a bind
-    mount of a host path becomes (``fail``, or with a warning an ``empty_dir`` or a ``host_path``)."""
+    mount of a host path becomes: with ``auto``, as Kompose does, a file a ConfigMap of its content and a folder a
+    claim; or ``fail``; or an ``empty_dir`` or a ``host_path``. Each but ``fail`` with a warning."""
     if bind_mounts not in BIND_MOUNTS:
         raise InvalidOption("bind_mounts", f"{bind_mounts!r} is not one of {', '.join(BIND_MOUNTS)}")
     warnings = warnings if warnings is not None else []
@@ -213,7 +219,7 @@ def _convert_service(project: dict, name: str, params: dict, meta: dict, objects
     if probe:
         container["livenessProbe"] = probe
         container["readinessProbe"] = dict(probe)
-    security = _security(name, params, options["allow_privileged"])
+    security = _security(name, params, options["allow_privileged"], warnings)
     if security:
         container["securityContext"] = security
     kompose = _kompose_labels(name, definition, warnings)
@@ -232,7 +238,7 @@ def _convert_service(project: dict, name: str, params: dict, meta: dict, objects
     if volumes:
         pod["volumes"] = volumes
     _pod_settings(name, params, pod, mode, warnings)
-    waits = _init_waits(project, name, definition, ports_of, options["wait_image"])
+    waits = _init_waits(project, name, definition, ports_of, options["wait_image"], warnings)
     if waits:
         pod["initContainers"] = waits
     if params.get("stop_timeout") is not None:
@@ -438,7 +444,9 @@ def _network_keys(definition: dict) -> list:
 
 def _volumes(project: dict, name: str, params: dict, objects: dict, meta: dict, claim_spec: dict, bind_mounts: str,
              warnings: list) -> tuple:
-    volumes, mounts, claimed = [], [], []
+    volumes: list = []
+    mounts: list = []
+    claimed: list = []
     for index, mount in enumerate(params.get("mounts") or []):
         volume_name = f"v{index}"
         if mount.get("selinux"):
@@ -447,6 +455,9 @@ def _volumes(project: dict, name: str, params: dict, objects: dict, meta: dict, 
                             "ignored")
         if mount["type"] == "bind":
             entry = next((f for f in service_files(project, name) if f["target"] == mount["target"]), None)
+            if entry is None and bind_mounts == "auto":
+                _auto_bind(project, name, index, mount, objects, meta, claim_spec, volumes, mounts, warnings)
+                continue
             if entry is None:
                 if bind_mounts == "fail":
                     _fail(name, "volumes", f"{mount['source']} is a bind mount of a host path, which has no Kubernetes "
@@ -496,8 +507,44 @@ def _volumes(project: dict, name: str, params: dict, objects: dict, meta: dict, 
     return volumes, mounts, claimed
 
 
-def _init_waits(project: dict, name: str, definition: dict, ports_of: dict, wait_image: str) -> list:
-    """``depends_on`` a healthy service: an init container that waits until that service's port answers."""
+def _auto_bind(project: dict, name: str, index: int, mount: dict, objects: dict, meta: dict, claim_spec: dict,
+               volumes: list, mounts: list, warnings: list) -> None:
+    """Kompose's reading of a bind mount: a file becomes a ConfigMap holding its content (mounted at its path), a
+    folder (or a path that is not there) a claim of its own, empty."""
+    source, volume_name = mount["source"], f"v{index}"
+    object_name = f"{project['name']}-{name}-{index}".replace("_", "-").lower()
+    where = f"services.{name}.volumes"
+    if os.path.isfile(source):
+        if os.path.getsize(source) > CONFIG_MAP_LIMIT:
+            _fail(name, "volumes", f"{source} is bigger than a ConfigMap holds (1 MiB); use a named volume, or set "
+                                   "bind_mounts")
+        with open(source, "rb") as handle:
+            content = handle.read()
+        key = os.path.basename(source)
+        try:
+            data = dict(data={key: content.decode("utf-8")})
+        except UnicodeDecodeError:
+            data = dict(binaryData={key: base64.b64encode(content).decode()})
+        objects["configs"][object_name] = dict(apiVersion="v1", kind="ConfigMap", metadata=dict(meta, name=object_name),
+                                               **data)
+        volumes.append(dict(name=volume_name, configMap=dict(name=object_name)))
+        mounts.append(dict(name=volume_name, mountPath=mount["target"], subPath=key,
+                           readOnly=bool(mount.get("read_only"))))
+        warnings.append(f"{where}: the bind mount of the file {source} becomes the ConfigMap {object_name} (its "
+                        "content now; later changes to the file are not carried over)")
+        return
+    objects["claims"].setdefault(object_name, dict(
+        apiVersion="v1", kind="PersistentVolumeClaim", metadata=dict(meta, name=object_name),
+        spec=dict(accessModes=["ReadWriteOnce"], **claim_spec)))
+    volumes.append(dict(name=volume_name, persistentVolumeClaim=dict(claimName=object_name)))
+    mounts.append(dict(name=volume_name, mountPath=mount["target"], readOnly=bool(mount.get("read_only"))))
+    warnings.append(f"{where}: the bind mount of the folder {source} becomes the claim {object_name} (empty: its "
+                    "content is not carried over)")
+
+
+def _init_waits(project: dict, name: str, definition: dict, ports_of: dict, wait_image: str, warnings: list) -> list:
+    """``depends_on`` a healthy service: an init container that waits until that service's port answers (one with no
+    port has nothing to probe: a warning, and Kubernetes' own restarts until it is up)."""
     depends = definition.get("depends_on") or {}
     waits = []
     for dependency in dependencies_of(definition):
@@ -506,8 +553,9 @@ def _init_waits(project: dict, name: str, definition: dict, ports_of: dict, wait
             continue
         ports: list = (ports_of.get(dependency) or ([], []))[0]
         if not ports:
-            raise InvalidOption("definition", f"services.{name}.depends_on.{dependency}: waiting for it to be healthy "
-                                              "needs a port to probe (expose one)")
+            warnings.append(f"services.{name}.depends_on.{dependency}: waiting for it to be healthy needs a port to "
+                            "probe (expose one); the pod starts without waiting, and restarts until it works")
+            continue
         port = ports[0][0]
         waits.append(dict(name=f"wait-for-{dependency}", image=wait_image,
                           command=["sh", "-c", f"until nc -z -w 2 {dependency} {port}; do sleep 1; done"]))
@@ -560,7 +608,7 @@ CONVERT_ARGS = dict(
     allow_privileged=dict(type="bool", default=False),
     volume_size=dict(type="str", default="1Gi"),
     wait_image=dict(type="str", default="busybox:1.36"),
-    bind_mounts=dict(type="str", default="fail", choices=list(BIND_MOUNTS)),
+    bind_mounts=dict(type="str", default="auto", choices=list(BIND_MOUNTS)),
 )
 
 

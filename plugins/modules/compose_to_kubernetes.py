@@ -28,8 +28,8 @@ description:
     and C(kompose.hpa.cpu), C(kompose.hpa.memory), C(kompose.hpa.replicas.min) (default 1) and
     C(kompose.hpa.replicas.max) (default 10) (a HorizontalPodAutoscaler). Another C(kompose.*) label is a warning
     naming it.
-  - What has no Kubernetes equivalent fails naming the service and the key (a bind mount of a host path unless
-    O(bind_mounts) says otherwise, C(network_mode) of another container or service, C(privileged) unless
+  - What has no Kubernetes equivalent fails naming the service and the key (a bind mount of a host path with
+    O(bind_mounts=fail), C(network_mode) of another container or service, C(privileged) unless
     O(allow_privileged)); what only loses detail is a warning naming the key, and so is every container setting a
     pod has not (C(logging), C(dns), C(security_opt), a pids limit, ...); none is dropped unsaid.
   - The manifests are checked offline against the Kubernetes API schema (O(validate)), before anything is written.
@@ -88,11 +88,13 @@ options:
     default: busybox:1.36
   bind_mounts:
     description:
-      - What a bind mount of a host path becomes. V(fail) names it; V(empty_dir) and V(host_path) convert it with a
-        warning (the content is not carried over, or the node's own path is used).
+      - What a bind mount of a host path becomes. V(auto) does as Kompose does - a file becomes a ConfigMap holding
+        its content (up to 1 MiB), mounted at the same path, and a folder (or a path that is not there) a claim of
+        its own, empty. V(fail) names it; V(empty_dir) and V(host_path) convert it (the content is not carried over,
+        or the node's own path is used). Each but V(fail) with a warning.
     type: str
-    choices: [fail, empty_dir, host_path]
-    default: fail
+    choices: [auto, fail, empty_dir, host_path]
+    default: auto
   validate:
     description:
       - Check every manifest against the OpenAPI schema of O(kubernetes_version), strictly (an unknown field fails),

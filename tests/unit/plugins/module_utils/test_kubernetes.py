@@ -76,21 +76,33 @@ def test_projeto_no_ar_converts(tmp_path):
 
 
 @pytest.mark.parametrize("service, message", [
-    (dict(image="i", volumes=["/srv:/srv"]), "services.app.volumes: /srv is a bind mount of a host path"),
     (dict(image="i", network_mode="service:db"), "services.app.network_mode: 'service:db' has no Kubernetes "
                                                  "equivalent"),
     (dict(image="i", privileged=True), "services.app.privileged: a privileged container; set allow_privileged"),
-    (dict(image="i", user="web"), "services.app.user: 'web': Kubernetes takes numeric user and group ids"),
     (dict(image="i", ports=["8000-8001:8000-8001"]), "services.app.ports: '8000-8001:8000-8001': only single ports"),
-    (dict(image="i", depends_on={"db": {"condition": "service_healthy"}}), None),
 ])
 def test_what_cannot_convert_names_service_and_key(tmp_path, service, message):
     services = dict(app=service, db=dict(image="db"))
     project = load_project(dict(definition=dict(services=services), project_name="p", files_dir=str(tmp_path)), {})
     with pytest.raises(InvalidOption) as raised:
         convert(project)
-    expected = message or "services.app.depends_on.db: waiting for it to be healthy needs a port to probe"
-    assert str(raised.value).startswith("definition: " + expected)
+    assert str(raised.value).startswith("definition: " + message)
+
+
+def test_what_converts_only_approximately_is_a_warning_that_names_the_key(tmp_path):
+    """A user name (the image's own user runs), and a healthy dependency with no port to probe (no wait)."""
+    services = dict(app=dict(image="i", user="web:100", depends_on={"db": {"condition": "service_healthy"}}),
+                    db=dict(image="db"))
+    project = load_project(dict(definition=dict(services=services), project_name="p", files_dir=str(tmp_path)), {})
+    warnings: list = []
+    app = by_kind(convert(project, warnings=warnings))["Deployment"]["app"]["spec"]["template"]["spec"]
+    assert app["containers"][0]["securityContext"] == {"runAsGroup": 100}
+    assert "initContainers" not in app
+    assert warnings == [
+        "services.app.user: 'web:100': Kubernetes takes numeric user and group ids; the names are left to the image's "
+        "own user",
+        "services.app.depends_on.db: waiting for it to be healthy needs a port to probe (expose one); the pod starts "
+        "without waiting, and restarts until it works"]
 
 
 # Not .yaml: it is several YAML documents, which the sanity yamllint refuses in a file of its own.
@@ -301,3 +313,32 @@ def test_a_folder_gets_one_file_per_object_and_loses_those_of_objects_gone(tmp_p
     assert sorted(os.path.basename(a.target) for a in plan) == [
         "app-default-networkpolicy.yaml", "web-deployment.yaml", "web-service.yaml"]
     assert os.listdir(folder) == ["notes.yaml"]
+
+
+def test_bind_mounts_convert_as_kompose_converts_them_by_default(tmp_path):
+    """A file becomes a ConfigMap of its content at the same path, a folder a claim of its own (each with a warning);
+    with bind_mounts fail, a bind mount is refused naming it."""
+    (tmp_path / "nginx.conf").write_text("worker_processes 1;\n")
+    (tmp_path / "site").mkdir()
+    service = dict(image="i", volumes=["./nginx.conf:/etc/nginx/nginx.conf:ro", "./site:/srv"])
+    (tmp_path / "compose.yaml").write_text(__import__("json").dumps(dict(services=dict(web=service))))
+    project = load_project(dict(project_src=str(tmp_path), project_name="p", files_dir=str(tmp_path / "files")), {})
+    warnings: list = []
+    manifests = convert(project, warnings=warnings)
+    kinds = by_kind(manifests)
+    assert kinds["ConfigMap"]["p-web-0"]["data"] == {"nginx.conf": "worker_processes 1;\n"}
+    assert kinds["PersistentVolumeClaim"]["p-web-1"]["spec"]["resources"]["requests"]["storage"] == "1Gi"
+    container = kinds["Deployment"]["web"]["spec"]["template"]["spec"]["containers"][0]
+    assert container["volumeMounts"] == [
+        dict(name="v0", mountPath="/etc/nginx/nginx.conf", subPath="nginx.conf", readOnly=True),
+        dict(name="v1", mountPath="/srv", readOnly=False)]
+    assert warnings == [
+        f"services.web.volumes: the bind mount of the file {tmp_path}/nginx.conf becomes the ConfigMap p-web-0 (its "
+        "content now; later changes to the file are not carried over)",
+        f"services.web.volumes: the bind mount of the folder {tmp_path}/site becomes the claim p-web-1 (empty: its "
+        "content is not carried over)"]
+    assert validate(manifests, "1.33.0") == "1.33.0"
+    with pytest.raises(InvalidOption) as raised:
+        convert(project, bind_mounts="fail")
+    assert str(raised.value).startswith(f"definition: services.web.volumes: {tmp_path}/nginx.conf is a bind mount of "
+                                        "a host path")
