@@ -675,6 +675,85 @@ def validate(manifests: list, version: str | None) -> str:
 
 
 FOLDER_MARK = "made by noar.docker.compose_to_kubernetes"
+CHART_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+WORKLOADS = ("Deployment", "StatefulSet", "DaemonSet")
+_SCALAR = re.compile(r"__noar_value__([a-z0-9_.]+)__")
+_BLOCK = re.compile(r"^( *)([A-Za-z]+): __noar_block__([a-z0-9_.]+)__$", re.M)
+
+
+def helm_chart(name: str, project: str, manifests: list, header: str) -> dict:
+    """A Helm chart of the manifests: ``Chart.yaml``, ``values.yaml`` with each workload's image, replicas and
+    resources, and one template per object (its namespace the release's), as ``{path in the chart: text}``."""
+    import yaml  # pylint: disable=import-outside-toplevel
+
+    values: dict = {}
+    files: dict = {}
+    for original in manifests:
+        manifest = json_copy(original)
+        manifest["metadata"]["namespace"] = "__noar_namespace__"
+        if manifest["kind"] in WORKLOADS:
+            key = re.sub(r"[^a-z0-9_]", "_", manifest["metadata"]["name"].lower())
+            mine = values.setdefault(key, {})
+            container = manifest["spec"]["template"]["spec"]["containers"][0]
+            mine["image"], container["image"] = container["image"], f"__noar_value__{key}.image__"
+            if "replicas" in manifest["spec"]:
+                mine["replicas"], manifest["spec"]["replicas"] = manifest["spec"]["replicas"], \
+                    f"__noar_value__{key}.replicas__"
+            if container.get("resources"):
+                mine["resources"], container["resources"] = container["resources"], f"__noar_block__{key}.resources__"
+        text = render([manifest], header)
+        text = text.replace("__noar_namespace__", "{{ .Release.Namespace }}")
+        text = _BLOCK.sub(lambda m: f"{m.group(1)}{m.group(2)}:\n{m.group(1)}  {{{{- toYaml .Values.{m.group(3)} "
+                                    f"| nindent {len(m.group(1)) + 2} }}}}", text)
+        text = _SCALAR.sub(_value_reference, text)
+        files[os.path.join("templates", object_file(original))] = text
+    files["Chart.yaml"] = header + yaml.safe_dump(dict(
+        apiVersion="v2", name=name, description=f"The Compose project {project} on Kubernetes", type="application",
+        version="0.1.0"), sort_keys=False)
+    files["values.yaml"] = header + (yaml.safe_dump(values, sort_keys=False) if values else "{}\n")
+    return files
+
+
+def _value_reference(match) -> str:
+    """A value of the chart in a template; an image quoted (a registry's port has a colon)."""
+    return "{{ .Values." + match.group(1) + (" | quote }}" if match.group(1).endswith(".image") else " }}")
+
+
+def json_copy(value):
+    import json  # pylint: disable=import-outside-toplevel
+    return json.loads(json.dumps(value))
+
+
+def render_chart(files: dict, namespace: str) -> list:
+    """The chart's objects as ``helm template`` renders them with its own values (the few forms helm_chart writes:
+    a value, a quoted value, a block of values, the release's namespace), to validate them offline."""
+    import json  # pylint: disable=import-outside-toplevel
+
+    import yaml  # pylint: disable=import-outside-toplevel
+
+    values = yaml.safe_load(files["values.yaml"]) or {}
+
+    def value(path: str):
+        found = values
+        for part in path.split("."):
+            found = found[part]
+        return found
+
+    def block(match) -> str:
+        dumped = yaml.safe_dump(value(match.group(1)), sort_keys=False).rstrip("\n")
+        return "\n" + "\n".join(" " * int(match.group(2)) + line for line in dumped.split("\n"))
+
+    documents: list = []
+    for path, text in sorted(files.items()):
+        if not path.startswith("templates/"):
+            continue
+        text = text.replace("{{ .Release.Namespace }}", namespace)
+        text = re.sub(r"\s*\{\{- toYaml \.Values\.([a-z0-9_.]+) \| nindent ([0-9]+) \}\}", block, text)
+        text = re.sub(r"\{\{ \.Values\.([a-z0-9_.]+) \| quote \}\}", lambda m: json.dumps(str(value(m.group(1)))),
+                      text)
+        text = re.sub(r"\{\{ \.Values\.([a-z0-9_.]+) \}\}", lambda m: str(value(m.group(1))), text)
+        documents.extend(d for d in yaml.safe_load_all(text) if d is not None)
+    return documents
 
 
 def object_file(manifest: dict) -> str:
@@ -691,7 +770,8 @@ class ManifestsManager(Manager):
         self.params = params
         self.environ = environ
         self.dest = params["dest"]
-        self.folder = os.path.isdir(self.dest) or self.dest.endswith("/")
+        self.helm = params.get("format") == "helm"
+        self.folder = os.path.isdir(self.dest) or self.dest.endswith("/") or self.helm
         self.warnings: list = []
         self.manifests: list = []
         self.version: str | None = None
@@ -700,6 +780,12 @@ class ManifestsManager(Manager):
 
     def read(self):
         if self.folder:
+            if self.helm and self.params["state"] == "present" and not os.path.isdir(os.path.dirname(
+                    self.dest.rstrip("/"))):
+                raise InvalidOption("dest", f"{os.path.dirname(self.dest.rstrip('/'))}: the chart's parent folder does "
+                                            "not exist")
+            if self.helm:
+                return self._read_folder()
             if self.params["state"] == "present" and not os.path.isdir(self.dest):
                 raise InvalidOption("dest", f"{self.dest}: the folder does not exist (make it first)")
             return self._read_folder()
@@ -711,9 +797,12 @@ class ManifestsManager(Manager):
             return dict(content=handle.read(), mode=os.stat(self.dest).st_mode & 0o7777)
 
     def _read_folder(self) -> dict:
-        """The folder's files that this module wrote (their first line says so), by path."""
+        """The folder's files that this module wrote (their first line says so), by path; a chart's templates too."""
         found: dict = {}
-        for name in sorted(os.listdir(self.dest)) if os.path.isdir(self.dest) else []:
+        templates = os.path.join(self.dest, "templates")
+        names = sorted(os.listdir(self.dest)) if os.path.isdir(self.dest) else []
+        names += sorted(os.path.join("templates", n) for n in os.listdir(templates)) if os.path.isdir(templates) else []
+        for name in names:
             path = os.path.join(self.dest, name)
             if not (name.endswith(".yaml") and os.path.isfile(path)):
                 continue
@@ -737,9 +826,20 @@ class ManifestsManager(Manager):
         if self.params["validate"]:
             self.version = validate(self.manifests, self.params.get("kubernetes_version"))
         mode = int(self.params["mode"], 8)
-        if self.folder:
+        if self.helm:
+            chart = os.path.basename(self.dest.rstrip("/"))
+            if not CHART_NAME.match(chart):
+                raise InvalidOption("dest", f"{chart!r}: a chart's folder is named as the chart, in lower case letters, "
+                                            "digits and dashes")
+            header = f"# Of the Compose project {project['name']}'s chart, {FOLDER_MARK}.\n"
+            chart_files = helm_chart(chart, project["name"], self.manifests, header)
+            if self.params["validate"]:
+                validate(render_chart(chart_files, self.params["namespace"]), self.params.get("kubernetes_version"))
+            self.files = {os.path.join(self.dest, path): text for path, text in chart_files.items()}
+        elif self.folder:
             header = f"# An object of the Compose project {project['name']}, {FOLDER_MARK}.\n"
             self.files = {os.path.join(self.dest, object_file(m)): render([m], header) for m in self.manifests}
+        if self.folder:
             plan = []
             for path, content in self.files.items():
                 plan.extend(self._plan_file(path, content, (actual or {}).get(path), mode))
@@ -772,6 +872,7 @@ class ManifestsManager(Manager):
             elif action.kind == "chmod":
                 os.chmod(action.target, action.data["mode"])
             else:
+                os.makedirs(os.path.dirname(action.target), mode=0o700, exist_ok=True)  # a chart's templates
                 # Through a temporary file (made 0600) renamed over the destination: no reader ever sees a
                 # half-written file, nor the Secrets in a file anyone may read.
                 write_atomically(action.target, [action.data["content"].encode()], action.data["mode"])

@@ -53,6 +53,15 @@ options:
         removed, and other files are left alone. V(absent) removes the files this module wrote there.
     type: path
     required: true
+  format:
+    description:
+      - V(manifests) writes the objects (to one file, or to a folder with one file per object).
+      - V(helm) writes a Helm chart into O(dest), a folder named as the chart - C(Chart.yaml), C(values.yaml) with each
+        workload's C(image), C(replicas) and C(resources), and a template per object in C(templates/), its namespace
+        the release's. With O(validate), the chart is rendered with its own values and its objects validated.
+    type: str
+    choices: [manifests, helm]
+    default: manifests
   mode:
     description: The file's mode, as an octal string. It holds the Secrets' values, so only its owner reads it by default.
     type: str
@@ -139,6 +148,13 @@ EXAMPLES = r"""
     project_src: /srv/tools
     dest: /srv/tools/kubernetes.yaml
     bind_mounts: empty_dir
+
+- name: The same as a Helm chart, in /srv/charts/projeto (a folder named as the chart)
+  noar.docker.compose_to_kubernetes:
+    project_src: /srv/projeto
+    format: helm
+    dest: /srv/charts/projeto
+    bind_mounts: empty_dir
 """
 
 RETURN = r"""
@@ -188,6 +204,7 @@ def main():
     module = AnsibleModule(
         argument_spec=dict(
             dest=dict(type="path", required=True),
+            format=dict(type="str", default="manifests", choices=["manifests", "helm"]),
             mode=dict(type="str", default="0600"),
             state=dict(type="str", default="present", choices=["present", "absent"]),
             **PROJECT_ARGS,

@@ -13,6 +13,7 @@ from ansible_collections.noar.docker.plugins.module_utils.kubernetes import (
     convert,
     masked,
     render,
+    render_chart,
     validate,
 )
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
@@ -342,3 +343,41 @@ def test_bind_mounts_convert_as_kompose_converts_them_by_default(tmp_path):
         convert(project, bind_mounts="fail")
     assert str(raised.value).startswith(f"definition: services.web.volumes: {tmp_path}/nginx.conf is a bind mount of "
                                         "a host path")
+
+
+def test_a_helm_chart_of_projeto_no_ar_renders_to_valid_objects(tmp_path):
+    """Chart.yaml (named as its folder), values.yaml with each workload's image, replicas and resources, a template
+    per object in the release's namespace; rendered with its values, every object validates; a rerun changes
+    nothing; a chart folder named otherwise than a chart is refused."""
+    dest = tmp_path / "projeto"
+    params = dict(dest=str(dest), format="helm", mode="0600", state="present", project_src=APP, files=None,
+                  definition=None, project_name=None, env_files=None, profiles=None, files_dir=str(tmp_path / "f"),
+                  secrets_env=dict(DB_PASSWORD="s3cret"), validate=True, kubernetes_version="1.33.0",
+                  **dict({key: spec.get("default") for key, spec in CONVERT_ARGS.items()}, bind_mounts="empty_dir",
+                         namespace="shop"))
+    manager = ManifestsManager(params, {"IMAGE_ROOT": "registry.local/projeto-no-ar"})
+    plan = manager.plan(manager.read())
+    manager.apply(plan)
+    import yaml
+    chart = yaml.safe_load((dest / "Chart.yaml").read_text())
+    assert chart == dict(apiVersion="v2", name="projeto", description="The Compose project projeto-no-ar on Kubernetes",
+                         type="application", version="0.1.0")
+    values = yaml.safe_load((dest / "values.yaml").read_text())
+    assert values["web"] == dict(image="registry.local/projeto-no-ar/web:1.0.0", replicas=2,
+                                 resources={"limits": {"memory": "128Mi", "cpu": "500m"}})
+    template = (dest / "templates" / "web-deployment.yaml").read_text()
+    assert "namespace: {{ .Release.Namespace }}" in template
+    assert "replicas: {{ .Values.web.replicas }}" in template and "image: {{ .Values.web.image | quote }}" in template
+    assert "{{- toYaml .Values.web.resources | nindent 12 }}" in template
+    files = {str(p.relative_to(dest)): p.read_text() for p in dest.rglob("*.yaml")}
+    rendered = render_chart(files, "shop")
+    assert sorted((m["kind"], m["metadata"]["name"]) for m in rendered) == sorted(
+        (m["kind"], m["metadata"]["name"]) for m in manager.manifests)
+    web = next(m for m in rendered if m["kind"] == "Deployment" and m["metadata"]["name"] == "web")
+    assert web == next(m for m in manager.manifests if m["kind"] == "Deployment" and m["metadata"]["name"] == "web")
+    assert oct(os.stat(dest / "templates" / "web-deployment.yaml").st_mode & 0o777) == "0o600"
+    again = ManifestsManager(params, {"IMAGE_ROOT": "registry.local/projeto-no-ar"})
+    assert again.plan(again.read()) == []
+    bad = ManifestsManager(dict(params, dest=str(tmp_path / "Projeto_Chart")), {})
+    with pytest.raises(InvalidOption, match="dest: 'Projeto_Chart': a chart's folder is named as the chart"):
+        bad.plan(bad.read())
