@@ -73,9 +73,10 @@ def _substitute(text: str, start: int, env: dict, option: str, path: str, closin
             out.append(replaced)
         else:
             name = _NAME.match(text, i + 1)
-            if name is None:
-                raise InvalidOption(option, f"{path}: invalid interpolation in {text!r} at position {i}; write $$ "
-                                            "for a literal $")
+            if name is None:  # a $ that starts no variable ($(cmd), $5, a last $) is itself, as docker compose reads it
+                out.append("$")
+                i += 1
+                continue
             out.append(env.get(name.group(0), ""))
             i = name.end()
     if closing:

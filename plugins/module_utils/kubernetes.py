@@ -37,8 +37,14 @@ def _fail(service: str, key: str, reason: str) -> NoReturn:
     raise InvalidOption("definition", f"services.{service}.{key}: {reason}")
 
 
+def k8s_name(service: str) -> str:
+    """A service's name as a Kubernetes object's (a DNS label, as Kompose makes it): lower case, ``_`` and ``.`` as
+    ``-``."""
+    return re.sub(r"[^a-z0-9-]", "-", service.lower()).strip("-") or "service"
+
+
 def labels_of(project: dict, service: str) -> dict:
-    return {"app.kubernetes.io/name": service, "app.kubernetes.io/part-of": project["name"],
+    return {"app.kubernetes.io/name": k8s_name(service), "app.kubernetes.io/part-of": project["name"],
             "app.kubernetes.io/managed-by": MANAGED_BY}
 
 
@@ -170,6 +176,8 @@ def convert(project: dict, namespace: str = "default", service_type: str = "Node
                          autoscalers=[])
     # Each service read once: its container parameters, and its (container ports, published ports).
     # Reserved CPUs, which the engine ignores, are Kubernetes' CPU request (_resources).
+    project = _without_links(project, warnings)
+    model = project["model"]
     params_of = {name: service_params(project, name, warnings, frozenset({"deploy.resources.reservations.cpus"}))
                  for name in sorted(model["services"])}
     ports_of = {name: _ports(name, params) for name, params in params_of.items()}
@@ -190,6 +198,19 @@ def convert(project: dict, namespace: str = "default", service_type: str = "Node
     return manifests
 
 
+def _without_links(project: dict, warnings: list) -> dict:
+    """``links`` and ``external_links`` dropped with a warning each: in a cluster a Service is reached by its own name,
+    and the aliases a link adds are not made."""
+    services = {}
+    for name, service in project["model"]["services"].items():
+        for key in ("links", "external_links"):
+            if service.get(key):
+                warnings.append(f"services.{name}.{key}: a Service is reached by its name; the link's aliases "
+                                f"({', '.join(str(v) for v in service[key])}) are not made")
+        services[name] = {k: v for k, v in service.items() if k not in ("links", "external_links")}
+    return dict(project, model=dict(project["model"], services=services))
+
+
 def _convert_service(project: dict, name: str, params: dict, meta: dict, objects: dict, ports_of: dict,
                      options: dict, warnings: list) -> None:
     definition = project["model"]["services"][name]
@@ -198,8 +219,12 @@ def _convert_service(project: dict, name: str, params: dict, meta: dict, objects
         _fail(name, "network_mode", f"{definition.get('network_mode')!r} has no Kubernetes equivalent (a pod's "
                                     "containers share one network, and pods do not share theirs)")
     labels = labels_of(project, name)
+    kname = k8s_name(name)
+    if kname != name:
+        warnings.append(f"services.{name}: its objects are named {kname} (a Kubernetes name is a DNS label): other "
+                        f"services reach it as {kname}")
     pod_labels = dict(labels, **{f"noar.docker/network-{key}": "true" for key in _network_keys(definition)})
-    container: dict = dict(name=name, image=params["image"])
+    container: dict = dict(name=kname, image=params["image"])
     if params.get("entrypoint"):
         container["command"] = _argv(params["entrypoint"])
     if params.get("command"):
@@ -260,11 +285,11 @@ def _convert_service(project: dict, name: str, params: dict, meta: dict, objects
     spec: dict = dict(replicas=count, selector=dict(matchLabels=labels),
                       template=dict(metadata=dict(labels=pod_labels), spec=pod))
     if kind == "StatefulSet":
-        spec["serviceName"] = name
+        spec["serviceName"] = kname
     if kind == "DaemonSet":
         del spec["replicas"]  # one pod on each node
     annotations = _annotations(definition)
-    workload_meta = dict(meta, name=name, labels=labels, **({"annotations": annotations} if annotations else {}))
+    workload_meta = dict(meta, name=kname, labels=labels, **({"annotations": annotations} if annotations else {}))
     objects["workloads"].append(dict(apiVersion="apps/v1", kind=kind, metadata=workload_meta, spec=spec))
     wanted_type = kompose.get("service.type")
     if wanted_type and wanted_type != "headless" and not inner:
@@ -288,16 +313,16 @@ def _convert_service(project: dict, name: str, params: dict, meta: dict, objects
                 elif node is not None:
                     warnings.append(f"services.{name}.ports: {node} is outside the NodePort range "
                                     "(30000-32767); Kubernetes picks the node port")
-        objects["services"].append(dict(apiVersion="v1", kind="Service", metadata=dict(meta, name=name, labels=labels),
+        objects["services"].append(dict(apiVersion="v1", kind="Service", metadata=dict(meta, name=kname, labels=labels),
                                         spec=spec))
     if kompose.get("service.expose"):
         if not inner:
             _fail(name, "labels.kompose.service.expose", "an Ingress needs a port of the service to send requests to")
-        objects["ingresses"].append(_ingress(name, kompose, meta, labels, inner[0][0]))
+        objects["ingresses"].append(_ingress(kname, kompose, meta, labels, inner[0][0]))
     if any(key.startswith("hpa.") for key in kompose):
         if kind == "DaemonSet":
             _fail(name, "labels.kompose.hpa", "a DaemonSet runs one pod per node; it does not scale")
-        objects["autoscalers"].append(_autoscaler(name, kind, kompose, meta, labels))
+        objects["autoscalers"].append(_autoscaler(kname, kind, kompose, meta, labels))
 
 
 # Container options (as compose.service_params names them) the conversion reads, by their Compose keys; every other
@@ -357,12 +382,16 @@ def _memory_quantity(value: str) -> str:
 
 
 def _ingress(name: str, kompose: dict, meta: dict, labels: dict, port: int) -> dict:
-    """``kompose.service.expose``: ``true`` (any host) or host names, comma separated, each routed to the port."""
+    """``kompose.service.expose``: ``true`` (any host) or host names, comma separated, each with an optional path
+    (``example.com/api``), routed to the port."""
     backend = dict(service=dict(name=name, port=dict(number=port)))
-    path = dict(path="/", pathType="Prefix", backend=backend)
     expose = kompose["service.expose"]
-    hosts = [] if expose.lower() == "true" else [h.strip() for h in expose.split(",") if h.strip()]
-    rules = [dict(host=h, http=dict(paths=[path])) for h in hosts] or [dict(http=dict(paths=[path]))]
+    entries = [] if expose.lower() == "true" else [h.strip() for h in expose.split(",") if h.strip()]
+    hosts = [entry.partition("/")[0] for entry in entries]
+    rules = [dict(host=host, http=dict(paths=[dict(path="/" + entry.partition("/")[2], pathType="Prefix",
+                                                   backend=backend)]))
+             for host, entry in zip(hosts, entries)]
+    rules = rules or [dict(http=dict(paths=[dict(path="/", pathType="Prefix", backend=backend)]))]
     spec: dict = dict(rules=rules)
     if kompose.get("service.expose.ingress-class-name"):
         spec["ingressClassName"] = kompose["service.expose.ingress-class-name"]
@@ -557,8 +586,8 @@ def _init_waits(project: dict, name: str, definition: dict, ports_of: dict, wait
                             "probe (expose one); the pod starts without waiting, and restarts until it works")
             continue
         port = ports[0][0]
-        waits.append(dict(name=f"wait-for-{dependency}", image=wait_image,
-                          command=["sh", "-c", f"until nc -z -w 2 {dependency} {port}; do sleep 1; done"]))
+        waits.append(dict(name=f"wait-for-{k8s_name(dependency)}", image=wait_image,
+                          command=["sh", "-c", f"until nc -z -w 2 {k8s_name(dependency)} {port}; do sleep 1; done"]))
     return waits
 
 

@@ -226,7 +226,7 @@ def test_kompose_labels_are_read_as_kompose_reads_them(tmp_path):
     a Kompose label this conversion does not read is a warning naming it; the labels are no annotations."""
     web = dict(image="web", ports=["8080:80"], labels={
         "kompose.service.type": "NodePort", "kompose.service.nodeport.port": "30080",
-        "kompose.service.expose": "shop.example, www.shop.example", "kompose.service.expose.tls-secret": "shop-tls",
+        "kompose.service.expose": "shop.example, www.shop.example/api", "kompose.service.expose.tls-secret": "shop-tls",
         "kompose.service.expose.ingress-class-name": "nginx", "kompose.hpa.cpu": "80%", "kompose.hpa.memory": "1024Mi",
         "kompose.hpa.replicas.min": "2", "kompose.hpa.replicas.max": "6", "team": "shop"})
     db = dict(image="db", volumes=["data:/var/lib/db"], labels={
@@ -245,6 +245,7 @@ def test_kompose_labels_are_read_as_kompose_reads_them(tmp_path):
     assert ingress["ingressClassName"] == "nginx"
     assert [r["host"] for r in ingress["rules"]] == ["shop.example", "www.shop.example"]
     assert ingress["rules"][0]["http"]["paths"][0]["backend"] == {"service": {"name": "web", "port": {"number": 80}}}
+    assert [r["http"]["paths"][0]["path"] for r in ingress["rules"]] == ["/", "/api"]
     assert ingress["tls"] == [{"secretName": "shop-tls", "hosts": ["shop.example", "www.shop.example"]}]
     hpa = kinds["HorizontalPodAutoscaler"]["web"]["spec"]
     assert hpa["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"}
@@ -381,3 +382,22 @@ def test_a_helm_chart_of_projeto_no_ar_renders_to_valid_objects(tmp_path):
     bad = ManifestsManager(dict(params, dest=str(tmp_path / "Projeto_Chart")), {})
     with pytest.raises(InvalidOption, match="dest: 'Projeto_Chart': a chart's folder is named as the chart"):
         bad.plan(bad.read())
+
+
+def test_names_become_dns_labels_and_links_are_a_warning(tmp_path):
+    """As Kompose: front_end's objects are front-end (a warning says who reaches it so); links and external_links
+    are warnings (a Service is reached by its name), not refusals."""
+    services = dict(front_end=dict(image="web", expose=["80"], links=["db:database"], external_links=["cache"]),
+                    db=dict(image="db", expose=["5432"]))
+    project = load_project(dict(definition=dict(services=services), project_name="p", files_dir=str(tmp_path)), {})
+    warnings: list = []
+    manifests = convert(project, warnings=warnings)
+    kinds = by_kind(manifests)
+    assert sorted(kinds["Deployment"]) == ["db", "front-end"] and sorted(kinds["Service"]) == ["db", "front-end"]
+    assert kinds["Deployment"]["front-end"]["spec"]["template"]["spec"]["containers"][0]["name"] == "front-end"
+    assert warnings == [
+        "services.front_end.links: a Service is reached by its name; the link's aliases (db:database) are not made",
+        "services.front_end.external_links: a Service is reached by its name; the link's aliases (cache) are not made",
+        "services.front_end: its objects are named front-end (a Kubernetes name is a DNS label): other services reach "
+        "it as front-end"]
+    assert validate(manifests, "1.33.0") == "1.33.0"
