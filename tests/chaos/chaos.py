@@ -89,10 +89,21 @@ def wait_for(predicate, timeout=120, step=0.1, what="the condition"):
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def containers(**filters) -> list:
+    """The engine's containers matching ``filters``, each read whole; one removed between the list and its read
+    (a rolling update replaces replicas while the faults run) is left out, where the SDK's list fails with 404."""
+    found = []
+    for summary in ENGINE.api.containers(all=True, filters=filters):
+        try:
+            found.append(ENGINE.containers.get(summary["Id"]))
+        except docker.errors.NotFound:
+            continue
+    return found
+
+
 def named(pattern: str) -> list:
     """The engine's containers whose whole name matches ``pattern``."""
-    return [c for c in ENGINE.containers.list(all=True, filters=dict(name=PREFIX))
-            if re.fullmatch(pattern, c.name)]
+    return [c for c in containers(name=PREFIX) if re.fullmatch(pattern, c.name)]
 
 
 def module(plugin: str, /, **args) -> tuple:
@@ -108,7 +119,7 @@ def cleanup():
     """Remove everything the scenarios made: the registry process, containers, networks, volumes, images and
     files named with PREFIX, and the small disks mounted under WORK."""
     subprocess.run(["pkill", "-f", f"docker-registry serve /tmp/{PREFIX}/"], check=False)
-    for container in ENGINE.containers.list(all=True, filters=dict(name=PREFIX)):
+    for container in containers(name=PREFIX):
         container.remove(force=True, v=True)
     for network in ENGINE.networks.list(filters=dict(name=PREFIX)):
         network.remove()

@@ -17,8 +17,8 @@ import urllib.request
 import pytest
 
 from chaos import (  # pylint: disable=import-error
-    ENGINE, ENV, HERE, PREFIX, WORK, command, converged, expect, failed_clearly, finish, free_port, get, module, named,
-    play, start, wait_for)
+    ENGINE, ENV, HERE, PREFIX, WORK, command, containers, converged, expect, failed_clearly, finish, free_port, get,
+    module, named, play, start, wait_for)
 
 
 # -- 500 commands through the connection while the other scenarios run
@@ -216,7 +216,7 @@ def app():
 
 
 def app_containers(name: str) -> dict:
-    return {c.name: c for c in ENGINE.containers.list(all=True, filters={"label": f"noar.docker.app={name}"})}
+    return {c.name: c for c in containers(label=f"noar.docker.app={name}")}
 
 
 def during(running, fault) -> None:
