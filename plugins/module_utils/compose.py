@@ -1037,8 +1037,7 @@ def service_params(project: dict, name: str, warnings: list, own_keys: frozenset
             other = str(service[key])[8:]
             if other not in project["model"]["services"]:
                 raise InvalidOption("definition", f"{path}.{key}: no service {other!r}")
-            first = project["model"]["services"][other].get("container_name") or f"{project['name']}-{other}-1"
-            params[SAME[key]] = f"container:{first}"
+            params[SAME[key]] = f"container:{container_name(project, other, 1)}"
     if service.get("volumes_from"):
         params["volumes_from"] = [_volumes_from(project, str(v), f"{path}.volumes_from") for v in service["volumes_from"]]
     if service.get("stop_grace_period") is not None:
@@ -1068,7 +1067,7 @@ def _volumes_from(project: dict, entry: str, where: str) -> str:
         raise InvalidOption("definition", f"{where}: no service {name!r} (a container is named container:NAME)")
     if mode not in ("", "ro", "rw"):
         raise InvalidOption("definition", f"{where}: {mode!r} is not ro or rw")
-    first = project["model"]["services"][name].get("container_name") or f"{project['name']}-{name}-1"
+    first = container_name(project, name, 1)
     return f"{first}:{mode}" if mode else first
 
 
@@ -1085,11 +1084,15 @@ def _depends_label(service: dict) -> list:
     return sorted(labels.values())
 
 
+def container_name(project: dict, name: str, number: int) -> str:
+    """Container ``number`` of service ``name``: its ``container_name``, else ``<project>-<service>-<n>``."""
+    return project["model"]["services"][name].get("container_name") or f"{project['name']}-{name}-{number}"
+
+
 def container_params(project: dict, name: str, number: int, shared: dict) -> dict:
     """One container of a service: its name (``container_name``, else ``<project>-<service>-<n>``) and number."""
-    service = project["model"]["services"][name]
     params = dict(shared, labels=dict(shared["labels"], **{"com.docker.compose.container-number": str(number)}))
-    params["name"] = service.get("container_name") or f"{project['name']}-{name}-{number}"
+    params["name"] = container_name(project, name, number)
     mounts, binds = as_binds(params.get("mounts") or [])
     if binds:
         params["mounts"], params["volumes"] = mounts or None, binds
