@@ -11,6 +11,7 @@ a warning.
 from __future__ import annotations
 
 import base64
+import copy
 import os
 import re
 import shlex
@@ -718,7 +719,7 @@ def helm_chart(name: str, project: str, manifests: list, header: str) -> dict:
     values: dict = {}
     files: dict = {}
     for original in manifests:
-        manifest = json_copy(original)
+        manifest = copy.deepcopy(original)
         manifest["metadata"]["namespace"] = "__noar_namespace__"
         if manifest["kind"] in WORKLOADS:
             key = re.sub(r"[^a-z0-9_]", "_", manifest["metadata"]["name"].lower())
@@ -746,11 +747,6 @@ def helm_chart(name: str, project: str, manifests: list, header: str) -> dict:
 def _value_reference(match) -> str:
     """A value of the chart in a template; an image quoted (a registry's port has a colon)."""
     return "{{ .Values." + match.group(1) + (" | quote }}" if match.group(1).endswith(".image") else " }}")
-
-
-def json_copy(value):
-    import json  # pylint: disable=import-outside-toplevel
-    return json.loads(json.dumps(value))
 
 
 def render_chart(files: dict, namespace: str) -> list:
