@@ -10,6 +10,7 @@ with a message that names the operation and the object, through ``engine_errors(
 from __future__ import annotations
 
 import os
+import re
 import sys
 import traceback
 from contextlib import contextmanager
@@ -286,6 +287,29 @@ def inspect_or_none(target: str, inspect, ref: str):
         if exc.details.get("status_code") == 404:
             return None
         raise
+
+
+def api_below(version: str, wanted: str) -> bool:
+    """Whether the Engine API ``version`` (as ``1.41``) is older than ``wanted``: the one comparison every
+    engine-dependent path makes, each naming the version it needs."""
+    def parts(text: str) -> tuple:
+        return tuple(int(part) for part in re.findall(r"\d+", str(text))[:2]) or (0,)
+    return parts(version) < parts(wanted)
+
+
+def require_api(api_version: str, option: str, wanted: str) -> None:
+    """Refuse, naming ``option``, what the engine's API is too old for, rather than have the engine drop it."""
+    if api_below(api_version, wanted):
+        raise InvalidOption(option, f"needs Docker API {wanted} or later; this engine speaks {api_version}")
+
+
+def connect_endpoint(client, container: str, network: str, endpoint: dict) -> None:
+    """Connect ``container`` to ``network`` with the Engine API's EndpointSettings as given. docker-py 7's
+    ``connect_container_to_network`` builds them itself and knows no ``GwPriority`` (API 1.48)."""
+    # pylint: disable=protected-access
+    response = client._post_json(client._url("/networks/{0}/connect", network),
+                                 data=dict(Container=container, EndpointConfig=endpoint))
+    client._raise_for_status(response)
 
 
 _INSPECT = dict(container="inspect_container", image="inspect_image", network="inspect_network",

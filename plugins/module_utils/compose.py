@@ -653,8 +653,9 @@ def _ports(values, path: str) -> list:
 
 
 # A service's network settings: read, and the Compose Specification's others, refused by name.
-SERVICE_NETWORK_KEYS = ("aliases", "ipv4_address", "ipv6_address", "mac_address", "priority")
-SERVICE_NETWORK_LATER = ("gw_priority", "driver_opts", "link_local_ips", "interface_name")
+SERVICE_NETWORK_KEYS = ("aliases", "ipv4_address", "ipv6_address", "mac_address", "priority", "gw_priority",
+                        "driver_opts")
+SERVICE_NETWORK_LATER = ("link_local_ips", "interface_name")
 # A service's volumes: the short syntax's modes, and the long syntax's keys (Compose Specification).
 SHORT_MODES = dict(ro=("read_only", True), rw=("read_only", False), z=("selinux", "z"), Z=("selinux", "Z"),
                    nocopy=("nocopy", True), cached=("consistency", "cached"), delegated=("consistency", "delegated"),
@@ -796,10 +797,14 @@ def _networks(project: dict, name: str, service: dict, path: str) -> list:
                                                   "(the container module has no such endpoint option)")
             if setting not in SERVICE_NETWORK_KEYS:
                 raise InvalidOption("definition", f"{path}.{key}.{setting}: not a key of a service's network")
-        entry = dict(name=object_name(project, "networks", key), aliases=[name] + list(settings.get("aliases") or []))
+        entry: dict = dict(name=object_name(project, "networks", key), aliases=[name] + list(settings.get("aliases") or []))
         for option in ("ipv4_address", "ipv6_address", "mac_address"):
             if settings.get(option):
                 entry[option] = settings[option]
+        if settings.get("driver_opts"):
+            entry["driver_opts"] = {str(k): str(v) for k, v in settings["driver_opts"].items()}
+        if settings.get("gw_priority") is not None:
+            entry["gw_priority"] = int(settings["gw_priority"])
         networks.append((-int(settings.get("priority") or 0), str(key), entry))
     # docker compose connects the network of the highest priority first, and of equal ones the first by name: that
     # is the container's primary one.

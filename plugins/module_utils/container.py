@@ -15,6 +15,8 @@ import time
 
 from ansible_collections.noar.docker.plugins.module_utils.client import (
     EngineError,
+    api_below,
+    connect_endpoint,
     engine_errors,
     engine_on_this_machine,
     find,
@@ -28,6 +30,7 @@ from ansible_collections.noar.docker.plugins.module_utils.container_options impo
     actual_view,
     create_body,
     desired_view,
+    endpoint_body,
     endpoint_matches,
     named_refusal,
     option_matches,
@@ -378,12 +381,8 @@ class ContainerManager(Manager):
         return container_id
 
     def _connect(self, container_id, net, want):
-        # Only what is set: older Docker SDKs know no mac_address here.
-        extra = dict(mac_address=want["mac_address"]) if want["mac_address"] else {}
         with engine_errors("connecting", f"container {self.name} to network {net}"):
-            self.client.connect_container_to_network(
-                container_id, net, aliases=want["aliases"] or None, ipv4_address=want["ipv4_address"] or None,
-                ipv6_address=want["ipv6_address"] or None, links=want["links"] or None, **extra)
+            connect_endpoint(self.client, container_id, net, endpoint_body(want))
 
     def _apply_create(self, action):
         # The actions after a create need only its Id; apply reads the whole container once at the end.
@@ -610,7 +609,7 @@ class ContainerManager(Manager):
 def health_stalled(container: dict, api_version: str, now: float) -> bool:
     """Whether the engine no longer runs the container's healthcheck: engines before 23.0 (API 1.42) stop it for the
     containers they live-restore after a restart, and keep showing the last status (moby/moby#41871)."""
-    if tuple(int(p) for p in str(api_version).split(".")[:2]) >= (1, 42):
+    if not api_below(api_version, "1.42"):
         return False
     state = (container or {}).get("State") or {}
     health = state.get("Health")

@@ -22,7 +22,7 @@ import socket
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
-from ansible_collections.noar.docker.plugins.module_utils.client import EngineError
+from ansible_collections.noar.docker.plugins.module_utils.client import EngineError, require_api
 from ansible_collections.noar.docker.plugins.module_utils.converge import COMPARISONS, compare
 from ansible_collections.noar.docker.plugins.module_utils.units import (
     UNLIMITED,
@@ -57,12 +57,7 @@ class Context:
 
     def require_api(self, option: str, version: str) -> None:
         """Fail for an option the engine's API is too old for, rather than have it dropped silently."""
-        if _version(self.api_version) < _version(version):
-            raise InvalidOption(option, f"needs Docker API {version} or later; this engine speaks {self.api_version}")
-
-
-def _version(text: str) -> tuple:
-    return tuple(int(part) for part in re.findall(r"\d+", str(text))[:2]) or (0,)
+        require_api(self.api_version, option, version)
 
 
 @dataclass(frozen=True)
@@ -775,11 +770,15 @@ def _parse_networks(values, ctx: Context) -> dict:
             raise InvalidOption("networks", f"networks[{index}] needs a name")
         if net.get("mac_address"):
             ctx.require_api(f"networks[{index}].mac_address", "1.44")
+        if net.get("gw_priority") is not None:
+            ctx.require_api(f"networks[{index}].gw_priority", "1.48")
         networks[net["name"]] = dict(aliases=sorted(net.get("aliases") or []),
                                      ipv4_address=net.get("ipv4_address") or "",
                                      ipv6_address=net.get("ipv6_address") or "",
                                      links=sorted(_parse_links(net.get("links") or [], ctx)),
-                                     mac_address=net.get("mac_address") or "")
+                                     mac_address=net.get("mac_address") or "",
+                                     driver_opts=text_map(net.get("driver_opts") or {}, f"networks[{index}].driver_opts"),
+                                     gw_priority=net.get("gw_priority"))
     return networks
 
 
@@ -790,7 +789,8 @@ def _read_networks(container: dict) -> dict:
         networks[name] = dict(aliases=sorted(endpoint.get("Aliases") or []),
                               ipv4_address=ipam.get("IPv4Address") or "", ipv6_address=ipam.get("IPv6Address") or "",
                               links=sorted(_read_links(dict(HostConfig=dict(Links=endpoint.get("Links"))))),
-                              mac_address=endpoint.get("MacAddress") or "")
+                              mac_address=endpoint.get("MacAddress") or "", driver_opts=endpoint.get("DriverOpts") or {},
+                              gw_priority=endpoint.get("GwPriority") or 0)
     return networks
 
 
@@ -798,7 +798,9 @@ def endpoint_matches(want: dict, have) -> bool:
     """A container's endpoint on a network has what the task asks (the engine adds the short id to the aliases)."""
     return have is not None and all(want[key] in ("", have[key]) for key in ("ipv4_address", "ipv6_address")) \
         and set(want["aliases"]) <= set(have["aliases"]) and set(want["links"]) <= set(have["links"]) \
-        and want["mac_address"] in ("", have["mac_address"])
+        and want["mac_address"] in ("", have["mac_address"]) \
+        and all(have.get("driver_opts", {}).get(key) == value for key, value in want.get("driver_opts", {}).items()) \
+        and want.get("gw_priority") in (None, have.get("gw_priority", 0))
 
 
 def _networks_match(comparison, desired, actual) -> bool:
@@ -807,6 +809,7 @@ def _networks_match(comparison, desired, actual) -> bool:
 
 
 def endpoint_body(net: dict) -> dict:
+    """The Engine API's EndpointSettings of one network of the task (at create, and to connect)."""
     endpoint: dict = dict(Aliases=net["aliases"] or None)
     ipam = {key: net[field_] for key, field_ in (("IPv4Address", "ipv4_address"), ("IPv6Address", "ipv6_address"))
             if net[field_]}
@@ -816,6 +819,10 @@ def endpoint_body(net: dict) -> dict:
         endpoint["Links"] = net["links"]
     if net["mac_address"]:
         endpoint["MacAddress"] = net["mac_address"]
+    if net.get("driver_opts"):
+        endpoint["DriverOpts"] = net["driver_opts"]
+    if net.get("gw_priority") is not None:
+        endpoint["GwPriority"] = net["gw_priority"]
     return endpoint
 
 
@@ -1025,8 +1032,8 @@ OPTIONS = {option.name: option for option in (
     _structured("networks", dict(type="list", elements="dict", options=dict(
         name=dict(type="str", required=True), aliases=dict(type="list", elements="str"),
         ipv4_address=dict(type="str"), ipv6_address=dict(type="str"), links=dict(type="list", elements="str"),
-        mac_address=dict(type="str"))), _parse_networks, _read_networks, None, "allow_more_present",
-        matches=_networks_match, field="network"),
+        mac_address=dict(type="str"), driver_opts=dict(type="dict"), gw_priority=dict(type="int"))),
+        _parse_networks, _read_networks, None, "allow_more_present", matches=_networks_match, field="network"),
     Option("network_mode", dict(type="str"), parse=_parse_network_mode, read=_read_network_mode),
     _structured("links", dict(type="list", elements="str"), _parse_links, _read_links, _write_links,
                 "allow_more_present", field="Links"),

@@ -19,6 +19,7 @@ from ansible_collections.noar.docker.plugins.module_utils.client import (
     find,
     known_drivers,
     require,
+    require_api,
 )
 from ansible_collections.noar.docker.plugins.module_utils.converge import Action, Manager, compare, differences
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption, parse_timestamp
@@ -154,11 +155,9 @@ class NetworkManager(Manager):
         if p.get("labels") is not None:
             want["labels"] = {str(k): str(v) for k, v in p["labels"].items()}
         # connect() imported the SDK.
-        from docker.utils import version_lt  # pylint: disable=import-outside-toplevel
         for option, version in NEWER_API.items():
-            if option in want and version_lt(self.client.api_version, version):
-                raise InvalidOption(option, f"needs Engine API {version} or later; this engine speaks "
-                                            f"{self.client.api_version}")
+            if option in want:
+                require_api(self.client.api_version, option, version)
         return want
 
     def _check_ipam_driver(self, driver):

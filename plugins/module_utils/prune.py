@@ -17,7 +17,12 @@ from __future__ import annotations
 import time
 
 from ansible_collections.noar.docker.plugins.module_utils.converge import Action, Manager
-from ansible_collections.noar.docker.plugins.module_utils.client import containerd_image_store, engine_errors, engine_info
+from ansible_collections.noar.docker.plugins.module_utils.client import (
+    api_below,
+    containerd_image_store,
+    engine_errors,
+    engine_info,
+)
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption, parse_size, parse_time, parse_timestamp
 
 KINDS = ("containers", "images", "networks", "volumes", "builder_cache")
@@ -43,7 +48,7 @@ def normalise_filters(kind: str, filters, api_version: str) -> dict:
     if filters is None:
         return {}
     allowed = list(FILTERS[kind])
-    if kind == "volumes" and _api_below(api_version, "1.42"):
+    if kind == "volumes" and api_below(api_version, "1.42"):
         allowed.remove("all")
     normalised = {}
     for key, value in filters.items():
@@ -57,10 +62,6 @@ def normalise_filters(kind: str, filters, api_version: str) -> dict:
             if value not in ("true", "false", "1", "0"):
                 raise InvalidOption(option, f"{key} must be true or false, got {value!r}")
     return normalised
-
-
-def _api_below(version: str, wanted: str) -> bool:
-    return tuple(int(p) for p in version.split(".")) < tuple(int(p) for p in wanted.split("."))
 
 
 def labels_match(filters: dict, labels: dict) -> bool:
@@ -229,7 +230,7 @@ class PruneManager(Manager):
         return found
 
     def _find_volumes(self, filters: dict, until) -> list:
-        only_anonymous = not _api_below(self.api_version, "1.42") and not _true(filters, "all", False)
+        only_anonymous = not api_below(self.api_version, "1.42") and not _true(filters, "all", False)
         with engine_errors("listing", "volumes"):
             volumes = self.client.volumes(filters={"dangling": "true", "driver": "local"}).get("Volumes") or []
         sizes = self._volume_sizes() if self.check_mode else {}

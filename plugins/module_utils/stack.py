@@ -175,7 +175,16 @@ def service_options(project: dict, name: str, data_names: dict, warnings: list) 
         params["stop_grace_period"] = f"{container['stop_timeout']}s"
     if container.get("log_driver") or container.get("log_options"):
         params["logging"] = dict(driver=container.get("log_driver"), options=container.get("log_options"))
-    params["networks"] = [dict(name=n["name"], aliases=n.get("aliases")) for n in container.get("networks") or []]
+    params["networks"] = []
+    for network in container.get("networks") or []:
+        for key in ("ipv4_address", "ipv6_address", "mac_address", "gw_priority"):
+            if network.get(key) is not None:
+                raise InvalidOption("definition", f"{where}.networks: {key} (network {network['name']}): a swarm "
+                                                  "service's task has no fixed endpoint setting")
+        attached = dict(name=network["name"], aliases=network.get("aliases"))
+        if network.get("driver_opts"):
+            attached["options"] = network["driver_opts"]
+        params["networks"].append(attached)
     for option, key in (("memory", "memory"), ("cpus", "cpus"), ("pids_limit", "pids")):
         if container.get(option) is not None:
             params.setdefault("limits", {})[key] = container[option]

@@ -275,6 +275,14 @@ options:
       mac_address:
         description: The endpoint's MAC address. API 1.44.
         type: str
+      driver_opts:
+        description: Options for the network driver on this endpoint (as C(docker network connect --driver-opt)).
+          Only the keys given are compared.
+        type: dict
+      gw_priority:
+        description: Of the networks that can be the default gateway, the one of the highest priority is (as
+          C(docker network connect --gw-priority)). API 1.48 (Docker Engine 28); refused on older engines.
+        type: int
   networks_cli_compatible:
     description:
       - V(true) (default) behaves as C(docker run --network) does (the default network is not added when

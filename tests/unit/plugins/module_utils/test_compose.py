@@ -427,12 +427,19 @@ def test_volume_modes_and_keys_that_cannot_be_read_are_refused_by_path(tmp_path,
     assert str(raised.value).startswith(f"definition: {message}")
 
 
+def test_endpoint_driver_opts_and_gw_priority_go_to_the_container(tmp_path):
+    networks = dict(high=dict(gw_priority=5, driver_opts={"com.example.mtu": 1400}))
+    app = service_of(tmp_path, dict(networks=networks), dict(networks=dict(high={})))
+    assert app["networks"] == [dict(name="p_high", aliases=["app"], driver_opts={"com.example.mtu": "1400"},
+                                    gw_priority=5)]
+
+
 def test_network_priority_orders_the_networks_and_other_settings_are_refused_by_path(tmp_path):
     networks = dict(low=None, high=dict(priority=100), mid=dict(priority=10))
     app = service_of(tmp_path, dict(networks=networks), dict(networks=dict(low={}, high={}, mid={})))
     assert [n["name"] for n in app["networks"]] == ["p_high", "p_mid", "p_low"]
-    for setting, message in (("gw_priority", "not supported by noar.docker.compose yet"),
-                             ("driver_opts", "not supported by noar.docker.compose yet"),
+    for setting, message in (("link_local_ips", "not supported by noar.docker.compose yet"),
+                             ("interface_name", "not supported by noar.docker.compose yet"),
                              ("bogus", "not a key of a service's network")):
         with pytest.raises(InvalidOption, match=f"^definition: services.app.networks.high.{setting}: {message}"):
             service_of(tmp_path, dict(networks=dict(high={setting: 1})), dict(networks=dict(high={})))

@@ -208,7 +208,7 @@ def test_actual_view_normalises_engine_fields():
     assert view["capabilities"] == ["NET_ADMIN"]
     assert view["published_ports"] == [["80/tcp", "", "8080"]]
     assert view["networks"] == {"front": {"aliases": ["c1", "web"], "ipv4_address": "", "ipv6_address": "",
-                                          "links": [], "mac_address": ""}}
+                                          "links": [], "mac_address": "", "driver_opts": {}, "gw_priority": 0}}
     assert view["stop_signal"] == "SIGTERM"
 
 

@@ -195,3 +195,17 @@ def test_relabelling_and_create_host_path_are_refused_in_a_stack(tmp_path):
         with pytest.raises(InvalidOption, match="^definition: services.app.volumes: /srv: (SELinux relabelling|bind."
                                                 "create_host_path).* cannot be given to a swarm service"):
             service_options(project, "app", {}, [])
+
+
+def test_a_service_network_s_driver_opts_are_kept_and_fixed_endpoint_settings_refused(tmp_path):
+    definition = dict(services=dict(app=dict(image="x", networks=dict(back=dict(driver_opts={"mtu": 1400})))),
+                      networks=dict(back={}))
+    project = load_project(dict(definition=definition, project_name="t", files_dir=str(tmp_path)), {})
+    assert service_options(project, "app", {}, [])["networks"] == [
+        dict(name="t_back", aliases=["app"], options={"mtu": "1400"})]
+    for key, value in (("ipv4_address", "10.1.2.3"), ("gw_priority", 2), ("mac_address", "02:42:ac:11:00:02")):
+        definition["services"]["app"]["networks"]["back"] = {key: value}
+        project = load_project(dict(definition=definition, project_name="t", files_dir=str(tmp_path)), {})
+        with pytest.raises(InvalidOption, match=f"^definition: services.app.networks: {key} \\(network t_back\\): "
+                                                "a swarm service's task has no fixed endpoint setting$"):
+            service_options(project, "app", {}, [])
