@@ -27,6 +27,7 @@ from ansible_collections.noar.docker.plugins.module_utils.client import (
     engine_info,
     find,
     require,
+    require_api,
 )
 from ansible_collections.noar.docker.plugins.module_utils.converge import Action, Manager, converge
 from ansible_collections.noar.docker.plugins.module_utils.files import check_output_path, file_digest, write_atomically
@@ -188,11 +189,22 @@ def archive_holds(held: list, wanted: dict) -> bool:
                for ref, image_id in wanted.items())
 
 
-def save_images(client, refs: list, path: str) -> None:
-    """``docker save refs... -o path``, written atomically."""
+def platform_json(platform: str, option: str = "platform") -> str:
+    """``os[/arch[/variant]]`` as the OCI platform the Engine API takes as a JSON query parameter."""
+    parts = str(platform).strip().split("/")
+    if not 1 <= len(parts) <= 3 or not all(parts):
+        raise InvalidOption(option, f"{platform!r} is not os[/architecture[/variant]], as linux/arm64/v8")
+    return json.dumps(dict(zip(("os", "architecture", "variant"), parts)))
+
+
+def save_images(client, refs: list, path: str, platform: str | None = None) -> None:
+    """``docker save refs... -o path`` (``--platform`` when given), written atomically."""
+    params: dict = {"names": refs}
+    if platform:
+        params["platform"] = platform_json(platform)
     with engine_errors("saving", "image(s) " + ", ".join(refs)):
-        # docker-py's get_image takes one name; the API takes many.
-        response = client._get(client._url("/images/get"), params={"names": refs},  # pylint: disable=protected-access
+        # docker-py's get_image takes one name and no platform; the API takes many, and a platform from API 1.48.
+        response = client._get(client._url("/images/get"), params=params,  # pylint: disable=protected-access
                                stream=True)
         client._raise_for_status(response)  # pylint: disable=protected-access
         write_atomically(path, response.iter_content(1 << 20))
@@ -589,6 +601,9 @@ class ArchiveManager(Manager):
         names = self.params.get("names") or []
         if not names:
             raise InvalidOption("names", "name at least one image to save")
+        if self.params.get("platform"):
+            platform_json(self.params["platform"])
+            require_api(self.client.api_version, "platform", "1.48")
         for name in names:
             ref = name if is_image_id(name) else reference(*split_name(name, self.params.get("tag") or "latest",
                                                                        option="names"))
@@ -615,7 +630,7 @@ class ArchiveManager(Manager):
                        reason="force" if holds else "the archive does not hold these images")]
 
     def apply(self, plan):
-        save_images(self.client, list(self.wanted), self.path)
+        save_images(self.client, list(self.wanted), self.path, self.params.get("platform"))
 
     def result(self):
         return dict(archive=dict(path=self.path, images=[dict(name=r, id=i) for r, i in self.wanted.items()]),

@@ -43,6 +43,11 @@ options:
     description: Write the file even when it already holds these images.
     type: bool
     default: false
+  platform:
+    description:
+      - Save only this platform of a multi-platform image, as V(linux/arm64) (C(docker save --platform)). API 1.48
+        (Docker Engine 28); refused on older engines, which save what they hold.
+    type: str
 author:
   - noar.docker maintainers (@noar-docker)
 seealso:
@@ -91,6 +96,7 @@ def main():
             tag=dict(type="str", default="latest"),
             path=dict(type="path", required=True),
             force=dict(type="bool", default=False),
+            platform=dict(type="str"),
         ),
         supports_check_mode=True,
     )
