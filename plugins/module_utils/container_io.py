@@ -152,7 +152,7 @@ def run_exec(client, params: dict) -> dict:
     with engine_errors("running a command in", f"container {name}"):
         exec_id = client.exec_create(container["Id"], argv, stdout=True, stderr=True, stdin=stdin is not None,
                                      tty=tty, user=params.get("user") or "", environment=env or None,
-                                     workdir=params.get("chdir"))["Id"]
+                                     workdir=params.get("chdir"), privileged=bool(params.get("privileged")))["Id"]
         if params.get("detach"):
             client.exec_start(exec_id, detach=True)
             return dict(exec_id=exec_id)
