@@ -35,6 +35,7 @@ from ansible_collections.noar.docker.plugins.module_utils.compose import (
     dependencies_of,
     is_external,
     key_values,
+    PROJECT_ARGS,
     load_project,
     network_params,
     replicas,
@@ -60,6 +61,29 @@ NUMBER = "com.docker.compose.container-number"
 CONFIG_HASH = "com.docker.compose.config-hash"
 CONTAINER_SPEC = argument_spec()
 _HEALTH = re.compile(r"\((healthy|unhealthy|health: starting)\)")
+
+
+# The compose module's options (with the project's), and so the defaults another module planning a project gives.
+COMPOSE_ARGS = dict(
+    **PROJECT_ARGS,
+    services=dict(type="list", elements="str"),
+    dependencies=dict(type="bool", default=True),
+    state=dict(type="str", default="present", choices=["present", "stopped", "restarted", "absent"]),
+    remove_orphans=dict(type="bool", default=False),
+    remove_volumes=dict(type="bool", default=False),
+    remove_images=dict(type="str", choices=["all", "local"]),
+    pull=dict(type="str", default="policy", choices=["always", "missing", "never", "policy"]),
+    build=dict(type="str", default="policy", choices=["always", "never", "policy"]),
+    recreate=dict(type="str", default="auto", choices=["auto", "always", "never"]),
+    update_order=dict(type="str", choices=["stop-first", "start-first"]),
+    scale=dict(type="dict"),
+    parallel=dict(type="int", default=8),
+    stop_timeout=dict(type="int"),
+    files_dir=dict(type="path", default="~/.local/share/noar/compose"),
+    secrets_env=dict(type="dict", no_log=True),
+    wait=dict(type="bool", default=False),
+    wait_timeout=dict(type="int", default=120),
+)
 
 
 def start_order(services: dict) -> list:
@@ -780,3 +804,43 @@ def project_containers(client, name: str) -> list:
                                health=health_of(summary), created=summary.get("Created"),
                                publishers=sorted(publishers, key=lambda p: (p["target_port"] or 0, p["url"]))))
     return sorted(containers, key=lambda c: (c["service"] or "", c["number"], c["name"]))
+
+
+# What a container's plan says about it, from most to least drift: the service takes the first of its containers'.
+DRIFT_ORDER = ("missing", "changed", "stopped", "in_sync")
+
+
+def _container_drift(plan: list) -> str:
+    kinds = {action.kind for action in plan}
+    if not kinds:
+        return "in_sync"
+    if "create" in kinds:
+        return "missing"
+    if kinds <= {"start", "unpause"}:
+        return "stopped"
+    return "changed"
+
+
+def project_drift(client, params: dict, environ: dict) -> dict:
+    """How the engine differs from the project's files: what ``compose`` (state present, orphans removed) would do,
+    planned in check mode. Per service: ``missing`` (a container to create), ``changed`` (to recreate, update or
+    reconnect: its config hash or settings differ), ``stopped``, or ``in_sync``; ``extra`` are services the files no
+    longer have; ``images`` the services whose image is to be pulled or built."""
+    given = {key: spec.get("default") for key, spec in COMPOSE_ARGS.items()}
+    given.update({key: value for key, value in params.items() if key in COMPOSE_ARGS and value is not None})
+    given.update(state="present", remove_orphans=True)
+    manager = ComposeManager(client, given, True, environ)
+    plan = manager.plan(manager.read())
+    services: dict = {name: "in_sync" for name in manager.services}
+    extra: set = set()
+    for unit in manager.units:
+        if unit.service not in manager.services:
+            extra.add(unit.service)
+            continue
+        drift = _container_drift(unit.plan)
+        if DRIFT_ORDER.index(drift) < DRIFT_ORDER.index(services[unit.service]):
+            services[unit.service] = drift
+    images = sorted(service for service, (_manager, image_plan) in manager.images.items() if image_plan)
+    return dict(project_name=manager.name, in_sync=not plan, services=services, extra=sorted(extra), images=images,
+                **{state: sorted(s for s, d in services.items() if d == state) for state in DRIFT_ORDER[:3]},
+                actions=[action.as_dict() for action in plan], warnings=list(manager.warnings))

@@ -243,33 +243,13 @@ import os
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.noar.docker.plugins.module_utils.client import connect, docker_argument_spec
-from ansible_collections.noar.docker.plugins.module_utils.compose import PROJECT_ARGS
-from ansible_collections.noar.docker.plugins.module_utils.compose_manager import ComposeManager
+from ansible_collections.noar.docker.plugins.module_utils.compose_manager import COMPOSE_ARGS, ComposeManager
 from ansible_collections.noar.docker.plugins.module_utils.converge import converge, module_errors
 
 
 def main():
     module = AnsibleModule(
-        argument_spec=docker_argument_spec(
-            **PROJECT_ARGS,
-            services=dict(type="list", elements="str"),
-            dependencies=dict(type="bool", default=True),
-            state=dict(type="str", default="present", choices=["present", "stopped", "restarted", "absent"]),
-            remove_orphans=dict(type="bool", default=False),
-            remove_volumes=dict(type="bool", default=False),
-            remove_images=dict(type="str", choices=["all", "local"]),
-            pull=dict(type="str", default="policy", choices=["always", "missing", "never", "policy"]),
-            build=dict(type="str", default="policy", choices=["always", "never", "policy"]),
-            recreate=dict(type="str", default="auto", choices=["auto", "always", "never"]),
-            update_order=dict(type="str", choices=["stop-first", "start-first"]),
-            scale=dict(type="dict"),
-            parallel=dict(type="int", default=8),
-            stop_timeout=dict(type="int"),
-            files_dir=dict(type="path", default="~/.local/share/noar/compose"),
-            secrets_env=dict(type="dict", no_log=True),
-            wait=dict(type="bool", default=False),
-            wait_timeout=dict(type="int", default=120),
-        ),
+        argument_spec=docker_argument_spec(**COMPOSE_ARGS),
         supports_check_mode=True,
     )
     if module.params["parallel"] < 1:

@@ -13,14 +13,27 @@ description:
     C(docker compose ls --all) does (their status, configuration files and folder), whoever made them
     (M(noar.docker.compose) or the Compose CLI).
   - With O(project_name), returns its containers as C(docker compose ps --all) does, and the same grouped by service.
+  - Given the project's files (O(project_src), O(files) or O(definition)), also returns RV(drift), how the engine
+    differs from them. It is what M(noar.docker.compose) would do (state V(present), orphans removed), planned as in
+    its check mode, so a pipeline can gate on RV(drift.in_sync) before or after a deployment.
   - Reads the containers' C(com.docker.compose.*) labels with one list call. Never changes anything.
 extends_documentation_fragment:
   - noar.docker.docker
+  - noar.docker.compose_project
   - noar.docker.attributes.info_module
 options:
-  project_name:
-    description: The project to describe.
-    type: str
+  services:
+    description: With the project's files, only these services' drift (and their dependencies').
+    type: list
+    elements: str
+  secrets_env:
+    description: With the project's files, the values of secrets taken from the environment, as given to
+      M(noar.docker.compose) (their digests count in the config hash).
+    type: dict
+  files_dir:
+    description: With the project's files, the folder M(noar.docker.compose) writes secrets and configs under.
+    type: path
+    default: ~/.local/share/noar/compose
 author:
   - noar.docker maintainers (@noar-docker)
 seealso:
@@ -40,6 +53,16 @@ EXAMPLES = r"""
 - name: Every web container is healthy
   ansible.builtin.assert:
     that: shop.services.web | map(attribute='health') | unique | list == ['healthy']
+
+- name: What differs from the files
+  noar.docker.compose_info:
+    project_src: /srv/shop
+  register: shop_drift
+
+- name: Stop the pipeline when the engine does not run what the files say
+  ansible.builtin.assert:
+    that: shop_drift.drift.in_sync
+    fail_msg: "missing {{ shop_drift.drift.missing }}, changed {{ shop_drift.drift.changed }}, extra {{ shop_drift.drift.extra }}"
 """
 
 RETURN = r"""
@@ -66,27 +89,87 @@ services:
   returned: when O(project_name) is given
   type: dict
   sample: {web: [{name: shop-web-1, state: running, health: healthy}]}
+drift:
+  description: With the project's files, how the engine differs from them.
+  returned: when O(project_src), O(files) or O(definition) is given
+  type: dict
+  contains:
+    in_sync:
+      description: Whether M(noar.docker.compose) would change nothing.
+      type: bool
+    services:
+      description: Each service's state, V(missing) (a container to create), V(changed) (to recreate, update or
+        reconnect; its config hash or settings differ), V(stopped) or V(in_sync).
+      type: dict
+      sample: {web: changed, db: in_sync}
+    missing:
+      description: The services with a container to create.
+      type: list
+      elements: str
+    changed:
+      description: The services with a container to recreate, update or reconnect.
+      type: list
+      elements: str
+    stopped:
+      description: The services with a container to start.
+      type: list
+      elements: str
+    extra:
+      description: Services the project's containers have that the files no longer define.
+      type: list
+      elements: str
+    images:
+      description: The services whose image would be pulled or built.
+      type: list
+      elements: str
+    actions:
+      description: The actions M(noar.docker.compose) would take, as its RV(noar.docker.compose#module:actions).
+      type: list
+      elements: dict
 """
+
+import os
 
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.noar.docker.plugins.module_utils.client import connect, docker_argument_spec
-from ansible_collections.noar.docker.plugins.module_utils.compose_manager import list_projects, project_containers
+from ansible_collections.noar.docker.plugins.module_utils.compose import PROJECT_ARGS
+from ansible_collections.noar.docker.plugins.module_utils.compose_manager import (
+    list_projects,
+    project_containers,
+    project_drift,
+)
 from ansible_collections.noar.docker.plugins.module_utils.converge import module_errors
 
 
 def main():
-    module = AnsibleModule(argument_spec=docker_argument_spec(project_name=dict(type="str")), supports_check_mode=True)
+    module = AnsibleModule(
+        argument_spec=docker_argument_spec(
+            **PROJECT_ARGS,
+            services=dict(type="list", elements="str"),
+            secrets_env=dict(type="dict", no_log=True),
+            files_dir=dict(type="path", default="~/.local/share/noar/compose"),
+        ),
+        supports_check_mode=True,
+    )
     client = connect(module)
+    params = module.params
+    result: dict = dict(changed=False)
     with module_errors(module):
-        name = module.params["project_name"]
+        name = params["project_name"]
+        if any(params.get(key) for key in ("project_src", "files")) or params.get("definition") is not None:
+            drift = project_drift(client, params, dict(os.environ))
+            for warning in drift.pop("warnings"):
+                module.warn(warning)
+            name = drift.pop("project_name")
+            result["drift"] = drift
         if not name:
-            module.exit_json(changed=False, projects=list_projects(client))
+            module.exit_json(projects=list_projects(client), **result)
         containers = project_containers(client, name)
         services: dict = {}
         for container in containers:
             services.setdefault(container["service"], []).append(container)
-        module.exit_json(changed=False, exists=bool(containers), containers=containers, services=services)
+        module.exit_json(exists=bool(containers), containers=containers, services=services, **result)
 
 
 if __name__ == "__main__":
