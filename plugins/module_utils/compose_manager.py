@@ -59,12 +59,13 @@ PROJECT = "com.docker.compose.project"
 SERVICE = "com.docker.compose.service"
 NUMBER = "com.docker.compose.container-number"
 CONFIG_HASH = "com.docker.compose.config-hash"
+ONEOFF = "com.docker.compose.oneoff"  # a container of docker compose run (compose_run), not one of the service's
 CONTAINER_SPEC = argument_spec()
 _HEALTH = re.compile(r"\((healthy|unhealthy|health: starting)\)")
 
 
 # The compose module's options (with the project's), and so the defaults another module planning a project gives.
-COMPOSE_ARGS = dict(
+COMPOSE_ARGS: dict[str, dict] = dict(
     **PROJECT_ARGS,
     services=dict(type="list", elements="str"),
     dependencies=dict(type="bool", default=True),
@@ -84,6 +85,15 @@ COMPOSE_ARGS = dict(
     wait=dict(type="bool", default=False),
     wait_timeout=dict(type="int", default=120),
 )
+
+
+def compose_params(params: dict, **overrides) -> dict:
+    """``compose``'s parameters for planning (part of) a project from another module: its defaults, the task's values
+    of its options, then ``overrides``."""
+    given = {key: spec.get("default") for key, spec in COMPOSE_ARGS.items()}
+    given.update({key: value for key, value in params.items() if key in COMPOSE_ARGS and value is not None})
+    given.update(overrides)
+    return given
 
 
 def start_order(services: dict) -> list:
@@ -199,9 +209,9 @@ class ComposeManager(Manager):
         state = self.params["state"]
         if state == "absent":
             return self._plan_absent(actual)
-        if state in ("stopped", "restarted"):
+        if state == "restarted":
             return self._plan_existing(actual, state)
-        return self._plan_present(actual)
+        return self._plan_present(actual)  # stopped too: created (as docker compose create) or converged, then stopped
 
     def _mine(self, actual) -> list:
         """The listed containers of the selected services, and every other one when no service is named."""
@@ -220,10 +230,7 @@ class ComposeManager(Manager):
 
     def _plan_existing(self, actual, state):
         for summary in sorted(self._mine(actual), key=self._position):
-            if state == "stopped":
-                manager = self._simple(summary, state="stopped")
-            else:
-                manager = self._simple(summary, state="started", restart=True)
+            manager = self._simple(summary, state="started", restart=True)
             self.units[-1].plan = manager.plan(manager.read())
         return self._flatten()
 
@@ -460,7 +467,7 @@ class ComposeManager(Manager):
         image = None if image_plan else image
         recreate = self.params.get("recreate") or "auto"
         for number in range(1, count + 1):
-            task = dict(container_params(self.project, service, number, params), state="started", pull="never",
+            task = dict(container_params(self.project, service, number, params), state=self._container_state, pull="never",
                         comparisons={"networks": "strict", "labels": "allow_more_present"},
                         healthy_wait_timeout=self.params.get("wait_timeout") or 120)
             if recreate == "always":
@@ -475,11 +482,15 @@ class ComposeManager(Manager):
             self.units.append(unit)
             summary = by_name.get(task["name"])
             if summary is not None and image is not None and recreate != "always" and self._unchanged(
-                    summary, task, image, service in self.one_shot):
+                    summary, task, image, service in self.one_shot or task["state"] == "stopped"):
                 continue
             if summary is not None and recreate == "never":
                 manager.read()
-                unit.plan = [] if state_of(manager.container) == "running" else [Action("start", unit.name)]
+                running = state_of(manager.container) == "running"
+                if task["state"] == "stopped":
+                    unit.plan = [Action("stop", unit.name)] if running else []
+                else:
+                    unit.plan = [] if running else [Action("start", unit.name)]
                 continue
             with _in_service(service):
                 if image_plan:
@@ -507,26 +518,39 @@ class ComposeManager(Manager):
                 action.data["start_first"] = True
                 action.reason += " (start-first)"
 
+    @property
+    def _container_state(self) -> str:
+        """What each container is brought to: running, or created and not running (state stopped)."""
+        return "stopped" if self.params["state"] == "stopped" else "started"
+
     @staticmethod
     def _unchanged(summary: dict, task: dict, image: dict, one_shot: bool) -> bool:
-        """Same configuration, same image, and running (or, for a one-shot service, completed successfully)."""
+        """Same configuration, same image, and running (or, for a one-shot service, completed successfully; for
+        state stopped, not running)."""
         labels = summary.get("Labels") or {}
-        done = summary.get("State") == "running" or (
-            one_shot and summary.get("State") == "exited" and (summary.get("Status") or "").startswith("Exited (0)"))
+        if task["state"] == "stopped":
+            done = summary.get("State") in ("created", "exited")
+        else:
+            done = summary.get("State") == "running" or (
+                one_shot and summary.get("State") == "exited" and (summary.get("Status") or "").startswith("Exited (0)"))
         return labels.get(CONFIG_HASH) == task["labels"][CONFIG_HASH] and summary.get("ImageID") == image.get("Id") \
             and done
 
     @staticmethod
     def _pending_plan(unit: Unit, summary) -> list:
+        """The plan of a container whose image is still to be pulled or built, as the container manager will plan it."""
+        start = [Action("start", unit.name)] if unit.manager.params["state"] == "started" else []
         if summary is None:
-            return [Action("create", unit.name, before=dict(state="absent"), after=dict(state="running")),
-                    Action("start", unit.name)]
+            after = "running" if start else "created"
+            return [Action("create", unit.name, before=dict(state="absent"), after=dict(state=after))] + start
         return [Action("recreate", unit.name, before=dict(image=summary.get("ImageID")), after=dict(image="(new)"),
-                       reason="changed: image"), Action("start", unit.name)]
+                       reason="changed: image")] + start
 
     def _plan_dependency_restarts(self):
         """``depends_on: {X: {restart: true}}``: a service restarts when X changed. ``network_mode: service:X``: a
         service is recreated when X's container is new (it joined the old one's network namespace)."""
+        if self._container_state == "stopped":
+            return  # nothing runs: nothing to restart
         changed = {u.service for u in self.units if u.plan}
         renewed = {u.service for u in self.units if any(a.kind in ("create", "recreate") for a in u.plan)}
         for unit in self.units:
@@ -551,7 +575,7 @@ class ComposeManager(Manager):
         for summary in sorted(actual, key=self._position, reverse=True):
             labels = summary.get("Labels") or {}
             service, number = labels.get(SERVICE, ""), int(labels.get(NUMBER) or 0)
-            if labels.get("com.docker.compose.oneoff") == "True":
+            if labels.get(ONEOFF) == "True":
                 continue
             if service in self.services:
                 if number <= counts[service] and not self.services[service].get("container_name"):
@@ -614,6 +638,15 @@ class ComposeManager(Manager):
             if os.geteuid() == 0 and (entry["uid"], entry["gid"]) != ("0", "0"):
                 os.chown(path, int(entry["uid"]), int(entry["gid"]))
 
+    def image_of(self, service: str) -> tuple:
+        """The plan that pulls or builds ``service``'s image as the pull and build policies say, and the image the
+        engine has now: for a container of the service that this manager does not plan (compose_run's)."""
+        return self._image_plan(service, service_params(self.project, service, []))
+
+    def apply_images(self) -> None:
+        """Pull and build what ``image_of`` (or a plan) planned."""
+        self._apply_images()
+
     def _apply_images(self):
         for manager, objects in self.images.values():
             if objects:
@@ -632,8 +665,9 @@ class ComposeManager(Manager):
             in_level = [u for u in rest if u.service in level]
             if not in_level:
                 continue
-            for service in level:
-                self._wait_dependencies(service)
+            if self._container_state == "started":  # stopped ones are only created: nothing to wait for
+                for service in level:
+                    self._wait_dependencies(service)
             self._run_parallel(in_level)
 
     def _run_parallel(self, units: list) -> None:
@@ -799,7 +833,8 @@ def project_containers(client, name: str) -> list:
         publishers = [dict(url=p.get("IP", ""), published_port=p.get("PublicPort"), target_port=p.get("PrivatePort"),
                            protocol=p.get("Type")) for p in summary.get("Ports") or []]
         containers.append(dict(name=summary["Names"][0][1:], id=summary["Id"], service=labels.get(SERVICE),
-                               number=int(labels.get(NUMBER) or 0), image=summary.get("Image"),
+                               number=int(labels.get(NUMBER) or 0), oneoff=labels.get(ONEOFF) == "True",
+                               image=summary.get("Image"),
                                command=summary.get("Command"), state=summary.get("State"), status=summary.get("Status"),
                                health=health_of(summary), created=summary.get("Created"),
                                publishers=sorted(publishers, key=lambda p: (p["target_port"] or 0, p["url"]))))
@@ -826,10 +861,7 @@ def project_drift(client, params: dict, environ: dict) -> dict:
     planned in check mode. Per service: ``missing`` (a container to create), ``changed`` (to recreate, update or
     reconnect: its config hash or settings differ), ``stopped``, or ``in_sync``; ``extra`` are services the files no
     longer have; ``images`` the services whose image is to be pulled or built."""
-    given = {key: spec.get("default") for key, spec in COMPOSE_ARGS.items()}
-    given.update({key: value for key, value in params.items() if key in COMPOSE_ARGS and value is not None})
-    given.update(state="present", remove_orphans=True)
-    manager = ComposeManager(client, given, True, environ)
+    manager = ComposeManager(client, compose_params(params, state="present", remove_orphans=True), True, environ)
     plan = manager.plan(manager.read())
     services: dict = {name: "in_sync" for name in manager.services}
     extra: set = set()

@@ -53,9 +53,10 @@ options:
     default: true
   state:
     description:
-      - V(present) creates or updates and starts the services; V(stopped) stops their containers; V(restarted)
-        restarts them; V(absent) removes the containers and the networks the project made (and its volumes with
-        O(remove_volumes), its images with O(remove_images)). With O(services), V(absent) removes only their
+      - V(present) creates or updates and starts the services; V(stopped) creates or updates them as V(present) does
+        but leaves every container stopped (C(docker compose create), then C(stop)); V(restarted) restarts them;
+        V(absent) removes the containers and the networks the project made (and its volumes with O(remove_volumes),
+        its images with O(remove_images)). With O(services), V(absent) removes only their
         containers.
     type: str
     choices: [present, stopped, restarted, absent]
