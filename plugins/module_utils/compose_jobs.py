@@ -1,7 +1,8 @@
 # Copyright: noar.docker contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """One-off jobs on a Compose project that users script around ``docker compose``: pull its images
-(``compose_pull``) and run a command in a service's container (``compose_exec``).
+(``compose_pull``), run a command in a service's container (``compose_exec``) or in a container of its own
+(``compose_run``).
 
 The project is read by the same loader as ``compose``; images are pulled by the same image manager, which asks
 the registry for the manifest digest, so a pull of an unchanged image changes nothing and check mode predicts it.
@@ -9,8 +10,25 @@ the registry for the manifest digest, so a pull of an unchanged image changes no
 
 from __future__ import annotations
 
-from ansible_collections.noar.docker.plugins.module_utils.compose import load_project
-from ansible_collections.noar.docker.plugins.module_utils.compose_manager import project_containers
+import secrets
+import shlex
+
+from ansible_collections.noar.docker.plugins.module_utils.client import engine_errors
+from ansible_collections.noar.docker.plugins.module_utils.compose import (
+    container_params,
+    dependencies_of,
+    load_project,
+    service_params,
+)
+from ansible_collections.noar.docker.plugins.module_utils.compose_manager import (
+    CONFIG_HASH,
+    ONEOFF,
+    ComposeManager,
+    compose_params,
+    project_containers,
+    task_params,
+)
+from ansible_collections.noar.docker.plugins.module_utils.container import ContainerManager
 from ansible_collections.noar.docker.plugins.module_utils.container_io import run_exec
 from ansible_collections.noar.docker.plugins.module_utils.converge import Manager
 from ansible_collections.noar.docker.plugins.module_utils.image import ImageManager
@@ -70,7 +88,8 @@ class ComposePullManager(Manager):
 
 def service_container(client, project: str, service: str, index: int | None) -> dict:
     """The summary of container ``index`` (default 1) of ``service`` in the running project ``project``."""
-    containers = [c for c in project_containers(client, project) if c["service"] == service]
+    # One-off containers (compose_run's, docker compose run's) are not the service's: docker compose exec skips them.
+    containers = [c for c in project_containers(client, project) if c["service"] == service and not c.get("oneoff")]
     if not containers:
         raise InvalidOption("service", f"project {project} has no container of service {service}")
     number = 1 if index is None else index
@@ -93,3 +112,98 @@ def compose_exec(client, params: dict, environ: dict) -> dict:
                                        f"({container['state']})")
     result = run_exec(client, dict(params, container=container["name"]))
     return dict(result, container=container["name"], project_name=project["name"])
+
+
+def _run_task(project: dict, service: str, params: dict, warnings: list) -> dict:
+    """The one-off container's ``container`` parameters: the service's, with the task's overrides, as
+    ``docker compose run`` makes them (no restart policy, the service's ports only with ``service_ports``, its network
+    aliases only with ``use_aliases``)."""
+    shared = service_params(project, service, warnings)
+    task = container_params(project, service, 1, shared)
+    name = params.get("name") or f"{project['name']}-{service}-run-{secrets.token_hex(6)}"
+    labels = {k: v for k, v in task["labels"].items() if k != CONFIG_HASH}
+    labels[ONEOFF] = "True"
+    for entry in params.get("labels") or []:
+        key, sep, value = str(entry).partition("=")
+        if not key or not sep:
+            raise InvalidOption("labels", f"{entry!r} is not KEY=VALUE")
+        labels[key] = value
+    task.update(name=name, labels=labels, restart_policy="no", state="present", pull="never")
+    task.pop("restart_retries", None)
+    if params.get("argv") is not None:
+        task["command"] = [str(arg) for arg in params["argv"]]
+    elif params.get("command") is not None:
+        try:
+            task["command"] = shlex.split(params["command"])
+        except ValueError as exc:
+            raise InvalidOption("command", f"cannot be split like a shell does: {exc}") from None
+    if params.get("entrypoint") is not None:
+        task["entrypoint"] = shlex.split(params["entrypoint"])
+    if params.get("env"):
+        task["env"] = dict(task.get("env") or {}, **{str(k): str(v) for k, v in params["env"].items()})
+    for option, key in (("user", "user"), ("chdir", "working_dir")):
+        if params.get(option) is not None:
+            task[key] = params[option]
+    if params.get("cap_add"):
+        task["capabilities"] = list(task.get("capabilities") or []) + list(params["cap_add"])
+    if params.get("cap_drop"):
+        task["cap_drop"] = list(task.get("cap_drop") or []) + list(params["cap_drop"])
+    task["published_ports"] = (list(task.get("published_ports") or []) if params.get("service_ports") else []) \
+        + list(params.get("publish") or [])
+    if params.get("volumes"):
+        task["volumes"] = list(task.get("volumes") or []) + list(params["volumes"])
+    if not params.get("use_aliases"):
+        for network in task.get("networks") or []:
+            network["aliases"] = [a for a in network.get("aliases") or [] if a != service] or None
+    task.update(tty=bool(params.get("tty")), interactive=bool(params.get("interactive")))
+    return task
+
+
+def compose_run(client, params: dict, environ: dict) -> dict:
+    """``docker compose run``: the service's dependencies started (unless ``no_deps``), its image pulled or built, and
+    the command run in a new container of the service; its exit status and output, or its Id when detached."""
+    for option in ("stdin", "remove_orphans"):
+        if params.get(option):
+            why = dict(stdin="a one-off container's input is not attached here; compose_exec takes stdin",
+                       remove_orphans="use compose with remove_orphans")[option]
+            raise InvalidOption(option, f"not supported by compose_run: {why}")
+    project = load_project(dict(params, services=None), environ)
+    service = params["service"]
+    if service not in project["defined"]:
+        raise InvalidOption("service", f"project {project['name']} defines no service {service} "
+                                       f"(it has {', '.join(project['defined'])})")
+    warnings: list = []
+    dependencies = [d for d in dependencies_of(project["model"]["services"][service]) if d in project["defined"]]
+    if dependencies and not params.get("no_deps"):
+        manager = ComposeManager(client, compose_params(params, services=dependencies, dependencies=True), False,
+                                 environ)
+        manager.apply(manager.plan(manager.read()))
+        warnings.extend(manager.warnings)
+    build = "always" if params.get("build") else "policy"
+    images = ComposeManager(client, compose_params(params, services=[service], dependencies=False, build=build), False,
+                            environ)
+    images.image_of(service)
+    images.apply_images()
+    task = _run_task(project, service, params, warnings)
+    container = ContainerManager(client, task_params(task, f"services.{service}"), False)
+    container.apply(container.plan(container.read()))
+    warnings.extend(container.warnings)
+    name = task["name"]
+    created: dict = dict(container.container or {})
+    container_id = str(created.get("Id") or name)
+    with engine_errors("starting", f"container {name}"):
+        client.start(container_id)
+    if params.get("detach"):
+        return dict(container_id=container_id, container=name, warnings=warnings)
+    try:
+        with engine_errors("running", f"container {name}"):
+            rc = client.wait(container_id).get("StatusCode")
+            out = client.logs(container_id, stdout=True, stderr=False).decode("utf-8", "replace")
+            err = client.logs(container_id, stdout=False, stderr=True).decode("utf-8", "replace")
+    finally:
+        if params.get("cleanup"):
+            with engine_errors("removing", f"container {name}"):
+                client.remove_container(container_id, v=True, force=True)
+    if params.get("strip_empty_ends", True):
+        out, err = out.rstrip("\r\n"), err.rstrip("\r\n")
+    return dict(rc=rc, stdout=out, stderr=err, container=name, container_id=container_id, warnings=warnings)
