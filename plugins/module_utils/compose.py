@@ -764,11 +764,14 @@ def _volumes(project: dict, values, path: str) -> list:
 
 
 def as_binds(mounts: list) -> tuple:
-    """``(mounts, binds)``: the mounts that need the old way (SELinux relabelling, a host path made when missing)
-    written as ``volumes`` entries (``SOURCE:TARGET:MODES``), the others as they are."""
+    """``(mounts, binds)``: the mounts that docker compose gives the engine the old way, as ``volumes`` entries
+    (``SOURCE:TARGET:MODES``), and the others as they are. The old way is needed for SELinux relabelling and a host
+    path made when missing, and the Compose CLI also takes it for a project's named volume without ``nocopy`` or
+    ``subpath``: done the same, a container the CLI made is what this module would make."""
     kept, binds = [], []
     for mount in mounts:
-        if not (mount.get("selinux") or mount.get("create_host_path")):
+        named = mount["type"] == "volume" and mount.get("source") and not (mount.get("no_copy") or mount.get("subpath"))
+        if not (named or mount.get("selinux") or mount.get("create_host_path")):
             kept.append(mount)
             continue
         modes = ["ro" if mount.get("read_only") else "rw"] + [mount[k] for k in ("selinux", "propagation", "consistency")
@@ -1095,9 +1098,13 @@ def container_name(project: dict, name: str, number: int) -> str:
 
 
 def container_params(project: dict, name: str, number: int, shared: dict) -> dict:
-    """One container of a service: its name (``container_name``, else ``<project>-<service>-<n>``) and number."""
+    """One container of a service: its name (``container_name``, else ``<project>-<service>-<n>``) and number, and
+    that name as its first alias on each network, as the Compose CLI gives it."""
     params = dict(shared, labels=dict(shared["labels"], **{"com.docker.compose.container-number": str(number)}))
     params["name"] = container_name(project, name, number)
+    if params.get("networks"):
+        params["networks"] = [dict(network, aliases=list(dict.fromkeys([params["name"]] + list(network.get("aliases") or []))))
+                              for network in params["networks"]]
     mounts, binds = as_binds(params.get("mounts") or [])
     if binds:
         params["mounts"], params["volumes"] = mounts or None, binds

@@ -152,9 +152,9 @@ def _run_task(project: dict, service: str, params: dict, warnings: list) -> dict
         + list(params.get("publish") or [])
     if params.get("volumes"):
         task["volumes"] = list(task.get("volumes") or []) + list(params["volumes"])
-    if not params.get("use_aliases"):
-        for network in task.get("networks") or []:
-            network["aliases"] = [a for a in network.get("aliases") or [] if a != service] or None
+    # Its own name as its alias; the service's name and aliases only with use_aliases.
+    task["networks"] = [dict(network, aliases=[name] + (list(network.get("aliases") or []) if params.get("use_aliases")
+                                                         else [])) for network in shared.get("networks") or []] or None
     task.update(tty=bool(params.get("tty")), interactive=bool(params.get("interactive")))
     return task
 

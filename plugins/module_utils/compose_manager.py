@@ -59,6 +59,7 @@ PROJECT = "com.docker.compose.project"
 SERVICE = "com.docker.compose.service"
 NUMBER = "com.docker.compose.container-number"
 CONFIG_HASH = "com.docker.compose.config-hash"
+CLI_VERSION = "com.docker.compose.version"  # set by the Compose CLI, not by this module
 ONEOFF = "com.docker.compose.oneoff"  # a container of docker compose run (compose_run), not one of the service's
 CONTAINER_SPEC = argument_spec()
 _HEALTH = re.compile(r"\((healthy|unhealthy|health: starting)\)")
@@ -501,8 +502,24 @@ class ComposeManager(Manager):
                     unit.plan = self._pending_plan(unit, summary)
                     continue
                 unit.plan = manager.plan(manager.read())
+                if unit.plan and summary is not None and self._taken_over(service, task, summary):
+                    unit.plan = []
             self._mark_start_first(unit)
             self._note(manager.warnings)
+
+    def _taken_over(self, service: str, task: dict, summary: dict) -> bool:
+        """Whether a container the Compose CLI made is what the task asks in all but the config hash: then it is kept.
+
+        The CLI's hash is not ours (it digests compose-go's model), so it never matches; the container is compared
+        option by option instead, with its own hash label taken as right. A service with secrets or configs is not
+        taken over: their content counts in the hash and cannot be read back from the container.
+        """
+        labels = summary.get("Labels") or {}
+        if CLI_VERSION not in labels or CONFIG_HASH not in labels or service_files(self.project, service):
+            return False
+        as_made = dict(task, labels=dict(task["labels"], **{CONFIG_HASH: labels[CONFIG_HASH]}))
+        manager = ContainerManager(self.client, as_made, self.check_mode)
+        return not manager.plan(manager.read())
 
     def _mark_start_first(self, unit: Unit):
         """Recreates of a start-first service start the new container before the old one stops."""

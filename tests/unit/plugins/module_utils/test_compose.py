@@ -430,7 +430,8 @@ def test_volume_modes_and_keys_that_cannot_be_read_are_refused_by_path(tmp_path,
 def test_endpoint_driver_opts_and_gw_priority_go_to_the_container(tmp_path):
     networks = dict(high=dict(gw_priority=5, driver_opts={"com.example.mtu": 1400}))
     app = service_of(tmp_path, dict(networks=networks), dict(networks=dict(high={})))
-    assert app["networks"] == [dict(name="p_high", aliases=["app"], driver_opts={"com.example.mtu": "1400"},
+    # the container's name first, as the Compose CLI gives it
+    assert app["networks"] == [dict(name="p_high", aliases=["p-app-1", "app"], driver_opts={"com.example.mtu": "1400"},
                                     gw_priority=5)]
 
 

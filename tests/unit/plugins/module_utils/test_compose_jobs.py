@@ -21,7 +21,7 @@ def test_a_one_off_container_is_the_service_s_without_its_ports_restart_and_alia
     assert run["restart_policy"] == "no"
     assert run["published_ports"] == []
     assert run["command"] == ["serve"]
-    assert [n["aliases"] for n in run["networks"]] == [None]
+    assert [n["aliases"] for n in run["networks"]] == [["job"]]
 
 
 def test_the_task_s_overrides(tmp_path):
@@ -36,8 +36,8 @@ def test_the_task_s_overrides(tmp_path):
     assert run["capabilities"] == ["NET_ADMIN", "SYS_TIME"] and run["cap_drop"] == ["MKNOD"]
     assert run["published_ports"] == ["8080:80", "127.0.0.1::9000"]
     assert "/tmp:/host" in run["volumes"]
-    assert [n["aliases"] for n in run["networks"]] == [["app"]]
     assert run["name"].startswith("p-app-run-")
+    assert [n["aliases"] for n in run["networks"]] == [[run["name"], "app"]]
 
 
 def test_a_label_that_is_not_key_value_is_refused(tmp_path):
