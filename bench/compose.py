@@ -1,4 +1,4 @@
-"""Compose benchmark: noar.docker.compose against community.docker.docker_container in a loop and the docker-compose CLI.
+"""Compose benchmark: noar.docker.compose against community.docker.docker_container in a loop and the Compose CLI.
 
 Run through ``./noar bench compose [--count N] [--rounds R]``. Each round runs the steps create, noop, check (one
 service changed, check mode), change (that change applied) and remove over COUNT services, for the three
@@ -48,23 +48,27 @@ def cli_file(folder, count, prefix, changed):
                               labels={"noar.bench": prefix}, mem_limit="64m", restart="unless-stopped",
                               stop_grace_period="1s") for i in range(count)}
     os.makedirs(folder, exist_ok=True)
-    with open(os.path.join(folder, "docker-compose.yml"), "w", encoding="utf-8") as out:
-        yaml.safe_dump(dict(version="2.4", services=services), out)
+    with open(os.path.join(folder, "compose.yaml"), "w", encoding="utf-8") as out:
+        yaml.safe_dump(dict(services=services), out)
+
+
+# The Compose CLI (v2: Debian unstable's build of docker/compose, which ./noar bench compose puts on the PATH).
+CLI = os.environ.get("NOAR_COMPOSE_CLI") or "noar-compose-cli"
+
+
+def cli_project(prefix):
+    return [CLI, "--ansi", "never", "-p", f"{prefix}-cli", "-f", f"/tmp/{prefix}/cli/compose.yaml"]
 
 
 def run_cli(step, count, prefix):
-    """docker-compose 1.29 (Debian 12's; the v2 plugin cannot be installed here). It has no check mode: None."""
-    if step == "check":
-        return None
-    folder = f"/tmp/{prefix}/cli"
-    cli_file(folder, count, prefix, step == "change")
-    project = ["docker-compose", "--no-ansi", "-p", f"{prefix}-cli", "-f", os.path.join(folder, "docker-compose.yml")]
-    argv = project + (["down", "-t", "1"] if step == "remove" else ["up", "-d"])
+    """One step with the Compose CLI; its check mode is --dry-run."""
+    cli_file(f"/tmp/{prefix}/cli", count, prefix, step in ("check", "change"))
+    argv = cli_project(prefix) + {"remove": ["down", "-t", "1"], "check": ["--dry-run", "up", "-d"]}.get(step, ["up", "-d"])
     started = time.monotonic()
     done = subprocess.run(argv, capture_output=True, text=True, check=False)
     elapsed = time.monotonic() - started
     if done.returncode != 0:
-        sys.exit(f"docker-compose {step} failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
+        sys.exit(f"the Compose CLI's {step} failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
     return elapsed
 
 
@@ -97,8 +101,8 @@ def main():
     parser.add_argument("--rounds", type=int, default=3, help="rounds; the table shows medians (default 3)")
     parser.add_argument("--prefix", default="noartest-bench", help="name prefix of the objects")
     args = parser.parse_args()
-    if not shutil.which("docker-compose"):
-        sys.exit("docker-compose is not installed (./noar bench compose installs Debian's)")
+    if not shutil.which(CLI):
+        sys.exit(f"the Compose CLI ({CLI}) is not on the PATH (./noar bench compose puts it there)")
 
     client = docker.from_env()
     prefix = f"{args.prefix}-{secrets.token_hex(3)}"
@@ -126,8 +130,7 @@ def main():
                                         "-e", f"impl={impl} step=noop count={args.count} prefix={prefix}"])
             run_play(impl, "remove", args.count, prefix)
         run_cli("create", args.count, prefix)
-        memory["cli"] = peak_memory(["docker-compose", "--no-ansi", "-p", f"{prefix}-cli", "-f",
-                                     f"/tmp/{prefix}/cli/docker-compose.yml", "up", "-d"])
+        memory["cli"] = peak_memory(cli_project(prefix) + ["up", "-d"])
         run_cli("remove", args.count, prefix)
     finally:
         for container in client.containers.list(all=True, filters={"name": f"^{prefix}-"}):
@@ -139,19 +142,19 @@ def main():
     versions = subprocess.run(["ansible-galaxy", "collection", "list", "community.docker"],
                               capture_output=True, text=True, check=False).stdout
     community = re.search(r"community\.docker\s+(\S+)", versions)
-    compose_version = subprocess.run(["docker-compose", "version", "--short"], capture_output=True, text=True,
+    compose_version = subprocess.run([CLI, "version", "--short"], capture_output=True, text=True,
                                      check=False).stdout.strip()
     print(f"\n{args.count} services, median of {args.rounds} rounds, seconds of wall time (community.docker "
-          f"{community.group(1) if community else '?'}; docker-compose {compose_version}; docker engine "
+          f"{community.group(1) if community else '?'}; Compose CLI {compose_version}; docker engine "
           f"{client.version().get('Version')}; a play with no task: {statistics.median(empty):.2f} s)\n")
-    print("| step | noar.docker.compose | docker_container loop | docker-compose | loop / noar | docker-compose / noar |")
+    print("| step | noar.docker.compose | docker_container loop | Compose CLI | loop / noar | CLI / noar |")
     print("|---|---:|---:|---:|---:|---:|")
     for step in STEPS:
         noar = statistics.median(times[("noar", step)])
         loop = statistics.median(times[("community", step)])
         cli = times[("cli", step)]
-        cli_text = f"{statistics.median(cli):.2f}" if cli else "no check mode"
-        ratio = f"{statistics.median(cli) / noar:.2f}x" if cli else "-"
+        cli_text = f"{statistics.median(cli):.2f}"
+        ratio = f"{statistics.median(cli) / noar:.2f}x"
         print(f"| {step} | {noar:.2f} | {loop:.2f} | {cli_text} | {loop / noar:.2f}x | {ratio} |")
     print(f"| peak memory of a noop (MiB) | {memory['noar']} | {memory['community']} | {memory['cli']} | | |")
 
