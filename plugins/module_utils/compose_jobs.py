@@ -1,7 +1,7 @@
 # Copyright: noar.docker contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""One-off jobs on a Compose project that users script around ``docker compose``: pull its images
-(``compose_pull``), run a command in a service's container (``compose_exec``) or in a container of its own
+"""One-off jobs on a Compose project that users script around ``docker compose``: pull or build its images
+(``compose_pull``, ``compose_build``), run a command in a service's container (``compose_exec``) or in a container of its own
 (``compose_run``).
 
 The project is read by the same loader as ``compose``; images are pulled by the same image manager, which asks
@@ -84,6 +84,48 @@ class ComposePullManager(Manager):
 
     def result(self) -> dict:
         return dict(project_name=self.project["name"])
+
+
+class ComposeBuildManager(Manager):
+    """The images of a project's selected services that are built, built as ``docker compose build`` builds them, by
+    the compose module's image planning: an image is built again only when its build context changed."""
+
+    def __init__(self, client, params: dict, environ: dict, check_mode: bool):
+        self.client = client
+        self.params = params
+        given = compose_params(params, services=params.get("services"), dependencies=params.get("with_dependencies"),
+                               build="always")
+        given["build_memory"] = params.get("memory_limit")
+        self.manager = ComposeManager(client, given, check_mode, environ)
+        self.warnings: list = []
+
+    def read(self):
+        return None  # each image is read while planning
+
+    def plan(self, actual) -> list:
+        plan = []
+        for name, service in sorted(self.manager.services.items()):
+            if service.get("build") is None:
+                continue  # pulled or used as it is, not built
+            build = service["build"]
+            build = dict(context=build) if isinstance(build, str) else dict(build)
+            if self.params.get("no_cache"):
+                build["no_cache"] = True
+            if self.params.get("pull"):
+                build["pull"] = True
+            service["build"] = build
+            image_plan, _image = self.manager.image_of(name)
+            for action in image_plan:  # community.docker's keys for each build
+                action.returned.update(what="image", id=name, status="Building")
+            plan.extend(image_plan)
+        self.warnings = self.manager.warnings
+        return plan
+
+    def apply(self, plan: list) -> None:
+        self.manager.apply_images()
+
+    def result(self) -> dict:
+        return dict(project_name=self.manager.name)
 
 
 def service_container(client, project: str, service: str, index: int | None) -> dict:

@@ -461,6 +461,8 @@ class ComposeManager(Manager):
                        labels={k: str(v or "") for k, v in labels.items()}, network=build.get("network"),
                        shm_size=build.get("shm_size"), nocache=bool(build.get("no_cache")), pull=bool(build.get("pull")),
                        cache_from=build.get("cache_from"))
+        if self.params.get("build_memory"):  # compose_build's memory_limit (docker compose build --memory)
+            options["container_limits"] = dict(memory=self.params["build_memory"])
         return {k: v for k, v in options.items() if v not in (None, {}, [])}
 
     def _plan_service(self, service, params, count, by_name, pending_networks):
