@@ -195,8 +195,9 @@ def _run_task(project: dict, service: str, params: dict, warnings: list) -> dict
     if params.get("volumes"):
         task["volumes"] = list(task.get("volumes") or []) + list(params["volumes"])
     # Its own name as its alias; the service's name and aliases only with use_aliases.
-    task["networks"] = [dict(network, aliases=[name] + (list(network.get("aliases") or []) if params.get("use_aliases")
-                                                         else [])) for network in shared.get("networks") or []] or None
+    aliased = params.get("use_aliases")
+    task["networks"] = [dict(network, aliases=[name] + (list(network.get("aliases") or []) if aliased else []))
+                        for network in shared.get("networks") or []] or None
     task.update(tty=bool(params.get("tty")), interactive=bool(params.get("interactive")))
     return task
 
