@@ -31,11 +31,11 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.noar.docker.plugins.module_utils.client import EngineError, engine_errors, find
 from ansible_collections.noar.docker.plugins.module_utils.compose import (
+    PROJECT_ARGS,
     container_params,
     dependencies_of,
     is_external,
     key_values,
-    PROJECT_ARGS,
     load_project,
     network_params,
     replicas,
@@ -211,7 +211,7 @@ class ComposeManager(Manager):
         if state == "absent":
             return self._plan_absent(actual)
         if state == "restarted":
-            return self._plan_existing(actual, state)
+            return self._plan_restarted(actual)
         return self._plan_present(actual)  # stopped too: created (as docker compose create) or converged, then stopped
 
     def _mine(self, actual) -> list:
@@ -229,7 +229,7 @@ class ComposeManager(Manager):
         self.units.append(Unit(labels.get(SERVICE, ""), name, manager))
         return manager
 
-    def _plan_existing(self, actual, state):
+    def _plan_restarted(self, actual):
         for summary in sorted(self._mine(actual), key=self._position):
             manager = self._simple(summary, state="started", restart=True)
             self.units[-1].plan = manager.plan(manager.read())
@@ -485,7 +485,7 @@ class ComposeManager(Manager):
             self.units.append(unit)
             summary = by_name.get(task["name"])
             if summary is not None and image is not None and recreate != "always" and self._unchanged(
-                    summary, task, image, service in self.one_shot or task["state"] == "stopped"):
+                    summary, task, image, service in self.one_shot):
                 continue
             if summary is not None and recreate == "never":
                 manager.read()
