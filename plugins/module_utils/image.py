@@ -210,6 +210,16 @@ def save_images(client, refs: list, path: str, platform: str | None = None) -> N
         write_atomically(path, response.iter_content(1 << 20))
 
 
+def push_auth(client, repository: str) -> dict | None:
+    """The ``auth_config`` a push sends: None (the SDK sends the stored credentials of the registry), or ``{}`` when
+    there are none. Docker Engine 28.3.3 refused a push without an X-Registry-Auth header, which the SDK leaves out
+    when it has no credentials (community.docker 4.7 works around it too); an empty one is an anonymous push to every
+    engine. 28.5.2 takes both (pushed to a registry without auth here), 20.10 too."""
+    from docker import auth  # pylint: disable=import-outside-toplevel
+    registry, _name = auth.resolve_repository_name(repository)
+    return None if auth.get_config_header(client, registry) else {}
+
+
 # ---------------------------------------------------------------------------------------------
 # The image manager
 
@@ -528,9 +538,11 @@ class ImageManager(Manager):
             self.client.tag(self.ref, action.data["repository"], action.data["tag"], force=True)
 
     def _apply_push(self, action):
+        repository = action.data["repository"]
         with self.stopwatch.phase("push", action.target) as phase, engine_errors("pushing", f"image {action.target}"):
-            follow_stream(self.client.push(action.data["repository"], tag=action.data["tag"], stream=True,
-                                           decode=True), "pushing", action.target, phase)
+            follow_stream(self.client.push(repository, tag=action.data["tag"], stream=True, decode=True,
+                                           auth_config=push_auth(self.client, repository)), "pushing", action.target,
+                          phase)
 
     def result(self):
         result = dict(image=self.image or {})

@@ -201,3 +201,18 @@ AMD64_ENGINE = {"OSType": "linux", "Architecture": "x86_64"}
 ])
 def test_same_platform(wanted, image, same):
     assert same_platform(wanted, image, AMD64_ENGINE) is same
+
+
+def test_a_push_without_stored_credentials_sends_an_empty_auth_header(tmp_path, monkeypatch):
+    import docker  # pylint: disable=import-outside-toplevel
+
+    from ansible_collections.noar.docker.plugins.module_utils.image import push_auth
+
+    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path))
+    monkeypatch.setenv("HOME", str(tmp_path))  # the SDK falls back to ~/.docker/config.json
+    client = docker.APIClient(base_url="unix:///nonexistent.sock", version="1.41")
+    assert push_auth(client, "127.0.0.1:5000/app") == {}  # Docker Engine 28.3.3+ wants the header, even empty
+    (tmp_path / "config.json").write_text('{"auths": {"127.0.0.1:5000": {"auth": "dXNlcjpwYXNz"}}}')
+    client = docker.APIClient(base_url="unix:///nonexistent.sock", version="1.41")
+    assert push_auth(client, "127.0.0.1:5000/app") is None  # the SDK sends the stored credentials itself
+    assert push_auth(client, "registry.example.com/app") == {}
