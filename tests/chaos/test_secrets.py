@@ -40,9 +40,13 @@ def scan(what: str, output: str) -> None:
             assert form not in output, f"{name} appeared in the output of {what}"
 
 
+# The registry login is written to a docker configuration of this test's own, not to the user's ~/.docker.
+SECRETS_ENV = dict(ENV, DOCKER_CONFIG=os.path.join(WORK, "docker"))
+
+
 def run(what: str, *args, ok=True, **extra) -> str:
     """A play at -vvv with --diff, logged to LOG; its output scanned."""
-    done = subprocess.run(command("-vvv", "--diff", *args, **extra), env=dict(ENV, ANSIBLE_LOG_PATH=LOG),
+    done = subprocess.run(command("-vvv", "--diff", *args, **extra), env=dict(SECRETS_ENV, ANSIBLE_LOG_PATH=LOG),
                           capture_output=True, text=True, timeout=900, check=False)
     output = done.stdout + done.stderr
     assert (done.returncode == 0) == ok, output
@@ -55,7 +59,8 @@ def run_module(what: str, name: str, args: dict, check: bool = False) -> str:
     done = subprocess.run(["ansible", "localhost", "-i", "localhost,", "-c", "local", "-vvv", "--diff",
                            *(["--check"] if check else []), "-e", f"ansible_python_interpreter={sys.executable}",
                            "-m", f"noar.docker.{name}", "-a", json.dumps(args)],
-                          env=dict(ENV, ANSIBLE_LOG_PATH=LOG), capture_output=True, text=True, timeout=300, check=False)
+                          env=dict(SECRETS_ENV, ANSIBLE_LOG_PATH=LOG), capture_output=True, text=True, timeout=300,
+                          check=False)
     output = done.stdout + done.stderr
     assert done.returncode != 0 and "msg: " in output, output
     scan(what, output)
