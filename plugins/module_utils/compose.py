@@ -999,7 +999,8 @@ def service_params(project: dict, name: str, warnings: list, own_keys: frozenset
             raise InvalidOption("definition", f"{path}: network_mode and networks cannot be used together")
         mode = service["network_mode"]
         if mode.startswith("service:"):
-            mode = f"container:{project['name']}-{mode.split(':', 1)[1]}-1"
+            # its first container, by its container_name if it has one (as for ipc and pid)
+            mode = f"container:{container_name(project, mode.split(':', 1)[1], 1)}"
         params["network_mode"] = mode
     else:
         networks = _networks(project, name, service, f"{path}.networks")

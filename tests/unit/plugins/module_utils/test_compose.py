@@ -510,3 +510,13 @@ def test_include_brings_a_project_of_its_own(tmp_path):
     with pytest.raises(InvalidOption) as raised:
         load_project(dict(project_src=str(tmp_path)), {})
     assert "includes itself" in str(raised.value)
+
+
+def test_namespaces_of_another_service_name_its_container(tmp_path):
+    """network_mode, ipc and pid service:NAME join that service's first container, by its container_name if it has one."""
+    services = dict(db=dict(image="i", container_name="the-db"), cache=dict(image="i"),
+                    app=dict(image="i", network_mode="service:db", ipc="service:cache", pid="service:db"))
+    project = load_project(dict(definition=dict(services=services), project_name="p", files_dir=str(tmp_path)), {})
+    params = service_params(project, "app", [])
+    assert (params["network_mode"], params["ipc_mode"], params["pid_mode"]) == (
+        "container:the-db", "container:p-cache-1", "container:the-db")
