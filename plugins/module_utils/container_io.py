@@ -10,7 +10,8 @@ import socket
 import struct
 import time
 
-from ansible_collections.noar.docker.plugins.module_utils.client import engine_errors, require
+from ansible_collections.noar.docker.plugins.module_utils.client import connect, engine_errors, require
+from ansible_collections.noar.docker.plugins.module_utils.converge import module_errors
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption, as_text, parse_time
 
 
@@ -167,3 +168,38 @@ def run_exec(client, params: dict) -> dict:
     if params.get("strip_empty_ends", True):
         out, err = out.rstrip("\r\n"), err.rstrip("\r\n")
     return dict(rc=rc, stdout=out, stderr=err, exec_id=exec_id)
+
+
+def exec_argument_spec(tty: bool) -> dict:
+    """The options of a command run in a container (container_exec, compose_exec, compose_run), as community.docker
+    names them; ``tty`` is the default of the option of that name, which its modules differ on."""
+    return dict(
+        command=dict(type="str"),
+        argv=dict(type="list", elements="str"),
+        env=dict(type="dict"),
+        user=dict(type="str"),
+        chdir=dict(type="str"),
+        stdin=dict(type="str"),
+        stdin_add_newline=dict(type="bool", default=True),
+        strip_empty_ends=dict(type="bool", default=True),
+        tty=dict(type="bool", default=tty),
+        detach=dict(type="bool", default=False),
+    )
+
+
+def run_command_module(module, run) -> None:
+    """Run ``run(client)`` and exit as the command modules do: skipped in check mode, the output also as lines, and
+    a non-zero exit status failing the task (as ansible.builtin.command does); warnings the run returns are passed on."""
+    if module.check_mode:
+        module.exit_json(changed=False, skipped=True, msg="check mode: the command was not run")
+    client = connect(module)
+    with module_errors(module):
+        result = run(client)
+    for warning in result.pop("warnings", None) or []:
+        module.warn(warning)
+    if "stdout" in result:
+        result["stdout_lines"] = result["stdout"].splitlines()
+        result["stderr_lines"] = result["stderr"].splitlines()
+    if result.get("rc"):
+        module.fail_json(msg=f"non-zero return code {result['rc']}", changed=True, **result)
+    module.exit_json(changed=True, **result)

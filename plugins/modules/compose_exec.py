@@ -135,10 +135,10 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.noar.docker.plugins.module_utils.client import connect, docker_argument_spec
+from ansible_collections.noar.docker.plugins.module_utils.client import docker_argument_spec
 from ansible_collections.noar.docker.plugins.module_utils.compose import PROJECT_ARGS
 from ansible_collections.noar.docker.plugins.module_utils.compose_jobs import compose_exec
-from ansible_collections.noar.docker.plugins.module_utils.converge import module_errors
+from ansible_collections.noar.docker.plugins.module_utils.container_io import exec_argument_spec, run_command_module
 
 
 def main():
@@ -147,33 +147,14 @@ def main():
             **PROJECT_ARGS,
             service=dict(type="str", required=True),
             index=dict(type="int"),
-            command=dict(type="str"),
-            argv=dict(type="list", elements="str"),
-            chdir=dict(type="str"),
-            user=dict(type="str"),
-            env=dict(type="dict"),
             privileged=dict(type="bool", default=False),
-            tty=dict(type="bool", default=True),
-            stdin=dict(type="str"),
-            stdin_add_newline=dict(type="bool", default=True),
-            strip_empty_ends=dict(type="bool", default=True),
-            detach=dict(type="bool", default=False),
+            **exec_argument_spec(tty=True),
         ),
         required_one_of=[("command", "argv")],
         mutually_exclusive=[("command", "argv")],
         supports_check_mode=True,
     )
-    if module.check_mode:
-        module.exit_json(changed=False, skipped=True, msg="check mode: the command was not run")
-    client = connect(module)
-    with module_errors(module):
-        result = compose_exec(client, module.params, dict(os.environ))
-    if "stdout" in result:
-        result["stdout_lines"] = result["stdout"].splitlines()
-        result["stderr_lines"] = result["stderr"].splitlines()
-    if result.get("rc"):
-        module.fail_json(msg=f"non-zero return code {result['rc']}", changed=True, **result)
-    module.exit_json(changed=True, **result)
+    run_command_module(module, lambda client: compose_exec(client, module.params, dict(os.environ)))
 
 
 if __name__ == "__main__":

@@ -184,10 +184,10 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.noar.docker.plugins.module_utils.client import connect, docker_argument_spec
+from ansible_collections.noar.docker.plugins.module_utils.client import docker_argument_spec
 from ansible_collections.noar.docker.plugins.module_utils.compose import PROJECT_ARGS
 from ansible_collections.noar.docker.plugins.module_utils.compose_jobs import compose_run
-from ansible_collections.noar.docker.plugins.module_utils.converge import module_errors
+from ansible_collections.noar.docker.plugins.module_utils.container_io import exec_argument_spec, run_command_module
 
 
 def main():
@@ -195,12 +195,8 @@ def main():
         argument_spec=docker_argument_spec(
             **PROJECT_ARGS,
             service=dict(type="str", required=True),
-            command=dict(type="str"),
-            argv=dict(type="list", elements="str"),
+            **exec_argument_spec(tty=True),
             entrypoint=dict(type="str"),
-            env=dict(type="dict"),
-            user=dict(type="str"),
-            chdir=dict(type="str"),
             labels=dict(type="list", elements="str"),
             name=dict(type="str"),
             cap_add=dict(type="list", elements="str"),
@@ -209,34 +205,17 @@ def main():
             service_ports=dict(type="bool", default=False),
             use_aliases=dict(type="bool", default=False),
             volumes=dict(type="list", elements="str"),
-            tty=dict(type="bool", default=True),
             interactive=dict(type="bool", default=True),
-            detach=dict(type="bool", default=False),
             cleanup=dict(type="bool", default=False),
             no_deps=dict(type="bool", default=False),
             build=dict(type="bool", default=False),
             quiet_pull=dict(type="bool", default=False),
             remove_orphans=dict(type="bool", default=False),
-            stdin=dict(type="str"),
-            stdin_add_newline=dict(type="bool", default=True),
-            strip_empty_ends=dict(type="bool", default=True),
         ),
         mutually_exclusive=[("command", "argv")],
         supports_check_mode=True,
     )
-    if module.check_mode:
-        module.exit_json(changed=False, skipped=True, msg="check mode: the command was not run")
-    client = connect(module)
-    with module_errors(module):
-        result = compose_run(client, module.params, dict(os.environ))
-    for warning in result.pop("warnings"):
-        module.warn(warning)
-    if "stdout" in result:
-        result["stdout_lines"] = result["stdout"].splitlines()
-        result["stderr_lines"] = result["stderr"].splitlines()
-    if result.get("rc"):
-        module.fail_json(msg=f"non-zero return code {result['rc']}", changed=True, **result)
-    module.exit_json(changed=True, **result)
+    run_command_module(module, lambda client: compose_run(client, module.params, dict(os.environ)))
 
 
 if __name__ == "__main__":

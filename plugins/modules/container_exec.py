@@ -118,41 +118,25 @@ exec_id:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.noar.docker.plugins.module_utils.client import connect, docker_argument_spec
-from ansible_collections.noar.docker.plugins.module_utils.container_io import run_exec
-from ansible_collections.noar.docker.plugins.module_utils.converge import module_errors
+from ansible_collections.noar.docker.plugins.module_utils.client import docker_argument_spec
+from ansible_collections.noar.docker.plugins.module_utils.container_io import (
+    exec_argument_spec,
+    run_command_module,
+    run_exec,
+)
 
 
 def main():
     module = AnsibleModule(
         argument_spec=docker_argument_spec(
             container=dict(type="str", required=True),
-            command=dict(type="str"),
-            argv=dict(type="list", elements="str"),
-            env=dict(type="dict"),
-            user=dict(type="str"),
-            chdir=dict(type="str"),
-            stdin=dict(type="str"),
-            stdin_add_newline=dict(type="bool", default=True),
-            strip_empty_ends=dict(type="bool", default=True),
-            tty=dict(type="bool", default=False),
-            detach=dict(type="bool", default=False),
+            **exec_argument_spec(tty=False),
         ),
         required_one_of=[("command", "argv")],
         mutually_exclusive=[("command", "argv")],
         supports_check_mode=True,
     )
-    if module.check_mode:
-        module.exit_json(changed=False, skipped=True, msg="check mode: the command was not run")
-    client = connect(module)
-    with module_errors(module):
-        result = run_exec(client, module.params)
-    if "stdout" in result:
-        result["stdout_lines"] = result["stdout"].splitlines()
-        result["stderr_lines"] = result["stderr"].splitlines()
-    if result.get("rc"):
-        module.fail_json(msg=f"non-zero return code {result['rc']}", changed=True, **result)
-    module.exit_json(changed=True, **result)
+    run_command_module(module, lambda client: run_exec(client, module.params))
 
 
 if __name__ == "__main__":
