@@ -17,7 +17,7 @@ import stat as file_stat
 import tarfile
 import time
 
-from ansible_collections.noar.docker.plugins.module_utils.client import EngineError, engine_errors, require
+from ansible_collections.noar.docker.plugins.module_utils.client import engine_errors, inspect_or_none, require
 from ansible_collections.noar.docker.plugins.module_utils.container_io import exec_output
 from ansible_collections.noar.docker.plugins.module_utils.converge import Action, Manager
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
@@ -95,14 +95,12 @@ class CopyIntoManager(Manager):
 
     def _stat(self, path: str) -> tuple:
         """``(stat header, stream)`` of ``path`` in the container, or ``(None, None)`` when it does not exist."""
-        try:
-            with engine_errors("reading", f"{path} in container {self.params['container']}"):
-                stream, stat = self.client.get_archive(self.container["Id"], path)
-        except EngineError as exc:
-            if exc.details.get("status_code") == 404:
-                return None, None
-            raise
-        return stat, stream
+        found = inspect_or_none(f"{path} in container {self.params['container']}",
+                                lambda where: self.client.get_archive(self.container["Id"], where), path)
+        if found is None:
+            return None, None
+        stream, header = found
+        return header, stream
 
     def _entry(self, path: str, stat: dict, stream) -> dict:
         """The file at ``path`` as the archive endpoint gives it: kind, mode, owner and content."""

@@ -9,7 +9,7 @@ so check mode says what a run will do.
 
 from __future__ import annotations
 
-from ansible_collections.noar.docker.plugins.module_utils.client import EngineError, engine_errors
+from ansible_collections.noar.docker.plugins.module_utils.client import EngineError, engine_errors, inspect_or_none
 from ansible_collections.noar.docker.plugins.module_utils.container_options import show_env
 from ansible_collections.noar.docker.plugins.module_utils.converge import Action, Manager
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
@@ -40,13 +40,7 @@ class PluginManager(Manager):
         self.plugin: dict | None = None
 
     def read(self):
-        try:
-            with engine_errors("inspecting", f"plugin {self.name}"):
-                self.plugin = self.client.inspect_plugin(self.name)
-        except EngineError as exc:
-            if exc.details.get("status_code") != 404:
-                raise
-            self.plugin = None
+        self.plugin = inspect_or_none(f"plugin {self.name}", self.client.inspect_plugin, self.name)
         return self.plugin
 
     def _changed_options(self, actual: dict | None) -> dict:
