@@ -185,6 +185,13 @@ def settle(value):
     return value
 
 
+def text(value) -> str:
+    """A scalar as a string, as compose-go writes one: true and false in lower case."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
 def key_values(value, option: str, path: str) -> dict:
     """``environment``-like values as a mapping: a list of ``KEY=VALUE`` (or ``KEY`` alone: None) or a mapping."""
     if value is None:
@@ -251,6 +258,14 @@ def merge(base, override, option: str, path: str = ""):
 # The project
 
 
+YAML_12_SCALARS = (
+    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+    ("tag:yaml.org,2002:float", r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)"
+                                r"|\.(?:nan|NaN|NAN))$", "-+.0123456789"),
+)
+
+
 def _compose_loader():
     """PyYAML's safe loader that also reads the merge tags ``!reset`` and ``!override`` (made on first use: most
     modules that import this file read no YAML)."""
@@ -270,6 +285,14 @@ def _compose_loader():
             return wrap(loader.construct_object(plain, deep=True))
         return construct
 
+    # YAML 1.2's plain scalars, as compose-go (yaml.v3) reads them: yes, no, on and off are strings, and 8080:80 is
+    # not a base-60 number (PyYAML reads YAML 1.1).
+    replaced = ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+    ComposeLoader.yaml_implicit_resolvers = {
+        first: [(tag, pattern) for tag, pattern in resolvers if tag not in replaced]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    for tag, pattern, first in YAML_12_SCALARS:
+        ComposeLoader.add_implicit_resolver(tag, re.compile(pattern, re.X), list(first))
     ComposeLoader.add_constructor("!reset", tagged(lambda value: Reset()))
     ComposeLoader.add_constructor("!override", tagged(Override))
     return ComposeLoader
@@ -372,6 +395,10 @@ def rebase(service: dict, folder: str) -> dict:
     if files:
         service["env_file"] = [dict(e, path=_absolute(e["path"], folder)) if isinstance(e, dict) else _absolute(e, folder)
                                for e in ([files] if isinstance(files, (str, dict)) else files)]
+    label_files = service.get("label_file")
+    if label_files:
+        service["label_file"] = [_absolute(f, folder) for f in ([label_files] if isinstance(label_files, str)
+                                                                  else label_files)]
     build = service.get("build")
     if isinstance(build, str):
         service["build"] = _absolute(build, folder)
@@ -388,6 +415,22 @@ def rebase(service: dict, folder: str) -> dict:
     if volumes:
         service["volumes"] = volumes
     return service
+
+
+def _with_label_files(service: dict, folder: str, name: str, option: str) -> dict:
+    """``label_file``'s labels read into ``labels`` (a later file wins, and ``labels`` over every file), once for
+    every reader of the model; the key stays, so that the service's hashed form knows of it."""
+    files = service.get("label_file")
+    if not files:
+        return service
+    labels: dict = {}
+    for index, entry in enumerate([files] if isinstance(files, str) else list(files)):
+        path = os.path.join(folder, str(entry))
+        if not os.path.isfile(path):
+            raise InvalidOption(option, f"services.{name}.label_file[{index}]: {path} does not exist")
+        labels.update(read_env_file(path, dict(labels), option))  # a value may use the labels read before it
+    labels.update(key_values(service.get("labels"), option, f"services.{name}.labels"))
+    return dict(service, labels=labels)
 
 
 INCLUDE_KEYS = ("path", "project_directory", "env_file")
@@ -461,13 +504,29 @@ def dependencies_of(service: dict) -> list:
 
 
 def implied_dependencies(service: dict) -> list:
-    """``(name, restart)`` for the services this one needs without ``depends_on``: whose namespaces it joins
-    (``network_mode``, ``ipc``, ``pid``: ``service:NAME``; restarted with it) or whose volumes it mounts."""
+    """``(name, restart)`` for the services this one needs without ``depends_on``: that it links to or whose
+    namespaces it joins (``links``; ``network_mode``, ``ipc``, ``pid``: ``service:NAME``; restarted with it) or whose
+    volumes it mounts."""
     service = service or {}
-    found = [(str(service.get(k))[8:], True) for k in ("network_mode", "ipc", "pid")
-             if str(service.get(k) or "").startswith("service:")]
+    found = [(str(v).split(":", maxsplit=1)[0], True) for v in service.get("links") or []]
+    found += [(str(service.get(k))[8:], True) for k in ("network_mode", "ipc", "pid")
+              if str(service.get(k) or "").startswith("service:")]
     return found + [(str(v).split(":", maxsplit=1)[0], False) for v in service.get("volumes_from") or []
                     if not str(v).startswith("container:")]
+
+
+def _needing_key(service: dict, dependency: str) -> str:
+    """Which key of ``service`` names ``dependency``: depends_on, else the first that implies it (links[N], ...)."""
+    depends = service.get("depends_on") or []
+    if dependency in (list(depends) if isinstance(depends, (list, dict)) else []):
+        return "depends_on"
+    for index, link in enumerate(service.get("links") or []):
+        if str(link).split(":")[0] == dependency:
+            return f"links[{index}]"
+    for key in ("network_mode", "ipc", "pid"):
+        if str(service.get(key) or "") == f"service:{dependency}":
+            return key
+    return "volumes_from"
 
 
 def select(model: dict, wanted: list | None, profiles: list | None, with_dependencies: bool, option: str) -> dict:
@@ -486,7 +545,8 @@ def select(model: dict, wanted: list | None, profiles: list | None, with_depende
             name = queue.pop()
             for dependency in dependencies_of(services[name]):
                 if dependency not in services:
-                    raise InvalidOption(option, f"services.{name}.depends_on: no service {dependency!r}")
+                    raise InvalidOption(option, f"services.{name}.{_needing_key(services[name], dependency)}: no "
+                                                f"service {dependency!r}")
                 if dependency not in chosen:
                     chosen.add(dependency)
                     queue.append(dependency)
@@ -557,7 +617,8 @@ def load_project(params: dict, environ: dict) -> dict:
     model["services"] = _apply_extends(services, working_dir, env, option)
     model = settle(model)
     for name, service in model["services"].items():
-        model["services"][name] = {k: v for k, v in (service or {}).items() if not str(k).startswith("x-")}
+        model["services"][name] = _with_label_files({k: v for k, v in (service or {}).items()
+                                                     if not str(k).startswith("x-")}, working_dir, name, option)
 
     name = params.get("project_name") or model.get("name") or env.get("COMPOSE_PROJECT_NAME") \
         or os.path.basename(working_dir.rstrip("/"))
@@ -599,18 +660,16 @@ BLKIO_RATES = ("device_read_bps", "device_write_bps", "device_read_iops", "devic
 HANDLED = ("build", "depends_on", "profiles", "scale", "container_name", "pull_policy", "extends", "environment",
            "env_file", "ports", "expose", "volumes", "tmpfs", "networks", "network_mode", "healthcheck", "restart",
            "deploy", "labels", "logging", "sysctls", "ulimits", "extra_hosts", "dns", "dns_search",
-           "stop_grace_period", "secrets", "configs", "gpus", "blkio_config", "volumes_from")
+           "stop_grace_period", "secrets", "configs", "gpus", "blkio_config", "volumes_from", "links", "external_links",
+           "label_file")
 # Keys only other tools read (docker compose watch, swarm's scheduler, the CLI's log attachment): a warning.
 OTHER_TOOLS = ("develop", "attach")
 # The Compose Specification's other service keys: refused by name, each with why (a unit test walks the
 # specification's schema, so that a key it adds is classified here or above).
 REFUSED = dict(
-    links="not read yet; services on one network reach each other by service name and by aliases",
-    external_links="not read yet; join the other container's network and use its name",
     post_start="lifecycle hooks are not run yet; noar.docker.container_exec after the task does the same",
     pre_stop="lifecycle hooks are not run yet; noar.docker.container_exec before the task does the same",
     annotations="not read yet",
-    label_file="not read yet; write the labels under labels",
     cpu_rt_period="not read yet (realtime scheduling)",
     cpu_rt_runtime="not read yet (realtime scheduling)",
     pull_refresh_after="not read yet; pull_policy always or missing",
@@ -805,7 +864,7 @@ def _networks(project: dict, name: str, service: dict, path: str) -> list:
             if settings.get(option):
                 entry[option] = settings[option]
         if settings.get("driver_opts"):
-            entry["driver_opts"] = {str(k): str(v) for k, v in settings["driver_opts"].items()}
+            entry["driver_opts"] = {str(k): text(v) for k, v in settings["driver_opts"].items()}
         if settings.get("gw_priority") is not None:
             entry["gw_priority"] = int(settings["gw_priority"])
         networks.append((-int(settings.get("priority") or 0), str(key), entry))
@@ -961,6 +1020,8 @@ def service_params(project: dict, name: str, warnings: list, own_keys: frozenset
             raise InvalidOption("definition", f"{path}.{key}: not supported by noar.docker.compose ({REFUSED[key]})")
         elif key not in HANDLED:
             raise InvalidOption("definition", f"{path}.{key}: not supported by noar.docker.compose")
+    if service.get("devices"):
+        params["devices"] = [_device(entry, f"{path}.devices[{index}]") for index, entry in enumerate(service["devices"])]
     if service.get("container_name") and replicas(service) > 1:
         raise InvalidOption("definition", f"{path}.container_name: a service with a container_name runs one container, "
                                           f"not {replicas(service)}")
@@ -982,7 +1043,7 @@ def service_params(project: dict, name: str, warnings: list, own_keys: frozenset
     env = {**from_files, **env}  # and environment wins over every file
     if env:
         # A name without a value takes the project's environment's, as docker compose does; unset: left out.
-        params["env"] = {k: (project["environment"].get(k) if v is None else str(v)) for k, v in env.items()
+        params["env"] = {k: (project["environment"].get(k) if v is None else text(v)) for k, v in env.items()
                          if v is not None or k in project["environment"]}
     if service.get("ports"):
         params["published_ports"] = _ports(service["ports"], f"{path}.ports")
@@ -1026,15 +1087,15 @@ def service_params(project: dict, name: str, warnings: list, own_keys: frozenset
     if logging.get("driver"):
         params["log_driver"] = logging["driver"]
     if logging.get("options"):
-        params["log_options"] = {k: str(v) for k, v in logging["options"].items()}
+        params["log_options"] = {k: text(v) for k, v in logging["options"].items()}
     if service.get("sysctls"):
-        params["sysctls"] = {k: str(v) for k, v in key_values(service["sysctls"], "definition",
+        params["sysctls"] = {k: text(v) for k, v in key_values(service["sysctls"], "definition",
                                                               f"{path}.sysctls").items()}
     if service.get("ulimits"):
         params["ulimits"] = [f"{k}:{v}:{v}" if not isinstance(v, dict) else f"{k}:{v['soft']}:{v['hard']}"
                              for k, v in service["ulimits"].items()]
     if service.get("extra_hosts"):
-        params["etc_hosts"] = {k: str(v) for k, v in key_values(
+        params["etc_hosts"] = {k: text(v) for k, v in key_values(
             [str(h).replace(":", "=", 1) if "=" not in str(h) else h for h in service["extra_hosts"]]
             if isinstance(service["extra_hosts"], list) else service["extra_hosts"],
             "definition", f"{path}.extra_hosts").items()}
@@ -1057,14 +1118,53 @@ def service_params(project: dict, name: str, warnings: list, own_keys: frozenset
             raise InvalidOption("definition", f"{entry['path']}: {entry['target']} is mounted twice")
         mounts.append(dict(type="bind", source=entry["host_path"], target=entry["target"], read_only=True))
     labels = key_values(service.get("labels"), "definition", f"{path}.labels")
+    for key in ("links", "external_links"):
+        for index, link in enumerate(service.get(key) or []):
+            target = str(link).split(":")[0]
+            if len(str(link).split(":")) > 2 or not target:
+                raise InvalidOption("definition", f"{path}.{key}[{index}]: {link!r} is not NAME[:ALIAS]")
+            if key == "links" and target not in project["model"]["services"]:
+                raise InvalidOption("definition", f"{path}.links[{index}]: no service {target!r}")
     labels.update({
         "com.docker.compose.project": project["name"], "com.docker.compose.service": name,
         "com.docker.compose.oneoff": "False", "com.docker.compose.project.working_dir": project["working_dir"],
         "com.docker.compose.project.config_files": ",".join(project["config_files"]),
         "com.docker.compose.depends_on": ",".join(_depends_label(service)),
     })
-    params["labels"] = {k: str(v) for k, v in labels.items()}
+    params["labels"] = {k: text(v) for k, v in labels.items()}
     return params
+
+
+def _device(entry, where: str) -> str:
+    """A device in the short syntax (``HOST[:CONTAINER[:PERMISSIONS]]``); the long one (source, target,
+    permissions) read into it."""
+    if not isinstance(entry, dict):
+        return str(entry)
+    unknown = sorted(set(entry) - {"source", "target", "permissions"})
+    if unknown:
+        raise InvalidOption("definition", f"{where}.{unknown[0]}: not a key of a device (source, target, permissions)")
+    if not entry.get("source"):
+        raise InvalidOption("definition", f"{where}: a device needs a source")
+    return ":".join([str(entry["source"]), str(entry.get("target") or entry["source"]),
+                     str(entry.get("permissions") or "rwm")])
+
+
+def links(project: dict, name: str, number: int) -> list:
+    """Container ``number`` of service ``name``'s links (``CONTAINER:ALIAS``), as the Compose CLI makes them: to each
+    container of a linked service, by the link's alias, by ``<service>-<number>`` and by ``<project>-<service>-
+    <number>`` (``number`` is this container's, as Compose v1 did); an external link as it is written."""
+    service = project["model"]["services"][name]
+    made = []
+    for link in service.get("links") or []:
+        other, _sep, alias = str(link).partition(":")
+        for other_number in range(1, replicas(project["model"]["services"][other]) + 1):
+            container = container_name(project, other, other_number)
+            made += [f"{container}:{alias or other}", f"{container}:{other}-{number}",
+                     f"{container}:{project['name']}-{other}-{number}"]
+    for link in service.get("external_links") or []:
+        other, _sep, alias = str(link).partition(":")
+        made.append(f"{other}:{alias or other}")
+    return made
 
 
 def _volumes_from(project: dict, entry: str, where: str) -> str:
@@ -1103,8 +1203,12 @@ def container_params(project: dict, name: str, number: int, shared: dict) -> dic
     that name as its first alias on each network, as the Compose CLI gives it."""
     params = dict(shared, labels=dict(shared["labels"], **{"com.docker.compose.container-number": str(number)}))
     params["name"] = container_name(project, name, number)
+    made = links(project, name, number)
+    if made:
+        params["links"] = made
     if params.get("networks"):
-        params["networks"] = [dict(network, aliases=list(dict.fromkeys([params["name"]] + list(network.get("aliases") or []))))
+        params["networks"] = [dict(network, aliases=list(dict.fromkeys([params["name"]] + list(network.get("aliases") or []))),
+                                   **(dict(links=made) if made else {}))
                               for network in params["networks"]]
     mounts, binds = as_binds(params.get("mounts") or [])
     if binds:
@@ -1136,7 +1240,7 @@ def declared(project: dict, kind: str, key: str, allowed: tuple) -> dict:
 def _labels(project: dict, kind: str, key: str, definition: dict) -> dict:
     labels = key_values(definition.get("labels"), "definition", f"{kind}.{key}.labels")
     labels.update({"com.docker.compose.project": project["name"], f"com.docker.compose.{kind[:-1]}": key})
-    return {str(k): str(v) for k, v in labels.items()}
+    return {str(k): text(v) for k, v in labels.items()}
 
 
 def is_external(project: dict, kind: str, key: str) -> bool:
@@ -1149,7 +1253,7 @@ def network_params(project: dict, key: str) -> dict:
     params = dict(name=object_name(project, "networks", key), state="present",
                   driver=definition.get("driver") or "bridge", labels=_labels(project, "networks", key, definition))
     if definition.get("driver_opts"):
-        params["driver_options"] = {str(k): str(v) for k, v in definition["driver_opts"].items()}
+        params["driver_options"] = {str(k): text(v) for k, v in definition["driver_opts"].items()}
     for flag in ("internal", "attachable", "enable_ipv6"):
         if definition.get(flag) is not None:
             params[flag] = bool(definition[flag])
@@ -1160,7 +1264,7 @@ def network_params(project: dict, key: str) -> dict:
     if ipam.get("driver"):
         params["ipam_driver"] = ipam["driver"]
     if ipam.get("options"):
-        params["ipam_driver_options"] = {str(k): str(v) for k, v in ipam["options"].items()}
+        params["ipam_driver_options"] = {str(k): text(v) for k, v in ipam["options"].items()}
     pools = []
     for index, pool in enumerate(ipam.get("config") or []):
         unknown = sorted(set(pool) - set(IPAM_POOL_KEYS))
@@ -1179,7 +1283,7 @@ def volume_params(project: dict, key: str) -> dict:
     params = dict(name=object_name(project, "volumes", key), state="present", driver=definition.get("driver") or "local",
                   labels=_labels(project, "volumes", key, definition), recreate="never")
     if definition.get("driver_opts"):
-        params["driver_options"] = {str(k): str(v) for k, v in definition["driver_opts"].items()}
+        params["driver_options"] = {str(k): text(v) for k, v in definition["driver_opts"].items()}
     return params
 
 

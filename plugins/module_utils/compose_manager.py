@@ -44,6 +44,7 @@ from ansible_collections.noar.docker.plugins.module_utils.compose import (
     update_order,
     volume_params,
 )
+from ansible_collections.noar.docker.plugins.module_utils.compose_form import spec_hash
 from ansible_collections.noar.docker.plugins.module_utils.container import ContainerManager, state_of
 from ansible_collections.noar.docker.plugins.module_utils.container_options import Context, argument_spec, desired_view
 from ansible_collections.noar.docker.plugins.module_utils.converge import Action, Manager, plan_diff
@@ -59,7 +60,7 @@ PROJECT = "com.docker.compose.project"
 SERVICE = "com.docker.compose.service"
 NUMBER = "com.docker.compose.container-number"
 CONFIG_HASH = "com.docker.compose.config-hash"
-CLI_VERSION = "com.docker.compose.version"  # set by the Compose CLI, not by this module
+IMAGE = "com.docker.compose.image"  # the image's Id: the Compose CLI recreates a container whose label differs
 ONEOFF = "com.docker.compose.oneoff"  # a container of docker compose run (compose_run), not one of the service's
 CONTAINER_SPEC = argument_spec()
 _HEALTH = re.compile(r"\((healthy|unhealthy|health: starting)\)")
@@ -302,7 +303,10 @@ class ComposeManager(Manager):
                 params["stop_timeout"] = self.params["stop_timeout"]
             # What the secrets and configs hold counts too: a new password recreates the containers that read it.
             digests = {f["target"]: self._plan_file(f) for f in service_files(self.project, name)}
-            params["labels"][CONFIG_HASH] = config_hash(params, digests)
+            # The Compose CLI's own hash where the container is the file's service and nothing else (no secret or
+            # config content, no stop_timeout of the task's): then the CLI takes over what this module made.
+            cli_hash = None if digests or self.params.get("stop_timeout") is not None else spec_hash(self.project, name)
+            params["labels"][CONFIG_HASH] = cli_hash or config_hash(params, digests)
             shared[name] = params
         self._note(warnings)
         counts = {name: self._count(name) for name in self.services}
@@ -476,6 +480,8 @@ class ComposeManager(Manager):
             if recreate == "always":
                 task["recreate"] = True
             task = task_params(task, f"services.{service}")
+            if image is not None:
+                task["labels"][IMAGE] = image["Id"]
             manager = ContainerManager(self.client, task, self.check_mode)
             manager.pending_networks = set(pending_networks)
             # Containers made anew by this plan: referred to by name, not by the Id the old one had.
@@ -504,23 +510,27 @@ class ComposeManager(Manager):
                     unit.plan = self._pending_plan(unit, summary)
                     continue
                 unit.plan = manager.plan(manager.read())
-                if unit.plan and summary is not None and self._taken_over(service, task, summary):
+                if unit.plan and summary is not None and self._taken_over(service, manager, summary):
                     unit.plan = []
             self._mark_start_first(unit)
             self._note(manager.warnings)
 
-    def _taken_over(self, service: str, task: dict, summary: dict) -> bool:
-        """Whether a container the Compose CLI made is what the task asks in all but the config hash: then it is kept.
+    def _taken_over(self, service: str, planned: ContainerManager, summary: dict) -> bool:
+        """Whether a container is what the task asks in all but its config hash and image labels: then it is kept.
 
-        The CLI's hash is not ours (it digests compose-go's model), so it never matches; the container is compared
-        option by option instead, with its own hash label taken as right. A service with secrets or configs is not
-        taken over: their content counts in the hash and cannot be read back from the container.
+        Such a container was made by the Compose CLI from a service that has no form here (``compose_form``), or by
+        an earlier release of this module (its own hash, no image label); it is compared option by option, with its
+        own two labels taken as right. A service with secrets or configs is not taken over: their content counts in
+        the hash and cannot be read back from the container.
         """
         labels = summary.get("Labels") or {}
-        if CLI_VERSION not in labels or CONFIG_HASH not in labels or service_files(self.project, service):
+        if CONFIG_HASH not in labels or service_files(self.project, service):
             return False
-        as_made = dict(task, labels=dict(task["labels"], **{CONFIG_HASH: labels[CONFIG_HASH]}))
+        task = planned.params
+        kept = {k: labels[k] for k in (CONFIG_HASH, IMAGE) if k in labels}
+        as_made = dict(task, labels=dict({k: v for k, v in task["labels"].items() if k != IMAGE}, **kept))
         manager = ContainerManager(self.client, as_made, self.check_mode)
+        manager.pending_networks, manager.pending_containers = planned.pending_networks, planned.pending_containers
         return not manager.plan(manager.read())
 
     def _mark_start_first(self, unit: Unit):
@@ -562,8 +572,9 @@ class ComposeManager(Manager):
         if summary is None:
             after = "running" if start else "created"
             return [Action("create", unit.name, before=dict(state="absent"), after=dict(state=after))] + start
+        # The image label (com.docker.compose.image, its Id) changes with it.
         return [Action("recreate", unit.name, before=dict(image=summary.get("ImageID")), after=dict(image="(new)"),
-                       reason="changed: image")] + start
+                       reason="changed: image, labels")] + start
 
     def _plan_dependency_restarts(self):
         """``depends_on: {X: {restart: true}}``: a service restarts when X changed. ``network_mode: service:X``: a
@@ -710,6 +721,9 @@ class ComposeManager(Manager):
     def _apply_unit(self, unit: Unit):
         manager = unit.manager
         if unit.pending:
+            image = find(self.client, "image", manager.params["image"])
+            if image is not None:
+                manager.params["labels"][IMAGE] = image["Id"]
             unit.plan = manager.plan(manager.read())
             self._mark_start_first(unit)
         with self.stopwatch.phase("container", unit.name, service=unit.service):

@@ -310,7 +310,8 @@ class ContainerManager(Manager):
                 require(self.client, "network", net, option)
         for option in ("volumes_from", "links"):
             for other in view.get(option) or []:
-                require(self.client, "container", other.split(":", 1)[0], option)
+                if other.split(":", 1)[0] not in self.pending_containers:
+                    require(self.client, "container", other.split(":", 1)[0], option)
         if view.get("log_driver"):
             known = known_drivers(self.client, "Log", builtin=("none",))  # docker info does not list none
             if view["log_driver"] not in known:

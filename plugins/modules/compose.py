@@ -13,17 +13,22 @@ description:
     C(extends) and profiles) and converges its networks, volumes, images and containers through the Engine API. No
     C(docker compose) CLI or plugin is needed on the host.
   - The objects carry the labels and names C(docker compose) gives them (C(com.docker.compose.project),
-    C(.service), C(.container-number), C(.config-hash), containers named C(<project>-<service>-<n>)), so the
-    Compose CLI sees the same project.
+    C(.service), C(.container-number), C(.config-hash), C(.image), containers named C(<project>-<service>-<n>)),
+    so the Compose CLI sees the same project. The config hash is the one C(docker compose up) computes, so either
+    takes over the containers the other made with nothing recreated; a service with secrets or configs, or with a
+    value whose form the module does not build, keeps the module's own hash and C(docker compose up) recreates it
+    once.
   - The whole project is planned before anything changes; bad input (an unknown key, a dependency cycle, an
     undeclared network or volume, two services publishing one host port) fails naming its path, with nothing
     created.
   - No key of a Compose file is dropped silently. Top-level C(include), the merge tags C(!reset) and C(!override),
     every volume mode and long-syntax key (C(z) and C(Z), C(bind.selinux), C(bind.create_host_path),
-    C(volume.subpath), C(tmpfs.mode)), C(volumes_from), a service network's C(priority), C(deploy.restart_policy)
-    and C(gpus) and reserved devices are read as C(docker compose) reads them on one engine. What is not read yet
-    (a service network's C(gw_priority), C(driver_opts), C(link_local_ips) and C(interface_name)) fails naming its
-    path; what only a swarm reads is a warning.
+    C(volume.subpath), C(tmpfs.mode)), C(volumes_from), C(links) and C(external_links) (made as the Compose CLI
+    makes them), C(label_file), a service network's C(priority), C(gw_priority) and C(driver_opts),
+    C(deploy.restart_policy) and C(gpus) and reserved devices are read as C(docker compose) reads them on one
+    engine. What is not read yet (a service network's C(link_local_ips) and C(interface_name), the C(post_start)
+    and C(pre_stop) hooks, C(annotations), the realtime CPU keys) fails naming its path and why; what only a swarm
+    reads is a warning.
   - A container whose configuration hash, image and state already match is left alone without being inspected,
     so an unchanged project costs one list call per object kind and one image read per service. A changed service's
     containers are recreated (stop-first as Compose does, or start-first with O(update_order)).

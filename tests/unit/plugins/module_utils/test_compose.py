@@ -520,3 +520,46 @@ def test_namespaces_of_another_service_name_its_container(tmp_path):
     params = service_params(project, "app", [])
     assert (params["network_mode"], params["ipc_mode"], params["pid_mode"]) == (
         "container:the-db", "container:p-cache-1", "container:the-db")
+
+
+def linked_project(**web):
+    definition = dict(services=dict(web=dict(image="x", **web), db=dict(image="x", scale=2),
+                                    solo=dict(image="x", container_name="only")))
+    return load_project(dict(definition=definition, project_name="p"), {})
+
+
+def test_links_are_made_as_the_compose_cli_makes_them():
+    """To each container of the linked service, by the alias, by <service>-<n> and <project>-<service>-<n> (n: this
+    container's number), on HostConfig.Links and on every network; an external link as written. The behaviour suite
+    (compose_cli) compares them with the CLI's on the engine."""
+    project = linked_project(links=["db:database", "solo"], external_links=["outside:out"], scale=2)
+    params = container_params(project, "web", 2, service_params(project, "web", []))
+    assert params["links"] == [
+        "p-db-1:database", "p-db-1:db-2", "p-db-1:p-db-2", "p-db-2:database", "p-db-2:db-2", "p-db-2:p-db-2",
+        "only:solo", "only:solo-2", "only:p-solo-2", "outside:out"]
+    assert all(n["links"] == params["links"] for n in params["networks"])
+    # A link is a dependency that restarts the service with it, as docker compose labels it.
+    assert params["labels"]["com.docker.compose.depends_on"] == "db:service_started:true,solo:service_started:true"
+
+
+@pytest.mark.parametrize("links, message", [
+    (["nowhere"], "services.web.links[0]: no service 'nowhere'"),
+    (["db:a:b"], "services.web.links[0]: 'db:a:b' is not NAME[:ALIAS]"),
+])
+def test_a_bad_link_is_refused_by_its_path(links, message):
+    with pytest.raises(InvalidOption) as raised:
+        service_params(linked_project(links=links), "web", [])
+    assert str(raised.value) == f"definition: {message}"
+
+
+def test_label_files_are_read_into_the_labels(tmp_path):
+    (tmp_path / "a.labels").write_text("A=from-a\nB=from-a\n")
+    (tmp_path / "b.labels").write_text("B=from-b\nC=${A}-c\n")
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  web:\n    image: x\n    label_file: [a.labels, b.labels]\n    labels: {C: own}\n")
+    project = load_project(dict(project_src=str(tmp_path), project_name="p"), {})
+    labels = service_params(project, "web", [])["labels"]
+    assert {k: labels[k] for k in "ABC"} == dict(A="from-a", B="from-b", C="own")
+    (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: x\n    label_file: missing.labels\n")
+    with pytest.raises(InvalidOption, match=r"services.web.label_file\[0\]: .*missing.labels does not exist"):
+        load_project(dict(project_src=str(tmp_path), project_name="p"), {})

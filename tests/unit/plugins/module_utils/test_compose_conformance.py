@@ -18,14 +18,16 @@ from __future__ import absolute_import, division, print_function
 
 import json
 import os
+import re
 import shlex
 import subprocess
 
 import pytest
 
-from ansible_collections.noar.docker.plugins.module_utils import compose
+from ansible_collections.noar.docker.plugins.module_utils import compose, compose_form
 from ansible_collections.noar.docker.plugins.module_utils.compose_manager import start_order
 from ansible_collections.noar.docker.plugins.module_utils.converge import InvalidOption
+from ansible_collections.noar.docker.plugins.module_utils.units import parse_duration
 from ansible.module_utils.common.text.formatters import human_to_bytes
 
 CLI = os.environ.get("NOAR_COMPOSE_CLI")
@@ -134,8 +136,18 @@ def our_reading(params: dict, environ: dict):
 def same_value(key: str, value):
     """A value as the container module reads it: the CLI writes sizes in bytes, numbers as numbers, commands as lists;
     the module takes either form of each to the same engine setting."""
-    if value is None:
+    if value is None or (value is False and key in ("privileged", "read_only", "tty", "interactive")):
         return None
+    if key == "devices":
+        return [full_device(d) for d in value]
+    if key == "published_ports":
+        return [one for port in value for one in each_port(port)]
+    if key == "healthcheck":
+        test = value.get("test")
+        return dict(value, test=["CMD-SHELL", test] if isinstance(test, str) else test,
+                    **{k: parse_duration(v, "healthcheck") for k, v in value.items() if k in DURATIONS})
+    if key == "mounts":
+        return [dict(m, tmpfs_size=human_to_bytes(str(m["tmpfs_size"]))) if "tmpfs_size" in m else m for m in value]
     if key in ("command", "entrypoint") and isinstance(value, str):
         return shlex.split(value)
     if key in ("memory", "memory_reservation", "memory_swap", "shm_size"):
@@ -145,6 +157,24 @@ def same_value(key: str, value):
     if key in ("pids_limit", "cpu_shares", "cpu_period", "cpu_quota", "stop_timeout"):
         return int(value)
     return value
+
+
+def full_device(text: str) -> str:
+    parts = text.split(":")
+    return ":".join([parts[0], parts[1] if len(parts) > 1 else parts[0], parts[2] if len(parts) > 2 else "rwm"])
+
+
+DURATIONS = ("interval", "timeout", "start_period", "start_interval")
+
+
+def each_port(text: str) -> list:
+    """A published port's ranges one port at a time (the CLI writes 9000-9001:9000-9001 as two ports)."""
+    match = re.match(r"^(.*:)?(\d+)-(\d+):(\d+)-(\d+)(/\w+)?$", text)
+    if not match:
+        return [text]
+    ip, first, last, target, _last, protocol = match.groups()
+    return [f"{ip or ''}{first_port}:{int(target) + n}{protocol or ''}"
+            for n, first_port in enumerate(range(int(first), int(last) + 1))]
 
 
 def differences(ours: dict, theirs: dict) -> list:
@@ -212,3 +242,76 @@ def test_every_service_key_of_the_specification_is_read_or_refused_by_name():
         with pytest.raises(InvalidOption) as raised:
             compose.service_params(project, "app", [])
         assert str(raised.value) == f"definition: services.app.{key}: not supported by noar.docker.compose ({why})"
+
+
+def cli_hash_forms(folder: str, files: list, env: dict, profiles: list, project: str) -> dict:
+    """Each service as ``docker compose up`` hashes it: the CLI's reading without resolving the environment (as
+    ``up`` reads it), less the keys its hash leaves out (docker/compose pkg/compose/hash.go)."""
+    args = [CLI, "--project-directory", folder, "-p", project]
+    for name in files:
+        args += ["-f", os.path.join(folder, name)]
+    for profile in profiles:
+        args += ["--profile", profile]
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("COMPOSE_", "DOCKER_"))}
+    done = subprocess.run(args + ["config", "--no-env-resolution", "--format", "json"], cwd=folder,
+                          env=dict(clean, **env), capture_output=True, text=True, timeout=60, check=True)
+    forms = {}
+    # config writes a literal $ as $$, so that its output reads back as the same; up hashes the $ itself.
+    reading = json.loads(done.stdout, object_hook=lambda o: {k: unescape(v) for k, v in o.items()})
+    for name, service in reading["services"].items():
+        for key in compose_form.NOT_HASHED:
+            service.pop(key, None)
+        if service.get("deploy"):
+            service["deploy"].pop("replicas", None)
+        forms[name] = service
+    return forms
+
+
+def unescape(value):
+    if isinstance(value, str):
+        return value.replace("$$", "$")
+    if isinstance(value, list):
+        return [unescape(v) for v in value]
+    return value
+
+
+HASHED: dict = dict(services=0, same=0, without_form=[])
+
+
+@pytest.mark.parametrize("case", CORPUS, ids=[c[0] for c in CORPUS])
+def test_hashes_as_the_cli_hashes(case, tmp_path):
+    """Our form of each service is the CLI's, byte for byte, or there is none (the module then labels the service
+    with its own hash, and the CLI recreates what the module made): the config-hash label is the same either way."""
+    name, where, files, env, profiles = case
+    folder = folder_of(where)
+    if cli_config(folder, files, env, profiles, "conformance")[0] is None:
+        return
+    theirs = cli_hash_forms(folder, files, env, profiles, "conformance")
+    params = dict(files=[os.path.join(folder, f) for f in files], project_name="conformance",
+                  profiles=profiles or None, files_dir=str(tmp_path / "files"))
+    project = compose.load_project(dict(params, dependencies=True), dict(env))
+    wrong = []
+    for service in sorted(theirs):
+        HASHED["services"] += 1
+        ours = compose_form.hash_form(project, service)
+        if ours is None:
+            HASHED["without_form"].append(f"{name}: {service}: {compose_form.without_form(project, service)}")
+            continue
+        if compose_form.go_json(ours) != compose_form.go_json(theirs[service]):
+            wrong.append(f"{service}:\n ours  {compose_form.go_json(ours)}\n theirs {compose_form.go_json(theirs[service])}")
+        else:
+            HASHED["same"] += 1
+    assert not wrong, "\n".join(wrong)
+
+
+def REPORT() -> list:  # noqa: N802 - read by tests/unit/conftest.py
+    lines = []
+    if TOTALS["cases"]:
+        lines.append("Compose conformance: {cases} cases, {files} files, {compared} values compared, {differences} "
+                     "differences ({listed} listed as deliberate), {refused_by_both} refused by both".format(
+                         listed=len(DELIBERATE), **TOTALS))
+    if HASHED["services"]:
+        lines.append("Compose config hash: {services} services, {same} hashed as the CLI hashes them, {count} without "
+                     "a form here (labelled with the module's own hash): {keys}".format(
+                         count=len(HASHED["without_form"]), keys="; ".join(HASHED["without_form"]), **HASHED))
+    return lines

@@ -2,7 +2,8 @@
 import pytest
 
 from ansible_collections.noar.docker.plugins.module_utils import compose_manager
-from ansible_collections.noar.docker.plugins.module_utils.compose import load_project, service_params
+from ansible_collections.noar.docker.plugins.module_utils.compose import load_project
+from ansible_collections.noar.docker.plugins.module_utils.compose_form import spec_hash
 from ansible_collections.noar.docker.plugins.module_utils.compose_manager import (
     CONFIG_HASH,
     ComposeManager,
@@ -95,10 +96,9 @@ class ListingOnly:
 def test_an_unchanged_container_is_not_inspected():
     definition = dict(services=dict(web=dict(image="img:1", command=["sleep", "1"])))
     project = load_project(dict(definition=definition, project_name="p"), {})
-    wanted = service_params(project, "web", [])
     summary = dict(Id="c1", Names=["/p-web-1"], State="running", ImageID="sha256:image",
                    Labels={"com.docker.compose.project": "p", "com.docker.compose.service": "web",
-                           "com.docker.compose.container-number": "1", CONFIG_HASH: config_hash(wanted)})
+                           "com.docker.compose.container-number": "1", CONFIG_HASH: spec_hash(project, "web")})
     compose = manager(definition, ListingOnly([summary]))
     assert compose.plan(compose.read()) == []
 

@@ -179,7 +179,8 @@ def test_a_stack_checks_once_that_its_engine_is_a_manager(tmp_path):
 
 
 @pytest.mark.parametrize("key, value", [
-    ("gpus", "all"), ("cpu_period", 100000), ("uts", "host"), ("blkio_config", {"weight": 300}),
+    ("gpus", "all"), ("cpu_period", 100000), ("uts", "host"), ("blkio_config", {"weight": 300}), ("links", ["app"]),
+    ("external_links", ["other"]),
 ])
 def test_keys_only_a_container_reads_are_refused_in_a_stack(tmp_path, key, value):
     project = load_project(dict(definition=dict(services=dict(app={"image": "x", key: value})),

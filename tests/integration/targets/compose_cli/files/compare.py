@@ -2,20 +2,21 @@
 them and when noar.docker.compose did. Prints JSON: ``differences``, one "container: field: CLI value | module
 value" each, and ``known``, the differences of form only that KNOWN lists, with why they do not matter.
 
-Ids, times, addresses and what the engine makes up by itself are left out, and the labels each tool adds for its
-own (the CLI's config hash, version and image digest; the module's config hash).
+Ids, times, addresses and what the engine makes up by itself are left out, and the one label only the CLI adds (its
+version). The config hash and image labels are compared: the module writes the CLI's own.
 """
 import json
 import sys
 
-OWN_LABELS = ("com.docker.compose.config-hash", "com.docker.compose.version", "com.docker.compose.image")
+OWN_LABELS = ("com.docker.compose.version",)
 FIELDS = (
     "Config.Image", "Config.Cmd", "Config.Entrypoint", "Config.Env", "Config.Labels", "Config.User", "Config.WorkingDir",
     "Config.Healthcheck", "Config.ExposedPorts", "Config.StopSignal", "Config.StopTimeout", "Config.Tty",
     "Config.OpenStdin", "HostConfig.Binds", "HostConfig.Mounts", "HostConfig.PortBindings",
     "HostConfig.RestartPolicy", "HostConfig.NetworkMode", "HostConfig.CapAdd", "HostConfig.CapDrop",
     "HostConfig.Init", "HostConfig.ReadonlyRootfs", "HostConfig.ExtraHosts", "HostConfig.Tmpfs", "HostConfig.LogConfig",
-    "HostConfig.Memory", "HostConfig.NanoCpus", "HostConfig.VolumeDriver", "HostConfig.VolumesFrom", "Mounts",
+    "HostConfig.Memory", "HostConfig.NanoCpus", "HostConfig.VolumeDriver", "HostConfig.VolumesFrom", "HostConfig.Links",
+    "Mounts",
     "NetworkSettings.Networks",
 )
 
@@ -40,14 +41,16 @@ def normalised(container, path):
         return sorted(value or [])
     if path == "Config.Labels":
         return {k: v for k, v in (value or {}).items() if k not in OWN_LABELS}
-    if path in ("HostConfig.Binds", "HostConfig.CapAdd", "HostConfig.CapDrop", "HostConfig.ExtraHosts"):
+    if path in ("HostConfig.Binds", "HostConfig.CapAdd", "HostConfig.CapDrop", "HostConfig.ExtraHosts",
+                "HostConfig.Links"):
         return sorted(value or [])
     if path == "Mounts":
         return sorted((m.get("Type"), m.get("Name") or m.get("Source"), m.get("Destination"), m.get("RW"))
                       for m in value or [])
     if path == "NetworkSettings.Networks":
         short_id = container["Id"][:12]
-        return {name: sorted(a for a in (endpoint.get("Aliases") or []) if a != short_id)
+        return {name: dict(aliases=sorted(a for a in (endpoint.get("Aliases") or []) if a != short_id),
+                           links=sorted(endpoint.get("Links") or []))
                 for name, endpoint in (value or {}).items()}
     if value in ({}, [], "", None):
         return None
