@@ -397,8 +397,8 @@ def rebase(service: dict, folder: str) -> dict:
                                for e in ([files] if isinstance(files, (str, dict)) else files)]
     label_files = service.get("label_file")
     if label_files:
-        service["label_file"] = [_absolute(f, folder) for f in ([label_files] if isinstance(label_files, str)
-                                                                  else label_files)]
+        label_files = [label_files] if isinstance(label_files, str) else label_files
+        service["label_file"] = [_absolute(f, folder) for f in label_files]
     build = service.get("build")
     if isinstance(build, str):
         service["build"] = _absolute(build, folder)
@@ -521,7 +521,7 @@ def _needing_key(service: dict, dependency: str) -> str:
     if dependency in (list(depends) if isinstance(depends, (list, dict)) else []):
         return "depends_on"
     for index, link in enumerate(service.get("links") or []):
-        if str(link).split(":")[0] == dependency:
+        if str(link).split(":", maxsplit=1)[0] == dependency:
             return f"links[{index}]"
     for key in ("network_mode", "ipc", "pid"):
         if str(service.get(key) or "") == f"service:{dependency}":
@@ -1089,8 +1089,8 @@ def service_params(project: dict, name: str, warnings: list, own_keys: frozenset
     if logging.get("options"):
         params["log_options"] = {k: text(v) for k, v in logging["options"].items()}
     if service.get("sysctls"):
-        params["sysctls"] = {k: text(v) for k, v in key_values(service["sysctls"], "definition",
-                                                              f"{path}.sysctls").items()}
+        sysctls = key_values(service["sysctls"], "definition", f"{path}.sysctls")
+        params["sysctls"] = {k: text(v) for k, v in sysctls.items()}
     if service.get("ulimits"):
         params["ulimits"] = [f"{k}:{v}:{v}" if not isinstance(v, dict) else f"{k}:{v['soft']}:{v['hard']}"
                              for k, v in service["ulimits"].items()]
@@ -1120,8 +1120,8 @@ def service_params(project: dict, name: str, warnings: list, own_keys: frozenset
     labels = key_values(service.get("labels"), "definition", f"{path}.labels")
     for key in ("links", "external_links"):
         for index, link in enumerate(service.get(key) or []):
-            target = str(link).split(":")[0]
-            if len(str(link).split(":")) > 2 or not target:
+            target = str(link).split(":", maxsplit=1)[0]
+            if str(link).count(":") > 1 or not target:
                 raise InvalidOption("definition", f"{path}.{key}[{index}]: {link!r} is not NAME[:ALIAS]")
             if key == "links" and target not in project["model"]["services"]:
                 raise InvalidOption("definition", f"{path}.links[{index}]: no service {target!r}")

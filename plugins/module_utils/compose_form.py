@@ -295,8 +295,9 @@ def _healthcheck(value: dict) -> dict:
     if set(value) - {"test", "interval", "timeout", "retries", "start_period", "start_interval", "disable"}:
         raise NoForm()
     test = value.get("test")
-    check: dict = dict(test=["CMD-SHELL", test] if isinstance(test, str) else (_strings(test) if test is not None
-                                                                                 else None))
+    if isinstance(test, str):
+        test = ["CMD-SHELL", test]
+    check: dict = dict(test=_strings(test) if test is not None else None)
     for key in ("timeout", "interval"):
         check[key] = go_duration(value[key]) if value.get(key) is not None else None
     check["retries"] = _int(value["retries"]) if value.get("retries") else None
