@@ -76,7 +76,7 @@ def _handle(signum, handler):
         return handler
 
 
-def state_of(container: dict) -> str:
+def state_of(container: dict | None) -> str:
     return ((container or {}).get("State") or {}).get("Status") or "absent"
 
 
@@ -94,9 +94,9 @@ class ContainerManager(Manager):
         self.state = params["state"]
         self.check_mode = check_mode
         self.comparisons: dict = {}
-        self.container = None  # inspect data, as read or as left by apply
-        self.output = None
-        self.status = None
+        self.container: dict | None = None  # inspect data, as read or as left by apply
+        self.output: str | None = None
+        self.status: int | None = None
         self.warnings: list = []
         self.host = HostLimits(client, self.params)
         # Networks and containers another manager creates before this plan is applied (a Compose project's): not
@@ -324,7 +324,7 @@ class ContainerManager(Manager):
 
     def _plan_networks(self, desired, actual, before, after):
         actions = []
-        shown = dict(before=dict(networks=before.get("networks")), after=dict(networks=after.get("networks")))
+        shown: dict = dict(before=dict(networks=before.get("networks")), after=dict(networks=after.get("networks")))
         for net, want in desired.items():
             have = actual.get(net)
             if endpoint_matches(want, have):
@@ -341,11 +341,19 @@ class ContainerManager(Manager):
 
     # -- applying
 
+    @property
+    def inspected(self) -> dict:
+        """The container's inspect data: every step but a create applies to a container that read() found or an
+        earlier step made."""
+        if self.container is None:
+            raise EngineError(f"container {self.name} is not there")
+        return self.container
+
     def apply(self, plan):
         for action in plan:
             getattr(self, "_apply_" + action.kind)(action)
         if self.container is not None:
-            self.container = find(self.client, "container", self.container["Id"]) or self.container
+            self.container = find(self.client, "container", self.inspected["Id"]) or self.container
 
     def _apply_pull(self, action):
         ref = action.data["image"]
@@ -357,7 +365,7 @@ class ContainerManager(Manager):
 
     def _create(self, name, view):
         # By name, as docker run does, so that docker ps shows it; the Id was already resolved for comparing.
-        ref = reference(*split_name(self.params["image"])) if self.params.get("image") else self.container["Config"]["Image"]
+        ref = reference(*split_name(self.params["image"])) if self.params.get("image") else self.inspected["Config"]["Image"]
         body = create_body(view, ref)
         # Only when asked: older Docker SDKs (Debian 12 packages 5.0) have no platform argument.
         platform = dict(platform=self.params["platform"]) if self.params.get("platform") else {}
@@ -393,7 +401,7 @@ class ContainerManager(Manager):
         # The new container is made first, under a temporary name, so that a create the engine refuses
         # leaves the old one untouched. Interrupted (SIGINT, SIGTERM), it settles before it exits: one
         # container keeps the name. Killed outright, it leaves the temporary, which the next run removes.
-        old = self.container
+        old = self.inspected
         temporary = f"{self.name}{TEMPORARY_INFIX}{int(time.time())}"
         new_id = self._create(temporary, action.data["view"])
         previous = _handle(signal.SIGTERM, _interrupted)
@@ -451,34 +459,34 @@ class ContainerManager(Manager):
                         raise
 
     def _apply_update(self, action):
-        body = update_body(action.data["view"], self.container, action.data["options"])
-        self.warnings.extend(post_update(self.client, self.container["Id"], self.name, body))
+        body = update_body(action.data["view"], self.inspected, action.data["options"])
+        self.warnings.extend(post_update(self.client, self.inspected["Id"], self.name, body))
 
     def _apply_connect(self, action):
-        self._connect(self.container["Id"], action.data["network"], action.data["endpoint"])
+        self._connect(self.inspected["Id"], action.data["network"], action.data["endpoint"])
 
     def _apply_disconnect(self, action):
         net = action.data["network"]
         with engine_errors("disconnecting", f"container {self.name} from network {net}"):
-            self.client.disconnect_container_from_network(self.container["Id"], net)
+            self.client.disconnect_container_from_network(self.inspected["Id"], net)
 
     def _apply_start(self, action):
         with engine_errors("starting", f"container {self.name}"):
-            self.client.start(self.container["Id"])
+            self.client.start(self.inspected["Id"])
         if self.params.get("detach") is False:
             self._wait_for_exit()
 
     def _apply_pause(self, action):
         with engine_errors("pausing", f"container {self.name}"):
-            self.client.pause(self.container["Id"])
+            self.client.pause(self.inspected["Id"])
 
     def _apply_unpause(self, action):
         with engine_errors("unpausing", f"container {self.name}"):
-            self.client.unpause(self.container["Id"])
+            self.client.unpause(self.inspected["Id"])
 
     def _wait_for_exit(self):
         with engine_errors("waiting for", f"container {self.name}"):
-            self.status = self.client.wait(self.container["Id"]).get("StatusCode")
+            self.status = self.client.wait(self.inspected["Id"]).get("StatusCode")
         if self.params.get("auto_remove"):
             # The engine removes it as it exits, logs and all; community.docker's words for that.
             self.output = AUTO_REMOVED_OUTPUT
@@ -487,15 +495,15 @@ class ContainerManager(Manager):
             return
         try:
             with engine_errors("reading the output of", f"container {self.name}"):
-                self.output = self.client.logs(self.container["Id"], stdout=True, stderr=True).decode("utf-8", "replace")
+                self.output = self.client.logs(self.inspected["Id"], stdout=True, stderr=True).decode("utf-8", "replace")
         except EngineError:
             self.output = None  # a logging driver the engine cannot read back (none, syslog, ...), or auto_remove
         if self.params.get("cleanup"):
-            final = find(self.client, "container", self.container["Id"])  # None with auto_remove
+            final = find(self.client, "container", self.inspected["Id"])  # None with auto_remove
             if final is not None:
                 self.container = final
                 self._remove(final["Id"])
-            self.container = dict(self.container, Output=self.output)
+            self.container = dict(self.inspected, Output=self.output)
 
     def _apply_stop(self, action):
         self._stop(self.container)
@@ -526,14 +534,14 @@ class ContainerManager(Manager):
 
     def _apply_restart(self, action):
         with engine_errors("restarting", f"container {self.name}"):
-            self.client.restart(self.container["Id"], timeout=self._stop_timeout(self.container))
+            self.client.restart(self.inspected["Id"], timeout=self._stop_timeout(self.container))
 
     def _apply_remove(self, action):
         # Stopped first, so that removing a running container gives it its stop signal and timeout
         # (or kills it with force_kill), as docker stop && docker rm do.
         if state_of(self.container) in ("running", "restarting", "paused"):
             self._stop(self.container)
-        self._remove(self.container["Id"])
+        self._remove(self.inspected["Id"])
         self.container = None
 
     def _remove(self, container_id):
@@ -599,7 +607,7 @@ class ContainerManager(Manager):
             time.sleep(0.5)
 
     def result(self):
-        result = dict(container=self.container or {})
+        result: dict = dict(container=self.container or {})
         if self.status is not None:
             result["status"] = self.status
             result["output"] = self.output

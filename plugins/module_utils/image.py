@@ -242,11 +242,13 @@ class ImageManager(Manager):
     def __init__(self, client, params: dict):
         self.client = client
         self.params = params
-        self.repository = self.tag = self.ref = None  # read() checks the names, so a bad one fails cleanly
+        # read() checks the names, so a bad one fails cleanly; no repository: the name is an image Id
+        self.repository: str | None = None
+        self.tag = self.ref = ""
         self.targets: list = []  # (repository, tag) for each name of the repository option
-        self.image = None
-        self.before = None
-        self.build_log = None
+        self.image: dict | None = None
+        self.before: dict | None = None
+        self.build_log: list | None = None
         self.warnings: list = []
         self.stopwatch = Stopwatch()
         self.removed: dict = dict(deleted=[], untagged=[])
@@ -334,7 +336,7 @@ class ImageManager(Manager):
         fits = actual is not None and (not platform or same_platform(platform, actual, engine_info(self.client)))
         if fits and not self.params.get("force_source"):
             return []
-        if fits and holds_digest(actual, self.repository, remote_digest(
+        if fits and holds_digest(actual, self.repository or "", remote_digest(
                 self.client, self.ref, "pulling", self.params.get("pull_option", "force_source"))):
             return []
         reason = "not on the engine" if actual is None else "another platform" if not fits else "force_source"
@@ -545,7 +547,7 @@ class ImageManager(Manager):
                           phase)
 
     def result(self):
-        result = dict(image=self.image or {})
+        result: dict = dict(image=self.image or {})
         if self.build_log is not None:
             result["build_log"] = self.build_log
         if self.stopwatch.phases:
@@ -692,8 +694,8 @@ class CommitManager(Manager):
     def __init__(self, client, params: dict):
         self.client = client
         self.params = params
-        self.image = None
-        self.repository = self.tag = self.ref = None
+        self.image: dict | None = None
+        self.repository = self.tag = self.ref = ""  # set by read()
 
     def read(self):
         self.repository, self.tag = split_name(self.params["repository"], self.params.get("tag") or "latest",
@@ -735,7 +737,7 @@ class ExportManager(Manager):
         self.client = client
         self.params = params
         self.path = params["path"]
-        self.container = None
+        self.container: dict = {}  # set by read()
 
     def read(self):
         self.container = require(self.client, "container", self.params["container"], "container")

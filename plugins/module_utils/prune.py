@@ -168,7 +168,7 @@ class PruneManager(Manager):
         self.reclaimed: dict = {}
         self.image_ids: set = set()
         self.api_version = "1.41"
-        self.keep_storage = None
+        self.keep_storage: int | None = None
 
     def read(self):
         if self.params.get("builder_cache_keep_storage") is not None:

@@ -155,10 +155,10 @@ class LoginManager(Manager):
     def __init__(self, client, params: dict):
         self.client = client
         self.params = params
-        self.key = None
-        self.path = None
-        self.config = None
-        self.helper = None
+        self.key = ""  # these four are set by read(), before anything else reads them
+        self.path = ""
+        self.config: dict = {}
+        self.helper: CredentialHelper | None = None
 
     def read(self):
         self.key = registry_key(self.params.get("registry_url") or INDEX_URL)

@@ -207,7 +207,7 @@ class SwarmManager(Manager):
             self._update(settings or {}, rotate)
         for action in plan:
             if action.kind == "init":
-                spec = {}
+                spec: dict = {}
                 for option, value in action.data["settings"].items():
                     spec_set(spec, SETTINGS[option], value)
                 kwargs = {option: self.params.get(option) for option in INIT_ONLY if self.params.get(option) is not None}
@@ -275,7 +275,7 @@ class NodeManager(Manager):
 
     def plan(self, actual):
         spec = actual.get("Spec") or {}
-        have = dict(availability=spec.get("Availability"), role=spec.get("Role"), labels=spec.get("Labels") or {})
+        have: dict = dict(availability=spec.get("Availability"), role=spec.get("Role"), labels=spec.get("Labels") or {})
         want = {k: self.params[k] for k in NODE_FIELDS if self.params.get(k) is not None}
         want["labels"] = self.desired_labels(have["labels"])
         differs = differences(want, have)

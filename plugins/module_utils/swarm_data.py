@@ -115,7 +115,7 @@ class SwarmDataManager(Manager):
             spec = current.get("Spec") or {}
             have_labels = dict(spec.get("Labels") or {})
             have_labels.pop(VERSION_LABEL, None)
-            have = dict(labels=have_labels)
+            have: dict = dict(labels=have_labels)
             if self.kind == "config" and "template_driver" in want:
                 have["template_driver"] = (spec.get("Templating") or {}).get("Name")
             changed = sorted(key for key in want if want[key] != have.get(key))

@@ -296,7 +296,7 @@ SERVICE_OPTIONS = {option.name: option for option in (
     ServiceOption("endpoint_mode", ("EndpointSpec", "Mode"), dict(type="str", choices=["vip", "dnsrr"])),
 )}
 
-MODULE_ARGS = dict(
+MODULE_ARGS: dict[str, dict] = dict(
     name=dict(type="str", required=True),
     state=dict(type="str", default="present", choices=["present", "absent"]),
     replicas=dict(type="int", default=-1),
