@@ -1162,24 +1162,41 @@ def cpu_conflict(view: dict) -> Optional[str]:
     return None
 
 
+def limit_problems(view: dict, changed=None) -> list:
+    """``(option, why)`` for each rule between options that the engine would break, on all the container would
+    have: the same rules at create time (``check_together``) and for a change in place (``limits.check_container``,
+    which passes the options it changes as ``changed``: only the rules they take part in are checked)."""
+    def involved(*names) -> bool:
+        return changed is None or bool(set(names) & set(changed))
+
+    problems = []
+    policy, retries = view.get("restart_policy"), view.get("restart_retries")
+    problem = restart_problem(policy, retries) if changed is not None or "restart_policy" in view else None
+    if problem and involved("restart_policy", "restart_retries"):
+        problems.append(("restart_retries", problem))
+    problem = cpu_conflict(view)
+    if problem and involved("cpus", "cpu_period", "cpu_quota"):
+        problems.append(("cpus", problem))
+    memory, swap, reservation = view.get("memory") or 0, view.get("memory_swap"), view.get("memory_reservation")
+    if 0 < memory < MIN_MEMORY and involved("memory"):
+        problems.append(("memory", f"{format_size(memory)} is below the engine's minimum of 6m"))
+    if reservation and 0 < reservation < MIN_MEMORY and involved("memory_reservation"):
+        problems.append(("memory_reservation", f"{format_size(reservation)} is below the engine's minimum of 6m"))
+    if swap not in (None, UNLIMITED, 0) and involved("memory", "memory_swap"):
+        if not memory:
+            problems.append(("memory_swap", "needs a memory limit (the engine takes memory_swap only with memory)"))
+        elif swap < memory:
+            problems.append(("memory_swap", f"{format_size(swap)} is below memory ({format_size(memory)}); it counts "
+                                            "memory plus swap, so it must be at least memory"))
+    if reservation and memory and reservation > memory and involved("memory", "memory_reservation"):
+        problems.append(("memory_reservation", f"{format_size(reservation)} is above memory ({format_size(memory)})"))
+    return problems
+
+
 def check_together(view: dict) -> None:
     """Options that each parse but cannot work together."""
-    problem = restart_problem(view["restart_policy"], view.get("restart_retries")) if "restart_policy" in view else None
-    if problem:
-        raise InvalidOption("restart_retries", problem)
-    problem = cpu_conflict(view)
-    if problem:
-        raise InvalidOption("cpus", problem)
-    memory = view.get("memory")
-    if memory is not None and 0 < memory < MIN_MEMORY:
-        raise InvalidOption("memory", f"{format_size(memory)} is below the engine's minimum of 6m")
-    swap = view.get("memory_swap")
-    if swap not in (None, UNLIMITED, 0) and "memory" in view and swap < (memory or 0):
-        raise InvalidOption("memory_swap", f"{format_size(swap)} is below memory ({format_size(memory or 0)}); "
-                                           "it counts memory plus swap, so it must be at least memory")
-    reservation = view.get("memory_reservation")
-    if reservation and memory and reservation > memory:
-        raise InvalidOption("memory_reservation", f"{format_size(reservation)} is above memory ({format_size(memory)})")
+    for option, why in limit_problems(view):
+        raise InvalidOption(option, why)
     both = volume_targets(view) & {m["target"] for m in view.get("mounts") or []}
     if both:
         raise InvalidOption("mounts", f"{', '.join(sorted(both))} is mounted by both volumes and mounts; name each "

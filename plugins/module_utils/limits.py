@@ -23,15 +23,13 @@ from ansible_collections.noar.docker.plugins.module_utils.client import (
 )
 from ansible_collections.noar.docker.plugins.module_utils.container_options import (
     LIMIT_OPTIONS,
-    MIN_MEMORY,
     OPTIONS,
     UPDATE_FIELDS,
     Context,
     actual_view,
-    cpu_conflict,
     desired_view,
+    limit_problems,
     named_refusal,
-    restart_problem,
     update_body,
 )
 from ansible_collections.noar.docker.plugins.module_utils.container_stats import (
@@ -41,7 +39,7 @@ from ansible_collections.noar.docker.plugins.module_utils.container_stats import
     select_containers,
 )
 from ansible_collections.noar.docker.plugins.module_utils.converge import Action, Manager
-from ansible_collections.noar.docker.plugins.module_utils.units import UNLIMITED, InvalidOption, format_size
+from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption, format_size
 
 HOST_LIMITED = ("memory", "cpus", "cpuset_cpus", "cpuset_mems")
 
@@ -153,23 +151,18 @@ def check_container(client, container: dict, merged: dict, changes, suffix: str 
     uses is read from its cgroup, not from a stats call that waits for the engine's next sample."""
     name = container_name(container)
     memory = merged.get("memory") or 0
-    reservation = merged.get("memory_reservation") or 0
-    swap = merged.get("memory_swap")
 
     def refuse(option: str, reason: str):
         raise InvalidOption(option, f"container {name}: {reason}{suffix}")
 
-    if "memory_reservation" in changes or "memory" in changes:
-        if reservation and memory and reservation > memory:
-            refuse("memory_reservation" if "memory_reservation" in changes else "memory",
-                   f"memory_reservation {format_size(reservation)} would be above memory {format_size(memory)}")
-    if "memory_swap" in changes and swap not in (None, 0, UNLIMITED):
-        if not memory:
-            refuse("memory_swap", "has no memory limit, which memory_swap needs")
-        if swap < memory:
-            refuse("memory_swap", f"memory_swap {format_size(swap)} would be below memory {format_size(memory)}")
-    if "memory" in changes and memory and memory < MIN_MEMORY:
-        refuse("memory", "below the engine's minimum of 6m")
+    host = container.get("HostConfig") or {}
+    # The rules of create time, on all the container would have: a task that sets only cpus does not name the
+    # period or quota the container already has.
+    whole = dict(merged, cpus=merged.get("cpus", host.get("NanoCpus")),
+                 cpu_period=merged.get("cpu_period", host.get("CpuPeriod")),
+                 cpu_quota=merged.get("cpu_quota", host.get("CpuQuota")))
+    for option, why in limit_problems(whole, changes):
+        refuse(option, f"{option} {why}")
     if "memory" in changes and memory and (container.get("State") or {}).get("Running"):
         used = cgroup_memory_in_use(container) if local else None
         if used is None:
@@ -181,19 +174,6 @@ def check_container(client, container: dict, merged: dict, changes, suffix: str 
                                 "container's cgroups), so the new memory limit was not compared with what it uses")
         if memory < used:
             refuse("memory", f"memory {format_size(memory)} is below what it uses now ({format_size(used)})")
-    problem = restart_problem(merged.get("restart_policy"), merged.get("restart_retries"))
-    if problem and ("restart_retries" in changes or "restart_policy" in changes):
-        refuse("restart_retries", problem)
-    if {"cpus", "cpu_period", "cpu_quota"} & set(changes):
-        # The rule of create time, on what the container would have: a task that sets only cpus does not name the
-        # period or quota the container already has.
-        host = container.get("HostConfig") or {}
-        whole = dict(merged, cpus=merged.get("cpus", host.get("NanoCpus")),
-                     cpu_period=merged.get("cpu_period", host.get("CpuPeriod")),
-                     cpu_quota=merged.get("cpu_quota", host.get("CpuQuota")))
-        problem = cpu_conflict(whole)
-        if problem:
-            refuse("cpus", f"cpus {problem}")
 
 
 def post_update(client, container_id: str, name: str, body: dict) -> list:

@@ -187,7 +187,9 @@ def service_options(project: dict, name: str, data_names: dict, warnings: list) 
         params["networks"].append(attached)
     for option, key in (("memory", "memory"), ("cpus", "cpus"), ("pids_limit", "pids")):
         if container.get(option) is not None:
-            params.setdefault("limits", {})[key] = container[option]
+            # A container's unlimited pids (-1) is a service's 0.
+            value = 0 if option == "pids_limit" and int(container[option]) < 0 else container[option]
+            params.setdefault("limits", {})[key] = value
     if container.get("memory_reservation") is not None:
         params.setdefault("reservations", {})["memory"] = container["memory_reservation"]
     labels = _deploy(service, params, where)

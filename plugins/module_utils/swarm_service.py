@@ -133,8 +133,15 @@ def _sub(option: str, fields: dict) -> Callable:
     return parse
 
 
-def _size(option: str):
-    return lambda value: parse_size(value, option)
+def _memory(option: str, container_option: str):
+    """A memory size, with the rules of the container option it becomes (``container_options.limit_problems``: the
+    engine's 6m floor)."""
+    def parse(value) -> int:
+        size = parse_size(value, option)
+        for _option, why in copts.limit_problems({container_option: size}):
+            raise InvalidOption(option, why)
+        return size
+    return parse
 
 
 def _cpus(option: str):
@@ -267,12 +274,12 @@ SERVICE_OPTIONS = {option.name: option for option in (
         _references("config")),
     ServiceOption("limits", ("TaskTemplate", "Resources", "Limits"), dict(type="dict", options=dict(
         cpus=dict(type="float"), memory=dict(type="str"), pids=dict(type="int"))),
-        _sub("limits", dict(cpus=("NanoCPUs", _cpus("limits.cpus")), memory=("MemoryBytes", _size("limits.memory")),
+        _sub("limits", dict(cpus=("NanoCPUs", _cpus("limits.cpus")), memory=("MemoryBytes", _memory("limits.memory", "memory")),
                             pids=("Pids", _pids)))),
     ServiceOption("reservations", ("TaskTemplate", "Resources", "Reservations"), dict(type="dict", options=dict(
         cpus=dict(type="float"), memory=dict(type="str"))),
         _sub("reservations", dict(cpus=("NanoCPUs", _cpus("reservations.cpus")),
-                                  memory=("MemoryBytes", _size("reservations.memory"))))),
+                                  memory=("MemoryBytes", _memory("reservations.memory", "memory_reservation"))))),
     ServiceOption("restart_config", ("TaskTemplate", "RestartPolicy"), dict(type="dict", options=dict(
         condition=dict(type="str", choices=["none", "on-failure", "any"]), delay=dict(type="str"),
         max_attempts=dict(type="int"), window=dict(type="str"))),

@@ -208,3 +208,34 @@ def test_cpus_and_a_cfs_period_are_refused_in_place_as_at_create_time(host, merg
     assert cpu_conflict({"cpus": 10 ** 9, "cpu_period": 100000}) is not None
     with pytest.raises(InvalidOption, match="^cpus: cannot be set with cpu_period or cpu_quota"):
         check_together({"cpus": 10 ** 9, "cpu_quota": 50000})
+
+
+MIB = 1024 ** 2
+
+
+@pytest.mark.parametrize("view, option, why", [
+    ({"memory": 1 * MIB}, "memory", "1m is below the engine's minimum of 6m"),
+    ({"memory": 64 * MIB, "memory_swap": 32 * MIB}, "memory_swap",
+     "32m is below memory (64m); it counts memory plus swap, so it must be at least memory"),
+    ({"memory_swap": 32 * MIB}, "memory_swap", "needs a memory limit (the engine takes memory_swap only with memory)"),
+    ({"memory": 64 * MIB, "memory_reservation": 128 * MIB}, "memory_reservation", "128m is above memory (64m)"),
+    ({"restart_policy": "always", "restart_retries": 3}, "restart_retries",
+     "applies only with restart_policy on-failure; the restart policy would be 'always'"),
+    ({"cpus": 10 ** 9, "cpu_quota": 50000}, "cpus",
+     "cannot be set with cpu_period or cpu_quota: the engine takes one way of limiting CPU or the other"),
+])
+def test_each_rule_refuses_the_same_at_create_time_and_in_place(view, option, why):
+    """limit_problems holds the rules once: create (check_together) and docker update (check_container) give the same
+    refusal, the second naming the container."""
+    from ansible_collections.noar.docker.plugins.module_utils.container_options import check_together
+    from ansible_collections.noar.docker.plugins.module_utils.limits import check_container
+
+    with pytest.raises(InvalidOption) as at_create:
+        check_together(view)
+    assert str(at_create.value) == f"{option}: {why}"
+    container = {"Id": "c1", "Name": "/web", "State": {"Running": False}, "HostConfig": {}}
+    with pytest.raises(InvalidOption) as in_place:
+        check_container(None, container, view, list(view))
+    assert str(in_place.value) == f"{option}: container web: {option} {why}"
+    # A change in place that takes no part in the rule leaves it to the container as it is.
+    check_container(None, container, view, ["pids_limit"])

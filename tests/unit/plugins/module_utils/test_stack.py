@@ -210,3 +210,10 @@ def test_a_service_network_s_driver_opts_are_kept_and_fixed_endpoint_settings_re
         with pytest.raises(InvalidOption, match=f"^definition: services.app.networks: {key} \\(network t_back\\): "
                                                 "a swarm service's task has no fixed endpoint setting$"):
             service_options(project, "app", {}, [])
+
+
+def test_an_unlimited_pids_limit_is_a_service_without_one(tmp_path):
+    """Compose's pids_limit -1 (unlimited, which the compose module takes) is a swarm service's 0."""
+    project = load_project(dict(definition=dict(services=dict(app=dict(image="x", pids_limit=-1))),
+                                project_name="t", files_dir=str(tmp_path)), {})
+    assert service_options(project, "app", {}, [])["limits"] == dict(pids=0)

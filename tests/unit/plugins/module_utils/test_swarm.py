@@ -382,3 +382,15 @@ def test_resolve_image_without_a_registry_names_the_option():
     engine.inspect_distribution = no_registry
     with pytest.raises(InvalidOption, match="resolve_image: asking the registry about image busybox:latest failed"):
         service_plan(engine, resolve_image=True)
+
+
+@pytest.mark.parametrize("given, message", [
+    (dict(limits=dict(memory="1m")), "limits.memory: 1m is below the engine's minimum of 6m"),
+    (dict(reservations=dict(memory="4m")), "reservations.memory: 4m is below the engine's minimum of 6m"),
+])
+def test_a_service_memory_below_the_engine_floor_is_refused_as_a_container_is(given, message):
+    """The container's rule (container_options.limit_problems), named by the service's option: a task under the
+    floor would fail on every node, again and again."""
+    with pytest.raises(InvalidOption) as raised:
+        service_plan(FakeServiceEngine(), **given)
+    assert str(raised.value) == message
