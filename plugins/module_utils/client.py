@@ -303,13 +303,40 @@ def require_api(api_version: str, option: str, wanted: str) -> None:
         raise InvalidOption(option, f"needs Docker API {wanted} or later; this engine speaks {api_version}")
 
 
+# The Engine API calls docker-py has no method for, or one that drops fields: the SDK's private request helpers are
+# used here and nowhere else.
+
+def api_post(client, path: str, *args: str, body: dict, stream: bool = False, headers: dict | None = None):
+    """POST ``body`` as JSON to ``path`` (``{0}``... filled with ``args``, quoted); the response, its status
+    checked."""
+    # pylint: disable=protected-access
+    response = client._post_json(client._url(path, *args), data=body, stream=stream, headers=headers)
+    client._raise_for_status(response)
+    return response
+
+
+def api_post_json(client, path: str, *args: str, body: dict) -> dict:
+    """``api_post``, and the JSON it answers (an empty mapping for none)."""
+    return client._result(api_post(client, path, *args, body=body), True) or {}  # pylint: disable=protected-access
+
+
+def api_get_stream(client, path: str, params: dict):
+    """GET ``path`` with ``params``, streamed; the response, its status checked."""
+    # pylint: disable=protected-access
+    response = client._get(client._url(path), params=params, stream=True)
+    client._raise_for_status(response)
+    return response
+
+
+def without_socket_timeout(client, stream) -> None:
+    """No API timeout on ``stream``: a command may stay silent longer than it."""
+    client._disable_socket_timeout(stream)  # pylint: disable=protected-access
+
+
 def connect_endpoint(client, container: str, network: str, endpoint: dict) -> None:
     """Connect ``container`` to ``network`` with the Engine API's EndpointSettings as given. docker-py 7's
     ``connect_container_to_network`` builds them itself and knows no ``GwPriority`` (API 1.48)."""
-    # pylint: disable=protected-access
-    response = client._post_json(client._url("/networks/{0}/connect", network),
-                                 data=dict(Container=container, EndpointConfig=endpoint))
-    client._raise_for_status(response)
+    api_post(client, "/networks/{0}/connect", network, body=dict(Container=container, EndpointConfig=endpoint))
 
 
 _INSPECT = dict(container="inspect_container", image="inspect_image", network="inspect_network",

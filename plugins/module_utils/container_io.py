@@ -10,7 +10,13 @@ import socket
 import struct
 import time
 
-from ansible_collections.noar.docker.plugins.module_utils.client import connect, engine_errors, require
+from ansible_collections.noar.docker.plugins.module_utils.client import (
+    api_post,
+    connect,
+    engine_errors,
+    require,
+    without_socket_timeout,
+)
 from ansible_collections.noar.docker.plugins.module_utils.converge import module_errors
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption, as_text, parse_time
 
@@ -56,16 +62,14 @@ def exec_output(client, exec_id: str, stdin: bytes | None = None, tty: bool = Fa
     then "return an empty string"). The end of input is a half-close, as the docker CLI does it; without
     input the connection is left whole, as the CLI leaves it.
     """
-    # pylint: disable=protected-access
-    response = client._post_json(client._url("/exec/{0}/start", exec_id), data=dict(Tty=tty, Detach=False),
-                                 headers={"Connection": "Upgrade", "Upgrade": "tcp"}, stream=True)
-    client._raise_for_status(response)
-    stream = response.raw._fp.fp
+    response = api_post(client, "/exec/{0}/start", exec_id, body=dict(Tty=tty, Detach=False),
+                        headers={"Connection": "Upgrade", "Upgrade": "tcp"}, stream=True)
+    stream = response.raw._fp.fp  # pylint: disable=protected-access
     raw_socket = getattr(getattr(stream, "raw", None), "_sock", None)
     if raw_socket is None:  # a transport without a plain socket (SSH): docker-py's own way
         response.close()
         return _exec_output_by_socket(client, exec_id, stdin, tty)
-    client._disable_socket_timeout(stream.raw)  # a command may stay silent longer than the API timeout
+    without_socket_timeout(client, stream.raw)
     try:
         if stdin is not None:
             raw_socket.sendall(stdin)

@@ -431,7 +431,8 @@ def _read_mounts(container: dict) -> list:
     return sorted(result, key=lambda m: m["target"])
 
 
-def _write_mounts(body: dict, value) -> None:
+def write_mounts(body: dict, value) -> None:
+    """Mounts into a create body's HostConfig; a swarm service's ContainerSpec takes the same (swarm_service)."""
     mounts = []
     for mount in value:
         engine: dict = dict(Target=mount["target"])
@@ -535,7 +536,8 @@ def _read_healthcheck(container: dict) -> dict:
     return result
 
 
-def _write_healthcheck(body: dict, value) -> None:
+def write_healthcheck(body: dict, value) -> None:
+    """A healthcheck into a create body; a swarm service's ContainerSpec takes the same (swarm_service)."""
     if not value or "test" not in value or value["test"] == ["NONE"]:
         body["Healthcheck"] = dict(Test=["NONE"])
         return
@@ -549,7 +551,8 @@ def _healthcheck_match(comparison, desired, actual) -> bool:
     return all((actual or {}).get(key) == value for key, value in desired.items())
 
 
-def _caps(values, ctx=None) -> list:
+def capability_names(values, ctx=None) -> list:
+    """Capabilities without their CAP_ prefix, upper case and sorted (a swarm service writes them with it)."""
     return sorted({str(v).upper().replace("CAP_", "", 1) for v in values or []})
 
 
@@ -1012,7 +1015,7 @@ OPTIONS = {option.name: option for option in (
         test=dict(type="raw"), test_cli_compatible=dict(type="bool", default=False), interval=dict(type="str"),
         timeout=dict(type="str"), retries=dict(type="int"), start_period=dict(type="str"),
         start_interval=dict(type="str"))),
-        parse_healthcheck, _read_healthcheck, _write_healthcheck, show=_show_healthcheck, matches=_healthcheck_match, field="Healthcheck"),
+        parse_healthcheck, _read_healthcheck, write_healthcheck, show=_show_healthcheck, matches=_healthcheck_match, field="Healthcheck"),
 
     # Ports, storage, networks.
     _structured("published_ports", dict(type="list", elements="str", aliases=["ports"]), parse_published_ports,
@@ -1025,7 +1028,7 @@ OPTIONS = {option.name: option for option in (
     _structured("volumes", dict(type="list", elements="str"), parse_volumes, _read_volumes, _write_volumes,
                 "allow_more_present", matches=_volumes_match, field="Binds"),
     _structured("mounts", dict(type="list", elements="dict", options=_MOUNT_SPEC), parse_mounts, _read_mounts,
-                _write_mounts, "allow_more_present", matches=_mounts_match, field="Mounts"),
+                write_mounts, "allow_more_present", matches=_mounts_match, field="Mounts"),
     _custom("tmpfs", "HostConfig.Tmpfs", "dict", parse_tmpfs, type="list", elements="str"),
     simple("volume_driver", "HostConfig.VolumeDriver", "str"),
     simple("volumes_from", "HostConfig.VolumesFrom", "set"),
@@ -1093,9 +1096,9 @@ OPTIONS = {option.name: option for option in (
     # Security and namespaces.
     simple("read_only", "HostConfig.ReadonlyRootfs", "bool"),
     simple("privileged", "HostConfig.Privileged", "bool"),
-    _structured("capabilities", dict(type="list", elements="str"), _caps, lambda c: _caps(_dig(c, "HostConfig.CapAdd")),
+    _structured("capabilities", dict(type="list", elements="str"), capability_names, lambda c: capability_names(_dig(c, "HostConfig.CapAdd")),
                 lambda body, value: body.setdefault("HostConfig", {}).update(CapAdd=value), "allow_more_present", field="CapAdd"),
-    _structured("cap_drop", dict(type="list", elements="str"), _caps, lambda c: _caps(_dig(c, "HostConfig.CapDrop")),
+    _structured("cap_drop", dict(type="list", elements="str"), capability_names, lambda c: capability_names(_dig(c, "HostConfig.CapDrop")),
                 lambda body, value: body.setdefault("HostConfig", {}).update(CapDrop=value), "allow_more_present", field="CapDrop"),
     simple("security_opts", "HostConfig.SecurityOpt", "set"),
     simple("groups", "HostConfig.GroupAdd", "set"),

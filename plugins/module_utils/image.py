@@ -20,6 +20,7 @@ import tarfile
 
 from ansible_collections.noar.docker.plugins.module_utils.client import (
     EngineError,
+    api_get_stream,
     connect,
     containerd_image_store,
     docker_argument_spec,
@@ -204,9 +205,7 @@ def save_images(client, refs: list, path: str, platform: str | None = None) -> N
         params["platform"] = platform_json(platform)
     with engine_errors("saving", "image(s) " + ", ".join(refs)):
         # docker-py's get_image takes one name and no platform; the API takes many, and a platform from API 1.48.
-        response = client._get(client._url("/images/get"), params=params,  # pylint: disable=protected-access
-                               stream=True)
-        client._raise_for_status(response)  # pylint: disable=protected-access
+        response = api_get_stream(client, "/images/get", params)
         write_atomically(path, response.iter_content(1 << 20))
 
 

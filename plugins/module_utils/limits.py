@@ -16,6 +16,7 @@ import re
 
 from ansible_collections.noar.docker.plugins.module_utils.client import (
     EngineError,
+    api_post_json,
     engine_errors,
     engine_info,
     engine_on_this_machine,
@@ -181,8 +182,7 @@ def post_update(client, container_id: str, name: str, body: dict) -> list:
     try:
         with engine_errors("updating", f"container {name}"):
             # docker-py's update_container knows neither NanoCpus nor PidsLimit: send the API body itself.
-            url = client._url("/containers/{0}/update", container_id)  # pylint: disable=protected-access
-            updated = client._result(client._post_json(url, data=body), True)  # pylint: disable=protected-access
+            updated = api_post_json(client, "/containers/{0}/update", container_id, body=body)
     except EngineError as exc:
         raise named_refusal(exc, [option.name for option in OPTIONS.values() if option.field in body]) from None
     return (updated or {}).get("Warnings") or []

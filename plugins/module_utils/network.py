@@ -14,6 +14,7 @@ import time
 
 from ansible_collections.noar.docker.plugins.module_utils.client import (
     EngineError,
+    api_post_json,
     engine_errors,
     engine_info,
     find,
@@ -325,8 +326,7 @@ class NetworkManager(Manager):
         body.update({key: value for key, value in optional.items() if value is not None})
         try:
             with engine_errors("creating", f"network {self.name}"):
-                response = self.client._post_json(self.client._url("/networks/create"), data=body)  # pylint: disable=protected-access
-                self.created_id = self.client._result(response, json=True).get("Id")  # pylint: disable=protected-access
+                self.created_id = api_post_json(self.client, "/networks/create", body=body).get("Id")
         except EngineError as exc:
             option = next((option for word, option in REFUSALS if word in exc.msg.lower() and option in want), None)
             raise (InvalidOption(option, exc.msg) if option else exc) from None

@@ -98,7 +98,7 @@ def _mounts(value, manager) -> list:
                       "volume_options": mount["driver_config"].get("options")} if mount.get("driver_config") else {}))
              for mount in value]
     body: dict = {}
-    copts._write_mounts(body, copts.parse_mounts(value))  # pylint: disable=protected-access
+    copts.write_mounts(body, copts.parse_mounts(value))
     return body["HostConfig"]["Mounts"]
 
 
@@ -112,7 +112,7 @@ def _mount_spec() -> dict:
 
 def _healthcheck(value, manager) -> dict:
     body: dict = {}
-    copts._write_healthcheck(body, copts.parse_healthcheck(value))  # pylint: disable=protected-access
+    copts.write_healthcheck(body, copts.parse_healthcheck(value))
     return body["Healthcheck"]
 
 
@@ -257,9 +257,9 @@ SERVICE_OPTIONS = {option.name: option for option in (
     ServiceOption("stop_grace_period", CS + ("StopGracePeriod",), dict(type="str"),
                   lambda value, manager: _nano("stop_grace_period")(value)),
     ServiceOption("cap_add", CS + ("CapabilityAdd",), dict(type="list", elements="str"),
-                  lambda value, manager: ["CAP_" + c for c in copts._caps(value)], ordered=False),  # pylint: disable=protected-access
+                  lambda value, manager: ["CAP_" + c for c in copts.capability_names(value)], ordered=False),
     ServiceOption("cap_drop", CS + ("CapabilityDrop",), dict(type="list", elements="str"),
-                  lambda value, manager: ["CAP_" + c for c in copts._caps(value)], ordered=False),  # pylint: disable=protected-access
+                  lambda value, manager: ["CAP_" + c for c in copts.capability_names(value)], ordered=False),
     ServiceOption("dns", CS + ("DNSConfig", "Nameservers"), dict(type="list", elements="str")),
     ServiceOption("dns_search", CS + ("DNSConfig", "Search"), dict(type="list", elements="str")),
     ServiceOption("dns_options", CS + ("DNSConfig", "Options"), dict(type="list", elements="str")),
