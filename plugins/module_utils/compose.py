@@ -691,23 +691,66 @@ def object_name(project: dict, kind: str, key: str) -> str:
     return definition.get("name") or f"{project['name']}_{key}"
 
 
-def _ports(values, path: str) -> list:
-    ports = []
+PORT_KEYS = ("name", "mode", "host_ip", "target", "published", "protocol", "app_protocol")
+_PORT = re.compile(r"^(?:(?:\[(?P<ip6>[^\]]+)\]|(?P<ip>[^:\[\]]*)):)??(?:(?P<published>[0-9]*(?:-[0-9]+)?):)?"
+                   r"(?P<target>[0-9]+(?:-[0-9]+)?)(?:/(?P<protocol>[a-z]+))?$")
+
+
+def _port_range(text: str, where: str, entry) -> list:
+    first, _sep, last = text.partition("-")
+    numbers = list(range(int(first), int(last or first) + 1))
+    if not numbers or not all(1 <= n <= 65535 for n in (int(first), int(last or first))):
+        raise InvalidOption("definition", f"{where}: {entry!r}: ports are 1 to 65535, a range low to high")
+    return numbers
+
+
+def port_entries(values, where: str) -> list:
+    """A service's ports in the long syntax, as compose-go reads them (so the Compose CLI): each with ``mode``
+    (ingress), ``target`` (a number), ``protocol`` (tcp), and ``host_ip`` and ``published`` (a string: a number, or
+    a range for one container port) when given. A range of container ports is one entry per port. The one reading
+    of ports that the compose module, a stack, a Kubernetes conversion and the config hash share."""
+    entries = []
     for index, entry in enumerate(values or []):
+        at = f"{where}[{index}]"
         if isinstance(entry, dict):
-            if "target" not in entry:
-                raise InvalidOption("definition", f"{path}[{index}]: a port needs a target")
-            host_ip, published = entry.get("host_ip") or "", entry.get("published")
-            published = "" if published is None else str(published)
-            if host_ip:
-                host_ip = f"[{host_ip}]" if ":" in host_ip and not host_ip.startswith("[") else host_ip
-                text = f"{host_ip}:{published}:{entry['target']}"  # no published port: the engine picks one
-            else:
-                text = f"{published}:{entry['target']}" if published else str(entry["target"])
-            protocol = entry.get("protocol")
-            ports.append(text + (f"/{protocol}" if protocol and protocol != "tcp" else ""))
+            unknown = sorted(set(entry) - set(PORT_KEYS))
+            if unknown:
+                raise InvalidOption("definition", f"{at}.{unknown[0]}: not a key of a port ({', '.join(PORT_KEYS)})")
+            if "target" not in entry or not str(entry["target"]).isdigit():
+                raise InvalidOption("definition", f"{at}: a port needs a target, a number")
+            published = entry.get("published")
+            port = dict(name=entry.get("name"), mode=entry.get("mode") or "ingress", host_ip=entry.get("host_ip"),
+                        target=int(entry["target"]), published=None if published in (None, "") else str(published),
+                        protocol=entry.get("protocol") or "tcp", app_protocol=entry.get("app_protocol"))
+            entries.append({k: v for k, v in port.items() if v not in (None, "")})
+            continue
+        found = _PORT.match(str(entry))
+        if not found:
+            raise InvalidOption("definition", f"{at}: {entry!r} is not [HOST_IP:][PUBLISHED:]TARGET[/PROTOCOL]")
+        targets = _port_range(found["target"], at, entry)
+        published = _port_range(found["published"], at, entry) if found["published"] else []
+        if published and len(targets) > 1 and len(published) != len(targets):
+            raise InvalidOption("definition", f"{at}: {entry!r}: a range of container ports needs as many host ports")
+        one_of_range = published and len(targets) == 1 and len(published) > 1
+        for number, target in enumerate(targets):
+            host = found["published"] if one_of_range else (str(published[number]) if published else None)
+            port = dict(mode="ingress", host_ip=found["ip6"] or found["ip"], target=target, published=host,
+                        protocol=found["protocol"] or "tcp")
+            entries.append({k: v for k, v in port.items() if v not in (None, "")})
+    return entries
+
+
+def _ports(values, path: str) -> list:
+    """Ports as the container option ``published_ports`` takes them (``HOST_IP:PUBLISHED:TARGET/PROTOCOL``)."""
+    ports = []
+    for port in port_entries(values, path):
+        host_ip, published = port.get("host_ip") or "", port.get("published") or ""
+        if host_ip:
+            host_ip = f"[{host_ip}]" if ":" in host_ip else host_ip
+            text = f"{host_ip}:{published}:{port['target']}"  # no published port: the engine picks one
         else:
-            ports.append(str(entry))
+            text = f"{published}:{port['target']}" if published else str(port["target"])
+        ports.append(text + (f"/{port['protocol']}" if port["protocol"] != "tcp" else ""))
     return ports
 
 

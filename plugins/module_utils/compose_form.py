@@ -21,7 +21,8 @@ import shlex
 import struct
 from decimal import Decimal
 
-from ansible_collections.noar.docker.plugins.module_utils.compose import key_values, read_env_file
+from ansible_collections.noar.docker.plugins.module_utils.compose import key_values, port_entries, read_env_file
+from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
 
 # compose-go's ServiceConfig fields, in their declared order (types/types.go): the order of the hashed JSON.
 ORDER = (
@@ -171,41 +172,11 @@ def _bool(value) -> bool:
     return value
 
 
-_PORT = re.compile(r"^(?:(?:\[(?P<ip6>[^\]]+)\]|(?P<ip>[^:\[\]]*)):)??(?:(?P<published>[0-9]*(?:-[0-9]+)?):)?"
-                   r"(?P<target>[0-9]+(?:-[0-9]+)?)(?:/(?P<protocol>[a-z]+))?$")
-
-
-def _range(text: str) -> list:
-    first, _sep, last = text.partition("-")
-    return list(range(int(first), int(last or first) + 1))
-
-
 def _ports(value) -> list:
-    ports = []
-    for entry in value:
-        if isinstance(entry, dict):
-            if set(entry) - {"name", "mode", "host_ip", "target", "published", "protocol", "app_protocol"}:
-                raise NoForm()
-            published = entry.get("published")
-            port = dict(name=entry.get("name"), mode=entry.get("mode") or "ingress", host_ip=entry.get("host_ip"),
-                        target=_int(entry["target"]),
-                        published=None if published in (None, "") else str(published),
-                        protocol=entry.get("protocol") or "tcp", app_protocol=entry.get("app_protocol"))
-            ports.append({k: v for k, v in port.items() if v not in (None, "")})
-            continue
-        match = _PORT.match(str(entry))
-        if not match:
-            raise NoForm()
-        targets = _range(match["target"])
-        published = _range(match["published"]) if match["published"] else []
-        if published and len(published) != len(targets):
-            raise NoForm()  # a range of host ports for one container port: not read here
-        host_ip = match["ip6"] or match["ip"]
-        for index, target in enumerate(targets):
-            port = dict(mode="ingress", host_ip=host_ip, target=target,
-                        published=str(published[index]) if published else None, protocol=match["protocol"] or "tcp")
-            ports.append({k: v for k, v in port.items() if v not in (None, "")})
-    return ports
+    try:
+        return port_entries(value, "ports")
+    except InvalidOption:
+        raise NoForm() from None
 
 
 _SHORT_BIND = dict(z=("selinux", "z"), Z=("selinux", "Z"),

@@ -46,7 +46,12 @@ from ansible_collections.noar.docker.plugins.module_utils.compose import (
 )
 from ansible_collections.noar.docker.plugins.module_utils.compose_form import spec_hash
 from ansible_collections.noar.docker.plugins.module_utils.container import ContainerManager, state_of
-from ansible_collections.noar.docker.plugins.module_utils.container_options import Context, argument_spec, desired_view
+from ansible_collections.noar.docker.plugins.module_utils.container_options import (
+    Context,
+    argument_spec,
+    desired_view,
+    parse_published_ports,
+)
 from ansible_collections.noar.docker.plugins.module_utils.converge import Action, Manager, plan_diff
 from ansible_collections.noar.docker.plugins.module_utils.files import file_digest, write_atomically
 from ansible_collections.noar.docker.plugins.module_utils.image import ImageManager
@@ -141,16 +146,10 @@ def task_params(params: dict, path: str) -> dict:
 
 
 def host_ports(params: dict) -> list:
-    """The fixed host ports (``ip:port/protocol``) a container publishes: two containers cannot share one."""
-    ports = []
-    for entry in params.get("published_ports") or []:
-        text, _slash, protocol = str(entry).partition("/")
-        parts = text.rsplit(":", 2)
-        if len(parts) < 2 or not parts[-2]:
-            continue  # the engine picks the host port
-        host_ip = parts[0] if len(parts) == 3 else "0.0.0.0"
-        ports.append(f"{host_ip}:{parts[-2]}/{protocol or 'tcp'}")
-    return ports
+    """The fixed host ports (``ip:port/protocol``, or a range the engine picks from) a container publishes, as the
+    container option reads them (``parse_published_ports``): two containers cannot share one."""
+    return sorted(f"{ip or '0.0.0.0'}:{host}/{target.partition('/')[2]}"
+                  for target, ip, host in parse_published_ports(params.get("published_ports")) if host)
 
 
 def health_of(summary: dict) -> str:

@@ -21,6 +21,7 @@ from ansible_collections.noar.docker.plugins.module_utils.compose import (
     SAME,
     dependencies_of,
     load_project,
+    port_entries,
     replicas,
     service_files,
     service_params,
@@ -31,7 +32,6 @@ from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOp
 
 MANAGED_BY = "noar.docker"
 SERVICE_TYPES = ("NodePort", "LoadBalancer")
-_PORT = re.compile(r"^(?:(?P<ip>\[[^\]]+\]|[^:]+):)?(?:(?P<published>[0-9-]*):)?(?P<target>[0-9]+)(?:/(?P<proto>\w+))?$")
 
 
 def _fail(service: str, key: str, reason: str) -> NoReturn:
@@ -49,17 +49,17 @@ def labels_of(project: dict, service: str) -> dict:
             "app.kubernetes.io/managed-by": MANAGED_BY}
 
 
-def _ports(service: str, params: dict) -> tuple:
-    """(container ports, published ports): each ``(port, protocol)``; a published one also its node port."""
+def _ports(service: str, definition: dict) -> tuple:
+    """(container ports, published ports): each ``(port, protocol)``; a published one also its node port. Read from
+    ``compose.port_entries``, the ports' one reading."""
     inner, published = [], []
-    for entry in params.get("published_ports") or []:
-        found = _PORT.match(str(entry))
-        if not found or "-" in (found.group("published") or ""):
-            _fail(service, "ports", f"{entry!r}: only single ports convert (no ranges)")
-        port = (int(found.group("target")), (found.group("proto") or "tcp").upper())
+    for entry in port_entries(definition.get("ports"), f"services.{service}.ports"):
+        if "-" in entry.get("published", ""):
+            _fail(service, "ports", f"{entry['published']}: only single ports convert (no ranges)")
+        port = (entry["target"], entry["protocol"].upper())
         inner.append(port)
-        published.append(port + (int(found.group("published")) if found.group("published") else None,))
-    for entry in params.get("exposed_ports") or []:
+        published.append(port + (int(entry["published"]) if entry.get("published") else None,))
+    for entry in definition.get("expose") or []:
         number, _slash, proto = str(entry).partition("/")
         if not number.isdigit():
             _fail(service, "expose", f"{entry!r}: only single ports convert (no ranges)")
@@ -181,7 +181,7 @@ def convert(project: dict, namespace: str = "default", service_type: str = "Node
     model = project["model"]
     params_of = {name: service_params(project, name, warnings, frozenset({"deploy.resources.reservations.cpus"}))
                  for name in sorted(model["services"])}
-    ports_of = {name: _ports(name, params) for name, params in params_of.items()}
+    ports_of = {name: _ports(name, model["services"][name]) for name in params_of}
     for name, params in params_of.items():
         _convert_service(project, name, params, meta, objects, ports_of, dict(
             service_type=service_type, allow_privileged=allow_privileged, volume_size=volume_size,

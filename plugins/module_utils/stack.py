@@ -60,30 +60,21 @@ def _rollout(value: dict, where: str) -> dict:
 
 
 def _ports(values, where: str) -> list:
-    """Compose ports as ``publish`` entries; a host address cannot be given to a swarm (it publishes on every node)."""
+    """Compose ports (``compose.port_entries``) as ``publish`` entries; a host address cannot be given to a swarm (it
+    publishes on every node), nor a range."""
     ports = []
-    for index, entry in enumerate(values or []):
+    for index, entry in enumerate(compose.port_entries(values, where)):
         at = f"{where}[{index}]"
-        if isinstance(entry, dict):
-            if entry.get("host_ip"):
-                raise InvalidOption("definition", f"{at}.host_ip: a swarm publishes on every node's addresses")
-            port = dict(target_port=int(entry["target"]), protocol=entry.get("protocol") or "tcp")
-            if entry.get("published") is not None:
-                port["published_port"] = int(entry["published"])
-            if entry.get("mode"):
-                port["mode"] = entry["mode"]
-            ports.append(port)
-            continue
-        text, _sep, protocol = str(entry).partition("/")
-        parts = text.rsplit(":", 2)
-        if len(parts) == 3:
-            raise InvalidOption("definition", f"{at}: {entry!r} names a host address; a swarm publishes on every "
-                                              "node's addresses")
-        if "-" in text:
-            raise InvalidOption("definition", f"{at}: {entry!r}: port ranges are not supported in a stack")
-        port = dict(target_port=int(parts[-1]), protocol=protocol or "tcp")
-        if len(parts) == 2 and parts[0]:
-            port["published_port"] = int(parts[0])
+        if entry.get("host_ip"):
+            raise InvalidOption("definition", f"{at}: host_ip {entry['host_ip']}: a swarm publishes on every node's "
+                                              "addresses")
+        if "-" in entry.get("published", ""):
+            raise InvalidOption("definition", f"{at}: {entry['published']}: port ranges are not supported in a stack")
+        port = dict(target_port=entry["target"], protocol=entry["protocol"])
+        if entry.get("published"):
+            port["published_port"] = int(entry["published"])
+        if entry["mode"] != "ingress":
+            port["mode"] = entry["mode"]
         ports.append(port)
     return ports
 

@@ -68,7 +68,7 @@ def test_a_service_with_secrets_keeps_the_module_hash():
 
 
 def test_a_value_without_a_form_names_its_key():
-    assert without_form(project(dict(ports=["8000-8001:80"])), "app") == "ports"
+    assert without_form(project(dict(volumes=["C:\\data:/data"])), "app") == "volumes"
     assert without_form(project(dict(stop_grace_period=10)), "app") == "stop_grace_period"
     assert without_form(project(dict(ports=["80"])), "app") is None
 

@@ -31,9 +31,11 @@ def test_a_cycle_is_named():
 
 
 def test_host_ports_are_the_fixed_ones():
-    ports = ["8080:80", "127.0.0.1:81:80/udp", "80", "127.0.0.1::90", "9000-9001:9000-9001"]
-    assert host_ports(dict(published_ports=ports)) == ["0.0.0.0:8080/tcp", "127.0.0.1:81/udp",
-                                                       "0.0.0.0:9000-9001/tcp"]
+    ports = ["8080:80", "127.0.0.1:81:80/udp", "80", "127.0.0.1::90", "9000-9001:9000-9001", "[::1]:8443:443",
+             "7000-7009:70"]
+    assert host_ports(dict(published_ports=ports)) == [
+        "0.0.0.0:7000-7009/tcp", "0.0.0.0:8080/tcp", "0.0.0.0:9000/tcp", "0.0.0.0:9001/tcp", "127.0.0.1:81/udp",
+        "::1:8443/tcp"]
 
 
 @pytest.mark.parametrize("status, health", [

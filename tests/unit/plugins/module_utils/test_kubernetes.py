@@ -80,7 +80,7 @@ def test_projeto_no_ar_converts(tmp_path):
     (dict(image="i", network_mode="service:db"), "services.app.network_mode: 'service:db' has no Kubernetes "
                                                  "equivalent"),
     (dict(image="i", privileged=True), "services.app.privileged: a privileged container; set allow_privileged"),
-    (dict(image="i", ports=["8000-8001:8000-8001"]), "services.app.ports: '8000-8001:8000-8001': only single ports"),
+    (dict(image="i", ports=["8000-8001:80"]), "services.app.ports: 8000-8001: only single ports"),
 ])
 def test_what_cannot_convert_names_service_and_key(tmp_path, service, message):
     services = dict(app=service, db=dict(image="db"))
@@ -401,3 +401,11 @@ def test_names_become_dns_labels_and_links_are_a_warning(tmp_path):
         "services.front_end: its objects are named front-end (a Kubernetes name is a DNS label): other services reach "
         "it as front-end"]
     assert validate(manifests, "1.33.0") == "1.33.0"
+
+
+def test_a_range_of_container_ports_converts_port_by_port():
+    """compose.port_entries reads 8000-8001:8000-8001 as two ports, as the Compose CLI does."""
+    project = load_project(dict(definition=dict(services=dict(app=dict(image="i", ports=["8000-8001:8000-8001"]))),
+                                project_name="p"), {})
+    service = by_kind(convert(project))["Service"]["app"]
+    assert [(p["port"], p["targetPort"]) for p in service["spec"]["ports"]] == [(8000, 8000), (8001, 8001)]

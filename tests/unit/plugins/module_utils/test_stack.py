@@ -67,7 +67,7 @@ def test_a_named_volume_is_made_on_each_node_with_its_driver_options_and_labels(
 
 
 def test_what_a_swarm_cannot_run_names_the_key(tmp_path):
-    with pytest.raises(InvalidOption, match=r"services.proxy.ports\[0\]: '127.0.0.1:8080:8080' names a host address"):
+    with pytest.raises(InvalidOption, match=r"services.proxy.ports\[0\]: host_ip 127.0.0.1: a swarm publishes on every node"):
         service_options(stack(tmp_path, LISTEN="127.0.0.1:8080"), "proxy", DATA, [])
     project = load_project(dict(definition=dict(services=dict(app=dict(image="x", privileged=True))),
                                 project_name="t", files_dir=str(tmp_path)), {})
