@@ -26,9 +26,10 @@ from ansible_collections.noar.docker.plugins.module_utils.compose import (
     service_files,
     service_params,
 )
+from ansible_collections.noar.docker.plugins.module_utils.container_options import parse_healthcheck
 from ansible_collections.noar.docker.plugins.module_utils.converge import Action, Manager
 from ansible_collections.noar.docker.plugins.module_utils.files import check_output_path, write_atomically
-from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption, parse_duration, parse_size
+from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption, parse_size
 
 MANAGED_BY = "noar.docker"
 SERVICE_TYPES = ("NodePort", "LoadBalancer")
@@ -68,21 +69,18 @@ def _ports(service: str, definition: dict) -> tuple:
 
 
 def _probe(check: dict) -> dict | None:
-    test = check.get("test")
+    """A healthcheck as an exec probe, read by the container option's own parser (``parse_healthcheck``)."""
+    parsed = parse_healthcheck(check)
+    test = parsed.get("test")
     if not test or test == ["NONE"]:
         return None
-    if isinstance(test, str):
-        command = ["sh", "-c", test]
-    elif test[0] == "CMD-SHELL":
-        command = ["sh", "-c", " ".join(test[1:])]
-    else:
-        command = list(test[1:] if test[0] == "CMD" else test)
+    command = ["sh", "-c", " ".join(test[1:])] if test[0] == "CMD-SHELL" else list(test[1:])
     probe: dict = {"exec": {"command": command}}
     for key, field in (("interval", "periodSeconds"), ("timeout", "timeoutSeconds"), ("start_period", "initialDelaySeconds")):
-        if check.get(key) is not None:
-            probe[field] = max(1, int(parse_duration(check[key], f"healthcheck.{key}")))
-    if check.get("retries") is not None:
-        probe["failureThreshold"] = int(check["retries"])
+        if parsed.get(key) is not None:
+            probe[field] = max(1, parsed[key] // 10 ** 9)
+    if parsed.get("retries") is not None:
+        probe["failureThreshold"] = parsed["retries"]
     return probe
 
 

@@ -409,3 +409,19 @@ def test_a_range_of_container_ports_converts_port_by_port():
                                 project_name="p"), {})
     service = by_kind(convert(project))["Service"]["app"]
     assert [(p["port"], p["targetPort"]) for p in service["spec"]["ports"]] == [(8000, 8000), (8001, 8001)]
+
+
+@pytest.mark.parametrize("check, probe", [
+    (dict(test="curl -f localhost", interval="1m30s", timeout="500ms", retries=2),
+     {"exec": {"command": ["sh", "-c", "curl -f localhost"]}, "periodSeconds": 90, "timeoutSeconds": 1,
+      "failureThreshold": 2}),
+    (dict(test=["CMD", "true"], start_period="10s"), {"exec": {"command": ["true"]}, "initialDelaySeconds": 10}),
+    (dict(test=["CMD-SHELL", "exit 0"]), {"exec": {"command": ["sh", "-c", "exit 0"]}}),
+    (dict(test=["NONE"]), None),
+    (dict(disable=True), None),
+])
+def test_a_healthcheck_is_a_probe_read_as_the_container_reads_it(check, probe):
+    project = load_project(dict(definition=dict(services=dict(app=dict(image="i", healthcheck=check))),
+                                project_name="p"), {})
+    container = by_kind(convert(project))["Deployment"]["app"]["spec"]["template"]["spec"]["containers"][0]
+    assert container.get("livenessProbe") == probe
