@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption, parse_duration
 
@@ -661,14 +662,12 @@ HANDLED = ("build", "depends_on", "profiles", "scale", "container_name", "pull_p
            "env_file", "ports", "expose", "volumes", "tmpfs", "networks", "network_mode", "healthcheck", "restart",
            "deploy", "labels", "logging", "sysctls", "ulimits", "extra_hosts", "dns", "dns_search",
            "stop_grace_period", "secrets", "configs", "gpus", "blkio_config", "volumes_from", "links", "external_links",
-           "label_file")
+           "label_file", "post_start", "pre_stop")
 # Keys only other tools read (docker compose watch, swarm's scheduler, the CLI's log attachment): a warning.
 OTHER_TOOLS = ("develop", "attach")
 # The Compose Specification's other service keys: refused by name, each with why (a unit test walks the
 # specification's schema, so that a key it adds is classified here or above).
 REFUSED = dict(
-    post_start="lifecycle hooks are not run yet; noar.docker.container_exec after the task does the same",
-    pre_stop="lifecycle hooks are not run yet; noar.docker.container_exec before the task does the same",
     annotations="not read yet",
     cpu_rt_period="not read yet (realtime scheduling)",
     cpu_rt_runtime="not read yet (realtime scheduling)",
@@ -1160,6 +1159,8 @@ def service_params(project: dict, name: str, warnings: list, own_keys: frozenset
         if any(m["target"] == entry["target"] for m in mounts):
             raise InvalidOption("definition", f"{entry['path']}: {entry['target']} is mounted twice")
         mounts.append(dict(type="bind", source=entry["host_path"], target=entry["target"], read_only=True))
+    for phase in HOOK_PHASES:
+        hooks(service, phase, path)  # checked here, run by the compose manager
     labels = key_values(service.get("labels"), "definition", f"{path}.labels")
     for key in ("links", "external_links"):
         for index, link in enumerate(service.get(key) or []):
@@ -1190,6 +1191,32 @@ def _device(entry, where: str) -> str:
         raise InvalidOption("definition", f"{where}: a device needs a source")
     return ":".join([str(entry["source"]), str(entry.get("target") or entry["source"]),
                      str(entry.get("permissions") or "rwm")])
+
+
+HOOK_PHASES = ("post_start", "pre_stop")
+HOOK_KEYS = ("command", "user", "privileged", "working_dir", "environment")
+
+
+def hooks(service: dict, phase: str, path: str) -> list:
+    """A service's ``post_start`` or ``pre_stop`` hooks, each as ``noar.docker.container_exec`` parameters (``argv``,
+    ``user``, ``privileged``, ``chdir``, ``env``); a key the specification does not give a hook is refused."""
+    found = []
+    for index, hook in enumerate(service.get(phase) or []):
+        at = f"{path}.{phase}[{index}]"
+        if not isinstance(hook, dict):
+            raise InvalidOption("definition", f"{at}: a hook is a mapping ({', '.join(HOOK_KEYS)})")
+        unknown = sorted(set(hook) - set(HOOK_KEYS))
+        if unknown:
+            raise InvalidOption("definition", f"{at}.{unknown[0]}: not a key of a hook ({', '.join(HOOK_KEYS)})")
+        command = hook.get("command")
+        argv = shlex.split(command) if isinstance(command, str) else [str(c) for c in command or []]
+        if not argv:
+            raise InvalidOption("definition", f"{at}.command: a hook needs a command")
+        env = {k: text(v) for k, v in key_values(hook.get("environment"), "definition", f"{at}.environment").items()
+               if v is not None}
+        found.append(dict(argv=argv, user=hook.get("user"), privileged=bool(hook.get("privileged")),
+                          chdir=hook.get("working_dir"), env=env or None))
+    return found
 
 
 def links(project: dict, name: str, number: int) -> list:

@@ -362,6 +362,19 @@ def _deploy(value: dict) -> dict:
     return deploy
 
 
+def _hooks(value) -> list:
+    hooks = []
+    for hook in value:
+        if not isinstance(hook, dict) or set(hook) - {"command", "user", "privileged", "working_dir", "environment"}:
+            raise NoForm()
+        form = dict(command=_command(hook.get("command")), user=hook.get("user"),
+                    privileged=_bool(hook["privileged"]) if "privileged" in hook else None,
+                    working_dir=hook.get("working_dir"),
+                    environment=_mapping(hook["environment"], "hook") if hook.get("environment") else None)
+        hooks.append({k: v for k, v in form.items() if k == "command" or v not in (None, "", False, {})})
+    return hooks
+
+
 def _environment(project: dict, service: dict, where: str) -> dict:
     """env_file's variables, then environment's; a name without a value takes the project environment's, or stays
     null (the CLI's ``up`` hashes the service with its env files read into its environment)."""
@@ -387,7 +400,7 @@ FORMS: dict = dict(
     networks=_networks, oom_score_adj=_int, pid=str, pids_limit=_int, platform=str, ports=_ports, privileged=_bool,
     read_only=_bool, restart=str, runtime=str, security_opt=_strings, shm_size=go_bytes, stdin_open=_bool,
     stop_grace_period=go_duration, stop_signal=str, tmpfs=_strings, tty=_bool, ulimits=_ulimits, user=str,
-    userns_mode=str, volumes_from=_strings, working_dir=str,
+    userns_mode=str, volumes_from=_strings, working_dir=str, post_start=_hooks, pre_stop=_hooks,
 )
 # Read by the project, or below with the project's context.
 CONTEXT = ("environment", "labels", "sysctls", "volumes") + NOT_HASHED

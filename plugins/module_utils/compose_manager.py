@@ -21,6 +21,7 @@ import hmac
 import json
 import os
 import re
+import shlex
 import shutil
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -34,6 +35,7 @@ from ansible_collections.noar.docker.plugins.module_utils.compose import (
     PROJECT_ARGS,
     container_params,
     dependencies_of,
+    hooks,
     is_external,
     key_values,
     load_project,
@@ -46,6 +48,7 @@ from ansible_collections.noar.docker.plugins.module_utils.compose import (
 )
 from ansible_collections.noar.docker.plugins.module_utils.compose_form import spec_hash
 from ansible_collections.noar.docker.plugins.module_utils.container import ContainerManager, state_of
+from ansible_collections.noar.docker.plugins.module_utils.container_io import run_exec
 from ansible_collections.noar.docker.plugins.module_utils.container_options import (
     Context,
     argument_spec,
@@ -627,11 +630,44 @@ class ComposeManager(Manager):
 
     def _flatten(self) -> list:
         """The plan in the order it is applied: what containers need first, or, when removing, the containers first."""
+        for unit in self.units:
+            self._with_hooks(unit)
         objects = [a for _m, p in self.networks + self.volumes for a in p]
         objects += [action for _content, _entry, action in self.files.values()]
         objects += [a for _m, p in self.images.values() for a in p]
         containers = [a for u in self.units for a in u.plan]
         return containers + objects if self.params["state"] == "absent" else objects + containers
+
+    def _with_hooks(self, unit: Unit) -> None:
+        """The service's hooks in the unit's plan, where the Compose CLI runs them: ``post_start`` after a start or a
+        restart, ``pre_stop`` before a running container stops (stop, restart, remove; not around a recreate)."""
+        service = self.services.get(unit.service) or {}
+        if not (service.get("post_start") or service.get("pre_stop")) or any(a.kind == "hook" for a in unit.plan):
+            return
+        running = state_of(unit.manager.container) == "running"
+        planned = []
+        for action in unit.plan:
+            if running and action.kind in ("stop", "restart", "remove"):
+                planned += self._hook_actions(unit, "pre_stop")
+            planned.append(action)
+            if action.kind in ("start", "restart"):
+                planned += self._hook_actions(unit, "post_start")
+        unit.plan = planned
+
+    def _hook_actions(self, unit: Unit, phase: str) -> list:
+        path = f"services.{unit.service}"
+        return [Action("hook", f"{unit.name} {phase}[{index}]", reason=shlex.join(hook["argv"]),
+                       data=dict(hook=hook, where=f"{path}.{phase}[{index}]"))
+                for index, hook in enumerate(hooks(self.services[unit.service], phase, path))]
+
+    def _run_hook(self, unit: Unit, action: Action) -> None:
+        """A hook as docker compose runs it, an exec in the container; one that exits non-zero fails the task."""
+        with self.stopwatch.phase("hook", unit.name, service=unit.service):
+            done = run_exec(self.client, dict(action.data["hook"], container=unit.name))
+        if done["rc"]:
+            said = (done["stderr"] or done["stdout"]).strip()[-500:]
+            raise EngineError(f"{action.data['where']}: {action.reason} exited with status {done['rc']} in container "
+                              f"{unit.name}" + (f": {said}" if said else ""))
 
     # -- applying
 
@@ -725,8 +761,18 @@ class ComposeManager(Manager):
                 manager.params["labels"][IMAGE] = image["Id"]
             unit.plan = manager.plan(manager.read())
             self._mark_start_first(unit)
-        with self.stopwatch.phase("container", unit.name, service=unit.service):
-            manager.apply(unit.plan)
+            self._with_hooks(unit)
+        segment: list = []
+        for action in unit.plan + [None]:
+            if action is not None and action.kind != "hook":
+                segment.append(action)
+                continue
+            if segment:
+                with self.stopwatch.phase("container", unit.name, service=unit.service):
+                    manager.apply(segment)
+                segment = []
+            if action is not None:
+                self._run_hook(unit, action)
         self._note(manager.warnings)
 
     def _wait_healthy(self, unit: Unit, timeout: float):

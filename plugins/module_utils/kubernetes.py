@@ -20,6 +20,7 @@ from typing import NoReturn
 from ansible_collections.noar.docker.plugins.module_utils.compose import (
     SAME,
     dependencies_of,
+    hooks,
     load_project,
     port_entries,
     replicas,
@@ -82,6 +83,29 @@ def _probe(check: dict) -> dict | None:
     if parsed.get("retries") is not None:
         probe["failureThreshold"] = parsed["retries"]
     return probe
+
+
+def _lifecycle(name: str, definition: dict, warnings: list) -> dict:
+    """``post_start`` and ``pre_stop`` as the container's postStart and preStop exec handlers. A handler is one
+    command run as the container's user: more hooks, or a hook's user, privileges, working_dir or environment,
+    are warnings naming them."""
+    lifecycle = {}
+    for phase, handler in (("post_start", "postStart"), ("pre_stop", "preStop")):
+        found = hooks(definition, phase, f"services.{name}")
+        if not found:
+            continue
+        lifecycle[handler] = {"exec": {"command": found[0]["argv"]}}
+        for index, hook in enumerate(found):
+            if index:
+                warnings.append(f"services.{name}.{phase}[{index}]: a Kubernetes container has one {handler} handler; "
+                                "only the first hook is converted")
+                continue
+            for key, field in (("user", "user"), ("privileged", "privileged"), ("working_dir", "chdir"),
+                               ("environment", "env")):
+                if hook[field]:
+                    warnings.append(f"services.{name}.{phase}[0].{key}: an exec handler runs the command as the "
+                                    "container does; ignored here")
+    return lifecycle
 
 
 def _millicpus(value) -> str:
@@ -258,6 +282,9 @@ def _convert_service(project: dict, name: str, params: dict, meta: dict, objects
         container["tty"] = True
     if params.get("interactive"):
         container["stdin"] = True
+    lifecycle = _lifecycle(name, definition, warnings)
+    if lifecycle:
+        container["lifecycle"] = lifecycle
     pod: dict = dict(containers=[container])
     if volumes:
         pod["volumes"] = volumes

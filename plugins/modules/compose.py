@@ -26,9 +26,13 @@ description:
     C(volume.subpath), C(tmpfs.mode)), C(volumes_from), C(links) and C(external_links) (made as the Compose CLI
     makes them), C(label_file), a service network's C(priority), C(gw_priority) and C(driver_opts),
     C(deploy.restart_policy) and C(gpus) and reserved devices are read as C(docker compose) reads them on one
-    engine. What is not read yet (a service network's C(link_local_ips) and C(interface_name), the C(post_start)
-    and C(pre_stop) hooks, C(annotations), the realtime CPU keys) fails naming its path and why; what only a swarm
-    reads is a warning.
+    engine. What is not read yet (a service network's C(link_local_ips) and C(interface_name), C(annotations), the
+    realtime CPU keys) fails naming its path and why; what only a swarm reads is a warning.
+  - The C(post_start) and C(pre_stop) hooks run where C(docker compose) runs them, as an exec in the container
+    (with their C(user), C(privileged), C(working_dir) and C(environment)) - C(post_start) after each start or
+    restart, C(pre_stop) before a running container stops (state V(stopped), V(restarted), V(absent), a scale-down),
+    not around a recreate. They are C(hook) entries of RV(actions), so check mode shows them; a hook that exits
+    non-zero fails the task, naming it.
   - A container whose configuration hash, image and state already match is left alone without being inspected,
     so an unchanged project costs one list call per object kind and one image read per service. A changed service's
     containers are recreated (stop-first as Compose does, or start-first with O(update_order)).
@@ -231,7 +235,7 @@ timings:
     - Where the converge spent its time, in seconds (with C(async) too), so a slow service stands out.
     - C(total) is the whole task; C(phases) lists, in the order they ended, each C(network), C(volume), image
       C(build) or C(pull) (with its C(steps) or C(layers), as M(noar.docker.image) returns them), C(container)
-      converged and C(wait_healthy), with its C(target), C(seconds) and, for containers, C(service);
+      converged, C(hook) run and C(wait_healthy), with its C(target), C(seconds) and, for containers, C(service);
       C(services) sums, per service, its containers' converge and health waits.
   returned: success, not in check mode
   type: dict

@@ -563,3 +563,15 @@ def test_label_files_are_read_into_the_labels(tmp_path):
     (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: x\n    label_file: missing.labels\n")
     with pytest.raises(InvalidOption, match=r"services.web.label_file\[0\]: .*missing.labels does not exist"):
         load_project(dict(project_src=str(tmp_path), project_name="p"), {})
+
+
+def test_hooks_are_read_as_exec_parameters():
+    from ansible_collections.noar.docker.plugins.module_utils.compose import hooks
+
+    service = dict(post_start=[dict(command="echo 'a b'", user="root", privileged=True, working_dir="/w",
+                                    environment=["A=1", "B"])])
+    assert hooks(service, "post_start", "services.app") == [
+        dict(argv=["echo", "a b"], user="root", privileged=True, chdir="/w", env=dict(A="1"))]
+    with pytest.raises(InvalidOption) as raised:
+        hooks(dict(pre_stop=[dict(command=[])]), "pre_stop", "services.app")
+    assert str(raised.value) == "definition: services.app.pre_stop[0].command: a hook needs a command"

@@ -214,3 +214,26 @@ def test_a_secrets_fingerprint_is_keyed_and_the_key_written_only_when_applied(tm
     assert (tmp_path / ".key").stat().st_mode & 0o777 == 0o600
     again = manager(dict(services=dict(web=dict(image="i"))), files_dir=str(tmp_path))
     assert again._fingerprint(secret, b"pw") == first and not again.new_key  # pylint: disable=protected-access
+
+
+@pytest.mark.parametrize("running, kinds, planned", [
+    (False, ["create", "start"], ["create", "start", "hook post_start[0]"]),
+    (True, ["recreate", "start"], ["recreate", "start", "hook post_start[0]"]),  # not around a recreate
+    (True, ["stop"], ["hook pre_stop[0]", "stop"]),
+    (True, ["restart"], ["hook pre_stop[0]", "restart", "hook post_start[0]"]),
+    (True, ["remove"], ["hook pre_stop[0]", "remove"]),
+    (False, ["remove"], ["remove"]),  # nothing runs to stop
+])
+def test_hooks_go_where_docker_compose_runs_them(running, kinds, planned):
+    from types import SimpleNamespace
+
+    from ansible_collections.noar.docker.plugins.module_utils.compose_manager import Unit
+    from ansible_collections.noar.docker.plugins.module_utils.converge import Action
+
+    compose = manager(dict(services=dict(web=dict(image="i", post_start=[dict(command="true")],
+                                                  pre_stop=[dict(command="true")]))))
+    container = SimpleNamespace(container=dict(State=dict(Status="running" if running else "exited")))
+    unit = Unit("web", "p-web-1", container)
+    unit.plan = [Action(kind, "p-web-1") for kind in kinds]
+    compose._with_hooks(unit)  # pylint: disable=protected-access
+    assert [a.kind if a.kind != "hook" else f"hook {a.target.split(' ')[1]}" for a in unit.plan] == planned

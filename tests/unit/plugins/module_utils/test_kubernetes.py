@@ -425,3 +425,18 @@ def test_a_healthcheck_is_a_probe_read_as_the_container_reads_it(check, probe):
                                 project_name="p"), {})
     container = by_kind(convert(project))["Deployment"]["app"]["spec"]["template"]["spec"]["containers"][0]
     assert container.get("livenessProbe") == probe
+
+
+def test_hooks_are_lifecycle_handlers():
+    """The first post_start and pre_stop as postStart and preStop exec handlers; what a handler cannot do is a
+    warning naming it."""
+    service = dict(image="i", post_start=[dict(command="touch /ready"), dict(command="true")],
+                   pre_stop=[dict(command=["sh", "-c", "sleep 1"], user="root")])
+    project = load_project(dict(definition=dict(services=dict(app=service)), project_name="p"), {})
+    warnings: list = []
+    container = by_kind(convert(project, warnings=warnings))["Deployment"]["app"]["spec"]["template"]["spec"][
+        "containers"][0]
+    assert container["lifecycle"] == {"postStart": {"exec": {"command": ["touch", "/ready"]}},
+                                      "preStop": {"exec": {"command": ["sh", "-c", "sleep 1"]}}}
+    assert [w.split(":")[0] for w in warnings if "_st" in w.split(":")[0]] == [
+        "services.app.post_start[1]", "services.app.pre_stop[0].user"]
