@@ -394,3 +394,10 @@ def test_a_service_memory_below_the_engine_floor_is_refused_as_a_container_is(gi
     with pytest.raises(InvalidOption) as raised:
         service_plan(FakeServiceEngine(), **given)
     assert str(raised.value) == message
+
+
+def test_a_stop_signal_is_checked_as_a_container_s_is():
+    with pytest.raises(InvalidOption) as raised:
+        service_plan(FakeServiceEngine(), stop_signal="SIGNOPE")
+    assert str(raised.value) == "stop_signal: 'SIGNOPE' is not a signal (as SIGTERM, SIGINT, 15 or SIGRTMIN+3)"
+    assert service_plan(FakeServiceEngine(), stop_signal="SIGQUIT")[1][0].data["want"]["stop_signal"] == "SIGQUIT"
