@@ -310,7 +310,8 @@ def api_post(client, path: str, *args: str, body: dict, stream: bool = False, he
     """POST ``body`` as JSON to ``path`` (``{0}``... filled with ``args``, quoted); the response, its status
     checked."""
     # pylint: disable=protected-access
-    response = client._post_json(client._url(path, *args), data=body, stream=stream, headers=headers)
+    # The SDK adds its Content-Type to the headers given, so none given is an empty mapping, not None.
+    response = client._post_json(client._url(path, *args), data=body, stream=stream, headers=dict(headers or {}))
     client._raise_for_status(response)
     return response
 

@@ -10,6 +10,7 @@ import sys
 import threading
 
 import pytest
+import requests
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -316,3 +317,26 @@ def test_the_containerd_image_store_is_read_from_the_driver_status():
     assert client_mod.containerd_image_store({"Driver": "overlayfs", "DriverStatus": [
         ["driver-type", "io.containerd.snapshotter.v1"]]})
     assert not client_mod.containerd_image_store({})
+
+
+def test_a_raw_api_post_sends_json_with_the_sdk_s_own_request_helper():
+    """api_post and api_post_json go through docker-py's _post_json, which adds its Content-Type to the headers: a
+    call without headers must still give it a mapping (None failed every network create and docker update)."""
+    import docker
+
+    from ansible_collections.noar.docker.plugins.module_utils.client import api_post_json
+
+    sent = {}
+
+    class Recording(docker.APIClient):
+        def _post(self, url, **kwargs):  # pylint: disable=arguments-differ
+            sent.update(url=url, **kwargs)
+            response = requests.Response()
+            response.status_code, response._content = 200, b'{"Id": "n1"}'  # pylint: disable=protected-access
+            return response
+
+    client = Recording(base_url="tcp://127.0.0.1:1", version="1.41")
+    assert api_post_json(client, "/networks/{0}/connect", "a b", body=dict(Container="c")) == {"Id": "n1"}
+    assert sent["url"].endswith("/v1.41/networks/a%20b/connect")
+    assert sent["headers"] == {"Content-Type": "application/json"}
+    assert json.loads(sent["data"]) == {"Container": "c"}
