@@ -116,6 +116,29 @@ def test_a_changed_hash_is_planned_through_the_container_manager(monkeypatch):
     assert planned == ["p-web-1"]
 
 
+@pytest.mark.parametrize("secrets, kept", [(False, True), (True, False)])
+def test_a_container_whose_only_difference_is_its_hash_is_kept(monkeypatch, tmp_path, secrets, kept):
+    """Made by an earlier release (the module's own hash, no image label) or by the CLI from a service without a
+    form: planned as it is made, with its own hash and image labels, it needs nothing, so it is kept. Not with
+    secrets, whose content counts in the hash and cannot be read back."""
+    from ansible_collections.noar.docker.plugins.module_utils.converge import Action
+
+    def plan(self, actual):
+        labels = self.params["labels"]
+        as_it_is = labels[CONFIG_HASH] == "old" and "com.docker.compose.image" not in labels
+        return [] if as_it_is else [Action("recreate", self.name, reason="changed: labels")]
+
+    monkeypatch.setattr(compose_manager.ContainerManager, "plan", plan)
+    monkeypatch.setattr(compose_manager.ContainerManager, "read", lambda self: None)
+    summary = dict(Id="c1", Names=["/p-web-1"], State="running", ImageID="sha256:image",
+                   Labels={"com.docker.compose.project": "p", "com.docker.compose.service": "web", CONFIG_HASH: "old"})
+    web = dict(image="img:1", **(dict(secrets=["s"]) if secrets else {}))
+    definition = dict(services=dict(web=web), **(dict(secrets=dict(s=dict(environment="S"))) if secrets else {}))
+    compose = manager(definition, ListingOnly([summary]), files_dir=str(tmp_path), secrets_env=dict(S="x"))
+    planned = [a.kind for a in compose.plan(compose.read()) if a.target == "p-web-1"]
+    assert planned == ([] if kept else ["recreate"])
+
+
 class Listing:
     """An engine that lists containers of two projects."""
 
