@@ -508,11 +508,16 @@ def implied_dependencies(service: dict) -> list:
     """``(name, restart)`` for the services this one needs without ``depends_on``: that it links to or whose
     namespaces it joins (``links``; ``network_mode``, ``ipc``, ``pid``: ``service:NAME``; restarted with it) or whose
     volumes it mounts."""
+    return [(name, restart) for name, restart, _key in _implied(service)]
+
+
+def _implied(service: dict) -> list:
+    """``implied_dependencies`` with the key that names each (``links[0]``, ``network_mode``, ``volumes_from``)."""
     service = service or {}
-    found = [(str(v).split(":", maxsplit=1)[0], True) for v in service.get("links") or []]
-    found += [(str(service.get(k))[8:], True) for k in ("network_mode", "ipc", "pid")
+    found = [(str(v).split(":", maxsplit=1)[0], True, f"links[{i}]") for i, v in enumerate(service.get("links") or [])]
+    found += [(str(service.get(k))[8:], True, k) for k in ("network_mode", "ipc", "pid")
               if str(service.get(k) or "").startswith("service:")]
-    return found + [(str(v).split(":", maxsplit=1)[0], False) for v in service.get("volumes_from") or []
+    return found + [(str(v).split(":", maxsplit=1)[0], False, "volumes_from") for v in service.get("volumes_from") or []
                     if not str(v).startswith("container:")]
 
 
@@ -521,13 +526,7 @@ def _needing_key(service: dict, dependency: str) -> str:
     depends = service.get("depends_on") or []
     if dependency in (list(depends) if isinstance(depends, (list, dict)) else []):
         return "depends_on"
-    for index, link in enumerate(service.get("links") or []):
-        if str(link).split(":", maxsplit=1)[0] == dependency:
-            return f"links[{index}]"
-    for key in ("network_mode", "ipc", "pid"):
-        if str(service.get(key) or "") == f"service:{dependency}":
-            return key
-    return "volumes_from"
+    return next(key for name, _restart, key in _implied(service) if name == dependency)
 
 
 def select(model: dict, wanted: list | None, profiles: list | None, with_dependencies: bool, option: str) -> dict:
@@ -1071,18 +1070,7 @@ def service_params(project: dict, name: str, warnings: list, own_keys: frozenset
         raise InvalidOption("definition", f"{path}: needs an image or a build")
     if not params.get("image"):
         params["image"] = f"{project['name']}-{name}"  # as docker compose names a built image
-    env = key_values(service.get("environment"), "definition", f"{path}.environment")
-    files = service.get("env_file") or []
-    from_files: dict = {}
-    for entry in [files] if isinstance(files, (str, dict)) else files:
-        entry = dict(path=entry) if isinstance(entry, str) else entry
-        file_path = os.path.join(project["working_dir"], entry["path"])
-        if not os.path.isfile(file_path):
-            if entry.get("required", True):
-                raise InvalidOption("definition", f"{path}.env_file: {file_path} does not exist")
-            continue
-        from_files.update(read_env_file(file_path, project["environment"], "definition"))  # a later file wins
-    env = {**from_files, **env}  # and environment wins over every file
+    env = service_variables(project, service, path)
     if env:
         # A name without a value takes the project's environment's, as docker compose does; unset: left out.
         params["env"] = {k: (project["environment"].get(k) if v is None else text(v)) for k, v in env.items()
@@ -1235,6 +1223,24 @@ def links(project: dict, name: str, number: int) -> list:
         other, _sep, alias = str(link).partition(":")
         made.append(f"{other}:{alias or other}")
     return made
+
+
+def service_variables(project: dict, service: dict, path: str) -> dict:
+    """A service's variables: its ``env_file`` entries' (a later file wins; a missing one is refused unless
+    ``required: false``), then its ``environment`` (which wins over every file); a name given without a value is
+    None, for the reader to resolve."""
+    files = service.get("env_file") or []
+    variables: dict = {}
+    for entry in [files] if isinstance(files, (str, dict)) else files:
+        entry = dict(path=entry) if isinstance(entry, str) else entry
+        file_path = os.path.join(project["working_dir"], entry["path"])
+        if not os.path.isfile(file_path):
+            if entry.get("required", True):
+                raise InvalidOption("definition", f"{path}.env_file: {file_path} does not exist")
+            continue
+        variables.update(read_env_file(file_path, project["environment"], "definition"))
+    variables.update(key_values(service.get("environment"), "definition", f"{path}.environment"))
+    return variables
 
 
 def _volumes_from(project: dict, entry: str, where: str) -> str:

@@ -21,7 +21,12 @@ import shlex
 import struct
 from decimal import Decimal
 
-from ansible_collections.noar.docker.plugins.module_utils.compose import key_values, port_entries, read_env_file
+from ansible_collections.noar.docker.plugins.module_utils.compose import (
+    key_values,
+    port_entries,
+    service_variables,
+    text,
+)
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
 
 # compose-go's ServiceConfig fields, in their declared order (types/types.go): the order of the hashed JSON.
@@ -133,11 +138,9 @@ def _text(value) -> str | None:
     """A scalar of a mapping (environment, labels, ...) as compose-go keeps it: a string, or null."""
     if value is None:
         return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
     if isinstance(value, float):
         raise NoForm()  # written by Go's %v, not read here
-    return str(value)
+    return text(value)
 
 
 def _strings(value) -> list:
@@ -375,19 +378,12 @@ def _hooks(value) -> list:
     return hooks
 
 
-def _environment(project: dict, service: dict, where: str) -> dict:
-    """env_file's variables, then environment's; a name without a value takes the project environment's, or stays
-    null (the CLI's ``up`` hashes the service with its env files read into its environment)."""
-    files = service.get("env_file") or []
-    variables: dict = {}
-    for entry in [files] if isinstance(files, (str, dict)) else files:
-        entry = dict(path=entry) if isinstance(entry, str) else entry
-        path = os.path.join(project["working_dir"], entry["path"])
-        if os.path.isfile(path):
-            variables.update(read_env_file(path, project["environment"], "definition"))
-    for key, value in key_values(service.get("environment"), "definition", where).items():
-        variables[key] = project["environment"].get(key) if value is None else value
-    return {str(k): _text(v) for k, v in sorted(variables.items())}
+def _environment(project: dict, service: dict, path: str) -> dict:
+    """The service's variables (``compose.service_variables``); a name without a value takes the project
+    environment's, or stays null (the CLI's ``up`` hashes the service with its env files read into its
+    environment)."""
+    variables = service_variables(project, service, path)
+    return {str(k): _text(project["environment"].get(k) if v is None else v) for k, v in sorted(variables.items())}
 
 
 FORMS: dict = dict(
@@ -443,8 +439,8 @@ def _form(project: dict, name: str) -> dict:
             raise NoForm(key) from None
     if service.get("environment") is not None or service.get("env_file"):
         try:
-            form["environment"] = _environment(project, service, f"{where}.environment")
-        except NoForm:
+            form["environment"] = _environment(project, service, where)
+        except (NoForm, InvalidOption):
             raise NoForm("environment") from None
     if "network_mode" not in form and "networks" not in form:
         form["networks"] = {"default": None}
