@@ -27,6 +27,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import groupby
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
@@ -533,7 +534,8 @@ class ComposeManager(Manager):
         as_made = dict(task, labels=dict({k: v for k, v in task["labels"].items() if k != IMAGE}, **kept))
         manager = ContainerManager(self.client, as_made, self.check_mode)
         manager.pending_networks, manager.pending_containers = planned.pending_networks, planned.pending_containers
-        return not manager.plan(manager.read())
+        manager.container = planned.container  # as the plan just read it
+        return not manager.plan(manager.container)
 
     def _mark_start_first(self, unit: Unit):
         """Recreates of a start-first service start the new container before the old one stops."""
@@ -762,17 +764,14 @@ class ComposeManager(Manager):
             unit.plan = manager.plan(manager.read())
             self._mark_start_first(unit)
             self._with_hooks(unit)
-        segment: list = []
-        for action in unit.plan + [None]:
-            if action is not None and action.kind != "hook":
-                segment.append(action)
+        # The container's actions in runs, each hook between them where the plan put it.
+        for is_hook, actions in groupby(unit.plan, key=lambda a: a.kind == "hook"):
+            if is_hook:
+                for action in actions:
+                    self._run_hook(unit, action)
                 continue
-            if segment:
-                with self.stopwatch.phase("container", unit.name, service=unit.service):
-                    manager.apply(segment)
-                segment = []
-            if action is not None:
-                self._run_hook(unit, action)
+            with self.stopwatch.phase("container", unit.name, service=unit.service):
+                manager.apply(list(actions))
         self._note(manager.warnings)
 
     def _wait_healthy(self, unit: Unit, timeout: float):
