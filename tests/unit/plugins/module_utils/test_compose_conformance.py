@@ -101,16 +101,22 @@ def folder_of(where: str) -> str:
     return os.path.join(COMPOSE_GO, where)
 
 
-def cli_config(folder: str, files: list, env: dict, profiles: list, project: str):
-    """The CLI's reading as JSON, or None and its message when it refuses the files."""
+def run_config(folder: str, files: list, env: dict, profiles: list, project: str, *flags: str):
+    """``docker compose config --format json`` (with ``flags``) of the files, in an environment of ``env`` and
+    nothing of the caller's Compose or Docker settings."""
     args = [CLI, "--project-directory", folder, "-p", project]
     for name in files:
         args += ["-f", os.path.join(folder, name)]
     for profile in profiles:
         args += ["--profile", profile]
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("COMPOSE_", "DOCKER_"))}
-    done = subprocess.run(args + ["config", "--format", "json"], cwd=folder, env=dict(clean, **env),
+    return subprocess.run(args + ["config", *flags, "--format", "json"], cwd=folder, env=dict(clean, **env),
                           capture_output=True, text=True, timeout=60, check=False)
+
+
+def cli_config(folder: str, files: list, env: dict, profiles: list, project: str):
+    """The CLI's reading as JSON, or None and its message when it refuses the files."""
+    done = run_config(folder, files, env, profiles, project)
     if done.returncode:
         return None, done.stderr.strip()
     return json.loads(done.stdout), ""
@@ -246,17 +252,13 @@ def test_every_service_key_of_the_specification_is_read_or_refused_by_name():
         assert str(raised.value) == f"definition: services.app.{key}: not supported by noar.docker.compose ({why})"
 
 
-def cli_hash_forms(folder: str, files: list, env: dict, profiles: list, project: str) -> dict:
+def cli_hash_forms(folder: str, files: list, env: dict, profiles: list, project: str):
     """Each service as ``docker compose up`` hashes it: the CLI's reading without resolving the environment (as
-    ``up`` reads it), less the keys its hash leaves out (docker/compose pkg/compose/hash.go)."""
-    args = [CLI, "--project-directory", folder, "-p", project]
-    for name in files:
-        args += ["-f", os.path.join(folder, name)]
-    for profile in profiles:
-        args += ["--profile", profile]
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("COMPOSE_", "DOCKER_"))}
-    done = subprocess.run(args + ["config", "--no-env-resolution", "--format", "json"], cwd=folder,
-                          env=dict(clean, **env), capture_output=True, text=True, timeout=60, check=True)
+    ``up`` reads it), less the keys its hash leaves out (docker/compose pkg/compose/hash.go); None when the CLI
+    refuses the files."""
+    done = run_config(folder, files, env, profiles, project, "--no-env-resolution")
+    if done.returncode:
+        return None
     forms = {}
     # config writes a literal $ as $$, so that its output reads back as the same; up hashes the $ itself.
     reading = json.loads(done.stdout, object_hook=lambda o: {k: unescape(v) for k, v in o.items()})
@@ -286,9 +288,9 @@ def test_hashes_as_the_cli_hashes(case, tmp_path):
     with its own hash, and the CLI recreates what the module made): the config-hash label is the same either way."""
     name, where, files, env, profiles = case
     folder = folder_of(where)
-    if cli_config(folder, files, env, profiles, "conformance")[0] is None:
-        return
     theirs = cli_hash_forms(folder, files, env, profiles, "conformance")
+    if theirs is None:
+        return  # refused by both: test_reads_as_the_cli_reads
     params = dict(files=[os.path.join(folder, f) for f in files], project_name="conformance",
                   profiles=profiles or None, files_dir=str(tmp_path / "files"))
     project = compose.load_project(dict(params, dependencies=True), dict(env))
