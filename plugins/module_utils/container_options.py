@@ -9,11 +9,18 @@ and scalars ``strict``), and whether ``docker update`` changes it in place. The 
 spec, the desired and actual views, the create body, the update body and the comparison are all made
 from ``OPTIONS``; nothing else re-declares an option.
 
+An option a Swarm service also has carries a ``ServiceField`` (its ``service`` binding): the name the
+``swarm_service`` module gives it, where a service spec keeps it, and how the container's normalised value
+becomes the service's. ``swarm_service`` makes those options from this table (their argument spec and
+their parser are the container's), so both modules check a value the same way by construction.
+
 Options with ``read=None`` steer the module (state, pull, ...) and are never compared.
 """
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import functools
 import os
 import re
@@ -60,6 +67,31 @@ class Context:
         require_api(self.api_version, option, version)
 
 
+CONTAINER_SPEC = ("TaskTemplate", "ContainerSpec")
+
+
+def _same(value):
+    return value
+
+
+@dataclass(frozen=True)
+class ServiceField:
+    """Where a Swarm service keeps a container option: the ``swarm_service`` option (``limits.memory`` for a
+    suboption) and its path in the service spec. ``convert`` turns the container's normalised value into the
+    spec's, ``accept`` the service's spelling of a task value into the container's (docker_swarm_service's
+    ``driver_config`` of a mount). ``same``: a container's value of this option is the service's (False where a
+    service field is only parsed alike, as ``reservations.cpus`` is by ``cpus``)."""
+
+    name: str
+    path: tuple
+    convert: Callable = _same
+    ordered: bool = True            # False: a list compared as a set (sorted on both sides)
+    spec: Optional[dict] = None     # the service's argument spec, where it differs from the container's
+    accept: Callable = _same
+    api: str = ""                   # the Engine API version a service needs for it
+    same: bool = True
+
+
 @dataclass(frozen=True)
 class Option:
     """One task option (see the module docstring)."""
@@ -75,9 +107,15 @@ class Option:
     matches: Optional[Callable] = None      # (comparison, desired, actual) -> bool, for structured shapes
     also: tuple = ()                        # other options that make this one part of the view
     field: str = ""                         # the engine field it is written to, to name it in engine refusals
+    service: tuple = ()                     # ServiceFields: where Swarm services keep it (none: containers only)
 
     def given(self, params: dict) -> bool:
         return any(params.get(name) is not None for name in (self.name,) + self.also)
+
+
+def bind(option: Option, *fields: ServiceField) -> Option:
+    """``option`` as Swarm services also have it (``fields``: see ``ServiceField``)."""
+    return dataclasses.replace(option, service=fields)
 
 
 def switch(name: str, **spec) -> Option:
@@ -941,6 +979,60 @@ def _dicts(name: str, path: str, parse, key: str, **spec) -> Option:
                   write=base.write, comparison="allow_more_present", field=base.field)
 
 
+
+# How Swarm services keep what containers keep (the ServiceFields of the table below).
+_LIMITS = ("TaskTemplate", "Resources", "Limits")
+_RESERVATIONS = ("TaskTemplate", "Resources", "Reservations")
+
+
+def _service_mounts(value) -> list:
+    body: dict = {}
+    write_mounts(body, value)
+    return body["HostConfig"]["Mounts"]
+
+
+def _service_mount_spec() -> dict:
+    """The mounts' spec, with docker_swarm_service's spellings too (readonly, driver_config)."""
+    options: dict = copy.deepcopy(_MOUNT_SPEC)
+    spec: dict = dict(type="list", elements="dict", options=options)
+    options["read_only"]["aliases"] = ["readonly"]
+    options["driver_config"] = dict(type="dict", options=dict(name=dict(type="str"), options=dict(type="dict")))
+    return spec
+
+
+def _from_driver_config(value) -> list:
+    """docker_swarm_service's ``driver_config`` of a mount is the container mounts' volume_driver and volume_options."""
+    return [dict({k: v for k, v in mount.items() if k != "driver_config"},
+                 **({"volume_driver": mount["driver_config"].get("name"),
+                     "volume_options": mount["driver_config"].get("options")} if mount.get("driver_config") else {}))
+            for mount in value]
+
+
+def _service_healthcheck(value) -> dict:
+    body: dict = {}
+    write_healthcheck(body, value)
+    return body["Healthcheck"]
+
+
+def _service_capabilities(value) -> list:
+    return ["CAP_" + name for name in value]
+
+
+def _service_hosts(value) -> list:
+    # A container's ExtraHosts are HOST:ADDRESS, a service's Hosts /etc/hosts lines.
+    return sorted(f"{address} {host}" for host, _sep, address in (entry.partition(":") for entry in value))
+
+
+def _service_pids(value) -> int:
+    return max(int(value), 0)  # a container's unlimited (-1) is a service's 0
+
+
+def _service_ulimits(value) -> list:
+    body: dict = {}
+    _write_ulimits(body, value)
+    return body["HostConfig"]["Ulimits"]
+
+
 _RATE_SPEC = dict(type="list", elements="dict",
                   options=dict(path=dict(type="str", required=True), rate=dict(type="str", required=True)))
 _IOPS_SPEC = dict(type="list", elements="dict",
@@ -996,26 +1088,31 @@ OPTIONS = {option.name: option for option in (
     Option("env", dict(type="dict"), parse=_parse_env, read=lambda c: split_env(_dig(c, "Config.Env")),
            write=lambda body, value: body.update(Env=[f"{k}={v}" for k, v in value.items()]),
            comparison="allow_more_present", show=show_env, matches=_env_match, also=("env_file",)),
-    _custom("labels", "Config.Labels", "dict", _parse_labels),
-    simple("user", "Config.User", "str"),
-    _custom("working_dir", "Config.WorkingDir", "str", lambda v, ctx: _absolute(v, "working_dir")),
-    simple("hostname", "Config.Hostname", "str"),
+    bind(_custom("labels", "Config.Labels", "dict", _parse_labels),
+         ServiceField("container_labels", CONTAINER_SPEC + ("Labels",))),
+    bind(simple("user", "Config.User", "str"), ServiceField("user", CONTAINER_SPEC + ("User",))),
+    bind(_custom("working_dir", "Config.WorkingDir", "str", lambda v, ctx: _absolute(v, "working_dir")),
+         ServiceField("working_dir", CONTAINER_SPEC + ("Dir",))),
+    bind(simple("hostname", "Config.Hostname", "str"), ServiceField("hostname", CONTAINER_SPEC + ("Hostname",))),
     simple("domainname", "Config.Domainname", "str"),
     simple("mac_address", "Config.MacAddress", "str"),
-    simple("tty", "Config.Tty", "bool"),
+    bind(simple("tty", "Config.Tty", "bool"), ServiceField("tty", CONTAINER_SPEC + ("TTY",))),
     simple("interactive", "Config.OpenStdin", "bool"),
-    Option("stop_signal", dict(type="str"), parse=lambda v, ctx: parse_signal(v, "stop_signal"),
-           read=lambda c: _dig(c, "Config.StopSignal") or "SIGTERM",
-           write=lambda body, value: body.update(StopSignal=value)),
+    bind(Option("stop_signal", dict(type="str"), parse=lambda v, ctx: parse_signal(v, "stop_signal"),
+                read=lambda c: _dig(c, "Config.StopSignal") or "SIGTERM",
+                write=lambda body, value: body.update(StopSignal=value)),
+         ServiceField("stop_signal", CONTAINER_SPEC + ("StopSignal",))),
     # community.docker does not compare it: a container keeps the timeout it was made with.
     Option("stop_timeout", dict(type="int"), parse=_ranged("stop_timeout", 0, 2 ** 31 - 1, (-1,), " seconds"),
            read=lambda c: _dig(c, "Config.StopTimeout") if _dig(c, "Config.StopTimeout") is not None else 10,
            write=lambda body, value: body.update(StopTimeout=value), comparison="ignore"),
-    _structured("healthcheck", dict(type="dict", options=dict(
+    bind(_structured("healthcheck", dict(type="dict", options=dict(
         test=dict(type="raw"), test_cli_compatible=dict(type="bool", default=False), interval=dict(type="str"),
         timeout=dict(type="str"), retries=dict(type="int"), start_period=dict(type="str"),
         start_interval=dict(type="str"))),
-        parse_healthcheck, _read_healthcheck, write_healthcheck, show=_show_healthcheck, matches=_healthcheck_match, field="Healthcheck"),
+        parse_healthcheck, _read_healthcheck, write_healthcheck, show=_show_healthcheck, matches=_healthcheck_match,
+        field="Healthcheck"),
+        ServiceField("healthcheck", CONTAINER_SPEC + ("Healthcheck",), _service_healthcheck)),
 
     # Ports, storage, networks.
     _structured("published_ports", dict(type="list", elements="str", aliases=["ports"]), parse_published_ports,
@@ -1027,8 +1124,10 @@ OPTIONS = {option.name: option for option in (
     simple("publish_all_ports", "HostConfig.PublishAllPorts", "bool"),
     _structured("volumes", dict(type="list", elements="str"), parse_volumes, _read_volumes, _write_volumes,
                 "allow_more_present", matches=_volumes_match, field="Binds"),
-    _structured("mounts", dict(type="list", elements="dict", options=_MOUNT_SPEC), parse_mounts, _read_mounts,
-                write_mounts, "allow_more_present", matches=_mounts_match, field="Mounts"),
+    bind(_structured("mounts", dict(type="list", elements="dict", options=_MOUNT_SPEC), parse_mounts, _read_mounts,
+                     write_mounts, "allow_more_present", matches=_mounts_match, field="Mounts"),
+         ServiceField("mounts", CONTAINER_SPEC + ("Mounts",), _service_mounts, spec=_service_mount_spec(),
+                      accept=_from_driver_config)),
     _custom("tmpfs", "HostConfig.Tmpfs", "dict", parse_tmpfs, type="list", elements="str"),
     simple("volume_driver", "HostConfig.VolumeDriver", "str"),
     simple("volumes_from", "HostConfig.VolumesFrom", "set"),
@@ -1040,10 +1139,13 @@ OPTIONS = {option.name: option for option in (
     Option("network_mode", dict(type="str"), parse=_parse_network_mode, read=_read_network_mode),
     _structured("links", dict(type="list", elements="str"), _parse_links, _read_links, _write_links,
                 "allow_more_present", field="Links"),
-    simple("dns_servers", "HostConfig.Dns", "list"),
-    simple("dns_opts", "HostConfig.DnsOptions", "set"),
-    simple("dns_search_domains", "HostConfig.DnsSearch", "list"),
-    _custom("etc_hosts", "HostConfig.ExtraHosts", "set", _parse_etc_hosts, type="dict"),
+    bind(simple("dns_servers", "HostConfig.Dns", "list"), ServiceField("dns", CONTAINER_SPEC + ("DNSConfig", "Nameservers"))),
+    bind(simple("dns_opts", "HostConfig.DnsOptions", "set"),
+         ServiceField("dns_options", CONTAINER_SPEC + ("DNSConfig", "Options"), ordered=False)),
+    bind(simple("dns_search_domains", "HostConfig.DnsSearch", "list"),
+         ServiceField("dns_search", CONTAINER_SPEC + ("DNSConfig", "Search"))),
+    bind(_custom("etc_hosts", "HostConfig.ExtraHosts", "set", _parse_etc_hosts, type="dict"),
+         ServiceField("hosts", CONTAINER_SPEC + ("Hosts",), _service_hosts, ordered=False)),
 
     # Limits: changed in place.
     Option("restart_policy", dict(type="str", choices=["no", "on-failure", "always", "unless-stopped"]),
@@ -1052,10 +1154,13 @@ OPTIONS = {option.name: option for option in (
     Option("restart_retries", dict(type="int"), parse=_parse_restart_retries,
            read=lambda c: _dig(c, "HostConfig.RestartPolicy.MaximumRetryCount") or 0, write=_write_restart,
            update="RestartPolicy"),
-    simple("memory", "HostConfig.Memory", "size", update=True),
-    simple("memory_reservation", "HostConfig.MemoryReservation", "size", update=True),
+    bind(simple("memory", "HostConfig.Memory", "size", update=True), ServiceField("limits.memory", _LIMITS + ("MemoryBytes",))),
+    bind(simple("memory_reservation", "HostConfig.MemoryReservation", "size", update=True),
+         ServiceField("reservations.memory", _RESERVATIONS + ("MemoryBytes",))),
     _custom("memory_swap", "HostConfig.MemorySwap", "size", _parse_swap, update=True),
-    _custom("cpus", "HostConfig.NanoCpus", "int", _parse_cpus, update=True, show=_show_cpus, type="float"),
+    bind(_custom("cpus", "HostConfig.NanoCpus", "int", _parse_cpus, update=True, show=_show_cpus, type="float"),
+         ServiceField("limits.cpus", _LIMITS + ("NanoCPUs",)),
+         ServiceField("reservations.cpus", _RESERVATIONS + ("NanoCPUs",), same=False)),
     _custom("cpu_shares", "HostConfig.CpuShares", "int", _ranged("cpu_shares", 2, 262144), update=True),
     _custom("cpu_period", "HostConfig.CpuPeriod", "int", _ranged("cpu_period", 1000, 1000000, unit=" microseconds"),
             update=True),
@@ -1064,7 +1169,8 @@ OPTIONS = {option.name: option for option in (
     simple("cpuset_cpus", "HostConfig.CpusetCpus", "str", update=True),
     simple("cpuset_mems", "HostConfig.CpusetMems", "str", update=True),
     # The kernel counts at most 4194304 processes (pid_max's ceiling); -1 is unlimited, 0 the engine's default.
-    _custom("pids_limit", "HostConfig.PidsLimit", "int", _ranged("pids_limit", 1, 4194304, (0, -1)), update=True),
+    bind(_custom("pids_limit", "HostConfig.PidsLimit", "int", _ranged("pids_limit", 1, 4194304, (0, -1)), update=True),
+         ServiceField("limits.pids", _LIMITS + ("Pids",), _service_pids)),
     _custom("blkio_weight", "HostConfig.BlkioWeight", "int", _parse_blkio_weight, update=True),
 
     # Other resources: a change recreates.
@@ -1094,14 +1200,20 @@ OPTIONS = {option.name: option for option in (
     _custom("storage_opts", "HostConfig.StorageOpt", "dict", lambda v, ctx: _parse_storage_opts(v)),
 
     # Security and namespaces.
-    simple("read_only", "HostConfig.ReadonlyRootfs", "bool"),
+    bind(simple("read_only", "HostConfig.ReadonlyRootfs", "bool"), ServiceField("read_only", CONTAINER_SPEC + ("ReadOnly",))),
     simple("privileged", "HostConfig.Privileged", "bool"),
-    _structured("capabilities", dict(type="list", elements="str"), capability_names, lambda c: capability_names(_dig(c, "HostConfig.CapAdd")),
-                lambda body, value: body.setdefault("HostConfig", {}).update(CapAdd=value), "allow_more_present", field="CapAdd"),
-    _structured("cap_drop", dict(type="list", elements="str"), capability_names, lambda c: capability_names(_dig(c, "HostConfig.CapDrop")),
-                lambda body, value: body.setdefault("HostConfig", {}).update(CapDrop=value), "allow_more_present", field="CapDrop"),
+    bind(_structured("capabilities", dict(type="list", elements="str"), capability_names,
+                     lambda c: capability_names(_dig(c, "HostConfig.CapAdd")),
+                     lambda body, value: body.setdefault("HostConfig", {}).update(CapAdd=value), "allow_more_present",
+                     field="CapAdd"),
+         ServiceField("cap_add", CONTAINER_SPEC + ("CapabilityAdd",), _service_capabilities, ordered=False)),
+    bind(_structured("cap_drop", dict(type="list", elements="str"), capability_names,
+                     lambda c: capability_names(_dig(c, "HostConfig.CapDrop")),
+                     lambda body, value: body.setdefault("HostConfig", {}).update(CapDrop=value), "allow_more_present",
+                     field="CapDrop"),
+         ServiceField("cap_drop", CONTAINER_SPEC + ("CapabilityDrop",), _service_capabilities, ordered=False)),
     simple("security_opts", "HostConfig.SecurityOpt", "set"),
-    simple("groups", "HostConfig.GroupAdd", "set"),
+    bind(simple("groups", "HostConfig.GroupAdd", "set"), ServiceField("groups", CONTAINER_SPEC + ("Groups",), ordered=False)),
     simple("cgroupns_mode", "HostConfig.CgroupnsMode", "str", choices=["host", "private"]),
     simple("cgroup_parent", "HostConfig.CgroupParent", "str"),
     _custom("ipc_mode", "HostConfig.IpcMode", "str", _mode("ipc_mode", "", "none", "private", "shareable", "host")),
@@ -1109,16 +1221,18 @@ OPTIONS = {option.name: option for option in (
     _custom("userns_mode", "HostConfig.UsernsMode", "str", _mode("userns_mode", "", "host", container=False)),
     simple("uts", "HostConfig.UTSMode", "str"),
     simple("runtime", "HostConfig.Runtime", "str"),
-    simple("sysctls", "HostConfig.Sysctls", "dict"),
-    simple("init", "HostConfig.Init", "bool"),
+    bind(simple("sysctls", "HostConfig.Sysctls", "dict"), ServiceField("sysctls", CONTAINER_SPEC + ("Sysctls",))),
+    bind(simple("init", "HostConfig.Init", "bool"), ServiceField("init", CONTAINER_SPEC + ("Init",))),
     simple("auto_remove", "HostConfig.AutoRemove", "bool"),
 
     # Logging.
-    Option("log_driver", dict(type="str"), parse=lambda v, ctx: str(v),
-           read=lambda c: _dig(c, "HostConfig.LogConfig.Type") or "", write=_write_log("Type")),
-    Option("log_options", dict(type="dict", aliases=["log_opt"]), parse=_parse_log_options,
-           read=lambda c: dict(_dig(c, "HostConfig.LogConfig.Config") or {}), write=_write_log("Config"),
-           comparison="allow_more_present", field="log opt"),
+    bind(Option("log_driver", dict(type="str"), parse=lambda v, ctx: str(v),
+                read=lambda c: _dig(c, "HostConfig.LogConfig.Type") or "", write=_write_log("Type")),
+         ServiceField("logging.driver", ("TaskTemplate", "LogDriver", "Name"))),
+    bind(Option("log_options", dict(type="dict", aliases=["log_opt"]), parse=_parse_log_options,
+                read=lambda c: dict(_dig(c, "HostConfig.LogConfig.Config") or {}), write=_write_log("Config"),
+                comparison="allow_more_present", field="log opt"),
+         ServiceField("logging.options", ("TaskTemplate", "LogDriver", "Options"))),
 )}
 
 COMPARED = {name: option for name, option in OPTIONS.items() if option.read is not None}

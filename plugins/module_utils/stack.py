@@ -22,6 +22,7 @@ import os
 import time
 
 from ansible_collections.noar.docker.plugins.module_utils import compose
+from ansible_collections.noar.docker.plugins.module_utils import container_options as copts
 from ansible_collections.noar.docker.plugins.module_utils.client import EngineError, engine_errors, inspect_or_none
 from ansible_collections.noar.docker.plugins.module_utils.converge import Action, Manager, plan_diff
 from ansible_collections.noar.docker.plugins.module_utils.network import NetworkManager
@@ -31,12 +32,11 @@ from ansible_collections.noar.docker.plugins.module_utils.swarm_service import M
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
 
 NAMESPACE = "com.docker.stack.namespace"
-# container parameter (compose.service_params) -> swarm_service option, where only the name differs
-RENAMED = dict(image="image", command="args", entrypoint="command", env="env", user="user", working_dir="working_dir",
-               hostname="hostname", read_only="read_only", init="init", tty="tty", stop_signal="stop_signal",
-               groups="groups", capabilities="cap_add", cap_drop="cap_drop", sysctls="sysctls", etc_hosts="hosts",
-               dns_servers="dns", dns_search_domains="dns_search", dns_opts="dns_options", healthcheck="healthcheck",
-               mounts="mounts")
+# container parameter (compose.service_params) -> swarm_service option: the container table's service fields
+# (``limits.memory`` is a suboption), and the four that are a service's own options with other meanings.
+RENAMED = dict(image="image", command="args", entrypoint="command", env="env",
+               **{option.name: field.name for option in copts.OPTIONS.values() for field in option.service
+                  if field.same})
 # Read from the service here (or by the compose model), not through service_params.
 SWARM_KEYS = ("deploy", "secrets", "configs", "ports", "build", "pull_policy", "depends_on", "container_name",
               "scale", "expose")  # expose: on overlay networks every port is open to the others
@@ -149,7 +149,14 @@ def service_options(project: dict, name: str, data_names: dict, warnings: list) 
                 raise InvalidOption("definition", f"{where}.volumes: {mount['target']}: {what} cannot be given to a "
                                                   "swarm service (the engine does it only for a container's binds)")
         mount.pop("create_host_path", None)
-    params = {RENAMED[k]: v for k, v in container.items() if k in RENAMED}
+    params: dict = {}
+    for key, value in container.items():
+        if key in RENAMED and value is not None:
+            top, _dot, sub = RENAMED[key].partition(".")
+            if sub:
+                params.setdefault(top, {})[sub] = value
+            else:
+                params[top] = value
     volumes = {compose.object_name(project, "volumes", key): key for key in project["model"].get("volumes") or {}}
     for mount in params.get("mounts") or []:
         if mount.get("type") == "volume" and mount.get("source") in volumes:
@@ -164,8 +171,6 @@ def service_options(project: dict, name: str, data_names: dict, warnings: list) 
         params.setdefault("mounts", []).append(mount)
     if container.get("stop_timeout") is not None:
         params["stop_grace_period"] = f"{container['stop_timeout']}s"
-    if container.get("log_driver") or container.get("log_options"):
-        params["logging"] = dict(driver=container.get("log_driver"), options=container.get("log_options"))
     params["networks"] = []
     for network in container.get("networks") or []:
         for key in ("ipv4_address", "ipv6_address", "mac_address", "gw_priority"):
@@ -176,13 +181,6 @@ def service_options(project: dict, name: str, data_names: dict, warnings: list) 
         if network.get("driver_opts"):
             attached["options"] = network["driver_opts"]
         params["networks"].append(attached)
-    for option, key in (("memory", "memory"), ("cpus", "cpus"), ("pids_limit", "pids")):
-        if container.get(option) is not None:
-            # A container's unlimited pids (-1) is a service's 0.
-            value = 0 if option == "pids_limit" and int(container[option]) < 0 else container[option]
-            params.setdefault("limits", {})[key] = value
-    if container.get("memory_reservation") is not None:
-        params.setdefault("reservations", {})["memory"] = container["memory_reservation"]
     labels = _deploy(service, params, where)
     if "restart_config" not in params and container.get("restart_policy"):
         # restart, as compose reads it, in a swarm's terms (deploy.restart_policy wins, as in docker stack).

@@ -27,11 +27,8 @@ from ansible_collections.noar.docker.plugins.module_utils.swarm import require_m
 from ansible_collections.noar.docker.plugins.module_utils.units import (
     InvalidOption,
     as_text,
-    cpus_to_nano,
     duration_to_nano,
-    parse_cpus,
     parse_duration,
-    parse_size,
 )
 
 CS = ("TaskTemplate", "ContainerSpec")
@@ -91,31 +88,6 @@ def _text_dict(value, manager) -> dict:
     return {str(k): as_text(v) for k, v in value.items()}
 
 
-def _mounts(value, manager) -> list:
-    # docker_swarm_service's driver_config is the container mounts' volume_driver and volume_options.
-    value = [dict({k: v for k, v in mount.items() if k != "driver_config"},
-                  **({"volume_driver": mount["driver_config"].get("name"),
-                      "volume_options": mount["driver_config"].get("options")} if mount.get("driver_config") else {}))
-             for mount in value]
-    body: dict = {}
-    copts.write_mounts(body, copts.parse_mounts(value))
-    return body["HostConfig"]["Mounts"]
-
-
-def _mount_spec() -> dict:
-    """The container table's mounts, with docker_swarm_service's spellings (readonly, driver_config) too."""
-    spec = copy.deepcopy(copts.OPTIONS["mounts"].spec)
-    spec["options"]["read_only"]["aliases"] = ["readonly"]
-    spec["options"]["driver_config"] = dict(type="dict", options=dict(name=dict(type="str"), options=dict(type="dict")))
-    return spec
-
-
-def _healthcheck(value, manager) -> dict:
-    body: dict = {}
-    copts.write_healthcheck(body, copts.parse_healthcheck(value))
-    return body["Healthcheck"]
-
-
 def _nano(option: str):
     return lambda value: duration_to_nano(parse_duration(value, option))
 
@@ -131,28 +103,6 @@ def _sub(option: str, fields: dict) -> Callable:
             result[field] = convert(item) if convert else item
         return result
     return parse
-
-
-def _memory(option: str, container_option: str):
-    """A memory size, with the rules of the container option it becomes (``container_options.limit_problems``: the
-    engine's 6m floor)."""
-    def parse(value) -> int:
-        size = parse_size(value, option)
-        for _option, why in copts.limit_problems({container_option: size}):
-            raise InvalidOption(option, why)
-        return size
-    return parse
-
-
-def _cpus(option: str):
-    return lambda value: cpus_to_nano(parse_cpus(value, option))
-
-
-def _pids(value) -> int:
-    value = int(value)
-    if value < 0:
-        raise InvalidOption("limits.pids", f"cannot be negative, got {value}")
-    return value
 
 
 def _mode(value, manager) -> dict:
@@ -229,6 +179,63 @@ def _references(kind: str):
     return parse
 
 
+
+def _renamed(exc: InvalidOption, container: str, service: str) -> InvalidOption:
+    """A container option's refusal under the service option's name (``memory: ...`` as ``limits.memory: ...``)."""
+    if exc.option == container or exc.option.startswith((container + ".", container + "[")):
+        return InvalidOption(service + exc.option[len(container):], exc.reason)
+    return exc
+
+
+def _through_container(option: copts.Option, field: copts.ServiceField) -> Callable:
+    """(task value, manager) -> the service spec's value: read by the container option's own parser and checked by
+    the rules that option takes alone (``limit_problems``: the 6m memory floor), then converted."""
+    read = option.parse
+    assert read is not None, option.name  # an option with a service field is a property of the container
+
+    def parse(value, manager):
+        try:
+            if field.api:
+                manager.context().require_api(field.name, field.api)
+            view = read(field.accept(value), manager.context())
+            for _option, why in copts.limit_problems({option.name: view}):
+                raise InvalidOption(option.name, why)
+        except InvalidOption as exc:
+            raise _renamed(exc, option.name, field.name) from None
+        return field.convert(view)
+    return parse
+
+
+def _bound_spec(option: copts.Option, field: copts.ServiceField) -> dict:
+    # A container option's aliases are its module's (ports, log_opt): a service's are in field.spec.
+    return copy.deepcopy(field.spec) if field.spec else {k: v for k, v in option.spec.items() if k != "aliases"}
+
+
+def _bound_options() -> dict:
+    """The service options that are container options (their ``service`` fields in the container table); a dotted
+    field name (``limits.memory``) is a suboption, and the suboptions of one name make one dict option."""
+    made: dict = {}
+    groups: dict = {}
+    for option in copts.OPTIONS.values():
+        for field in option.service:
+            top, _dot, sub = field.name.partition(".")
+            if sub:
+                groups.setdefault(top, []).append((sub, option, field))
+            else:
+                made[top] = ServiceOption(top, field.path, _bound_spec(option, field), _through_container(option, field),
+                                          ordered=field.ordered)
+    for top, members in groups.items():
+        path = members[0][2].path[:-1]
+        parsers = {sub: (field.path[-1], _through_container(option, field)) for sub, option, field in members}
+
+        def parse(value, manager, parsers=parsers) -> dict:
+            return {key: convert(item, manager) for sub, (key, convert) in parsers.items()
+                    if (item := (value or {}).get(sub)) is not None}
+        made[top] = ServiceOption(top, path, dict(type="dict", options={
+            sub: _bound_spec(option, field) for sub, option, field in members}), parse)
+    return made
+
+
 _ROLLOUT = dict(parallelism=("Parallelism", int), delay=("Delay", _nano("update_config.delay")),
                 failure_action=("FailureAction", None), monitor=("Monitor", _nano("update_config.monitor")),
                 max_failure_ratio=("MaxFailureRatio", float), order=("Order", None))
@@ -243,44 +250,14 @@ SERVICE_OPTIONS = {option.name: option for option in (
     ServiceOption("command", CS + ("Command",), dict(type="raw"), _words),
     ServiceOption("args", CS + ("Args",), dict(type="list", elements="str"), _words),
     ServiceOption("env", CS + ("Env",), dict(type="raw"), _env, ordered=False, also=("env_files",)),
-    ServiceOption("container_labels", CS + ("Labels",), dict(type="dict"), _text_dict),
-    ServiceOption("user", CS + ("User",), dict(type="str")),
-    ServiceOption("working_dir", CS + ("Dir",), dict(type="str")),
-    ServiceOption("hostname", CS + ("Hostname",), dict(type="str")),
-    ServiceOption("hosts", CS + ("Hosts",), dict(type="dict"),
-                  lambda value, manager: sorted(f"{ip} {host}" for host, ip in value.items()), ordered=False),
-    ServiceOption("groups", CS + ("Groups",), dict(type="list", elements="str"), ordered=False),
-    ServiceOption("read_only", CS + ("ReadOnly",), dict(type="bool")),
-    ServiceOption("init", CS + ("Init",), dict(type="bool")),
-    ServiceOption("tty", CS + ("TTY",), dict(type="bool")),
-    ServiceOption("stop_signal", CS + ("StopSignal",), dict(type="str"),
-                  lambda value, manager: copts.parse_signal(value, "stop_signal")),
     ServiceOption("stop_grace_period", CS + ("StopGracePeriod",), dict(type="str"),
                   lambda value, manager: _nano("stop_grace_period")(value)),
-    ServiceOption("cap_add", CS + ("CapabilityAdd",), dict(type="list", elements="str"),
-                  lambda value, manager: ["CAP_" + c for c in copts.capability_names(value)], ordered=False),
-    ServiceOption("cap_drop", CS + ("CapabilityDrop",), dict(type="list", elements="str"),
-                  lambda value, manager: ["CAP_" + c for c in copts.capability_names(value)], ordered=False),
-    ServiceOption("dns", CS + ("DNSConfig", "Nameservers"), dict(type="list", elements="str")),
-    ServiceOption("dns_search", CS + ("DNSConfig", "Search"), dict(type="list", elements="str")),
-    ServiceOption("dns_options", CS + ("DNSConfig", "Options"), dict(type="list", elements="str")),
-    ServiceOption("mounts", CS + ("Mounts",), _mount_spec(), _mounts),
-    ServiceOption("sysctls", CS + ("Sysctls",), dict(type="dict"), _text_dict),
-    ServiceOption("healthcheck", CS + ("Healthcheck",), dict(copts.OPTIONS["healthcheck"].spec), _healthcheck),
     ServiceOption("secrets", CS + ("Secrets",), dict(type="list", elements="dict", options=dict(
         secret_name=dict(type="str", required=True), secret_id=dict(type="str"), **_REFERENCE_SPEC), no_log=False),
         _references("secret")),
     ServiceOption("configs", CS + ("Configs",), dict(type="list", elements="dict", options=dict(
         config_name=dict(type="str", required=True), config_id=dict(type="str"), **_REFERENCE_SPEC)),
         _references("config")),
-    ServiceOption("limits", ("TaskTemplate", "Resources", "Limits"), dict(type="dict", options=dict(
-        cpus=dict(type="float"), memory=dict(type="str"), pids=dict(type="int"))),
-        _sub("limits", dict(cpus=("NanoCPUs", _cpus("limits.cpus")), memory=("MemoryBytes", _memory("limits.memory", "memory")),
-                            pids=("Pids", _pids)))),
-    ServiceOption("reservations", ("TaskTemplate", "Resources", "Reservations"), dict(type="dict", options=dict(
-        cpus=dict(type="float"), memory=dict(type="str"))),
-        _sub("reservations", dict(cpus=("NanoCPUs", _cpus("reservations.cpus")),
-                                  memory=("MemoryBytes", _memory("reservations.memory", "memory_reservation"))))),
     ServiceOption("restart_config", ("TaskTemplate", "RestartPolicy"), dict(type="dict", options=dict(
         condition=dict(type="str", choices=["none", "on-failure", "any"]), delay=dict(type="str"),
         max_attempts=dict(type="int"), window=dict(type="str"))),
@@ -290,9 +267,6 @@ SERVICE_OPTIONS = {option.name: option for option in (
         constraints=dict(type="list", elements="str"), preferences=dict(type="list", elements="dict"),
         replicas_max_per_node=dict(type="int"))), _placement),
     ServiceOption("networks", ("TaskTemplate", "Networks"), dict(type="list", elements="raw"), _networks),
-    ServiceOption("logging", ("TaskTemplate", "LogDriver"), dict(type="dict", options=dict(
-        driver=dict(type="str"), options=dict(type="dict"))),
-        _sub("logging", dict(driver=("Name", None), options=("Options", lambda v: _text_dict(v, None))))),
     ServiceOption("labels", ("Labels",), dict(type="dict"), _text_dict),
     ServiceOption("mode", ("Mode",), dict(type="str", choices=["replicated", "global"]), _mode),
     ServiceOption("update_config", ("UpdateConfig",), _ROLLOUT_SPEC, _sub("update_config", _ROLLOUT)),
@@ -303,6 +277,8 @@ SERVICE_OPTIONS = {option.name: option for option in (
         mode=dict(type="str", choices=["ingress", "host"]))), _publish),
     ServiceOption("endpoint_mode", ("EndpointSpec", "Mode"), dict(type="str", choices=["vip", "dnsrr"])),
 )}
+# The options services share with containers: declared once, in the container table.
+SERVICE_OPTIONS.update(_bound_options())
 
 MODULE_ARGS: dict[str, dict] = dict(
     name=dict(type="str", required=True),
@@ -356,6 +332,7 @@ class ServiceManager(Manager):
         self.service: dict = {}
         self.warnings: list = []
         self._objects: dict = {}
+        self._context: copts.Context | None = None
 
     # Names the task uses, resolved once per run.
     def network(self, name: str) -> dict:
@@ -385,6 +362,12 @@ class ServiceManager(Manager):
             self._objects[(kind, name)] = found
         return found
 
+    def context(self) -> copts.Context:
+        """What the container options' parsers read besides a value: the task and the engine's API version."""
+        if self._context is None:
+            self._context = copts.Context(self.params, api_version=getattr(self.client, "api_version", None) or "1.41")
+        return self._context
+
     def registry_digest(self, image: str) -> str:
         """The digest the registry has for ``image`` now (``resolve_image``), as the swarm would pin it."""
         try:
@@ -413,6 +396,8 @@ class ServiceManager(Manager):
                 continue
             parsed = option.parse(value, self)
             want[name] = sorted(parsed) if isinstance(parsed, list) and not option.ordered else parsed
+        # What the container options' parsers found worth saying (log options that are not text, ...), once.
+        self.warnings.extend(w for w in self.context().warnings if w not in self.warnings)
         return want
 
     def differs(self, want: dict, spec: dict) -> dict:

@@ -82,7 +82,7 @@ options:
     description: The user the containers run as.
     type: str
   working_dir:
-    description: The containers' working directory.
+    description: The containers' working directory, an absolute path inside them.
     type: str
   hostname:
     description: The containers' hostname (Go templates such as C({{.Task.Slot}}) work).
@@ -203,7 +203,7 @@ options:
     suboptions:
       cpus: {description: 'CPUs'' worth of time, as V(0.5).', type: float}
       memory: {description: 'Memory, as V(256m).', type: str}
-      pids: {description: 'Processes (Docker API 1.41 or later).', type: int}
+      pids: {description: 'Processes (Docker API 1.41 or later); C(0) or C(-1) for no limit, as a container''s C(pids_limit).', type: int}
   reservations:
     description: What the swarm reserves on a node for each task (tasks go only where it is free).
     type: dict

@@ -7,6 +7,7 @@ import requests
 
 from ansible_collections.noar.docker.plugins.module_utils.compose import load_project
 from ansible_collections.noar.docker.plugins.module_utils.stack import MODULE_ARGS_STACK, StackManager, service_options
+from ansible_collections.noar.docker.plugins.module_utils.swarm_service import SERVICE_OPTIONS, ServiceManager
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -216,4 +217,7 @@ def test_an_unlimited_pids_limit_is_a_service_without_one(tmp_path):
     """Compose's pids_limit -1 (unlimited, which the compose module takes) is a swarm service's 0."""
     project = load_project(dict(definition=dict(services=dict(app=dict(image="x", pids_limit=-1))),
                                 project_name="t", files_dir=str(tmp_path)), {})
-    assert service_options(project, "app", {}, [])["limits"] == dict(pids=0)
+    params = service_options(project, "app", {}, [])
+    assert params["limits"] == dict(pids=-1)
+    manager = ServiceManager(object(), dict(params, name="t_app"))
+    assert SERVICE_OPTIONS["limits"].parse(params["limits"], manager) == dict(Pids=0)
