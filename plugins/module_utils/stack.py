@@ -43,7 +43,7 @@ SWARM_KEYS = ("deploy", "secrets", "configs", "ports", "build", "pull_policy", "
 # What a swarm service cannot do: the task fails naming the key rather than deploying something else.
 NOT_IN_SWARM = ("privileged", "devices", "pid", "ipc", "network_mode", "userns_mode", "cgroup_parent", "runtime",
                 "security_opt", "mac_address", "domainname", "shm_size", "oom_score_adj", "memswap_limit",
-                "cpu_shares", "cpuset", "device_cgroup_rules", "platform", "stdin_open", "ulimits",
+                "cpu_shares", "cpuset", "device_cgroup_rules", "platform", "stdin_open",
                 "gpus", "links", "external_links", "post_start", "pre_stop") + compose.CONTAINER_ONLY
 DEPLOY_KEYS = ("mode", "replicas", "labels", "resources", "placement", "update_config", "rollback_config",
                "restart_policy", "endpoint_mode")

@@ -129,6 +129,12 @@ options:
     description: DNS resolver options of the containers.
     type: list
     elements: str
+  ulimits:
+    description:
+      - Ulimits of the containers as C(NAME:SOFT[:HARD]), as V(nofile:1024:2048) (Docker API 1.41 or later).
+      - Read and checked as the O(noar.docker.container#module:ulimits) of a container.
+    type: list
+    elements: str
   sysctls:
     description: Kernel parameters of the containers' namespaces, as V(net.core.somaxconn).
     type: dict

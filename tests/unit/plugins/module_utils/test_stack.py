@@ -221,3 +221,18 @@ def test_an_unlimited_pids_limit_is_a_service_without_one(tmp_path):
     assert params["limits"] == dict(pids=-1)
     manager = ServiceManager(object(), dict(params, name="t_app"))
     assert SERVICE_OPTIONS["limits"].parse(params["limits"], manager) == dict(Pids=0)
+
+
+def test_ulimits_reach_a_swarm_service_as_a_container_s(tmp_path):
+    """Compose's ulimits are the container option's, which a swarm service also has (its ServiceField)."""
+    project = load_project(dict(definition=dict(services=dict(app=dict(
+        image="x", ulimits=dict(nofile=dict(soft=1024, hard=2048), nproc=64)))), project_name="t",
+        files_dir=str(tmp_path)), {})
+    params = service_options(project, "app", {}, [])
+    assert params["ulimits"] == ["nofile:1024:2048", "nproc:64:64"]
+    manager = ServiceManager(type("Engine", (), dict(api_version="1.41"))(), dict(params, name="t_app"))
+    assert SERVICE_OPTIONS["ulimits"].parse(params["ulimits"], manager) == [
+        dict(Name="nofile", Soft=1024, Hard=2048), dict(Name="nproc", Soft=64, Hard=64)]
+    older = ServiceManager(type("Engine", (), dict(api_version="1.40"))(), dict(params, name="t_app"))
+    with pytest.raises(InvalidOption, match="^ulimits: needs Docker API 1.41 or later; this engine speaks 1.40"):
+        SERVICE_OPTIONS["ulimits"].parse(params["ulimits"], older)
