@@ -27,8 +27,7 @@ RECAP = re.compile(r"^localhost\s+:\s+ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d
 
 
 def run_play(impl, step, count, prefix):
-    argv = ["ansible-playbook", os.path.join(HERE, "compose.yml"),
-            "-e", f"impl={impl} step={step} count={count} prefix={prefix}"]
+    argv = ["ansible-playbook", os.path.join(HERE, "compose.yml"), "-e", f"impl={impl} step={step} count={count} prefix={prefix}"]
     started = time.monotonic()
     process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     out, err = process.communicate()
@@ -43,10 +42,18 @@ def run_play(impl, step, count, prefix):
 
 
 def cli_file(folder, count, prefix, changed):
-    services = {f"s{i}": dict(image="noar-test/busybox:latest", command=["sleep", "3600"],
-                              environment=dict(BENCH="two" if changed and i == 0 else "one"),
-                              labels={"noar.bench": prefix}, mem_limit="64m", restart="unless-stopped",
-                              stop_grace_period="1s") for i in range(count)}
+    services = {
+        f"s{i}": dict(
+            image="noar-test/busybox:latest",
+            command=["sleep", "3600"],
+            environment=dict(BENCH="two" if changed and i == 0 else "one"),
+            labels={"noar.bench": prefix},
+            mem_limit="64m",
+            restart="unless-stopped",
+            stop_grace_period="1s",
+        )
+        for i in range(count)
+    }
     os.makedirs(folder, exist_ok=True)
     with open(os.path.join(folder, "compose.yaml"), "w", encoding="utf-8") as out:
         yaml.safe_dump(dict(services=services), out)
@@ -111,7 +118,7 @@ def main():
     try:
         for round_ in range(args.rounds):
             empty.append(run_play("noar", "empty", 0, prefix))
-            order = IMPLS[round_ % 3:] + IMPLS[:round_ % 3]
+            order = IMPLS[round_ % 3 :] + IMPLS[: round_ % 3]
             for impl in order:
                 for step in STEPS:
                     if impl == "cli":
@@ -126,8 +133,9 @@ def main():
         memory = {}
         for impl in ("noar", "community"):
             run_play(impl, "create", args.count, prefix)
-            memory[impl] = peak_memory(["ansible-playbook", os.path.join(HERE, "compose.yml"),
-                                        "-e", f"impl={impl} step=noop count={args.count} prefix={prefix}"])
+            memory[impl] = peak_memory(
+                ["ansible-playbook", os.path.join(HERE, "compose.yml"), "-e", f"impl={impl} step=noop count={args.count} prefix={prefix}"]
+            )
             run_play(impl, "remove", args.count, prefix)
         run_cli("create", args.count, prefix)
         memory["cli"] = peak_memory(cli_project(prefix) + ["up", "-d"])
@@ -139,14 +147,14 @@ def main():
             network.remove()
         shutil.rmtree(f"/tmp/{prefix}", ignore_errors=True)
 
-    versions = subprocess.run(["ansible-galaxy", "collection", "list", "community.docker"],
-                              capture_output=True, text=True, check=False).stdout
+    versions = subprocess.run(["ansible-galaxy", "collection", "list", "community.docker"], capture_output=True, text=True, check=False).stdout
     community = re.search(r"community\.docker\s+(\S+)", versions)
-    compose_version = subprocess.run([CLI, "version", "--short"], capture_output=True, text=True,
-                                     check=False).stdout.strip()
-    print(f"\n{args.count} services, median of {args.rounds} rounds, seconds of wall time (community.docker "
-          f"{community.group(1) if community else '?'}; Compose CLI {compose_version}; docker engine "
-          f"{client.version().get('Version')}; a play with no task: {statistics.median(empty):.2f} s)\n")
+    compose_version = subprocess.run([CLI, "version", "--short"], capture_output=True, text=True, check=False).stdout.strip()
+    print(
+        f"\n{args.count} services, median of {args.rounds} rounds, seconds of wall time (community.docker "
+        f"{community.group(1) if community else '?'}; Compose CLI {compose_version}; docker engine "
+        f"{client.version().get('Version')}; a play with no task: {statistics.median(empty):.2f} s)\n"
+    )
     print("| step | noar.docker.compose | docker_container loop | Compose CLI | loop / noar | CLI / noar |")
     print("|---|---:|---:|---:|---:|---:|")
     for step in STEPS:

@@ -24,15 +24,14 @@ import docker
 HERE = os.path.dirname(os.path.abspath(__file__))
 IMPLS = ("noar", "community")
 STEPS = ("create", "noop", "check", "update", "remove")
-UPDATED_MEMORY = 96 * 1024 ** 2  # what step update sets (containers.yml), in place
+UPDATED_MEMORY = 96 * 1024**2  # what step update sets (containers.yml), in place
 RECAP = re.compile(r"^localhost\s+:\s+ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", re.M)
 
 
 def run_step(impl, step, count, prefix, venv=None):
     """Wall time of one ansible-playbook run; checks the run changed what the step says it must."""
     playbook = os.path.join(venv, "bin", "ansible-playbook") if venv else "ansible-playbook"
-    argv = [playbook, os.path.join(HERE, "containers.yml"),
-            "-e", f"impl={impl} step={step} count={count} prefix={prefix}"]
+    argv = [playbook, os.path.join(HERE, "containers.yml"), "-e", f"impl={impl} step={step} count={count} prefix={prefix}"]
     started = time.monotonic()
     done = subprocess.run(argv, capture_output=True, text=True, check=False)
     elapsed = time.monotonic() - started
@@ -92,30 +91,32 @@ def main():
             container.remove(force=True)
 
     galaxy = os.path.join(args.venv, "bin", "ansible-galaxy") if args.venv else "ansible-galaxy"
-    versions = subprocess.run([galaxy, "collection", "list", "community.docker"],
-                              capture_output=True, text=True, check=False).stdout
+    versions = subprocess.run([galaxy, "collection", "list", "community.docker"], capture_output=True, text=True, check=False).stdout
     python = os.path.join(args.venv, "bin", "python") if args.venv else sys.executable
-    packages = subprocess.run([python, "-m", "pip", "list", "--format=freeze", "--disable-pip-version-check"],
-                              capture_output=True, text=True, check=False).stdout.split()
+    packages = subprocess.run(
+        [python, "-m", "pip", "list", "--format=freeze", "--disable-pip-version-check"], capture_output=True, text=True, check=False
+    ).stdout.split()
     named = [p for p in packages if p.split("==")[0].lower() in ("ansible-core", "docker", "paramiko")]
     if not any(p.lower().startswith("paramiko==") for p in packages):
         named.append("no paramiko")
     community = re.search(r"community\.docker\s+(\S+)", versions)
     fixed = statistics.median(empty)
-    print(f"\n{args.count} containers per step, median of {args.rounds} rounds, seconds of ansible-playbook wall time"
-          f" (community.docker {community.group(1) if community else '?'}; docker engine"
-          f" {client.version().get('Version')}; a play with no task: {fixed:.2f} s)\n"
-          f"venv {args.venv or sys.prefix}: {len(packages)} packages ({', '.join(named)})\n")
-    print("| step | noar.docker.container | community.docker.docker_container | noar / community "
-          "| per container: noar | community | noar / community |")
+    print(
+        f"\n{args.count} containers per step, median of {args.rounds} rounds, seconds of ansible-playbook wall time"
+        f" (community.docker {community.group(1) if community else '?'}; docker engine"
+        f" {client.version().get('Version')}; a play with no task: {fixed:.2f} s)\n"
+        f"venv {args.venv or sys.prefix}: {len(packages)} packages ({', '.join(named)})\n"
+    )
+    print("| step | noar.docker.container | community.docker.docker_container | noar / community | per container: noar | community | noar / community |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for step in STEPS:
         noar = statistics.median(times[("noar", step)])
         comm = statistics.median(times[("community", step)])
         # Per container: the wall time less what ansible-playbook costs with no task, over the containers.
         noar_each, comm_each = (noar - fixed) / args.count, (comm - fixed) / args.count
-        print(f"| {step} | {noar:.2f} | {comm:.2f} | {noar / comm:.2f}x "
-              f"| {noar_each * 1000:.0f} ms | {comm_each * 1000:.0f} ms | {noar_each / comm_each:.2f}x |")
+        print(
+            f"| {step} | {noar:.2f} | {comm:.2f} | {noar / comm:.2f}x | {noar_each * 1000:.0f} ms | {comm_each * 1000:.0f} ms | {noar_each / comm_each:.2f}x |"
+        )
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 """Puts the collection on the import path as ansible_collections.noar.docker (./noar links it)."""
+
 import os
 import sys
 

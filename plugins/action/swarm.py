@@ -37,8 +37,7 @@ class ActionModule(ActionBase):
         # An async job's result is read later by async_status, which cannot open it: not sealed.
         key = None if wrap_async else secrets.token_hex(32)
         args = dict(self._task.args, seal_key=key) if key else self._task.args
-        answer = self._execute_module(module_name=self._task.resolved_action, module_args=args, task_vars=task_vars,
-                                      wrap_async=wrap_async)
+        answer = self._execute_module(module_name=self._task.resolved_action, module_args=args, task_vars=task_vars, wrap_async=wrap_async)
         result.update(seal(answer, key, unseal=True))
         if carries_secrets(result):
             result["_ansible_no_log"] = True

@@ -221,8 +221,15 @@ MAX_LINK_DEPTH = 10
 
 # The docker CLI's engine options (as community.docker's CLI connection passes them in docker_extra_args)
 # and the connection option each one sets; True marks a flag without a value.
-CLI_ENGINE_OPTIONS = {"-H": "docker_host", "--host": "docker_host", "--tls": True, "--tlsverify": True,
-                      "--tlscacert": "ca_path", "--tlscert": "client_cert", "--tlskey": "client_key"}
+CLI_ENGINE_OPTIONS = {
+    "-H": "docker_host",
+    "--host": "docker_host",
+    "--tls": True,
+    "--tlsverify": True,
+    "--tlscacert": "ca_path",
+    "--tlscert": "client_cert",
+    "--tlskey": "client_key",
+}
 
 
 def cli_engine_options(text: str) -> dict:
@@ -237,8 +244,10 @@ def cli_engine_options(text: str) -> dict:
         word, _sep, value = words[index].partition("=")
         target = CLI_ENGINE_OPTIONS.get(word)
         if target is None:
-            raise ValueError(f"{words[index]!r} is a docker CLI option that this connection, which speaks the Engine "
-                             "API, cannot apply; only the engine's address and TLS options are taken from here")
+            raise ValueError(
+                f"{words[index]!r} is a docker CLI option that this connection, which speaks the Engine "
+                "API, cannot apply; only the engine's address and TLS options are taken from here"
+            )
         if target is True:
             options["tls" if word == "--tls" else "validate_certs"] = value.lower() not in ("false", "0")
         else:
@@ -271,13 +280,13 @@ class Connection(ConnectionBase):
             # container, and so does this plugin now: say so rather than look for a container of that name.
             raise AnsibleConnectionFailure(
                 f"the container to connect to is {name!r}, which is an engine address: ansible_docker_host names the "
-                "container (as in community.docker.docker_api); put the engine in ansible_docker_docker_host")
+                "container (as in community.docker.docker_api); put the engine in ansible_docker_docker_host"
+            )
         return name
 
     def _connect(self):
         if not HAS_DOCKER:
-            raise AnsibleConnectionFailure("the noar.docker.docker connection needs the Docker SDK for Python on "
-                                           "the controller: pip install docker")
+            raise AnsibleConnectionFailure("the noar.docker.docker connection needs the Docker SDK for Python on the controller: pip install docker")
         if self._connected:
             return self
         params = {option: self.get_option(option) for option in DOCKER_COMMON_ARGS}
@@ -290,8 +299,7 @@ class Connection(ConnectionBase):
         except (EngineError, InvalidOption) as exc:
             raise AnsibleConnectionFailure(f"cannot reach the engine for container {self.container}: {exc}") from None
         self._require_running()
-        display.vvv(f"ESTABLISH DOCKER CONNECTION TO {self.container} AS {self._user() or '(its user)'}",
-                    host=self.container)
+        display.vvv(f"ESTABLISH DOCKER CONNECTION TO {self.container} AS {self._user() or '(its user)'}", host=self.container)
         self._connected = True
         return self
 
@@ -299,14 +307,14 @@ class Connection(ConnectionBase):
         try:
             state = self.client.inspect_container(self.container).get("State") or {}
         except docker.errors.NotFound:
-            raise AnsibleConnectionFailure(f"container {self.container} does not exist on "
-                                           f"{self.get_option('docker_host')}") from None
+            raise AnsibleConnectionFailure(f"container {self.container} does not exist on {self.get_option('docker_host')}") from None
         except docker.errors.APIError as exc:
             raise AnsibleConnectionFailure(f"inspecting container {self.container} failed: {exc}") from None
         if not state.get("Running") or state.get("Paused") or state.get("Restarting"):
             status = state.get("Status", "not running")
-            raise AnsibleConnectionFailure(f"container {self.container} is {status}, not running: start it "
-                                           "(noar.docker.container with state=started) before running tasks in it")
+            raise AnsibleConnectionFailure(
+                f"container {self.container} is {status}, not running: start it (noar.docker.container with state=started) before running tasks in it"
+            )
 
     def _user(self) -> str:
         return self.get_option("remote_user") or ""
@@ -316,9 +324,14 @@ class Connection(ConnectionBase):
         env = self.get_option("extra_env") or {}
         try:
             exec_id = self.client.exec_create(
-                self.container, argv, stdin=stdin is not None, user=self._user(),
-                workdir=self.get_option("working_dir") or None, privileged=bool(self.get_option("privileged")),
-                environment={str(k): str(v) for k, v in env.items()} or None)["Id"]
+                self.container,
+                argv,
+                stdin=stdin is not None,
+                user=self._user(),
+                workdir=self.get_option("working_dir") or None,
+                privileged=bool(self.get_option("privileged")),
+                environment={str(k): str(v) for k, v in env.items()} or None,
+            )["Id"]
             stdout, stderr = exec_output(self.client, exec_id, stdin)
             rc = self.client.exec_inspect(exec_id).get("ExitCode")
         except docker.errors.NotFound:
@@ -326,8 +339,7 @@ class Connection(ConnectionBase):
         except docker.errors.APIError as exc:
             if exc.status_code == 409:
                 self._require_running()
-            raise AnsibleConnectionFailure(f"running a command in container {self.container} failed: "
-                                           f"{exc.explanation or exc}") from None
+            raise AnsibleConnectionFailure(f"running a command in container {self.container} failed: {exc.explanation or exc}") from None
         return rc, stdout, stderr
 
     def exec_command(self, cmd, in_data=None, sudoable=True):
@@ -338,13 +350,16 @@ class Connection(ConnectionBase):
             if self.become.name != "sudo" and "sudo" not in self.become.name:
                 raise AnsibleConnectionFailure(
                     f"become method {self.become.name} asks for a password on a terminal, which the "
-                    "noar.docker.docker connection has not: connect as root (no password needed) or use sudo")
+                    "noar.docker.docker connection has not: connect as root (no password needed) or use sudo"
+                )
             password = self.become.get_option("become_pass") or ""
             stdin = to_bytes(password + "\n") + (stdin or b"")
         rc, stdout, stderr = self._exec(["/bin/sh", "-c", cmd], stdin)
         if rc == 127 and b"python" in stderr and b"not found" in stderr:
-            display.warning(f"container {self.container} has no Python where Ansible looked "
-                            f"({to_text(stderr.strip())}): modules need one; ansible.builtin.raw works without")
+            display.warning(
+                f"container {self.container} has no Python where Ansible looked "
+                f"({to_text(stderr.strip())}): modules need one; ansible.builtin.raw works without"
+            )
         return rc, stdout, stderr
 
     def _owner(self) -> tuple:
@@ -381,8 +396,7 @@ class Connection(ConnectionBase):
             try:
                 ok = self.client.put_archive(self.container, os.path.dirname(out_path) or "/", archive)
             except docker.errors.APIError as exc:
-                raise AnsibleConnectionFailure(f"copying {in_path} to {self.container}:{out_path} failed: "
-                                               f"{exc.explanation or exc}") from None
+                raise AnsibleConnectionFailure(f"copying {in_path} to {self.container}:{out_path} failed: {exc.explanation or exc}") from None
         if not ok:
             raise AnsibleConnectionFailure(f"copying {in_path} to {self.container}:{out_path} failed")
 
@@ -396,8 +410,7 @@ class Connection(ConnectionBase):
             except docker.errors.NotFound:
                 raise AnsibleFileNotFound(f"{self.container}:{in_path} does not exist") from None
             except docker.errors.APIError as exc:
-                raise AnsibleConnectionFailure(f"fetching {self.container}:{in_path} failed: "
-                                               f"{exc.explanation or exc}") from None
+                raise AnsibleConnectionFailure(f"fetching {self.container}:{in_path} failed: {exc.explanation or exc}") from None
             if not stat.get("linkTarget"):
                 break
             for _chunk in stream:

@@ -15,7 +15,7 @@ CHART_HEIGHT = 90
 MARGIN = 4
 # Above this share of its limit a container's peak is marked.
 HOT = 0.9
-MIB = 2 ** 20
+MIB = 2**20
 
 STYLE = """
 body{font-family:sans-serif;margin:1.5em;color:#222}h1{font-size:1.4em}h2{margin-top:1.6em;border-bottom:1px solid #ccc}
@@ -46,14 +46,14 @@ def chart(kind: str, values: list, limit, caption: str) -> str:
     def y(value):
         return MARGIN + 12 + height - value / top * height
 
-    points = " ".join("{0:.1f},{1:.1f}".format(MARGIN + index * step, y(value))
-                      for index, value in enumerate(values) if value is not None)
-    parts = ['<svg class="chart {0}" width="{1}" height="{2}" viewBox="0 0 {1} {2}" role="img">'.format(
-        kind, CHART_WIDTH, CHART_HEIGHT), '<title>{0}</title>'.format(html.escape(caption)),
-        '<text x="{0}" y="10">{1}</text>'.format(MARGIN, html.escape(caption))]
+    points = " ".join("{0:.1f},{1:.1f}".format(MARGIN + index * step, y(value)) for index, value in enumerate(values) if value is not None)
+    parts = [
+        '<svg class="chart {0}" width="{1}" height="{2}" viewBox="0 0 {1} {2}" role="img">'.format(kind, CHART_WIDTH, CHART_HEIGHT),
+        "<title>{0}</title>".format(html.escape(caption)),
+        '<text x="{0}" y="10">{1}</text>'.format(MARGIN, html.escape(caption)),
+    ]
     if limit:
-        parts.append('<line class="limit" x1="{0}" x2="{1}" y1="{2:.1f}" y2="{2:.1f}"/>'.format(
-            MARGIN, MARGIN + width, y(limit)))
+        parts.append('<line class="limit" x1="{0}" x2="{1}" y1="{2:.1f}" y2="{2:.1f}"/>'.format(MARGIN, MARGIN + width, y(limit)))
     parts.append('<polyline points="{0}"/>'.format(points))
     parts.append("</svg>")
     return "".join(parts)
@@ -84,8 +84,7 @@ def oom_fact(counts: list, restarts: list) -> str:
     known = [(count, started) for count, started in zip(counts, restarts) if count is not None]
     if not known:
         return "OOM kills: not readable (the engine is not on this host, or the container did not run)"
-    during = sum(now - before if started == restarted and now >= before else now
-                 for (before, started), (now, restarted) in zip(known, known[1:]))
+    during = sum(now - before if started == restarted and now >= before else now for (before, started), (now, restarted) in zip(known, known[1:]))
     text = "OOM kills {0} during the period ({1} since it last started)".format(during, known[-1][0])
     return '<span class="hot">{0}</span>'.format(text) if during else text
 
@@ -109,23 +108,25 @@ def container_section(samples: list, name: str) -> tuple:
         return '<span class="{0}">{1}</span>'.format("hot" if hot else "peak", text)
 
     facts = [
-        "memory peak " + peak(megabytes(peak_memory), peak_memory, memory_cap)
-        + " of " + (megabytes(memory_cap) if memory_cap else "no limit"),
-        "CPU peak " + peak("{0:g} %".format(round(peak_cpu, 1)), peak_cpu, (cpu_cap or 0) * 100)
-        + " of " + ("{0:g} %".format(cpu_cap * 100) if cpu_cap else "no quota"),
+        "memory peak " + peak(megabytes(peak_memory), peak_memory, memory_cap) + " of " + (megabytes(memory_cap) if memory_cap else "no limit"),
+        "CPU peak "
+        + peak("{0:g} %".format(round(peak_cpu, 1)), peak_cpu, (cpu_cap or 0) * 100)
+        + " of "
+        + ("{0:g} %".format(cpu_cap * 100) if cpu_cap else "no quota"),
         "pids peak " + peak(str(peak_pids), peak_pids, pids_cap) + " of " + (str(pids_cap) if pids_cap else "no limit"),
-        "restarts {0} during the period ({1} in all)".format(restarts[-1] - restarts[0] if restarts else 0,
-                                                             restarts[-1] if restarts else 0),
+        "restarts {0} during the period ({1} in all)".format(restarts[-1] - restarts[0] if restarts else 0, restarts[-1] if restarts else 0),
         oom_fact(series(samples, name, "oom_kills"), series(samples, name, "restart_count")),
-        "last exit OOM-killed: " + ("<span class=\"hot\">yes</span>" if last.get("oom_killed") else "no"),
+        "last exit OOM-killed: " + ('<span class="hot">yes</span>' if last.get("oom_killed") else "no"),
     ]
-    body = ['<section class="container" data-container="{0}" data-memory-peak="{1}" data-cpu-peak="{2}" '
-            'data-pids-peak="{3}">'.format(html.escape(name, quote=True), peak_memory, peak_cpu, peak_pids),
-            "<h3>{0} <small>({1})</small></h3>".format(html.escape(name), html.escape(str(last.get("state")))),
-            chart("memory", [None if v is None else v / MIB for v in memory],
-                  memory_cap / MIB if memory_cap else None, "memory (MiB) against its limit"),
-            chart("cpu", cpu, cpu_cap * 100 if cpu_cap else None, "CPU (%) against its quota"),
-            chart("pids", pids, pids_cap, "processes against the pids limit")]
+    body = [
+        '<section class="container" data-container="{0}" data-memory-peak="{1}" data-cpu-peak="{2}" data-pids-peak="{3}">'.format(
+            html.escape(name, quote=True), peak_memory, peak_cpu, peak_pids
+        ),
+        "<h3>{0} <small>({1})</small></h3>".format(html.escape(name), html.escape(str(last.get("state")))),
+        chart("memory", [None if v is None else v / MIB for v in memory], memory_cap / MIB if memory_cap else None, "memory (MiB) against its limit"),
+        chart("cpu", cpu, cpu_cap * 100 if cpu_cap else None, "CPU (%) against its quota"),
+        chart("pids", pids, pids_cap, "processes against the pids limit"),
+    ]
     body += ['<p class="facts">{0}</p>'.format(fact) for fact in facts]
     body.append("</section>")
     return "".join(body), memory_cap, cpu_cap
@@ -150,32 +151,37 @@ def host_section(host: dict) -> str:
     def row(what, total, available, unlimited, fmt):
         over = available and total > available
         return '<tr class="{0}"><th>{1}</th><td>{2}</td><td>{3}</td><td>{4}</td><td>{5}</td></tr>'.format(
-            "over" if over else "fits", what, fmt(total), fmt(available),
-            "{0:.0f} %".format(total / available * 100) if available else "-", unlimited)
+            "over" if over else "fits", what, fmt(total), fmt(available), "{0:.0f} %".format(total / available * 100) if available else "-", unlimited
+        )
 
-    summary = ('<table class="summary"><tr><th></th><th>limits, summed</th><th>the host has</th><th>share</th>'
-               '<th>containers without a limit</th></tr>'
-               + row("memory", memory_total, host_memory, unlimited_memory, megabytes)
-               + row("CPUs", cpu_total, host_cpus, unlimited_cpu, cpus) + "</table>")
+    summary = (
+        '<table class="summary"><tr><th></th><th>limits, summed</th><th>the host has</th><th>share</th>'
+        "<th>containers without a limit</th></tr>"
+        + row("memory", memory_total, host_memory, unlimited_memory, megabytes)
+        + row("CPUs", cpu_total, host_cpus, unlimited_cpu, cpus)
+        + "</table>"
+    )
     name = html.escape(host.get("name", ""), quote=True)
-    return ('<h2 class="host" data-host="{0}">{0}</h2>'.format(name)
-            + "<p>{0} containers, {1} samples.</p>".format(len(names), len(samples))
-            + summary + "".join(sections or ["<p>No container ran during the period.</p>"]))
+    return (
+        '<h2 class="host" data-host="{0}">{0}</h2>'.format(name)
+        + "<p>{0} containers, {1} samples.</p>".format(len(names), len(samples))
+        + summary
+        + "".join(sections or ["<p>No container ran during the period.</p>"])
+    )
 
 
 def capacity_report(hosts, title="Capacity report", interval=None, generated=None):
     """One HTML page: per host a summary of its limits against its size, per container its charts."""
     if not isinstance(hosts, list) or not all(isinstance(host, dict) for host in hosts):
-        raise AnsibleFilterError("capacity_report: the input must be a list of hosts, each a mapping with name, "
-                                 "engine and samples")
+        raise AnsibleFilterError("capacity_report: the input must be a list of hosts, each a mapping with name, engine and samples")
     generated = generated or datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
     count = max([len(host.get("samples") or []) for host in hosts] or [0])
     sampling = "{0} samples{1}".format(count, ", every {0} s".format(interval) if interval else "")
-    return ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{0}</title><style>{1}</style>"
-            "</head><body><h1>{0}</h1><p>Generated {2}; {3}. Memory and CPU use are drawn against each container's "
-            "limit (dashed); limits summed per host are marked red where they exceed the host.</p>{4}</body></html>\n"
-            ).format(html.escape(title), STYLE, html.escape(generated), sampling,
-                     "".join(host_section(host) for host in hosts))
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{0}</title><style>{1}</style>'
+        "</head><body><h1>{0}</h1><p>Generated {2}; {3}. Memory and CPU use are drawn against each container's "
+        "limit (dashed); limits summed per host are marked red where they exceed the host.</p>{4}</body></html>\n"
+    ).format(html.escape(title), STYLE, html.escape(generated), sampling, "".join(host_section(host) for host in hosts))
 
 
 class FilterModule:

@@ -197,11 +197,18 @@ else:
 
 # The connection variables that carry the engine options to the noar.docker.docker connection, as
 # community.docker's inventory names them.
-CONNECTION_VARS = dict(docker_host="ansible_docker_docker_host", api_version="ansible_docker_api_version",
-                       timeout="ansible_docker_timeout", tls="ansible_docker_tls",
-                       validate_certs="ansible_docker_validate_certs", ca_path="ansible_docker_ca_cert",
-                       client_cert="ansible_docker_client_cert", client_key="ansible_docker_client_key",
-                       tls_hostname="ansible_docker_tls_hostname", use_ssh_client="ansible_docker_use_ssh_client")
+CONNECTION_VARS = dict(
+    docker_host="ansible_docker_docker_host",
+    api_version="ansible_docker_api_version",
+    timeout="ansible_docker_timeout",
+    tls="ansible_docker_tls",
+    validate_certs="ansible_docker_validate_certs",
+    ca_path="ansible_docker_ca_cert",
+    client_cert="ansible_docker_client_cert",
+    client_key="ansible_docker_client_key",
+    tls_hostname="ansible_docker_tls_hostname",
+    use_ssh_client="ansible_docker_use_ssh_client",
+)
 CONNECTION = "noar.docker.docker"
 
 
@@ -214,9 +221,13 @@ def container_vars(inspect: dict) -> dict:
     """Our own host variables of one container, from its inspect data."""
     networks = {}
     for name, network in ((inspect.get("NetworkSettings") or {}).get("Networks") or {}).items():
-        networks[name] = dict(ip=network.get("IPAddress") or None, ipv6=network.get("GlobalIPv6Address") or None,
-                              gateway=network.get("Gateway") or None, mac=network.get("MacAddress") or None,
-                              aliases=network.get("Aliases") or [])
+        networks[name] = dict(
+            ip=network.get("IPAddress") or None,
+            ipv6=network.get("GlobalIPv6Address") or None,
+            gateway=network.get("Gateway") or None,
+            mac=network.get("MacAddress") or None,
+            aliases=network.get("Aliases") or [],
+        )
     config = inspect.get("Config") or {}
     return dict(
         docker_id=inspect["Id"],
@@ -242,8 +253,7 @@ def read_filters(value, path: str) -> tuple:
     conditions = []
     for index, entry in enumerate(value or []):
         if not isinstance(entry, dict) or len(entry) != 1 or next(iter(entry)) not in ("include", "exclude"):
-            raise AnsibleParserError(f"{path}: filters[{index}] must be a dict with one key, include or exclude; "
-                                     f"got {entry!r}")
+            raise AnsibleParserError(f"{path}: filters[{index}] must be a dict with one key, include or exclude; got {entry!r}")
         conditions.append(next(iter(entry.items())))
     return conditions, {}
 
@@ -257,8 +267,7 @@ class EngineInventory:
     def _engine_client(self, path: str) -> tuple:
         """``(client, params)``, or an ``AnsibleParserError`` that says why the engine cannot be used."""
         if not HAS_DOCKER:
-            raise AnsibleParserError(f"the {self.NAME} inventory needs the Docker SDK for Python on the controller: "
-                                     "pip install docker")
+            raise AnsibleParserError(f"the {self.NAME} inventory needs the Docker SDK for Python on the controller: pip install docker")
         params = {option: self.get_option(option) for option in DOCKER_COMMON_ARGS}
         try:
             return build_client(params), params
@@ -290,8 +299,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, EngineInventory):
     NAME = "noar.docker.containers"
 
     def verify_file(self, path):
-        return super().verify_file(path) and path.endswith(
-            ("docker.yml", "docker.yaml", "containers.yml", "containers.yaml"))
+        return super().verify_file(path) and path.endswith(("docker.yml", "docker.yaml", "containers.yml", "containers.yaml"))
 
     def parse(self, inventory, loader, path, cache=True):
         super().parse(inventory, loader, path, cache)
@@ -301,8 +309,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, EngineInventory):
         client, params = self._engine_client(path)
         try:
             with engine_errors("listing", "containers"):
-                listed = client.containers(all=not self.get_option("running_only") or "status" in engine_filters,
-                                           filters=engine_filters)
+                listed = client.containers(all=not self.get_option("running_only") or "status" in engine_filters, filters=engine_filters)
                 # One inspect per container: constructed expressions and filters see its whole record.
                 inspected = [client.inspect_container(item["Id"]) for item in listed]
         except EngineError as exc:
@@ -322,8 +329,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, EngineInventory):
             return dict(ansible_ssh_host=host, ansible_ssh_port=port)
         found = dict(ansible_host=name)
         if kind == "docker-api" and self.get_option("configure_docker_daemon"):
-            found.update({variable: params[option] for option, variable in CONNECTION_VARS.items()
-                          if params.get(option) is not None})
+            found.update({variable: params[option] for option, variable in CONNECTION_VARS.items() if params.get(option) is not None})
         found["ansible_connection"] = CONNECTION
         return found
 

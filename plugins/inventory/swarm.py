@@ -144,10 +144,14 @@ def group_name(text: str) -> str:
 def node_vars(node: dict) -> dict:
     """Our host variables of one node, from its inspect data."""
     spec, status = node.get("Spec") or {}, node.get("Status") or {}
-    return dict(docker_swarm_node_id=node["ID"], docker_swarm_role=spec.get("Role"),
-                docker_swarm_availability=spec.get("Availability"), docker_swarm_status=status.get("State"),
-                docker_swarm_labels=spec.get("Labels") or {},
-                docker_swarm_leader=bool((node.get("ManagerStatus") or {}).get("Leader")))
+    return dict(
+        docker_swarm_node_id=node["ID"],
+        docker_swarm_role=spec.get("Role"),
+        docker_swarm_availability=spec.get("Availability"),
+        docker_swarm_status=status.get("State"),
+        docker_swarm_labels=spec.get("Labels") or {},
+        docker_swarm_leader=bool((node.get("ManagerStatus") or {}).get("Leader")),
+    )
 
 
 def node_address(node: dict) -> str:
@@ -165,8 +169,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, EngineInventory):
     NAME = "noar.docker.swarm"
 
     def verify_file(self, path):
-        return super().verify_file(path) and path.endswith(
-            ("docker_swarm.yml", "docker_swarm.yaml", "swarm.yml", "swarm.yaml"))
+        return super().verify_file(path) and path.endswith(("docker_swarm.yml", "docker_swarm.yaml", "swarm.yml", "swarm.yaml"))
 
     def parse(self, inventory, loader, path, cache=True):
         super().parse(inventory, loader, path, cache)
@@ -199,9 +202,11 @@ class InventoryModule(BaseInventoryPlugin, Constructable, EngineInventory):
         self.inventory.add_host(name)
         for variable, value in host_vars.items():
             self.inventory.set_variable(name, variable, value)
-        groups = ["managers" if ours["docker_swarm_role"] == "manager" else "workers",
-                  "leader" if ours["docker_swarm_leader"] else "nonleaders",
-                  f"availability_{ours['docker_swarm_availability']}"]
+        groups = [
+            "managers" if ours["docker_swarm_role"] == "manager" else "workers",
+            "leader" if ours["docker_swarm_leader"] else "nonleaders",
+            f"availability_{ours['docker_swarm_availability']}",
+        ]
         groups += [group_name(f"label_{key}_{value}") for key, value in sorted(ours["docker_swarm_labels"].items())]
         for group in groups:
             self.inventory.add_group(group)

@@ -22,14 +22,11 @@ from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOp
 DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock"
 
 DOCKER_COMMON_ARGS = dict(
-    docker_host=dict(type="str", default=DEFAULT_DOCKER_HOST, aliases=["docker_url"],
-                     fallback=(env_fallback, ["DOCKER_HOST"])),
-    api_version=dict(type="str", default="auto", aliases=["docker_api_version"],
-                     fallback=(env_fallback, ["DOCKER_API_VERSION"])),
+    docker_host=dict(type="str", default=DEFAULT_DOCKER_HOST, aliases=["docker_url"], fallback=(env_fallback, ["DOCKER_HOST"])),
+    api_version=dict(type="str", default="auto", aliases=["docker_api_version"], fallback=(env_fallback, ["DOCKER_API_VERSION"])),
     timeout=dict(type="int", default=60, fallback=(env_fallback, ["DOCKER_TIMEOUT"])),
     tls=dict(type="bool", default=False, fallback=(env_fallback, ["DOCKER_TLS"])),
-    validate_certs=dict(type="bool", default=False, aliases=["tls_verify"],
-                        fallback=(env_fallback, ["DOCKER_TLS_VERIFY"])),
+    validate_certs=dict(type="bool", default=False, aliases=["tls_verify"], fallback=(env_fallback, ["DOCKER_TLS_VERIFY"])),
     ca_path=dict(type="path", aliases=["ca_cert", "tls_ca_cert", "cacert_path"]),
     client_cert=dict(type="path", aliases=["tls_client_cert", "cert_path"]),
     client_key=dict(type="path", aliases=["tls_client_key", "key_path"]),
@@ -65,6 +62,7 @@ def docker_sdk(ssh: bool = False):
     import docker.constants  # pylint: disable=import-outside-toplevel
     import docker.errors  # pylint: disable=import-outside-toplevel
     import docker.tls  # pylint: disable=import-outside-toplevel
+
     return docker
 
 
@@ -138,12 +136,12 @@ def client_kwargs(params: dict) -> dict:
             raise InvalidOption(option, f"no such file: {path}")
     if host.startswith("ssh://"):
         if use_tls:
-            raise InvalidOption("docker_host", "an ssh:// engine address is reached through SSH; tls and "
-                                               "validate_certs are for tcp:// addresses")
+            raise InvalidOption("docker_host", "an ssh:// engine address is reached through SSH; tls and validate_certs are for tcp:// addresses")
         if not _has_paramiko():
             # The Docker SDK's SSH transport imports paramiko even when it runs the ssh command.
-            raise InvalidOption("docker_host", f"{host}: an ssh:// address needs the Docker SDK's SSH support, and "
-                                               "paramiko is not installed (pip install 'docker[ssh]')")
+            raise InvalidOption(
+                "docker_host", f"{host}: an ssh:// address needs the Docker SDK's SSH support, and paramiko is not installed (pip install 'docker[ssh]')"
+            )
         kwargs["use_ssh_client"] = bool(params.get("use_ssh_client"))
     if use_tls:
         if host.startswith("unix://"):
@@ -175,6 +173,7 @@ def _failures(docker) -> tuple:
     """The exceptions by which the SDK and requests say an engine call failed."""
     # Imported by the SDK already.
     import requests.exceptions  # pylint: disable=import-outside-toplevel
+
     return docker.errors.DockerException, requests.exceptions.RequestException
 
 
@@ -200,16 +199,18 @@ def describe_connection_error(host: str, exc: BaseException) -> str:
     text = f"{exc} {_root_cause(exc)}"
     reason = _root_cause(exc)
     if "CERTIFICATE_VERIFY_FAILED" in text or "certificate verify failed" in text or ("hostname" in text and "match" in text):
-        return (f"TLS connection to the Docker engine at {host} refused its certificate ({reason}); "
-                "check ca_path and tls_hostname, or set validate_certs=false to skip the check")
+        return (
+            f"TLS connection to the Docker engine at {host} refused its certificate ({reason}); "
+            "check ca_path and tls_hostname, or set validate_certs=false to skip the check"
+        )
     if "SSL" in text or "TLS" in text or "wrong version number" in text:
-        return (f"TLS connection to the Docker engine at {host} failed ({reason}); "
-                "check that the engine speaks TLS and that tls, client_cert and client_key are right")
+        return (
+            f"TLS connection to the Docker engine at {host} failed ({reason}); "
+            "check that the engine speaks TLS and that tls, client_cert and client_key are right"
+        )
     if "Permission denied" in text:
-        return (f"Permission denied on the Docker engine at {host}; run as root (become) "
-                "or as a member of the docker group")
-    return (f"Cannot reach the Docker engine at {host} ({reason}); is dockerd running, "
-            "and is docker_host right?")
+        return f"Permission denied on the Docker engine at {host}; run as root (become) or as a member of the docker group"
+    return f"Cannot reach the Docker engine at {host} ({reason}); is dockerd running, and is docker_host right?"
 
 
 def build_client(params: dict):
@@ -226,8 +227,7 @@ def build_client(params: dict):
         else:
             kwargs["tls"] = docker.tls.TLSConfig(**tls)
             # The version is asked for below, once the TLS settings are all in place.
-            client = docker.APIClient(
-                version=docker.constants.MINIMUM_DOCKER_API_VERSION if version == "auto" else version, **kwargs)
+            client = docker.APIClient(version=docker.constants.MINIMUM_DOCKER_API_VERSION if version == "auto" else version, **kwargs)
             # requests lets REQUESTS_CA_BUNDLE (and friends) replace the session's CA, which would override
             # ca_path and even validate_certs=false: the task's TLS settings must win.
             client.trust_env = False
@@ -249,8 +249,7 @@ def connect(module, **failure):
     try:
         return build_client(module.params)
     except ImportError:
-        module.fail_json(msg=missing_required_lib("docker (Docker SDK for Python)"), exception=traceback.format_exc(),
-                         **failure)
+        module.fail_json(msg=missing_required_lib("docker (Docker SDK for Python)"), exception=traceback.format_exc(), **failure)
     except InvalidOption as exc:
         module.fail_json(msg=str(exc), **failure)
     except EngineError as exc:
@@ -272,8 +271,7 @@ def engine_errors(operation: str, target: str):
     try:
         yield
     except docker.errors.APIError as exc:
-        raise EngineError(f"{operation} {target} failed: {_engine_explanation(exc)}",
-                          status_code=exc.status_code) from None
+        raise EngineError(f"{operation} {target} failed: {_engine_explanation(exc)}", status_code=exc.status_code) from None
     except _failures(docker) as exc:
         raise EngineError(f"{operation} {target} failed: {_root_cause(exc)}") from None
 
@@ -292,8 +290,10 @@ def inspect_or_none(target: str, inspect, ref: str):
 def api_below(version: str, wanted: str) -> bool:
     """Whether the Engine API ``version`` (as ``1.41``) is older than ``wanted``: the one comparison every
     engine-dependent path makes, each naming the version it needs."""
+
     def parts(text: str) -> tuple:
         return tuple(int(part) for part in re.findall(r"\d+", str(text))[:2]) or (0,)
+
     return parts(version) < parts(wanted)
 
 
@@ -305,6 +305,7 @@ def require_api(api_version: str, option: str, wanted: str) -> None:
 
 # The Engine API calls docker-py has no method for, or one that drops fields: the SDK's private request helpers are
 # used here and nowhere else.
+
 
 def api_post(client, path: str, *args: str, body: dict, stream: bool = False, headers: dict | None = None):
     """POST ``body`` as JSON to ``path`` (``{0}``... filled with ``args``, quoted); the response, its status
@@ -340,8 +341,7 @@ def connect_endpoint(client, container: str, network: str, endpoint: dict) -> No
     api_post(client, "/networks/{0}/connect", network, body=dict(Container=container, EndpointConfig=endpoint))
 
 
-_INSPECT = dict(container="inspect_container", image="inspect_image", network="inspect_network",
-                volume="inspect_volume")
+_INSPECT = dict(container="inspect_container", image="inspect_image", network="inspect_network", volume="inspect_volume")
 
 
 def find(client, kind: str, name: str):

@@ -17,13 +17,11 @@ import shlex
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption, parse_duration
 
 FILE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
-OVERRIDE_NAMES = ("compose.override.yaml", "compose.override.yml", "docker-compose.override.yaml",
-                  "docker-compose.override.yml")
+OVERRIDE_NAMES = ("compose.override.yaml", "compose.override.yml", "docker-compose.override.yaml", "docker-compose.override.yml")
 # Merged by replacing, not appending (Compose Specification, merge: shell commands).
 REPLACED = ("command", "entrypoint")
 # Sequences of unique resources: merged by this key (later files override an entry with the same key).
-UNIQUE_BY = dict(volumes=("target",), secrets=("target",), configs=("target",),
-                 ports=("host_ip", "target", "published", "protocol"))
+UNIQUE_BY = dict(volumes=("target",), secrets=("target",), configs=("target",), ports=("host_ip", "target", "published", "protocol"))
 # The top-level keys of the Compose Specification this loader reads (version is obsolete: read and ignored, as by
 # docker compose).
 TOP_LEVEL = ("name", "version", "include", "services", "networks", "volumes", "secrets", "configs")
@@ -65,7 +63,7 @@ def _substitute(text: str, start: int, env: dict, option: str, path: str, closin
             out.append(char)
             i += 1
             continue
-        following = text[i + 1:i + 2]
+        following = text[i + 1 : i + 2]
         if following == "$":
             out.append("$")
             i += 2
@@ -89,12 +87,11 @@ def _braced(text: str, i: int, env: dict, option: str, path: str) -> tuple:
     """``${...}`` from just after the brace: (its value, index after the closing brace)."""
     name = _NAME.match(text, i)
     if name is None:
-        raise InvalidOption(option, f"{path}: invalid interpolation in {text!r}: ${{ must be followed by a "
-                                    "variable name")
+        raise InvalidOption(option, f"{path}: invalid interpolation in {text!r}: ${{ must be followed by a variable name")
     var, i = name.group(0), name.end()
     operator = next((op for op in (":-", ":?", ":+", "-", "?", "+") if text.startswith(op, i)), None)
     if operator is None:
-        if text[i:i + 1] != "}":
+        if text[i : i + 1] != "}":
             raise InvalidOption(option, f"{path}: invalid interpolation in {text!r} after ${{{var}")
         return env.get(var, ""), i + 1
     argument, end = _substitute(text, i + len(operator), env, option, path, closing=True)
@@ -107,8 +104,7 @@ def _braced(text: str, i: int, env: dict, option: str, path: str) -> tuple:
     if kind == "+":
         return ("" if unset else argument), end + 1
     if unset:  # "?"
-        raise InvalidOption(option, f"{path}: required variable {var} is {'unset' if value is None else 'empty'}"
-                                    f"{': ' + argument if argument else ''}")
+        raise InvalidOption(option, f"{path}: required variable {var} is {'unset' if value is None else 'empty'}{': ' + argument if argument else ''}")
     return value, end + 1
 
 
@@ -130,7 +126,7 @@ def read_env_file(path: str, env: dict, option: str) -> dict:
         if not stripped or stripped.startswith("#"):
             continue
         if stripped.startswith("export "):
-            stripped = stripped[len("export "):].lstrip()
+            stripped = stripped[len("export ") :].lstrip()
         key, sep, raw = stripped.partition("=")
         key = key.strip()
         if not _NAME.fullmatch(key):
@@ -243,15 +239,13 @@ def merge(base, override, option: str, path: str = ""):
             where = f"{path}.{key}" if path else str(key)
             merged[key] = merge(base[key], value, option, where) if key in base else value
         return merged
-    if isinstance(base, list) and isinstance(override, list) and name not in REPLACED \
-            and not path.endswith("healthcheck.test"):
+    if isinstance(base, list) and isinstance(override, list) and name not in REPLACED and not path.endswith("healthcheck.test"):
         if name in UNIQUE_BY and ".services." in f".{path}":
             entries = {_unique_key(name, e): e for e in base}
             for entry in override:
                 entries[_unique_key(name, entry)] = entry
             return list(entries.values())
-        return base + [e for e in override if e not in base] if name in ("dns", "dns_search", "tmpfs") \
-            else base + override
+        return base + [e for e in override if e not in base] if name in ("dns", "dns_search", "tmpfs") else base + override
     return override
 
 
@@ -262,8 +256,12 @@ def merge(base, override, option: str, path: str = ""):
 YAML_12_SCALARS = (
     ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
     ("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
-    ("tag:yaml.org,2002:float", r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)"
-                                r"|\.(?:nan|NaN|NAN))$", "-+.0123456789"),
+    (
+        "tag:yaml.org,2002:float",
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)"
+        r"|\.(?:nan|NaN|NAN))$",
+        "-+.0123456789",
+    ),
 )
 
 
@@ -281,17 +279,17 @@ def _compose_loader():
                 return wrap(loader.construct_mapping(node, deep=True))
             if isinstance(node, yaml.SequenceNode):
                 return wrap(loader.construct_sequence(node, deep=True))
-            plain = yaml.ScalarNode(loader.resolve(yaml.ScalarNode, node.value, (True, False)), node.value,
-                                    node.start_mark, node.end_mark, node.style)
+            plain = yaml.ScalarNode(loader.resolve(yaml.ScalarNode, node.value, (True, False)), node.value, node.start_mark, node.end_mark, node.style)
             return wrap(loader.construct_object(plain, deep=True))
+
         return construct
 
     # YAML 1.2's plain scalars, as compose-go (yaml.v3) reads them: yes, no, on and off are strings, and 8080:80 is
     # not a base-60 number (PyYAML reads YAML 1.1).
     replaced = ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
     ComposeLoader.yaml_implicit_resolvers = {
-        first: [(tag, pattern) for tag, pattern in resolvers if tag not in replaced]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+        first: [(tag, pattern) for tag, pattern in resolvers if tag not in replaced] for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
     for tag, pattern, first in YAML_12_SCALARS:
         ComposeLoader.add_implicit_resolver(tag, re.compile(pattern, re.X), list(first))
     ComposeLoader.add_constructor("!reset", tagged(lambda value: Reset()))
@@ -333,8 +331,7 @@ def project_files(project_src: str | None, files: list | None) -> list:
     main = next((os.path.join(project_src, n) for n in FILE_NAMES if os.path.isfile(os.path.join(project_src, n))), None)
     if main is None:
         raise InvalidOption("project_src", f"{project_src} holds none of {', '.join(FILE_NAMES)}")
-    override = next((os.path.join(project_src, n) for n in OVERRIDE_NAMES
-                     if os.path.isfile(os.path.join(project_src, n))), None)
+    override = next((os.path.join(project_src, n) for n in OVERRIDE_NAMES if os.path.isfile(os.path.join(project_src, n))), None)
     return [main] + ([override] if override else [])
 
 
@@ -394,8 +391,10 @@ def rebase(service: dict, folder: str) -> dict:
     service = dict(service)
     files = service.get("env_file")
     if files:
-        service["env_file"] = [dict(e, path=_absolute(e["path"], folder)) if isinstance(e, dict) else _absolute(e, folder)
-                               for e in ([files] if isinstance(files, (str, dict)) else files)]
+        service["env_file"] = [
+            dict(e, path=_absolute(e["path"], folder)) if isinstance(e, dict) else _absolute(e, folder)
+            for e in ([files] if isinstance(files, (str, dict)) else files)
+        ]
     label_files = service.get("label_file")
     if label_files:
         label_files = [label_files] if isinstance(label_files, str) else label_files
@@ -465,8 +464,7 @@ def _include(model: dict, folder: str, env: dict, option: str, seen: tuple) -> d
         directory = str(_absolute(entry.get("project_directory") or os.path.dirname(files[0]), folder))
         env_files = entry.get("env_file")
         env_files = [env_files] if isinstance(env_files, str) else list(env_files or [])
-        env_files = [str(_absolute(f, folder)) for f in env_files] or \
-            [p for p in [os.path.join(directory, ".env")] if os.path.isfile(p)]
+        env_files = [str(_absolute(f, folder)) for f in env_files] or [p for p in [os.path.join(directory, ".env")] if os.path.isfile(p)]
         own_env: dict = {}
         for path in env_files:
             own_env.update(read_env_file(path, {**own_env, **env}, option))
@@ -474,11 +472,9 @@ def _include(model: dict, folder: str, env: dict, option: str, seen: tuple) -> d
         included: dict = {}
         for path in files:
             included = merge(included, interpolate(load_yaml(path, option), own_env, option), option)
-        included = _include({k: v for k, v in included.items() if not str(k).startswith("x-")}, directory, own_env,
-                            option, seen + tuple(files))
+        included = _include({k: v for k, v in included.items() if not str(k).startswith("x-")}, directory, own_env, option, seen + tuple(files))
         services = included.get("services") or {}
-        included["services"] = {n: rebase(s or {}, directory) for n, s in
-                                _apply_extends(services, directory, own_env, option).items()}
+        included["services"] = {n: rebase(s or {}, directory) for n, s in _apply_extends(services, directory, own_env, option).items()}
         for kind in ("configs", "secrets"):
             for name, definition in (included.get(kind) or {}).items():
                 if isinstance(definition, dict) and definition.get("file"):
@@ -490,8 +486,7 @@ def _include(model: dict, folder: str, env: dict, option: str, seen: tuple) -> d
             model[kind] = mine
             for name, definition in included[kind].items():
                 if name in mine and mine[name] != definition:
-                    raise InvalidOption(option, f"{where}: {kind}.{name} is defined both by {', '.join(files)} and by "
-                                                "the including project, differently")
+                    raise InvalidOption(option, f"{where}: {kind}.{name} is defined both by {', '.join(files)} and by the including project, differently")
                 mine[name] = definition
     return model
 
@@ -515,10 +510,8 @@ def _implied(service: dict) -> list:
     """``implied_dependencies`` with the key that names each (``links[0]``, ``network_mode``, ``volumes_from``)."""
     service = service or {}
     found = [(str(v).split(":", maxsplit=1)[0], True, f"links[{i}]") for i, v in enumerate(service.get("links") or [])]
-    found += [(str(service.get(k))[8:], True, k) for k in ("network_mode", "ipc", "pid")
-              if str(service.get(k) or "").startswith("service:")]
-    return found + [(str(v).split(":", maxsplit=1)[0], False, "volumes_from") for v in service.get("volumes_from") or []
-                    if not str(v).startswith("container:")]
+    found += [(str(service.get(k))[8:], True, k) for k in ("network_mode", "ipc", "pid") if str(service.get(k) or "").startswith("service:")]
+    return found + [(str(v).split(":", maxsplit=1)[0], False, "volumes_from") for v in service.get("volumes_from") or [] if not str(v).startswith("container:")]
 
 
 def _needing_key(service: dict, dependency: str) -> str:
@@ -545,8 +538,7 @@ def select(model: dict, wanted: list | None, profiles: list | None, with_depende
             name = queue.pop()
             for dependency in dependencies_of(services[name]):
                 if dependency not in services:
-                    raise InvalidOption(option, f"services.{name}.{_needing_key(services[name], dependency)}: no "
-                                                f"service {dependency!r}")
+                    raise InvalidOption(option, f"services.{name}.{_needing_key(services[name], dependency)}: no service {dependency!r}")
                 if dependency not in chosen:
                     chosen.add(dependency)
                     queue.append(dependency)
@@ -606,8 +598,7 @@ def load_project(params: dict, environ: dict) -> dict:
     model = _include(model, working_dir, env, option, tuple(paths))
     for key in model:
         if key not in TOP_LEVEL:
-            raise InvalidOption(option, f"{key}: not a top-level key of the Compose Specification (it has "
-                                        f"{', '.join(TOP_LEVEL)} and x- extensions)")
+            raise InvalidOption(option, f"{key}: not a top-level key of the Compose Specification (it has {', '.join(TOP_LEVEL)} and x- extensions)")
     services = model.get("services")
     services = services.value if isinstance(services, Override) else services
     if isinstance(services, dict):
@@ -617,21 +608,17 @@ def load_project(params: dict, environ: dict) -> dict:
     model["services"] = _apply_extends(services, working_dir, env, option)
     model = settle(model)
     for name, service in model["services"].items():
-        model["services"][name] = _with_label_files({k: v for k, v in (service or {}).items()
-                                                     if not str(k).startswith("x-")}, working_dir, name, option)
+        model["services"][name] = _with_label_files({k: v for k, v in (service or {}).items() if not str(k).startswith("x-")}, working_dir, name, option)
 
-    name = params.get("project_name") or model.get("name") or env.get("COMPOSE_PROJECT_NAME") \
-        or os.path.basename(working_dir.rstrip("/"))
+    name = params.get("project_name") or model.get("name") or env.get("COMPOSE_PROJECT_NAME") or os.path.basename(working_dir.rstrip("/"))
     name = normalise_name(name)
     if not name:
         raise InvalidOption("project_name", "the project name is empty once normalised (a-z, 0-9, _ and - only)")
     model["name"] = name
     defined = sorted(model["services"])
-    model["services"] = select(model, params.get("services"), params.get("profiles"),
-                               params.get("dependencies", True), option)
+    model["services"] = select(model, params.get("services"), params.get("profiles"), params.get("dependencies", True), option)
     files_dir = os.path.join(files_base, name)
-    return dict(name=name, working_dir=working_dir, config_files=paths, environment=env, model=model, defined=defined,
-                files_dir=files_dir)
+    return dict(name=name, working_dir=working_dir, config_files=paths, environment=env, model=model, defined=defined, files_dir=files_dir)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -639,29 +626,95 @@ def load_project(params: dict, environ: dict) -> dict:
 
 
 # Compose key -> container option, for values that need no translation.
-SAME = dict(image="image", user="user", working_dir="working_dir", hostname="hostname", domainname="domainname",
-            mac_address="mac_address", read_only="read_only", privileged="privileged", init="init", tty="tty",
-            stdin_open="interactive", cap_add="capabilities", cap_drop="cap_drop", security_opt="security_opts",
-            stop_signal="stop_signal", dns_opt="dns_opts", group_add="groups", oom_score_adj="oom_score_adj",
-            shm_size="shm_size", platform="platform", runtime="runtime", cgroup_parent="cgroup_parent",
-            pid="pid_mode", ipc="ipc_mode", userns_mode="userns_mode", mem_limit="memory",
-            mem_reservation="memory_reservation", memswap_limit="memory_swap", cpus="cpus", cpu_shares="cpu_shares",
-            cpuset="cpuset_cpus", pids_limit="pids_limit", devices="devices", device_cgroup_rules="device_cgroup_rules",
-            entrypoint="entrypoint", command="command", cpu_period="cpu_period", cpu_quota="cpu_quota",
-            mem_swappiness="memory_swappiness", oom_kill_disable="oom_killer", storage_opt="storage_opts", uts="uts",
-            cgroup="cgroupns_mode")
+SAME = dict(
+    image="image",
+    user="user",
+    working_dir="working_dir",
+    hostname="hostname",
+    domainname="domainname",
+    mac_address="mac_address",
+    read_only="read_only",
+    privileged="privileged",
+    init="init",
+    tty="tty",
+    stdin_open="interactive",
+    cap_add="capabilities",
+    cap_drop="cap_drop",
+    security_opt="security_opts",
+    stop_signal="stop_signal",
+    dns_opt="dns_opts",
+    group_add="groups",
+    oom_score_adj="oom_score_adj",
+    shm_size="shm_size",
+    platform="platform",
+    runtime="runtime",
+    cgroup_parent="cgroup_parent",
+    pid="pid_mode",
+    ipc="ipc_mode",
+    userns_mode="userns_mode",
+    mem_limit="memory",
+    mem_reservation="memory_reservation",
+    memswap_limit="memory_swap",
+    cpus="cpus",
+    cpu_shares="cpu_shares",
+    cpuset="cpuset_cpus",
+    pids_limit="pids_limit",
+    devices="devices",
+    device_cgroup_rules="device_cgroup_rules",
+    entrypoint="entrypoint",
+    command="command",
+    cpu_period="cpu_period",
+    cpu_quota="cpu_quota",
+    mem_swappiness="memory_swappiness",
+    oom_kill_disable="oom_killer",
+    storage_opt="storage_opts",
+    uts="uts",
+    cgroup="cgroupns_mode",
+)
 # Service keys that only a container on one engine can have: a stack refuses them (a Kubernetes conversion warns about
 # them as about every container option it does not convert).
-CONTAINER_ONLY = ("cpu_period", "cpu_quota", "mem_swappiness", "oom_kill_disable", "storage_opt", "uts", "cgroup",
-                  "blkio_config", "volumes_from")
+CONTAINER_ONLY = ("cpu_period", "cpu_quota", "mem_swappiness", "oom_kill_disable", "storage_opt", "uts", "cgroup", "blkio_config", "volumes_from")
 # blkio_config's keys that are container options of the same shape (a list of path and rate).
 BLKIO_RATES = ("device_read_bps", "device_write_bps", "device_read_iops", "device_write_iops")
 # Read elsewhere: by the project (depends_on, profiles, scale, build, container_name, ...) or below.
-HANDLED = ("build", "depends_on", "profiles", "scale", "container_name", "pull_policy", "extends", "environment",
-           "env_file", "ports", "expose", "volumes", "tmpfs", "networks", "network_mode", "healthcheck", "restart",
-           "deploy", "labels", "logging", "sysctls", "ulimits", "extra_hosts", "dns", "dns_search",
-           "stop_grace_period", "secrets", "configs", "gpus", "blkio_config", "volumes_from", "links", "external_links",
-           "label_file", "post_start", "pre_stop")
+HANDLED = (
+    "build",
+    "depends_on",
+    "profiles",
+    "scale",
+    "container_name",
+    "pull_policy",
+    "extends",
+    "environment",
+    "env_file",
+    "ports",
+    "expose",
+    "volumes",
+    "tmpfs",
+    "networks",
+    "network_mode",
+    "healthcheck",
+    "restart",
+    "deploy",
+    "labels",
+    "logging",
+    "sysctls",
+    "ulimits",
+    "extra_hosts",
+    "dns",
+    "dns_search",
+    "stop_grace_period",
+    "secrets",
+    "configs",
+    "gpus",
+    "blkio_config",
+    "volumes_from",
+    "links",
+    "external_links",
+    "label_file",
+    "post_start",
+    "pre_stop",
+)
 # Keys only other tools read (docker compose watch, swarm's scheduler, the CLI's log attachment): a warning.
 OTHER_TOOLS = ("develop", "attach")
 # The Compose Specification's other service keys: refused by name, each with why (a unit test walks the
@@ -690,8 +743,10 @@ def object_name(project: dict, kind: str, key: str) -> str:
 
 
 PORT_KEYS = ("name", "mode", "host_ip", "target", "published", "protocol", "app_protocol")
-_PORT = re.compile(r"^(?:(?:\[(?P<ip6>[^\]]+)\]|(?P<ip>[^:\[\]]*)):)??(?:(?P<published>[0-9]*(?:-[0-9]+)?):)?"
-                   r"(?P<target>[0-9]+(?:-[0-9]+)?)(?:/(?P<protocol>[a-z]+))?$")
+_PORT = re.compile(
+    r"^(?:(?:\[(?P<ip6>[^\]]+)\]|(?P<ip>[^:\[\]]*)):)??(?:(?P<published>[0-9]*(?:-[0-9]+)?):)?"
+    r"(?P<target>[0-9]+(?:-[0-9]+)?)(?:/(?P<protocol>[a-z]+))?$"
+)
 
 
 def _port_range(text: str, where: str, entry) -> list:
@@ -717,9 +772,15 @@ def port_entries(values, where: str) -> list:
             if "target" not in entry or not str(entry["target"]).isdigit():
                 raise InvalidOption("definition", f"{at}: a port needs a target, a number")
             published = entry.get("published")
-            port = dict(name=entry.get("name"), mode=entry.get("mode") or "ingress", host_ip=entry.get("host_ip"),
-                        target=int(entry["target"]), published=None if published in (None, "") else str(published),
-                        protocol=entry.get("protocol") or "tcp", app_protocol=entry.get("app_protocol"))
+            port = dict(
+                name=entry.get("name"),
+                mode=entry.get("mode") or "ingress",
+                host_ip=entry.get("host_ip"),
+                target=int(entry["target"]),
+                published=None if published in (None, "") else str(published),
+                protocol=entry.get("protocol") or "tcp",
+                app_protocol=entry.get("app_protocol"),
+            )
             entries.append({k: v for k, v in port.items() if v not in (None, "")})
             continue
         found = _PORT.match(str(entry))
@@ -732,8 +793,7 @@ def port_entries(values, where: str) -> list:
         one_of_range = published and len(targets) == 1 and len(published) > 1
         for number, target in enumerate(targets):
             host = found["published"] if one_of_range else (str(published[number]) if published else None)
-            port = dict(mode="ingress", host_ip=found["ip6"] or found["ip"], target=target, published=host,
-                        protocol=found["protocol"] or "tcp")
+            port = dict(mode="ingress", host_ip=found["ip6"] or found["ip"], target=target, published=host, protocol=found["protocol"] or "tcp")
             entries.append({k: v for k, v in port.items() if v not in (None, "")})
     return entries
 
@@ -753,17 +813,30 @@ def _ports(values, path: str) -> list:
 
 
 # A service's network settings: read, and the Compose Specification's others, refused by name.
-SERVICE_NETWORK_KEYS = ("aliases", "ipv4_address", "ipv6_address", "mac_address", "priority", "gw_priority",
-                        "driver_opts")
+SERVICE_NETWORK_KEYS = ("aliases", "ipv4_address", "ipv6_address", "mac_address", "priority", "gw_priority", "driver_opts")
 SERVICE_NETWORK_LATER = ("link_local_ips", "interface_name")
 # A service's volumes: the short syntax's modes, and the long syntax's keys (Compose Specification).
-SHORT_MODES = dict(ro=("read_only", True), rw=("read_only", False), z=("selinux", "z"), Z=("selinux", "Z"),
-                   nocopy=("nocopy", True), cached=("consistency", "cached"), delegated=("consistency", "delegated"),
-                   consistent=("consistency", "consistent"),
-                   **{p: ("propagation", p) for p in ("shared", "rshared", "slave", "rslave", "private", "rprivate")})
-VOLUME_ENTRY_KEYS: dict = dict(type=(), source=(), target=(), read_only=(), consistency=(),
-                               bind=("propagation", "create_host_path", "selinux"), volume=("nocopy", "subpath"),
-                               tmpfs=("size", "mode"))
+SHORT_MODES = dict(
+    ro=("read_only", True),
+    rw=("read_only", False),
+    z=("selinux", "z"),
+    Z=("selinux", "Z"),
+    nocopy=("nocopy", True),
+    cached=("consistency", "cached"),
+    delegated=("consistency", "delegated"),
+    consistent=("consistency", "consistent"),
+    **{p: ("propagation", p) for p in ("shared", "rshared", "slave", "rslave", "private", "rprivate")},
+)
+VOLUME_ENTRY_KEYS: dict = dict(
+    type=(),
+    source=(),
+    target=(),
+    read_only=(),
+    consistency=(),
+    bind=("propagation", "create_host_path", "selinux"),
+    volume=("nocopy", "subpath"),
+    tmpfs=("size", "mode"),
+)
 
 
 def _volume_entry(entry, where: str) -> dict:
@@ -776,8 +849,9 @@ def _volume_entry(entry, where: str) -> dict:
                 raise InvalidOption("definition", f"{where}.{key}: only for type {key} volumes")
             for sub in (value or {}) if VOLUME_ENTRY_KEYS[key] else ():
                 if sub not in VOLUME_ENTRY_KEYS[key]:
-                    raise InvalidOption("definition", f"{where}.{key}.{sub}: not supported by noar.docker.compose "
-                                                      f"(it reads {', '.join(VOLUME_ENTRY_KEYS[key])})")
+                    raise InvalidOption(
+                        "definition", f"{where}.{key}.{sub}: not supported by noar.docker.compose (it reads {', '.join(VOLUME_ENTRY_KEYS[key])})"
+                    )
         return entry
     parts = str(entry).split(":")
     if len(parts) == 1:
@@ -788,7 +862,7 @@ def _volume_entry(entry, where: str) -> dict:
     result: dict = dict(type=kind, source=parts[0], target=parts[1])
     if kind == "bind":
         result["bind"] = dict(create_host_path=True)  # the short syntax makes a missing host path, as docker compose
-    for mode in (parts[2].split(",") if len(parts) > 2 and parts[2] else []):
+    for mode in parts[2].split(",") if len(parts) > 2 and parts[2] else []:
         if mode not in SHORT_MODES:
             raise InvalidOption("definition", f"{where}: {mode!r} is not a volume mode ({', '.join(SHORT_MODES)})")
         key, value = SHORT_MODES[mode]
@@ -799,8 +873,7 @@ def _volume_entry(entry, where: str) -> dict:
         else:
             result.setdefault("bind", {})[key] = value
     if kind == "volume" and result.get("bind", {}).get("propagation"):
-        raise InvalidOption("definition", f"{where}: {result['bind']['propagation']!r} (propagation) is only for "
-                                          "binds of a host path")
+        raise InvalidOption("definition", f"{where}: {result['bind']['propagation']!r} (propagation) is only for binds of a host path")
     if kind == "bind" and result.get("volume"):
         raise InvalidOption("definition", f"{where}: 'nocopy' is only for volumes")
     return result
@@ -835,8 +908,7 @@ def _volumes(project: dict, values, path: str) -> list:
             mount["selinux"] = bind["selinux"]
         if kind == "volume" and source:
             if source not in declared:
-                raise InvalidOption("definition", f"{where}: volume {source!r} is not declared under the top-level "
-                                                  "volumes")
+                raise InvalidOption("definition", f"{where}: volume {source!r} is not declared under the top-level volumes")
             mount["source"] = object_name(project, "volumes", source)
         if kind == "volume":
             if volume.get("nocopy"):
@@ -874,8 +946,7 @@ def as_binds(mounts: list) -> tuple:
         if not (named or mount.get("selinux") or mount.get("create_host_path")):
             kept.append(mount)
             continue
-        modes = ["ro" if mount.get("read_only") else "rw"] + [mount[k] for k in ("selinux", "propagation", "consistency")
-                                                              if mount.get(k)]
+        modes = ["ro" if mount.get("read_only") else "rw"] + [mount[k] for k in ("selinux", "propagation", "consistency") if mount.get(k)]
         binds.append(f"{mount['source']}:{mount['target']}:{','.join(modes)}")
     return kept, binds
 
@@ -891,13 +962,13 @@ def _networks(project: dict, name: str, service: dict, path: str) -> list:
     networks: list = []
     for key, settings in wanted.items():
         if key not in declared:
-            raise InvalidOption("definition", f"{path}.{key}: network {key!r} is not declared under the top-level "
-                                              "networks")
+            raise InvalidOption("definition", f"{path}.{key}: network {key!r} is not declared under the top-level networks")
         settings = settings or {}
         for setting in settings:
             if setting in SERVICE_NETWORK_LATER:
-                raise InvalidOption("definition", f"{path}.{key}.{setting}: not supported by noar.docker.compose yet "
-                                                  "(the container module has no such endpoint option)")
+                raise InvalidOption(
+                    "definition", f"{path}.{key}.{setting}: not supported by noar.docker.compose yet (the container module has no such endpoint option)"
+                )
             if setting not in SERVICE_NETWORK_KEYS:
                 raise InvalidOption("definition", f"{path}.{key}.{setting}: not a key of a service's network")
         entry: dict = dict(name=object_name(project, "networks", key), aliases=[name] + list(settings.get("aliases") or []))
@@ -924,8 +995,7 @@ def _healthcheck(value, path: str) -> dict:
     for key in ("interval", "timeout", "retries", "start_period", "start_interval"):
         if value.get(key) is not None:
             check[key] = value[key]
-    unknown = sorted(set(value) - {"test", "interval", "timeout", "retries", "start_period", "start_interval",
-                                   "disable"})
+    unknown = sorted(set(value) - {"test", "interval", "timeout", "retries", "start_period", "start_interval", "disable"})
     if unknown:
         raise InvalidOption("definition", f"{path}.{unknown[0]}: not a healthcheck key")
     return check
@@ -937,8 +1007,7 @@ def _device_requests(entries, where: str, gpu: bool = False) -> list:
     for index, entry in enumerate(entries or []):
         at = f"{where}[{index}]"
         if not isinstance(entry, dict):
-            raise InvalidOption("definition", f"{at}: must be a mapping (capabilities, count, device_ids, driver, "
-                                              "options)")
+            raise InvalidOption("definition", f"{at}: must be a mapping (capabilities, count, device_ids, driver, options)")
         for key in entry:
             if key not in ("capabilities", "count", "device_ids", "driver", "options"):
                 raise InvalidOption("definition", f"{at}.{key}: not a key of a device request")
@@ -968,8 +1037,7 @@ def _blkio(value: dict, params: dict, path: str) -> None:
         elif key in BLKIO_RATES:
             params[key] = [dict(path=entry.get("path"), rate=entry.get("rate")) for entry in item or []]
         else:
-            raise InvalidOption("definition", f"{path}.{key}: not supported by noar.docker.compose (it reads weight, "
-                                              f"{', '.join(BLKIO_RATES)})")
+            raise InvalidOption("definition", f"{path}.{key}: not supported by noar.docker.compose (it reads weight, {', '.join(BLKIO_RATES)})")
 
 
 def _gpus(value, path: str) -> list:
@@ -1001,7 +1069,8 @@ def _deploy(service: dict, params: dict, path: str, ignored) -> None:
         params["memory_reservation"] = reservations["memory"]
     if reservations.get("devices"):
         params["device_requests"] = params.get("device_requests", []) + _device_requests(
-            reservations["devices"], f"{path}.deploy.resources.reservations.devices")
+            reservations["devices"], f"{path}.deploy.resources.reservations.devices"
+        )
     for key in sorted(set(reservations) - {"memory", "devices"}):
         if key in ("cpus", "generic_resources"):
             ignored(f"deploy.resources.reservations.{key}", "only a swarm reads it")
@@ -1064,8 +1133,7 @@ def service_params(project: dict, name: str, warnings: list, own_keys: frozenset
     if service.get("devices"):
         params["devices"] = [_device(entry, f"{path}.devices[{index}]") for index, entry in enumerate(service["devices"])]
     if service.get("container_name") and replicas(service) > 1:
-        raise InvalidOption("definition", f"{path}.container_name: a service with a container_name runs one container, "
-                                          f"not {replicas(service)}")
+        raise InvalidOption("definition", f"{path}.container_name: a service with a container_name runs one container, not {replicas(service)}")
     if not params.get("image") and not service.get("build"):
         raise InvalidOption("definition", f"{path}: needs an image or a build")
     if not params.get("image"):
@@ -1073,8 +1141,7 @@ def service_params(project: dict, name: str, warnings: list, own_keys: frozenset
     env = service_variables(project, service, path)
     if env:
         # A name without a value takes the project's environment's, as docker compose does; unset: left out.
-        params["env"] = {k: (project["environment"].get(k) if v is None else text(v)) for k, v in env.items()
-                         if v is not None or k in project["environment"]}
+        params["env"] = {k: (project["environment"].get(k) if v is None else text(v)) for k, v in env.items() if v is not None or k in project["environment"]}
     if service.get("ports"):
         params["published_ports"] = _ports(service["ports"], f"{path}.ports")
     if service.get("expose"):
@@ -1103,8 +1170,7 @@ def service_params(project: dict, name: str, warnings: list, own_keys: frozenset
     if restart:
         policy, _sep, retries = str(restart).partition(":")
         if policy not in RESTARTS:
-            raise InvalidOption("definition", f"{path}.restart: {restart!r} is not no, always, unless-stopped or "
-                                              "on-failure[:N]")
+            raise InvalidOption("definition", f"{path}.restart: {restart!r} is not no, always, unless-stopped or on-failure[:N]")
         params["restart_policy"] = RESTARTS[policy]
         if retries:
             params["restart_retries"] = int(retries)
@@ -1122,13 +1188,18 @@ def service_params(project: dict, name: str, warnings: list, own_keys: frozenset
         sysctls = key_values(service["sysctls"], "definition", f"{path}.sysctls")
         params["sysctls"] = {k: text(v) for k, v in sysctls.items()}
     if service.get("ulimits"):
-        params["ulimits"] = [f"{k}:{v}:{v}" if not isinstance(v, dict) else f"{k}:{v['soft']}:{v['hard']}"
-                             for k, v in service["ulimits"].items()]
+        params["ulimits"] = [f"{k}:{v}:{v}" if not isinstance(v, dict) else f"{k}:{v['soft']}:{v['hard']}" for k, v in service["ulimits"].items()]
     if service.get("extra_hosts"):
-        params["etc_hosts"] = {k: text(v) for k, v in key_values(
-            [str(h).replace(":", "=", 1) if "=" not in str(h) else h for h in service["extra_hosts"]]
-            if isinstance(service["extra_hosts"], list) else service["extra_hosts"],
-            "definition", f"{path}.extra_hosts").items()}
+        params["etc_hosts"] = {
+            k: text(v)
+            for k, v in key_values(
+                [str(h).replace(":", "=", 1) if "=" not in str(h) else h for h in service["extra_hosts"]]
+                if isinstance(service["extra_hosts"], list)
+                else service["extra_hosts"],
+                "definition",
+                f"{path}.extra_hosts",
+            ).items()
+        }
     for key, option in (("dns", "dns_servers"), ("dns_search", "dns_search_domains")):
         if service.get(key):
             params[option] = [service[key]] if isinstance(service[key], str) else list(service[key])
@@ -1157,12 +1228,16 @@ def service_params(project: dict, name: str, warnings: list, own_keys: frozenset
                 raise InvalidOption("definition", f"{path}.{key}[{index}]: {link!r} is not NAME[:ALIAS]")
             if key == "links" and target not in project["model"]["services"]:
                 raise InvalidOption("definition", f"{path}.links[{index}]: no service {target!r}")
-    labels.update({
-        "com.docker.compose.project": project["name"], "com.docker.compose.service": name,
-        "com.docker.compose.oneoff": "False", "com.docker.compose.project.working_dir": project["working_dir"],
-        "com.docker.compose.project.config_files": ",".join(project["config_files"]),
-        "com.docker.compose.depends_on": ",".join(_depends_label(service)),
-    })
+    labels.update(
+        {
+            "com.docker.compose.project": project["name"],
+            "com.docker.compose.service": name,
+            "com.docker.compose.oneoff": "False",
+            "com.docker.compose.project.working_dir": project["working_dir"],
+            "com.docker.compose.project.config_files": ",".join(project["config_files"]),
+            "com.docker.compose.depends_on": ",".join(_depends_label(service)),
+        }
+    )
     params["labels"] = {k: text(v) for k, v in labels.items()}
     return params
 
@@ -1177,8 +1252,7 @@ def _device(entry, where: str) -> str:
         raise InvalidOption("definition", f"{where}.{unknown[0]}: not a key of a device (source, target, permissions)")
     if not entry.get("source"):
         raise InvalidOption("definition", f"{where}: a device needs a source")
-    return ":".join([str(entry["source"]), str(entry.get("target") or entry["source"]),
-                     str(entry.get("permissions") or "rwm")])
+    return ":".join([str(entry["source"]), str(entry.get("target") or entry["source"]), str(entry.get("permissions") or "rwm")])
 
 
 HOOK_PHASES = ("post_start", "pre_stop")
@@ -1200,10 +1274,8 @@ def hooks(service: dict, phase: str, path: str) -> list:
         argv = shlex.split(command) if isinstance(command, str) else [str(c) for c in command or []]
         if not argv:
             raise InvalidOption("definition", f"{at}.command: a hook needs a command")
-        env = {k: text(v) for k, v in key_values(hook.get("environment"), "definition", f"{at}.environment").items()
-               if v is not None}
-        found.append(dict(argv=argv, user=hook.get("user"), privileged=bool(hook.get("privileged")),
-                          chdir=hook.get("working_dir"), env=env or None))
+        env = {k: text(v) for k, v in key_values(hook.get("environment"), "definition", f"{at}.environment").items() if v is not None}
+        found.append(dict(argv=argv, user=hook.get("user"), privileged=bool(hook.get("privileged")), chdir=hook.get("working_dir"), env=env or None))
     return found
 
 
@@ -1217,8 +1289,7 @@ def links(project: dict, name: str, number: int) -> list:
         other, _sep, alias = str(link).partition(":")
         for other_number in range(1, replicas(project["model"]["services"][other]) + 1):
             container = container_name(project, other, other_number)
-            made += [f"{container}:{alias or other}", f"{container}:{other}-{number}",
-                     f"{container}:{project['name']}-{other}-{number}"]
+            made += [f"{container}:{alias or other}", f"{container}:{other}-{number}", f"{container}:{project['name']}-{other}-{number}"]
     for link in service.get("external_links") or []:
         other, _sep, alias = str(link).partition(":")
         made.append(f"{other}:{alias or other}")
@@ -1246,7 +1317,7 @@ def service_variables(project: dict, service: dict, path: str) -> dict:
 def _volumes_from(project: dict, entry: str, where: str) -> str:
     """``SERVICE[:MODE]`` as its first container's name, ``container:NAME[:MODE]`` as that container's."""
     if entry.startswith("container:"):
-        return entry[len("container:"):]
+        return entry[len("container:") :]
     name, _sep, mode = entry.partition(":")
     if name not in project["model"]["services"]:
         raise InvalidOption("definition", f"{where}: no service {name!r} (a container is named container:NAME)")
@@ -1262,8 +1333,7 @@ def _depends_label(service: dict) -> list:
     if isinstance(depends, list):
         labels = {d: f"{d}:service_started:false" for d in depends}
     else:
-        labels = {d: f"{d}:{(c or {}).get('condition', 'service_started')}:{str(bool((c or {}).get('restart'))).lower()}"
-                  for d, c in depends.items()}
+        labels = {d: f"{d}:{(c or {}).get('condition', 'service_started')}:{str(bool((c or {}).get('restart'))).lower()}" for d, c in depends.items()}
     for name, restart in implied_dependencies(service):  # docker compose adds these to depends_on
         labels.setdefault(name, f"{name}:service_started:{str(restart).lower()}")
     return sorted(labels.values())
@@ -1283,9 +1353,10 @@ def container_params(project: dict, name: str, number: int, shared: dict) -> dic
     if made:
         params["links"] = made
     if params.get("networks"):
-        params["networks"] = [dict(network, aliases=list(dict.fromkeys([params["name"]] + list(network.get("aliases") or []))),
-                                   **(dict(links=made) if made else {}))
-                              for network in params["networks"]]
+        params["networks"] = [
+            dict(network, aliases=list(dict.fromkeys([params["name"]] + list(network.get("aliases") or []))), **(dict(links=made) if made else {}))
+            for network in params["networks"]
+        ]
     mounts, binds = as_binds(params.get("mounts") or [])
     if binds:
         params["mounts"], params["volumes"] = mounts or None, binds
@@ -1326,8 +1397,12 @@ def is_external(project: dict, kind: str, key: str) -> bool:
 def network_params(project: dict, key: str) -> dict:
     """The ``noar.docker.network`` parameters of the project's network ``key`` (``default`` needs no declaration)."""
     definition = declared(project, "networks", key, NETWORK_KEYS)
-    params = dict(name=object_name(project, "networks", key), state="present",
-                  driver=definition.get("driver") or "bridge", labels=_labels(project, "networks", key, definition))
+    params = dict(
+        name=object_name(project, "networks", key),
+        state="present",
+        driver=definition.get("driver") or "bridge",
+        labels=_labels(project, "networks", key, definition),
+    )
     if definition.get("driver_opts"):
         params["driver_options"] = {str(k): text(v) for k, v in definition["driver_opts"].items()}
     for flag in ("internal", "attachable", "enable_ipv6"):
@@ -1345,8 +1420,7 @@ def network_params(project: dict, key: str) -> dict:
     for index, pool in enumerate(ipam.get("config") or []):
         unknown = sorted(set(pool) - set(IPAM_POOL_KEYS))
         if unknown:
-            raise InvalidOption("definition", f"networks.{key}.ipam.config[{index}].{unknown[0]}: not a Compose ipam "
-                                              "pool key")
+            raise InvalidOption("definition", f"networks.{key}.ipam.config[{index}].{unknown[0]}: not a Compose ipam pool key")
         pools.append({IPAM_POOL_KEYS[k]: v for k, v in pool.items()})
     if pools:
         params["ipam_config"] = pools
@@ -1356,8 +1430,13 @@ def network_params(project: dict, key: str) -> dict:
 def volume_params(project: dict, key: str) -> dict:
     """The ``noar.docker.volume`` parameters of the project's volume ``key``."""
     definition = declared(project, "volumes", key, VOLUME_KEYS)
-    params = dict(name=object_name(project, "volumes", key), state="present", driver=definition.get("driver") or "local",
-                  labels=_labels(project, "volumes", key, definition), recreate="never")
+    params = dict(
+        name=object_name(project, "volumes", key),
+        state="present",
+        driver=definition.get("driver") or "local",
+        labels=_labels(project, "volumes", key, definition),
+        recreate="never",
+    )
     if definition.get("driver_opts"):
         params["driver_options"] = {str(k): text(v) for k, v in definition["driver_opts"].items()}
     return params
@@ -1408,13 +1487,11 @@ def service_files(project: dict, name: str) -> list:
                     raise InvalidOption("definition", f"{where}.{key}: not a key of a service's {kind}")
             source = entry.get("source")
             if source not in declared:
-                raise InvalidOption("definition", f"{where}: {kind[:-1]} {source!r} is not declared under the "
-                                                  f"top-level {kind}")
+                raise InvalidOption("definition", f"{where}: {kind[:-1]} {source!r} is not declared under the top-level {kind}")
             definition = declared[source] or {}
             top = f"{kind}.{source}"
             if definition.get("external"):
-                raise InvalidOption("definition", f"{top}.external: an external {kind[:-1]} lives in a swarm; "
-                                                  "noar.docker.compose runs on one engine")
+                raise InvalidOption("definition", f"{top}.external: an external {kind[:-1]} lives in a swarm; noar.docker.compose runs on one engine")
             given = [k for k in FILE_SOURCES[kind] if definition.get(k) is not None]
             unknown = sorted(set(definition) - set(FILE_SOURCES[kind]) - {"name", "external"})
             if unknown:
@@ -1432,7 +1509,18 @@ def service_files(project: dict, name: str) -> list:
                 host_path = value
             else:
                 host_path = os.path.join(project["files_dir"], name, kind, str(source))
-            entries.append(dict(kind=kind, name=source, target=target, host_path=host_path, source=origin,
-                                value=str(value), mode=file_mode(entry.get("mode", 0o444), where),
-                                uid=str(entry.get("uid", "0")), gid=str(entry.get("gid", "0")), path=where))
+            entries.append(
+                dict(
+                    kind=kind,
+                    name=source,
+                    target=target,
+                    host_path=host_path,
+                    source=origin,
+                    value=str(value),
+                    mode=file_mode(entry.get("mode", 0o444), where),
+                    uid=str(entry.get("uid", "0")),
+                    gid=str(entry.get("gid", "0")),
+                    path=where,
+                )
+            )
     return entries

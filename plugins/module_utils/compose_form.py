@@ -31,18 +31,102 @@ from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOp
 
 # compose-go's ServiceConfig fields, in their declared order (types/types.go): the order of the hashed JSON.
 ORDER = (
-    "profiles", "annotations", "attach", "build", "develop", "blkio_config", "cap_add", "cap_drop", "cgroup_parent",
-    "cgroup", "cpu_count", "cpu_percent", "cpu_period", "cpu_quota", "cpu_rt_period", "cpu_rt_runtime", "cpus",
-    "cpuset", "cpu_shares", "command", "configs", "container_name", "credential_spec", "depends_on", "deploy",
-    "device_cgroup_rules", "devices", "dns", "dns_opt", "dns_search", "dockerfile", "domainname", "entrypoint",
-    "provider", "environment", "env_file", "expose", "extends", "external_links", "extra_hosts", "group_add", "gpus",
-    "hostname", "healthcheck", "image", "init", "ipc", "isolation", "labels", "label_file", "links", "logging",
-    "log_driver", "log_opt", "mem_limit", "mem_reservation", "memswap_limit", "mem_swappiness", "mac_address",
-    "models", "net", "network_mode", "networks", "oom_kill_disable", "oom_score_adj", "pid", "pids_limit", "platform",
-    "ports", "privileged", "pull_policy", "read_only", "restart", "runtime", "scale", "secrets", "security_opt",
-    "shm_size", "stdin_open", "stop_grace_period", "stop_signal", "storage_opt", "sysctls", "tmpfs", "tty", "ulimits",
-    "use_api_socket", "user", "userns_mode", "uts", "volume_driver", "volumes", "volumes_from", "working_dir",
-    "post_start", "pre_stop",
+    "profiles",
+    "annotations",
+    "attach",
+    "build",
+    "develop",
+    "blkio_config",
+    "cap_add",
+    "cap_drop",
+    "cgroup_parent",
+    "cgroup",
+    "cpu_count",
+    "cpu_percent",
+    "cpu_period",
+    "cpu_quota",
+    "cpu_rt_period",
+    "cpu_rt_runtime",
+    "cpus",
+    "cpuset",
+    "cpu_shares",
+    "command",
+    "configs",
+    "container_name",
+    "credential_spec",
+    "depends_on",
+    "deploy",
+    "device_cgroup_rules",
+    "devices",
+    "dns",
+    "dns_opt",
+    "dns_search",
+    "dockerfile",
+    "domainname",
+    "entrypoint",
+    "provider",
+    "environment",
+    "env_file",
+    "expose",
+    "extends",
+    "external_links",
+    "extra_hosts",
+    "group_add",
+    "gpus",
+    "hostname",
+    "healthcheck",
+    "image",
+    "init",
+    "ipc",
+    "isolation",
+    "labels",
+    "label_file",
+    "links",
+    "logging",
+    "log_driver",
+    "log_opt",
+    "mem_limit",
+    "mem_reservation",
+    "memswap_limit",
+    "mem_swappiness",
+    "mac_address",
+    "models",
+    "net",
+    "network_mode",
+    "networks",
+    "oom_kill_disable",
+    "oom_score_adj",
+    "pid",
+    "pids_limit",
+    "platform",
+    "ports",
+    "privileged",
+    "pull_policy",
+    "read_only",
+    "restart",
+    "runtime",
+    "scale",
+    "secrets",
+    "security_opt",
+    "shm_size",
+    "stdin_open",
+    "stop_grace_period",
+    "stop_signal",
+    "storage_opt",
+    "sysctls",
+    "tmpfs",
+    "tty",
+    "ulimits",
+    "use_api_socket",
+    "user",
+    "userns_mode",
+    "uts",
+    "volume_driver",
+    "volumes",
+    "volumes_from",
+    "working_dir",
+    "post_start",
+    "pre_stop",
 )
 # Left out of the hash by the CLI (docker/compose pkg/compose/hash.go), so by us.
 NOT_HASHED = ("build", "pull_policy", "scale", "depends_on", "profiles", "env_file")
@@ -57,8 +141,7 @@ class NoForm(Exception):
 def go_json(value) -> str:
     """JSON as Go's encoding/json writes it: compact, UTF-8, and <, >, & and the two line separators escaped."""
     text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
-                          ("\u2029", "\\u2029")):
+    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
         text = text.replace(char, escaped)
     return text
 
@@ -79,7 +162,7 @@ def go_float32(value) -> int | float:
 
 
 _DURATION = re.compile(r"([0-9]*(?:\.[0-9]*)?)(ns|us|µs|ms|s|m|h)")
-_UNITS = dict(ns=1, us=1000, **{"µs": 1000}, ms=10 ** 6, s=10 ** 9, m=60 * 10 ** 9, h=3600 * 10 ** 9)
+_UNITS = dict(ns=1, us=1000, **{"µs": 1000}, ms=10**6, s=10**9, m=60 * 10**9, h=3600 * 10**9)
 
 
 def go_duration(value) -> str:
@@ -98,7 +181,7 @@ def go_duration(value) -> str:
 
 
 def _fraction(value: int, digits: int) -> str:
-    whole, part = divmod(value, 10 ** digits)
+    whole, part = divmod(value, 10**digits)
     part_text = str(part).rjust(digits, "0").rstrip("0")
     return f"{whole}.{part_text}" if part_text else str(whole)
 
@@ -106,12 +189,12 @@ def _fraction(value: int, digits: int) -> str:
 def _go_duration_text(nanos: int) -> str:
     if nanos == 0:
         return "0s"
-    if nanos < 10 ** 9:
+    if nanos < 10**9:
         for unit, digits in (("ns", 0), ("µs", 3), ("ms", 6)):
             if nanos < 10 ** (digits + 3):
                 return _fraction(nanos, digits) + unit
-    seconds = _fraction(nanos % (60 * 10 ** 9), 9) + "s"
-    minutes = nanos // (60 * 10 ** 9)
+    seconds = _fraction(nanos % (60 * 10**9), 9) + "s"
+    minutes = nanos // (60 * 10**9)
     if not minutes:
         return seconds
     hours, minutes = divmod(minutes, 60)
@@ -131,7 +214,7 @@ def go_bytes(value) -> str:
     if not match:
         raise NoForm()
     power = " kmgtp".index((match.group(2) or " ").lower())
-    return str(int(Decimal(match.group(1)) * 1024 ** power))
+    return str(int(Decimal(match.group(1)) * 1024**power))
 
 
 def _text(value) -> str | None:
@@ -182,8 +265,7 @@ def _ports(value) -> list:
         raise NoForm() from None
 
 
-_SHORT_BIND = dict(z=("selinux", "z"), Z=("selinux", "Z"),
-                   **{p: ("propagation", p) for p in ("shared", "rshared", "slave", "rslave", "private", "rprivate")})
+_SHORT_BIND = dict(z=("selinux", "z"), Z=("selinux", "Z"), **{p: ("propagation", p) for p in ("shared", "rshared", "slave", "rslave", "private", "rprivate")})
 
 
 def _volume(entry, working_dir: str) -> dict:
@@ -195,8 +277,7 @@ def _volume(entry, working_dir: str) -> dict:
     if len(parts) > 3:
         raise NoForm()
     bind = parts[0].startswith((".", "/", "~"))
-    volume: dict = dict(type="bind" if bind else "volume", source=_path(parts[0], working_dir) if bind else parts[0],
-                        target=parts[1])
+    volume: dict = dict(type="bind" if bind else "volume", source=_path(parts[0], working_dir) if bind else parts[0], target=parts[1])
     options: dict = {}
     for mode in parts[2].split(",") if len(parts) == 3 and parts[2] else []:
         if mode in ("ro", "rw"):
@@ -227,8 +308,12 @@ def _long_volume(entry: dict, working_dir: str) -> dict:
     if entry.get("read_only"):
         volume["read_only"] = True
     bind, options, tmpfs = entry.get("bind") or {}, entry.get("volume") or {}, entry.get("tmpfs") or {}
-    if set(bind) - {"selinux", "propagation", "create_host_path"} or set(options) - {"nocopy", "subpath"} or \
-            set(tmpfs) - {"size"} or kind not in ("bind", "volume", "tmpfs"):
+    if (
+        set(bind) - {"selinux", "propagation", "create_host_path"}
+        or set(options) - {"nocopy", "subpath"}
+        or set(tmpfs) - {"size"}
+        or kind not in ("bind", "volume", "tmpfs")
+    ):
         raise NoForm()
     if kind == "bind":
         volume["bind"] = {k: bind[k] for k in ("selinux", "propagation") if bind.get(k)}
@@ -257,10 +342,13 @@ def _networks(value) -> dict:
             continue
         if set(settings) - {"aliases", "ipv4_address", "ipv6_address", "priority", "gw_priority"}:
             raise NoForm()
-        network = dict(aliases=_strings(settings["aliases"]) if settings.get("aliases") else None,
-                       gw_priority=_int(settings["gw_priority"]) if settings.get("gw_priority") else None,
-                       ipv4_address=settings.get("ipv4_address"), ipv6_address=settings.get("ipv6_address"),
-                       priority=_int(settings["priority"]) if settings.get("priority") else None)
+        network = dict(
+            aliases=_strings(settings["aliases"]) if settings.get("aliases") else None,
+            gw_priority=_int(settings["gw_priority"]) if settings.get("gw_priority") else None,
+            ipv4_address=settings.get("ipv4_address"),
+            ipv6_address=settings.get("ipv6_address"),
+            priority=_int(settings["priority"]) if settings.get("priority") else None,
+        )
         networks[name] = {k: v for k, v in network.items() if v not in (None, "")}
     return networks
 
@@ -315,13 +403,11 @@ def _devices(value) -> list:
         if isinstance(entry, dict):
             if set(entry) - {"source", "target", "permissions"}:
                 raise NoForm()
-            entry = ":".join([str(entry["source"]), str(entry.get("target") or entry["source"]),
-                              str(entry.get("permissions") or "rwm")])
+            entry = ":".join([str(entry["source"]), str(entry.get("target") or entry["source"]), str(entry.get("permissions") or "rwm")])
         parts = str(entry).split(":")
         if len(parts) > 3:
             raise NoForm()
-        devices.append(dict(source=parts[0], target=parts[1] if len(parts) > 1 else parts[0],
-                            permissions=parts[2] if len(parts) > 2 else "rwm"))
+        devices.append(dict(source=parts[0], target=parts[1] if len(parts) > 1 else parts[0], permissions=parts[2] if len(parts) > 2 else "rwm"))
     return devices
 
 
@@ -349,18 +435,29 @@ def _deploy(value: dict) -> dict:
             resource = resources[kind]
             if set(resource) - {"cpus", "memory", "pids"}:
                 raise NoForm()
-            deploy["resources"][kind] = {k: v for k, v in dict(
-                cpus=go_float32(resource["cpus"]) if resource.get("cpus") else None,
-                memory=go_bytes(resource["memory"]) if resource.get("memory") else None,
-                pids=_int(resource["pids"]) if resource.get("pids") else None).items() if v is not None}
+            deploy["resources"][kind] = {
+                k: v
+                for k, v in dict(
+                    cpus=go_float32(resource["cpus"]) if resource.get("cpus") else None,
+                    memory=go_bytes(resource["memory"]) if resource.get("memory") else None,
+                    pids=_int(resource["pids"]) if resource.get("pids") else None,
+                ).items()
+                if v is not None
+            }
     policy = value.get("restart_policy")
     if policy:
         if set(policy) - {"condition", "delay", "max_attempts", "window"}:
             raise NoForm()
-        deploy["restart_policy"] = {k: v for k, v in dict(
-            condition=policy.get("condition"), delay=go_duration(policy["delay"]) if policy.get("delay") else None,
-            max_attempts=_int(policy["max_attempts"]) if policy.get("max_attempts") is not None else None,
-            window=go_duration(policy["window"]) if policy.get("window") else None).items() if v is not None}
+        deploy["restart_policy"] = {
+            k: v
+            for k, v in dict(
+                condition=policy.get("condition"),
+                delay=go_duration(policy["delay"]) if policy.get("delay") else None,
+                max_attempts=_int(policy["max_attempts"]) if policy.get("max_attempts") is not None else None,
+                window=go_duration(policy["window"]) if policy.get("window") else None,
+            ).items()
+            if v is not None
+        }
     deploy["placement"] = {}  # a struct, not a pointer: Go writes it empty
     return deploy
 
@@ -370,10 +467,13 @@ def _hooks(value) -> list:
     for hook in value:
         if not isinstance(hook, dict) or set(hook) - {"command", "user", "privileged", "working_dir", "environment"}:
             raise NoForm()
-        form = dict(command=_command(hook.get("command")), user=hook.get("user"),
-                    privileged=_bool(hook["privileged"]) if "privileged" in hook else None,
-                    working_dir=hook.get("working_dir"),
-                    environment=_mapping(hook["environment"], "hook") if hook.get("environment") else None)
+        form = dict(
+            command=_command(hook.get("command")),
+            user=hook.get("user"),
+            privileged=_bool(hook["privileged"]) if "privileged" in hook else None,
+            working_dir=hook.get("working_dir"),
+            environment=_mapping(hook["environment"], "hook") if hook.get("environment") else None,
+        )
         hooks.append({k: v for k, v in form.items() if k == "command" or v not in (None, "", False, {})})
     return hooks
 
@@ -387,16 +487,60 @@ def _environment(project: dict, service: dict, path: str) -> dict:
 
 
 FORMS: dict = dict(
-    cap_add=_strings, cap_drop=_strings, cgroup_parent=str, cpus=go_float32, cpu_shares=_int,
-    command=_command, container_name=str, deploy=_deploy, devices=_devices, dns=_strings, dns_opt=_strings,
-    dns_search=_strings, domainname=str, entrypoint=_command, expose=_strings, external_links=_strings,
-    extra_hosts=_extra_hosts, links=_strings,
-    group_add=_strings, hostname=str, healthcheck=_healthcheck, image=str, init=_bool, ipc=str, logging=_logging,
-    mem_limit=go_bytes, mem_reservation=go_bytes, memswap_limit=go_bytes, mac_address=str, network_mode=str,
-    networks=_networks, oom_score_adj=_int, pid=str, pids_limit=_int, platform=str, ports=_ports, privileged=_bool,
-    read_only=_bool, restart=str, runtime=str, security_opt=_strings, shm_size=go_bytes, stdin_open=_bool,
-    stop_grace_period=go_duration, stop_signal=str, tmpfs=_strings, tty=_bool, ulimits=_ulimits, user=str,
-    userns_mode=str, volumes_from=_strings, working_dir=str, post_start=_hooks, pre_stop=_hooks,
+    cap_add=_strings,
+    cap_drop=_strings,
+    cgroup_parent=str,
+    cpus=go_float32,
+    cpu_shares=_int,
+    command=_command,
+    container_name=str,
+    deploy=_deploy,
+    devices=_devices,
+    dns=_strings,
+    dns_opt=_strings,
+    dns_search=_strings,
+    domainname=str,
+    entrypoint=_command,
+    expose=_strings,
+    external_links=_strings,
+    extra_hosts=_extra_hosts,
+    links=_strings,
+    group_add=_strings,
+    hostname=str,
+    healthcheck=_healthcheck,
+    image=str,
+    init=_bool,
+    ipc=str,
+    logging=_logging,
+    mem_limit=go_bytes,
+    mem_reservation=go_bytes,
+    memswap_limit=go_bytes,
+    mac_address=str,
+    network_mode=str,
+    networks=_networks,
+    oom_score_adj=_int,
+    pid=str,
+    pids_limit=_int,
+    platform=str,
+    ports=_ports,
+    privileged=_bool,
+    read_only=_bool,
+    restart=str,
+    runtime=str,
+    security_opt=_strings,
+    shm_size=go_bytes,
+    stdin_open=_bool,
+    stop_grace_period=go_duration,
+    stop_signal=str,
+    tmpfs=_strings,
+    tty=_bool,
+    ulimits=_ulimits,
+    user=str,
+    userns_mode=str,
+    volumes_from=_strings,
+    working_dir=str,
+    post_start=_hooks,
+    pre_stop=_hooks,
 )
 # Read by the project, or below with the project's context.
 CONTEXT = ("environment", "labels", "sysctls", "volumes") + NOT_HASHED

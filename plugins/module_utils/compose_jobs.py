@@ -65,8 +65,7 @@ class ComposePullManager(Manager):
         plan = []
         always = self.params.get("policy", "always") == "always"
         for ref, service in self._refs().items():
-            manager = ImageManager(self.client, dict(name=ref, source="pull", state="present", force_source=always,
-                                                     pull_option="policy"))
+            manager = ImageManager(self.client, dict(name=ref, source="pull", state="present", force_source=always, pull_option="policy"))
             image_plan = manager.plan(manager.read())
             self.warnings.extend(manager.warnings)
             for action in image_plan:  # community.docker's keys for each pull
@@ -93,8 +92,7 @@ class ComposeBuildManager(Manager):
     def __init__(self, client, params: dict, environ: dict, check_mode: bool):
         self.client = client
         self.params = params
-        given = compose_params(params, services=params.get("services"), dependencies=params.get("with_dependencies"),
-                               build="always")
+        given = compose_params(params, services=params.get("services"), dependencies=params.get("with_dependencies"), build="always")
         given["build_memory"] = params.get("memory_limit")
         self.manager = ComposeManager(client, given, check_mode, environ)
         self.warnings: list = []
@@ -146,12 +144,10 @@ def compose_exec(client, params: dict, environ: dict) -> dict:
     """``docker compose exec``: the command run in the service's container, as ``container_exec`` runs it."""
     project = load_project(dict(params, services=None), environ)
     if params["service"] not in project["defined"]:
-        raise InvalidOption("service", f"project {project['name']} defines no service {params['service']} "
-                                       f"(it has {', '.join(project['defined'])})")
+        raise InvalidOption("service", f"project {project['name']} defines no service {params['service']} (it has {', '.join(project['defined'])})")
     container = service_container(client, project["name"], params["service"], params.get("index"))
     if container["state"] != "running":
-        raise InvalidOption("service", f"container {container['name']} of service {params['service']} is not running "
-                                       f"({container['state']})")
+        raise InvalidOption("service", f"container {container['name']} of service {params['service']} is not running ({container['state']})")
     result = run_exec(client, dict(params, container=container["name"]))
     return dict(result, container=container["name"], project_name=project["name"])
 
@@ -190,14 +186,14 @@ def _run_task(project: dict, service: str, params: dict, warnings: list) -> dict
         task["capabilities"] = list(task.get("capabilities") or []) + list(params["cap_add"])
     if params.get("cap_drop"):
         task["cap_drop"] = list(task.get("cap_drop") or []) + list(params["cap_drop"])
-    task["published_ports"] = (list(task.get("published_ports") or []) if params.get("service_ports") else []) \
-        + list(params.get("publish") or [])
+    task["published_ports"] = (list(task.get("published_ports") or []) if params.get("service_ports") else []) + list(params.get("publish") or [])
     if params.get("volumes"):
         task["volumes"] = list(task.get("volumes") or []) + list(params["volumes"])
     # Its own name as its alias; the service's name and aliases only with use_aliases.
     aliased = params.get("use_aliases")
-    task["networks"] = [dict(network, aliases=[name] + (list(network.get("aliases") or []) if aliased else []))
-                        for network in shared.get("networks") or []] or None
+    task["networks"] = [
+        dict(network, aliases=[name] + (list(network.get("aliases") or []) if aliased else [])) for network in shared.get("networks") or []
+    ] or None
     task.update(tty=bool(params.get("tty")), interactive=bool(params.get("interactive")))
     return task
 
@@ -207,24 +203,22 @@ def compose_run(client, params: dict, environ: dict) -> dict:
     the command run in a new container of the service; its exit status and output, or its Id when detached."""
     for option in ("stdin", "remove_orphans"):
         if params.get(option):
-            why = dict(stdin="a one-off container's input is not attached here; compose_exec takes stdin",
-                       remove_orphans="use compose with remove_orphans")[option]
+            why = dict(stdin="a one-off container's input is not attached here; compose_exec takes stdin", remove_orphans="use compose with remove_orphans")[
+                option
+            ]
             raise InvalidOption(option, f"not supported by compose_run: {why}")
     project = load_project(dict(params, services=None), environ)
     service = params["service"]
     if service not in project["defined"]:
-        raise InvalidOption("service", f"project {project['name']} defines no service {service} "
-                                       f"(it has {', '.join(project['defined'])})")
+        raise InvalidOption("service", f"project {project['name']} defines no service {service} (it has {', '.join(project['defined'])})")
     warnings: list = []
     dependencies = [d for d in dependencies_of(project["model"]["services"][service]) if d in project["defined"]]
     if dependencies and not params.get("no_deps"):
-        manager = ComposeManager(client, compose_params(params, services=dependencies, dependencies=True), False,
-                                 environ)
+        manager = ComposeManager(client, compose_params(params, services=dependencies, dependencies=True), False, environ)
         manager.apply(manager.plan(manager.read()))
         warnings.extend(manager.warnings)
     build = "always" if params.get("build") else "policy"
-    images = ComposeManager(client, compose_params(params, services=[service], dependencies=False, build=build), False,
-                            environ)
+    images = ComposeManager(client, compose_params(params, services=[service], dependencies=False, build=build), False, environ)
     images.image_of(service)
     images.apply_images()
     task = _run_task(project, service, params, warnings)

@@ -116,8 +116,7 @@ def start_order(services: dict) -> list:
         level = sorted(name for name, needs in remaining.items() if set(needs) <= done)
         if not level:
             cycle = _cycle(remaining)
-            raise InvalidOption("definition", f"services.{cycle[0]}.depends_on: a dependency cycle: "
-                                              + " -> ".join(cycle))
+            raise InvalidOption("definition", f"services.{cycle[0]}.depends_on: a dependency cycle: " + " -> ".join(cycle))
         levels.append(level)
         done.update(level)
         for name in level:
@@ -131,7 +130,7 @@ def _cycle(remaining: dict) -> list:
     while True:
         name = min(d for d in remaining[name] if d in remaining)
         if name in path:
-            return path[path.index(name):] + [name]
+            return path[path.index(name) :] + [name]
         path.append(name)
 
 
@@ -152,8 +151,7 @@ def task_params(params: dict, path: str) -> dict:
 def host_ports(params: dict) -> list:
     """The fixed host ports (``ip:port/protocol``, or a range the engine picks from) a container publishes, as the
     container option reads them (``parse_published_ports``): two containers cannot share one."""
-    return sorted(f"{ip or '0.0.0.0'}:{host}/{target.partition('/')[2]}"
-                  for target, ip, host in parse_published_ports(params.get("published_ports")) if host)
+    return sorted(f"{ip or '0.0.0.0'}:{host}/{target.partition('/')[2]}" for target, ip, host in parse_published_ports(params.get("published_ports")) if host)
 
 
 def health_of(summary: dict) -> str:
@@ -185,8 +183,13 @@ class ComposeManager(Manager):
         self.services = self.project["model"]["services"]
         self.levels = start_order(self.services)
         # Services another one waits for to complete: a job, done once it exited 0, not restarted on every run.
-        self.one_shot = {d for s in self.services.values() if isinstance(s.get("depends_on"), dict)
-                         for d, c in s["depends_on"].items() if (c or {}).get("condition") == "service_completed_successfully"}
+        self.one_shot = {
+            d
+            for s in self.services.values()
+            if isinstance(s.get("depends_on"), dict)
+            for d, c in s["depends_on"].items()
+            if (c or {}).get("condition") == "service_completed_successfully"
+        }
         self.warnings: list = []
         self.stopwatch = Stopwatch()
         self.networks: list = []  # NetworkManager, plan
@@ -253,8 +256,11 @@ class ComposeManager(Manager):
         if not self.params.get("services"):
             folder = self.project["files_dir"]
             if os.path.isdir(folder):
-                self.files[folder] = (b"", {}, Action("remove", folder, before=dict(file=folder), after=dict(file="absent"),
-                                                      reason="the project's secrets and configs"))
+                self.files[folder] = (
+                    b"",
+                    {},
+                    Action("remove", folder, before=dict(file=folder), after=dict(file="absent"), reason="the project's secrets and configs"),
+                )
             self._plan_owned("networks", NetworkManager, self.networks)
             if self.params.get("remove_volumes"):
                 self._plan_owned("volumes", VolumeManager, self.volumes)
@@ -275,8 +281,7 @@ class ComposeManager(Manager):
         for entry in sorted(listed, key=lambda e: e["Name"]):
             manager = manager_class(self.client, dict(name=entry["Name"], state="absent", force=True, leaving=removed))
             # The project's own containers are gone by the time the network is removed: nothing to disconnect.
-            plan = [a for a in manager.plan(manager.read())
-                    if a.kind != "disconnect" or a.data["container"] not in removed]
+            plan = [a for a in manager.plan(manager.read()) if a.kind != "disconnect" or a.data["container"] not in removed]
             into.append((manager, plan))
 
     def _plan_image_removal(self):
@@ -291,8 +296,7 @@ class ComposeManager(Manager):
                 continue
             # Used only by the containers this plan removes first: removable. Used by others: ImageManager refuses.
             with engine_errors("listing", f"the containers of image {ref}"):
-                users = {n[1:] for c in self.client.containers(all=True, filters=dict(ancestor=ref))
-                         for n in c.get("Names") or []}
+                users = {n[1:] for c in self.client.containers(all=True, filters=dict(ancestor=ref)) for n in c.get("Names") or []}
             removed = self._removed()
             manager = ImageManager(self.client, dict(name=ref, state="absent", force_absent=bool(users) and users <= removed))
             self.images[service_name] = (manager, manager.plan(manager.read()))
@@ -335,21 +339,31 @@ class ComposeManager(Manager):
         if entry["source"] == "environment":
             value = self.secrets_env.get(entry["value"], self.project["environment"].get(entry["value"]))
             if value is None:
-                raise InvalidOption("definition", f"{entry['kind']}.{entry['name']}.environment: variable "
-                                                  f"{entry['value']} is not set (secrets_env, the env files or the "
-                                                  "module's environment)")
+                raise InvalidOption(
+                    "definition",
+                    f"{entry['kind']}.{entry['name']}.environment: variable "
+                    f"{entry['value']} is not set (secrets_env, the env files or the "
+                    "module's environment)",
+                )
         else:
             value = entry["value"]
         content = str(value).encode()
         path = entry["host_path"]
-        same = os.path.isfile(path) and file_digest(path) == hashlib.sha256(content).hexdigest() and (
-            os.stat(path).st_mode & 0o7777) == entry["mode"]
+        same = os.path.isfile(path) and file_digest(path) == hashlib.sha256(content).hexdigest() and (os.stat(path).st_mode & 0o7777) == entry["mode"]
         fingerprint = self._fingerprint(entry, content)
         if not same and path not in self.files:
             shown = "(secret)" if entry["kind"] == "secrets" else fingerprint
-            self.files[path] = (content, entry, Action(
-                "write", path, before=dict(file="absent" if not os.path.exists(path) else "(other content)"),
-                after=dict(file=shown), reason=f"{entry['kind'][:-1]} {entry['name']}"))
+            self.files[path] = (
+                content,
+                entry,
+                Action(
+                    "write",
+                    path,
+                    before=dict(file="absent" if not os.path.exists(path) else "(other content)"),
+                    after=dict(file=shown),
+                    reason=f"{entry['kind'][:-1]} {entry['name']}",
+                ),
+            )
         return fingerprint
 
     def _fingerprint(self, entry: dict, content: bytes) -> str:
@@ -379,11 +393,11 @@ class ComposeManager(Manager):
         for service in sorted(shared):
             for port in host_ports(shared[service]):
                 if counts[service] > 1:
-                    raise InvalidOption("definition", f"services.{service}.ports: {port} is a fixed host port, so the "
-                                                      f"service cannot run {counts[service]} containers")
+                    raise InvalidOption(
+                        "definition", f"services.{service}.ports: {port} is a fixed host port, so the service cannot run {counts[service]} containers"
+                    )
                 if port in taken:
-                    raise InvalidOption("definition", f"services.{service}.ports: {port} is published by service "
-                                                      f"{taken[port]} too")
+                    raise InvalidOption("definition", f"services.{service}.ports: {port} is published by service {taken[port]} too")
                 taken[port] = service
 
     def _plan_objects(self, kind, to_params, manager_class, into, shared) -> set:
@@ -402,8 +416,7 @@ class ComposeManager(Manager):
                 continue
             if is_external(self.project, kind, key):
                 if find(self.client, kind[:-1], params["name"]) is None:
-                    raise InvalidOption("definition", f"{kind}.{key}: external {kind[:-1]} {params['name']} does not "
-                                                      "exist; create it first, or drop external")
+                    raise InvalidOption("definition", f"{kind}.{key}: external {kind[:-1]} {params['name']} does not exist; create it first, or drop external")
                 continue
             manager = manager_class(self.client, params)
             plan = manager.plan(manager.read())
@@ -433,18 +446,26 @@ class ComposeManager(Manager):
             build = dict(context=build) if isinstance(build, str) else dict(build)
             # always: whenever the build context changed (the image builder's source hash), not on every run.
             changed_only = build_policy == "always" or policy in ("build", "always")
-            manager = ImageManager(self.client, dict(
-                name=ref, source="build", state="present", rebuild=None if changed_only else "never",
-                build_prefix=f"services.{service}.build.", build=self._build_options(service, build)))
+            manager = ImageManager(
+                self.client,
+                dict(
+                    name=ref,
+                    source="build",
+                    state="present",
+                    rebuild=None if changed_only else "never",
+                    build_prefix=f"services.{service}.build.",
+                    build=self._build_options(service, build),
+                ),
+            )
         elif definition.get("build") is None and pull in ("always", "missing", "if_not_present", "daily", "weekly"):
-            manager = ImageManager(self.client, dict(name=ref, source="pull", state="present",
-                                                     force_source=pull == "always", pull_option="pull"))
+            manager = ImageManager(self.client, dict(name=ref, source="pull", state="present", force_source=pull == "always", pull_option="pull"))
         else:
             image = find(self.client, "image", ref)
             if image is None:
                 why = "build is never" if definition.get("build") is not None else f"the pull policy is {pull}"
-                raise InvalidOption("build" if definition.get("build") is not None else "pull",
-                                    f"services.{service}: image {ref} is not on the engine and {why}")
+                raise InvalidOption(
+                    "build" if definition.get("build") is not None else "pull", f"services.{service}: image {ref} is not on the engine and {why}"
+                )
             return [], image
         plan = manager.plan(manager.read())
         self.images[service] = (manager, plan)
@@ -452,22 +473,27 @@ class ComposeManager(Manager):
 
     def _build_options(self, service: str, build: dict) -> dict:
         where = f"services.{service}.build"
-        known = ("context", "dockerfile", "target", "args", "labels", "network", "shm_size", "extra_hosts", "no_cache",
-                 "pull", "cache_from")
+        known = ("context", "dockerfile", "target", "args", "labels", "network", "shm_size", "extra_hosts", "no_cache", "pull", "cache_from")
         for key in build:
             if key not in known:
                 raise InvalidOption("definition", f"{where}.{key}: not supported by noar.docker.compose")
         context = os.path.normpath(os.path.join(self.project["working_dir"], build.get("context") or "."))
         environment = self.project["environment"]
         # An argument without a value takes the project environment's, as docker compose does.
-        args = {k: environment.get(k) if v is None else v
-                for k, v in key_values(build.get("args"), "definition", f"{where}.args").items()}
+        args = {k: environment.get(k) if v is None else v for k, v in key_values(build.get("args"), "definition", f"{where}.args").items()}
         labels = key_values(build.get("labels"), "definition", f"{where}.labels")
-        options = dict(path=context, dockerfile=build.get("dockerfile"), target=build.get("target"),
-                       args={k: str(v) for k, v in args.items() if v is not None},
-                       labels={k: str(v or "") for k, v in labels.items()}, network=build.get("network"),
-                       shm_size=build.get("shm_size"), nocache=bool(build.get("no_cache")), pull=bool(build.get("pull")),
-                       cache_from=build.get("cache_from"))
+        options = dict(
+            path=context,
+            dockerfile=build.get("dockerfile"),
+            target=build.get("target"),
+            args={k: str(v) for k, v in args.items() if v is not None},
+            labels={k: str(v or "") for k, v in labels.items()},
+            network=build.get("network"),
+            shm_size=build.get("shm_size"),
+            nocache=bool(build.get("no_cache")),
+            pull=bool(build.get("pull")),
+            cache_from=build.get("cache_from"),
+        )
         if self.params.get("build_memory"):  # compose_build's memory_limit (docker compose build --memory)
             options["container_limits"] = dict(memory=self.params["build_memory"])
         return {k: v for k, v in options.items() if v not in (None, {}, [])}
@@ -477,9 +503,13 @@ class ComposeManager(Manager):
         image = None if image_plan else image
         recreate = self.params.get("recreate") or "auto"
         for number in range(1, count + 1):
-            task = dict(container_params(self.project, service, number, params), state=self._container_state, pull="never",
-                        comparisons={"networks": "strict", "labels": "allow_more_present"},
-                        healthy_wait_timeout=self.params.get("wait_timeout") or 120)
+            task = dict(
+                container_params(self.project, service, number, params),
+                state=self._container_state,
+                pull="never",
+                comparisons={"networks": "strict", "labels": "allow_more_present"},
+                healthy_wait_timeout=self.params.get("wait_timeout") or 120,
+            )
             if recreate == "always":
                 task["recreate"] = True
             task = task_params(task, f"services.{service}")
@@ -488,13 +518,11 @@ class ComposeManager(Manager):
             manager = ContainerManager(self.client, task, self.check_mode)
             manager.pending_networks = set(pending_networks)
             # Containers made anew by this plan: referred to by name, not by the Id the old one had.
-            manager.pending_containers = {u.name for u in self.units
-                                          if any(a.kind in ("create", "recreate") for a in u.plan)}
+            manager.pending_containers = {u.name for u in self.units if any(a.kind in ("create", "recreate") for a in u.plan)}
             unit = Unit(service, task["name"], manager)
             self.units.append(unit)
             summary = by_name.get(task["name"])
-            if summary is not None and image is not None and recreate != "always" and self._unchanged(
-                    summary, task, image, service in self.one_shot):
+            if summary is not None and image is not None and recreate != "always" and self._unchanged(summary, task, image, service in self.one_shot):
                 continue
             if summary is not None and recreate == "never":
                 manager.read()
@@ -543,8 +571,7 @@ class ComposeManager(Manager):
         if order != "start-first":
             return
         if host_ports(unit.manager.params):
-            self.warnings.append(f"services.{unit.service}: start-first cannot start a second container on the same "
-                                 "fixed host port; updated stop-first")
+            self.warnings.append(f"services.{unit.service}: start-first cannot start a second container on the same fixed host port; updated stop-first")
             return
         for action in unit.plan:
             if action.kind == "recreate":
@@ -565,9 +592,9 @@ class ComposeManager(Manager):
             done = summary.get("State") in ("created", "exited")
         else:
             done = summary.get("State") == "running" or (
-                one_shot and summary.get("State") == "exited" and (summary.get("Status") or "").startswith("Exited (0)"))
-        return labels.get(CONFIG_HASH) == task["labels"][CONFIG_HASH] and summary.get("ImageID") == image.get("Id") \
-            and done
+                one_shot and summary.get("State") == "exited" and (summary.get("Status") or "").startswith("Exited (0)")
+            )
+        return labels.get(CONFIG_HASH) == task["labels"][CONFIG_HASH] and summary.get("ImageID") == image.get("Id") and done
 
     @staticmethod
     def _pending_plan(unit: Unit, summary) -> list:
@@ -577,8 +604,7 @@ class ComposeManager(Manager):
             after = "running" if start else "created"
             return [Action("create", unit.name, before=dict(state="absent"), after=dict(state=after))] + start
         # The image label (com.docker.compose.image, its Id) changes with it.
-        return [Action("recreate", unit.name, before=dict(image=summary.get("ImageID")), after=dict(image="(new)"),
-                       reason="changed: image, labels")] + start
+        return [Action("recreate", unit.name, before=dict(image=summary.get("ImageID")), after=dict(image="(new)"), reason="changed: image, labels")] + start
 
     def _plan_dependency_restarts(self):
         """``depends_on: {X: {restart: true}}``: a service restarts when X changed. ``network_mode: service:X``: a
@@ -589,8 +615,7 @@ class ComposeManager(Manager):
         renewed = {u.service for u in self.units if any(a.kind in ("create", "recreate") for a in u.plan)}
         for unit in self.units:
             mode = str(self.services.get(unit.service, {}).get("network_mode") or "")
-            if mode.startswith("service:") and mode[8:] in renewed and not any(
-                    a.kind in ("create", "recreate") for a in unit.plan):
+            if mode.startswith("service:") and mode[8:] in renewed and not any(a.kind in ("create", "recreate") for a in unit.plan):
                 unit.manager.params["recreate"] = True
                 unit.manager.pending_containers = {u.name for u in self.units if u.service == mode[8:]}
                 with _in_service(unit.service):
@@ -622,8 +647,10 @@ class ComposeManager(Manager):
             elif self.params.get("remove_orphans"):
                 reason = f"orphan: no service {service} in the project"
             else:
-                self.warnings.append(f"container {summary['Names'][0][1:]} belongs to no service of project "
-                                     f"{self.name} (service {service}); set remove_orphans=true to remove it")
+                self.warnings.append(
+                    f"container {summary['Names'][0][1:]} belongs to no service of project "
+                    f"{self.name} (service {service}); set remove_orphans=true to remove it"
+                )
                 continue
             manager = self._simple(summary, state="absent")
             self.units[-1].plan = manager.plan(manager.read())
@@ -658,9 +685,10 @@ class ComposeManager(Manager):
 
     def _hook_actions(self, unit: Unit, phase: str) -> list:
         path = f"services.{unit.service}"
-        return [Action("hook", f"{unit.name} {phase}[{index}]", reason=shlex.join(hook["argv"]),
-                       data=dict(hook=hook, where=f"{path}.{phase}[{index}]"))
-                for index, hook in enumerate(hooks(self.services[unit.service], phase, path))]
+        return [
+            Action("hook", f"{unit.name} {phase}[{index}]", reason=shlex.join(hook["argv"]), data=dict(hook=hook, where=f"{path}.{phase}[{index}]"))
+            for index, hook in enumerate(hooks(self.services[unit.service], phase, path))
+        ]
 
     def _run_hook(self, unit: Unit, action: Action) -> None:
         """A hook as docker compose runs it, an exec in the container; one that exits non-zero fails the task."""
@@ -668,8 +696,9 @@ class ComposeManager(Manager):
             done = run_exec(self.client, dict(action.data["hook"], container=unit.name))
         if done["rc"]:
             said = (done["stderr"] or done["stdout"]).strip()[-500:]
-            raise EngineError(f"{action.data['where']}: {action.reason} exited with status {done['rc']} in container "
-                              f"{unit.name}" + (f": {said}" if said else ""))
+            raise EngineError(
+                f"{action.data['where']}: {action.reason} exited with status {done['rc']} in container {unit.name}" + (f": {said}" if said else "")
+            )
 
     # -- applying
 
@@ -793,8 +822,9 @@ class ComposeManager(Manager):
                     with engine_errors("waiting for", f"container {unit.name}"):
                         status = self.client.wait(unit.name, timeout=timeout).get("StatusCode")
                     if status != 0:
-                        raise EngineError(f"service {service} depends on {dependency} completing successfully, but "
-                                          f"container {unit.name} exited with status {status}")
+                        raise EngineError(
+                            f"service {service} depends on {dependency} completing successfully, but container {unit.name} exited with status {status}"
+                        )
 
     def wait(self, timeout: float):
         """Every container running, and healthy where it has a healthcheck (the ``wait`` option)."""
@@ -834,12 +864,11 @@ class ComposeManager(Manager):
         services: dict = {name: dict(containers=[], actions=[]) for name in self.services}
         for container in listed:
             services.setdefault(container["service"] or "", dict(containers=[], actions=[]))["containers"].append(
-                {key: container[key] for key in ("name", "id", "state", "health", "image")})
+                {key: container[key] for key in ("name", "id", "state", "health", "image")}
+            )
         for unit in self.units:
-            services.setdefault(unit.service, dict(containers=[], actions=[]))["actions"].extend(
-                a.as_dict() for a in unit.plan)
-        result = dict(name=self.name, services=services, networks=sorted(m.name for m, _p in self.networks),
-                      volumes=sorted(m.name for m, _p in self.volumes))
+            services.setdefault(unit.service, dict(containers=[], actions=[]))["actions"].extend(a.as_dict() for a in unit.plan)
+        result = dict(name=self.name, services=services, networks=sorted(m.name for m, _p in self.networks), volumes=sorted(m.name for m, _p in self.volumes))
         if not self.check_mode:
             result["actions"] = [a.as_dict() for a in self._flatten()]  # as done: a pending unit was planned again
             result["timings"] = self.timings()
@@ -886,13 +915,15 @@ def list_projects(client) -> list:
     projects: dict = {}
     for summary in listed:
         labels = summary.get("Labels") or {}
-        entry = projects.setdefault(labels[PROJECT], dict(name=labels[PROJECT], states=[], config_files=set(),
-                                                          working_dir=labels.get("com.docker.compose.project.working_dir")))
+        entry = projects.setdefault(
+            labels[PROJECT], dict(name=labels[PROJECT], states=[], config_files=set(), working_dir=labels.get("com.docker.compose.project.working_dir"))
+        )
         entry["states"].append(summary.get("State"))
-        entry["config_files"].update(f for f in (labels.get("com.docker.compose.project.config_files") or "").split(",")
-                                     if f)
-    return [dict(name=p["name"], status=_status(p["states"]), config_files=sorted(p["config_files"]),
-                 working_dir=p["working_dir"]) for _name, p in sorted(projects.items())]
+        entry["config_files"].update(f for f in (labels.get("com.docker.compose.project.config_files") or "").split(",") if f)
+    return [
+        dict(name=p["name"], status=_status(p["states"]), config_files=sorted(p["config_files"]), working_dir=p["working_dir"])
+        for _name, p in sorted(projects.items())
+    ]
 
 
 def list_summaries(client, name: str) -> list:
@@ -907,14 +938,26 @@ def project_containers(client, name: str) -> list:
     containers = []
     for summary in listed:
         labels = summary.get("Labels") or {}
-        publishers = [dict(url=p.get("IP", ""), published_port=p.get("PublicPort"), target_port=p.get("PrivatePort"),
-                           protocol=p.get("Type")) for p in summary.get("Ports") or []]
-        containers.append(dict(name=summary["Names"][0][1:], id=summary["Id"], service=labels.get(SERVICE),
-                               number=int(labels.get(NUMBER) or 0), oneoff=labels.get(ONEOFF) == "True",
-                               image=summary.get("Image"),
-                               command=summary.get("Command"), state=summary.get("State"), status=summary.get("Status"),
-                               health=health_of(summary), created=summary.get("Created"),
-                               publishers=sorted(publishers, key=lambda p: (p["target_port"] or 0, p["url"]))))
+        publishers = [
+            dict(url=p.get("IP", ""), published_port=p.get("PublicPort"), target_port=p.get("PrivatePort"), protocol=p.get("Type"))
+            for p in summary.get("Ports") or []
+        ]
+        containers.append(
+            dict(
+                name=summary["Names"][0][1:],
+                id=summary["Id"],
+                service=labels.get(SERVICE),
+                number=int(labels.get(NUMBER) or 0),
+                oneoff=labels.get(ONEOFF) == "True",
+                image=summary.get("Image"),
+                command=summary.get("Command"),
+                state=summary.get("State"),
+                status=summary.get("Status"),
+                health=health_of(summary),
+                created=summary.get("Created"),
+                publishers=sorted(publishers, key=lambda p: (p["target_port"] or 0, p["url"])),
+            )
+        )
     return sorted(containers, key=lambda c: (c["service"] or "", c["number"], c["name"]))
 
 
@@ -950,6 +993,13 @@ def project_drift(client, params: dict, environ: dict) -> dict:
         if DRIFT_ORDER.index(drift) < DRIFT_ORDER.index(services[unit.service]):
             services[unit.service] = drift
     images = sorted(service for service, (_manager, image_plan) in manager.images.items() if image_plan)
-    return dict(project_name=manager.name, in_sync=not plan, services=services, extra=sorted(extra), images=images,
-                **{state: sorted(s for s, d in services.items() if d == state) for state in DRIFT_ORDER[:3]},
-                actions=[action.as_dict() for action in plan], warnings=list(manager.warnings))
+    return dict(
+        project_name=manager.name,
+        in_sync=not plan,
+        services=services,
+        extra=sorted(extra),
+        images=images,
+        **{state: sorted(s for s, d in services.items() if d == state) for state in DRIFT_ORDER[:3]},
+        actions=[action.as_dict() for action in plan],
+        warnings=list(manager.warnings),
+    )

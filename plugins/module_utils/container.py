@@ -40,17 +40,17 @@ from ansible_collections.noar.docker.plugins.module_utils.container_options impo
     update_body,
 )
 from ansible_collections.noar.docker.plugins.module_utils.converge import Action, Manager, differences
-from ansible_collections.noar.docker.plugins.module_utils.limits import (
-    HostLimits,
-    check_container,
-    drop_unsupported_blkio,
-    post_update,
-)
 from ansible_collections.noar.docker.plugins.module_utils.image_names import (
     holds_digest,
     reference,
     remote_digest,
     split_name,
+)
+from ansible_collections.noar.docker.plugins.module_utils.limits import (
+    HostLimits,
+    check_container,
+    drop_unsupported_blkio,
+    post_update,
 )
 from ansible_collections.noar.docker.plugins.module_utils.streams import follow_stream
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption, parse_timestamp
@@ -126,8 +126,9 @@ class ContainerManager(Manager):
         actions = []
         if pull == "always" and image is not None:
             if self.check_mode and self.params.get("pull_check_mode_behavior") == "always":
-                actions.append(Action("pull", ref, reason="pull=always (pull_check_mode_behavior=always)",
-                                      data=dict(image=ref), returned=dict(pulled_image=ref)))
+                actions.append(
+                    Action("pull", ref, reason="pull=always (pull_check_mode_behavior=always)", data=dict(image=ref), returned=dict(pulled_image=ref))
+                )
                 return image, actions
             # Pulled only when the registry holds another image than the engine, so a re-run is unchanged
             # and check mode knows it.
@@ -135,8 +136,9 @@ class ContainerManager(Manager):
             if digest is None:
                 raise EngineError(f"pulling image {ref} failed: its registry holds no such image")
             if not holds_digest(image, repository, digest):
-                actions.append(Action("pull", ref, reason="pull=always: the registry holds another image",
-                                      data=dict(image=ref), returned=dict(pulled_image=ref)))
+                actions.append(
+                    Action("pull", ref, reason="pull=always: the registry holds another image", data=dict(image=ref), returned=dict(pulled_image=ref))
+                )
         elif image is None and pull in ("missing", "always"):
             actions.append(Action("pull", ref, reason="not on the engine", data=dict(image=ref), returned=dict(pulled_image=ref)))
         elif image is None:
@@ -156,9 +158,17 @@ class ContainerManager(Manager):
             leftovers = self._leftovers()
             if leftovers:
                 names = [name for name, _id in leftovers]
-                plan.insert(0, Action("remove_leftovers", ", ".join(names), reason="left by an interrupted recreate",
-                                      before=dict(leftovers=names), after=dict(leftovers=[]),
-                                      data=dict(ids=[container_id for _name, container_id in leftovers])))
+                plan.insert(
+                    0,
+                    Action(
+                        "remove_leftovers",
+                        ", ".join(names),
+                        reason="left by an interrupted recreate",
+                        before=dict(leftovers=names),
+                        after=dict(leftovers=[]),
+                        data=dict(ids=[container_id for _name, container_id in leftovers]),
+                    ),
+                )
         return plan
 
     def _leftovers(self) -> list:
@@ -182,14 +192,16 @@ class ContainerManager(Manager):
         self.warnings.extend(ctx.warnings)
         if view.get("memory_swap") not in (None, 0, -1) and not view.get("memory"):
             raise InvalidOption("memory_swap", "needs memory to be set as well")
-        if self.params.get("networks") and not view.get("network_mode") \
-                and self.params.get("networks_cli_compatible") is False:
+        if self.params.get("networks") and not view.get("network_mode") and self.params.get("networks_cli_compatible") is False:
             view["network_mode"] = "bridge"  # the default network too, as community.docker does then
         drop_unsupported_blkio(view, self.params, self.warnings)
         self._resolve_container_modes(view)
-        if state == "healthy" and (view.get("healthcheck") or {}).get("test") in (None, ["NONE"]) and not (
-                (image or {}).get("Config") or {}).get("Healthcheck") and not (
-                actual and (actual.get("Config") or {}).get("Healthcheck")):
+        if (
+            state == "healthy"
+            and (view.get("healthcheck") or {}).get("test") in (None, ["NONE"])
+            and not ((image or {}).get("Config") or {}).get("Healthcheck")
+            and not (actual and (actual.get("Config") or {}).get("Healthcheck"))
+        ):
             raise InvalidOption("state", "healthy needs a healthcheck, from the healthcheck option or the image")
         running_wanted = state in ("started", "healthy")
 
@@ -240,11 +252,17 @@ class ContainerManager(Manager):
 
         updates = sorted(n for n in differs if n in UPDATE_FIELDS)
         if updates:
-            check_container(self.client, actual, {**have, **view}, updates, warnings=self.warnings,
-                            local=engine_on_this_machine(params))
-            plan.append(Action("update", self.name, before={n: before[n] for n in updates},
-                               after={n: after[n] for n in updates}, reason="in place: " + ", ".join(updates),
-                               data=dict(options=updates, view=view)))
+            check_container(self.client, actual, {**have, **view}, updates, warnings=self.warnings, local=engine_on_this_machine(params))
+            plan.append(
+                Action(
+                    "update",
+                    self.name,
+                    before={n: before[n] for n in updates},
+                    after={n: after[n] for n in updates},
+                    reason="in place: " + ", ".join(updates),
+                    data=dict(options=updates, view=view),
+                )
+            )
         if "networks" in differs:
             plan.extend(self._plan_networks(view["networks"], have["networks"], before, after))
 
@@ -281,8 +299,7 @@ class ContainerManager(Manager):
         if self.params.get("image_name_mismatch") == "recreate":
             configured = (actual.get("Config") or {}).get("Image") or ""
             try:
-                same = configured.startswith("sha256:") or reference(*split_name(configured)) == wanted_ref(
-                    self.params)
+                same = configured.startswith("sha256:") or reference(*split_name(configured)) == wanted_ref(self.params)
             except InvalidOption:
                 same = False
             if not same:
@@ -315,8 +332,7 @@ class ContainerManager(Manager):
         if view.get("log_driver"):
             known = known_drivers(self.client, "Log", builtin=("none",))  # docker info does not list none
             if view["log_driver"] not in known:
-                raise InvalidOption("log_driver", f"unknown logging driver {view['log_driver']!r}; this engine has "
-                                                  f"{', '.join(known)}")
+                raise InvalidOption("log_driver", f"unknown logging driver {view['log_driver']!r}; this engine has {', '.join(known)}")
         for option in ("network_mode", "pid_mode", "ipc_mode"):
             mode = str(view.get(option) or "")
             if mode.startswith("container:") and mode.split(":", 1)[1] not in self.pending_containers:
@@ -330,8 +346,7 @@ class ContainerManager(Manager):
             if endpoint_matches(want, have):
                 continue
             if have is not None:
-                actions.append(Action("disconnect", f"{self.name} from {net}", reason="aliases or address changed",
-                                      data=dict(network=net)))
+                actions.append(Action("disconnect", f"{self.name} from {net}", reason="aliases or address changed", data=dict(network=net)))
             actions.append(Action("connect", f"{self.name} to {net}", data=dict(network=net, endpoint=want), **shown))
         if self.comparisons["networks"] == "strict":
             for net in actual:
@@ -415,8 +430,10 @@ class ContainerManager(Manager):
         except EngineError as exc:
             self._settle(new_id)
             if exc.details.get("status_code") == 404:  # ours was removed as a leftover by a run at the same time
-                raise EngineError(f"recreating container {self.name} failed: another run recreated it at the same "
-                                  f"time and removed this run's new container ({temporary}); run again") from None
+                raise EngineError(
+                    f"recreating container {self.name} failed: another run recreated it at the same "
+                    f"time and removed this run's new container ({temporary}); run again"
+                ) from None
             raise
         except BaseException:
             self._settle(new_id)
@@ -560,8 +577,7 @@ class ContainerManager(Manager):
         deadline = None if limit is None else time.monotonic() + limit
         while find(self.client, "container", container_id) is not None:
             if deadline is not None and time.monotonic() > deadline:
-                raise EngineError(f"container {self.name} was still being removed after {limit:g} s "
-                                  "(removal_wait_timeout)")
+                raise EngineError(f"container {self.name} was still being removed after {limit:g} s (removal_wait_timeout)")
             time.sleep(0.1)
 
     # -- waiting and results
@@ -584,9 +600,11 @@ class ContainerManager(Manager):
                 with engine_errors("resuming the healthcheck of", f"container {name}"):
                     self.client.pause(container["Id"])
                     self.client.unpause(container["Id"])
-                self.warnings.append(f"the engine had stopped running the healthcheck of container {name} (engines "
-                                     "before 23.0 do after a restart with live-restore, moby/moby#41871); resumed it "
-                                     "by pausing and unpausing the container")
+                self.warnings.append(
+                    f"the engine had stopped running the healthcheck of container {name} (engines "
+                    "before 23.0 do after a restart with live-restore, moby/moby#41871); resumed it "
+                    "by pausing and unpausing the container"
+                )
                 resumed = True
                 continue
             if status == "healthy":
@@ -594,16 +612,19 @@ class ContainerManager(Manager):
                     self.container = container
                 return
             if not state.get("Running"):
-                raise EngineError(f"container {name} stopped while waiting for it to be healthy "
-                                  f"(exit code {state.get('ExitCode')})")
+                raise EngineError(f"container {name} stopped while waiting for it to be healthy (exit code {state.get('ExitCode')})")
             if (status == "unhealthy" and not through_unhealthy) or time.monotonic() > deadline:
                 log = health.get("Log") or []
                 last = (log[-1].get("Output") or "").strip() if log else ""
-                why = "is unhealthy" if time.monotonic() <= deadline else (
-                    f"was not healthy within the {timeout:g} s timeout (waited {time.monotonic() - started:.1f} seconds); "
-                    f"its health is {status or 'unknown'}")
-                raise EngineError(f"container {name} {why}; last healthcheck output: {last or '(none)'}",
-                                  container=container)
+                why = (
+                    "is unhealthy"
+                    if time.monotonic() <= deadline
+                    else (
+                        f"was not healthy within the {timeout:g} s timeout (waited {time.monotonic() - started:.1f} seconds); "
+                        f"its health is {status or 'unknown'}"
+                    )
+                )
+                raise EngineError(f"container {name} {why}; last healthcheck output: {last or '(none)'}", container=container)
             time.sleep(0.5)
 
     def result(self):

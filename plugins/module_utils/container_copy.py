@@ -50,8 +50,7 @@ def parse_mode(value, how: str) -> int | None:
         else:
             raise ValueError
     except ValueError:
-        expected = {"legacy": "an integer", "modern": "an octal string or an integer",
-                    "octal_string_only": "a string of octal digits"}[how]
+        expected = {"legacy": "an integer", "modern": "an octal string or an integer", "octal_string_only": "a string of octal digits"}[how]
         raise InvalidOption("mode", f"must be {expected} (mode_parse={how}), got {value!r}") from None
     if not 0 <= mode <= 0o7777:
         raise InvalidOption("mode", f"must be between 0 and 07777 (octal), got {value!r} ({oct(mode)})")
@@ -95,8 +94,7 @@ class CopyIntoManager(Manager):
 
     def _stat(self, path: str) -> tuple:
         """``(stat header, stream)`` of ``path`` in the container, or ``(None, None)`` when it does not exist."""
-        found = inspect_or_none(f"{path} in container {self.params['container']}",
-                                lambda where: self.client.get_archive(self.container["Id"], where), path)
+        found = inspect_or_none(f"{path} in container {self.params['container']}", lambda where: self.client.get_archive(self.container["Id"], where), path)
         if found is None:
             return None, None
         stream, header = found
@@ -106,12 +104,10 @@ class CopyIntoManager(Manager):
         """The file at ``path`` as the archive endpoint gives it: kind, mode, owner and content."""
         if stat["mode"] & _GO_DIR:
             stream.close()
-            raise InvalidOption("container_path", f"{path} is a folder in container {self.params['container']}; "
-                                                  "give the path of a file in it")
+            raise InvalidOption("container_path", f"{path} is a folder in container {self.params['container']}; give the path of a file in it")
         if stat["mode"] & _GO_NOT_REGULAR & ~_GO_SYMLINK:
             stream.close()
-            raise InvalidOption("container_path", f"{path} in container {self.params['container']} is neither a "
-                                                  "file nor a symbolic link")
+            raise InvalidOption("container_path", f"{path} in container {self.params['container']} is neither a file nor a symbolic link")
         with tarfile.open(fileobj=io.BytesIO(b"".join(stream)), mode="r|") as archive:
             member = next(iter(archive))
             entry = dict(path=path, uid=member.uid, gid=member.gid, mode=member.mode & 0o7777)
@@ -139,8 +135,7 @@ class CopyIntoManager(Manager):
             if parent_stream is not None:
                 parent_stream.close()
             if parent_stat is None or not parent_stat["mode"] & _GO_DIR:
-                raise InvalidOption("container_path", f"{parent} is not a folder in container "
-                                                      f"{params['container']}, so {self.path} cannot be written")
+                raise InvalidOption("container_path", f"{parent} is not a folder in container {params['container']}, so {self.path} cannot be written")
             return None
         if params.get("force") is False:
             stream.close()
@@ -185,8 +180,7 @@ class CopyIntoManager(Manager):
         name = params["container"]
         state = self.container.get("State") or {}
         if not state.get("Running") or state.get("Paused"):
-            raise InvalidOption("owner_id", f"container {name} is not running, so its user's ids cannot be read: "
-                                            "give owner_id and group_id")
+            raise InvalidOption("owner_id", f"container {name} is not running, so its user's ids cannot be read: give owner_id and group_id")
         with engine_errors("reading the user's ids in", f"container {name}"):
             exec_id = self.client.exec_create(self.container["Id"], ["/bin/sh", "-c", "id -u && id -g"])["Id"]
             out, err = exec_output(self.client, exec_id)
@@ -194,8 +188,9 @@ class CopyIntoManager(Manager):
         ids = out.decode("utf-8", "replace").split()
         if rc != 0 or len(ids) != 2 or not all(part.isdigit() for part in ids):
             reason = (err or out).decode("utf-8", "replace").strip() or f"exit status {rc}"
-            raise InvalidOption("owner_id", f"cannot read the user's ids in container {name} (/bin/sh -c 'id -u && "
-                                            f"id -g': {reason}): give owner_id and group_id")
+            raise InvalidOption(
+                "owner_id", f"cannot read the user's ids in container {name} (/bin/sh -c 'id -u && id -g': {reason}): give owner_id and group_id"
+            )
         return int(ids[0]), int(ids[1])
 
     # ---- planning and applying --------------------------------------------------------------------------------
@@ -217,8 +212,7 @@ class CopyIntoManager(Manager):
                 return []
         show = self.params.get("content") is None  # content is no_log: the diff shows its size and digest only
         reason = "forced" if force and actual is not None else ("missing" if actual is None else "differs")
-        return [Action("copy", f"{self.params['container']}:{self.path}", before=_describe(actual, show),
-                       after=_describe(desired, show), reason=reason)]
+        return [Action("copy", f"{self.params['container']}:{self.path}", before=_describe(actual, show), after=_describe(desired, show), reason=reason)]
 
     def apply(self, plan: list) -> None:
         desired = self.desired
@@ -241,5 +235,4 @@ class CopyIntoManager(Manager):
     def diff(self, plan: list) -> dict:
         if not plan:
             return dict(before={}, after={})
-        return dict(before=plan[0].before, after=plan[0].after,
-                    before_header=plan[0].target, after_header=plan[0].target)
+        return dict(before=plan[0].before, after=plan[0].after, before_header=plan[0].target, after_header=plan[0].target)

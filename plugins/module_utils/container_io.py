@@ -36,8 +36,7 @@ def read_logs(client, params: dict) -> dict:
         if tail < 0:
             raise InvalidOption("tail", f"cannot be negative, got {tail}")
     now = time.time()
-    bounds = {key: int(parse_time(params[key], key, now)) if params.get(key) is not None else None
-              for key in ("since", "until")}
+    bounds = {key: int(parse_time(params[key], key, now)) if params.get(key) is not None else None for key in ("since", "until")}
     kwargs = dict(timestamps=params.get("timestamps", False), tail=tail, **bounds)
     driver = ((container.get("HostConfig") or {}).get("LogConfig") or {}).get("Type")
 
@@ -49,8 +48,7 @@ def read_logs(client, params: dict) -> dict:
     out = fetch(True, False) if want_out else ""
     err = fetch(False, True) if want_err else ""
     both = fetch(want_out, want_err) if want_out and want_err else out or err
-    return dict(logs=both.splitlines(), stdout_lines=out.splitlines(), stderr_lines=err.splitlines(),
-                log_driver=driver)
+    return dict(logs=both.splitlines(), stdout_lines=out.splitlines(), stderr_lines=err.splitlines(), log_driver=driver)
 
 
 def exec_output(client, exec_id: str, stdin: bytes | None = None, tty: bool = False) -> tuple:
@@ -62,8 +60,7 @@ def exec_output(client, exec_id: str, stdin: bytes | None = None, tty: bool = Fa
     then "return an empty string"). The end of input is a half-close, as the docker CLI does it; without
     input the connection is left whole, as the CLI leaves it.
     """
-    response = api_post(client, "/exec/{0}/start", exec_id, body=dict(Tty=tty, Detach=False),
-                        headers={"Connection": "Upgrade", "Upgrade": "tcp"}, stream=True)
+    response = api_post(client, "/exec/{0}/start", exec_id, body=dict(Tty=tty, Detach=False), headers={"Connection": "Upgrade", "Upgrade": "tcp"}, stream=True)
     stream = response.raw._fp.fp  # pylint: disable=protected-access
     raw_socket = getattr(getattr(stream, "raw", None), "_sock", None)
     if raw_socket is None:  # a transport without a plain socket (SSH): docker-py's own way
@@ -133,7 +130,7 @@ def run_exec(client, params: dict) -> dict:
     """Run a command in a running container: ``rc``, ``stdout`` and ``stderr`` (or ``exec_id`` when detached)."""
     name = params["container"]
     container = require(client, "container", name, "container")
-    state = (container.get("State") or {})
+    state = container.get("State") or {}
     if not state.get("Running") or state.get("Paused"):
         status = state.get("Status") or "absent"
         raise InvalidOption("container", f"container {name} is not running ({status})")
@@ -155,9 +152,18 @@ def run_exec(client, params: dict) -> dict:
     env = {str(k): as_text(v) for k, v in (params.get("env") or {}).items()}
     tty = params.get("tty", False)
     with engine_errors("running a command in", f"container {name}"):
-        exec_id = client.exec_create(container["Id"], argv, stdout=True, stderr=True, stdin=stdin is not None,
-                                     tty=tty, user=params.get("user") or "", environment=env or None,
-                                     workdir=params.get("chdir"), privileged=bool(params.get("privileged")))["Id"]
+        exec_id = client.exec_create(
+            container["Id"],
+            argv,
+            stdout=True,
+            stderr=True,
+            stdin=stdin is not None,
+            tty=tty,
+            user=params.get("user") or "",
+            environment=env or None,
+            workdir=params.get("chdir"),
+            privileged=bool(params.get("privileged")),
+        )["Id"]
         if params.get("detach"):
             client.exec_start(exec_id, detach=True)
             return dict(exec_id=exec_id)

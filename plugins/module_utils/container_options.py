@@ -48,8 +48,7 @@ MIN_MEMORY = 6 * 1024 * 1024  # the engine refuses less than 6 MiB
 STATES = ("present", "started", "stopped", "healthy", "absent")
 MOUNT_TYPES = ("bind", "npipe", "tmpfs", "volume", "cluster", "image")
 PROPAGATIONS = ("private", "rprivate", "shared", "rshared", "slave", "rslave")
-VOLUME_MODES = {"ro", "rw", "z", "Z", "shared", "rshared", "slave", "rslave", "private", "rprivate", "nocopy",
-                "consistent", "cached", "delegated"}
+VOLUME_MODES = {"ro", "rw", "z", "Z", "shared", "rshared", "slave", "rslave", "private", "rprivate", "nocopy", "consistent", "cached", "delegated"}
 
 
 class Context:
@@ -85,10 +84,10 @@ class ServiceField:
     name: str
     path: tuple
     convert: Callable = _same
-    ordered: bool = True            # False: a list compared as a set (sorted on both sides)
-    spec: Optional[dict] = None     # the service's argument spec, where it differs from the container's
+    ordered: bool = True  # False: a list compared as a set (sorted on both sides)
+    spec: Optional[dict] = None  # the service's argument spec, where it differs from the container's
     accept: Callable = _same
-    api: str = ""                   # the Engine API version a service needs for it
+    api: str = ""  # the Engine API version a service needs for it
     same: bool = True
 
 
@@ -98,16 +97,16 @@ class Option:
 
     name: str
     spec: dict
-    parse: Optional[Callable] = None        # (task value, Context) -> the normalised value
-    read: Optional[Callable] = None         # (inspect data) -> the same normalised form; None: not compared
-    write: Optional[Callable] = None        # (create body, normalised value) -> None
+    parse: Optional[Callable] = None  # (task value, Context) -> the normalised value
+    read: Optional[Callable] = None  # (inspect data) -> the same normalised form; None: not compared
+    write: Optional[Callable] = None  # (create body, normalised value) -> None
     comparison: str = "strict"
-    update: Optional[str] = None            # field of POST /containers/{id}/update; None: a change recreates
-    show: Optional[Callable] = None         # (normalised value, what the task wrote) -> what a diff shows
-    matches: Optional[Callable] = None      # (comparison, desired, actual) -> bool, for structured shapes
-    also: tuple = ()                        # other options that make this one part of the view
-    field: str = ""                         # the engine field it is written to, to name it in engine refusals
-    service: tuple = ()                     # ServiceFields: where Swarm services keep it (none: containers only)
+    update: Optional[str] = None  # field of POST /containers/{id}/update; None: a change recreates
+    show: Optional[Callable] = None  # (normalised value, what the task wrote) -> what a diff shows
+    matches: Optional[Callable] = None  # (comparison, desired, actual) -> bool, for structured shapes
+    also: tuple = ()  # other options that make this one part of the view
+    field: str = ""  # the engine field it is written to, to name it in engine refusals
+    service: tuple = ()  # ServiceFields: where Swarm services keep it (none: containers only)
 
     def given(self, params: dict) -> bool:
         return any(params.get(name) is not None for name in (self.name,) + self.also)
@@ -152,15 +151,12 @@ KINDS: dict = {
     "int": (lambda v, o: int(v), lambda v: v or 0, dict(type="int"), "strict"),
     "size": (parse_size, lambda v: v or 0, dict(type="str"), "strict"),
     "list": (lambda v, o: [as_text(i) for i in v], lambda v: list(v or []), dict(type="list", elements="str"), "strict"),
-    "set": (lambda v, o: sorted({as_text(i) for i in v}), lambda v: sorted(v or []),
-            dict(type="list", elements="str"), "allow_more_present"),
-    "dict": (text_map, lambda v: dict(v or {}), dict(type="dict"),
-             "allow_more_present"),
+    "set": (lambda v, o: sorted({as_text(i) for i in v}), lambda v: sorted(v or []), dict(type="list", elements="str"), "allow_more_present"),
+    "dict": (text_map, lambda v: dict(v or {}), dict(type="dict"), "allow_more_present"),
 }
 
 
-def simple(name: str, path: str, kind: str, *, update: bool = False, comparison: Optional[str] = None,
-           show: Optional[Callable] = None, **spec) -> Option:
+def simple(name: str, path: str, kind: str, *, update: bool = False, comparison: Optional[str] = None, show: Optional[Callable] = None, **spec) -> Option:
     """An option that is one engine field: ``path`` is ``Config.X`` or ``HostConfig.X`` in inspect data."""
     to_view, from_engine, base_spec, default_comparison = KINDS[kind]
     section, engine_field = path.split(".", 1)
@@ -171,10 +167,17 @@ def simple(name: str, path: str, kind: str, *, update: bool = False, comparison:
     spec = {**base_spec, **spec}
     if spec["type"] != "list":
         spec.pop("elements", None)
-    return Option(name, spec, parse=lambda value, ctx: to_view(value, name),
-                  read=lambda container: from_engine(_dig(container, path)), write=write,
-                  comparison=comparison or default_comparison, update=engine_field if update else None,
-                  show=show, field=engine_field.rsplit(".", 1)[-1])
+    return Option(
+        name,
+        spec,
+        parse=lambda value, ctx: to_view(value, name),
+        read=lambda container: from_engine(_dig(container, path)),
+        write=write,
+        comparison=comparison or default_comparison,
+        update=engine_field if update else None,
+        show=show,
+        field=engine_field.rsplit(".", 1)[-1],
+    )
 
 
 def _show_cpus(value, written=None):
@@ -219,8 +222,10 @@ def resolve_host(name: str, value: str) -> str:
         found = []
     addresses = [str(info[4][0]) for info in found]
     if not addresses:
-        raise InvalidOption("published_ports", f"{value!r}: the bind address {name!r} is a host name that does not "
-                                               "resolve here; write an IP address or a name this host resolves")
+        raise InvalidOption(
+            "published_ports",
+            f"{value!r}: the bind address {name!r} is a host name that does not resolve here; write an IP address or a name this host resolves",
+        )
     return next((a for a in addresses if ":" not in a), addresses[0])
 
 
@@ -248,12 +253,18 @@ def parse_published_ports(values, ctx: Optional[Context] = None) -> list:
             parts = ["", parts[0]]
         if ip and not _HOST_IP.fullmatch(ip) and _HOST_NAME.fullmatch(ip):
             ip = resolve_host(ip, value)
-        if len(parts) != 2 or proto not in ("tcp", "udp", "sctp") or not re.fullmatch(_PORT, parts[1]) \
-                or (parts[0] and not re.fullmatch(_PORT, parts[0])) or (ip and not _HOST_IP.fullmatch(ip)):
+        if (
+            len(parts) != 2
+            or proto not in ("tcp", "udp", "sctp")
+            or not re.fullmatch(_PORT, parts[1])
+            or (parts[0] and not re.fullmatch(_PORT, parts[0]))
+            or (ip and not _HOST_IP.fullmatch(ip))
+        ):
             raise InvalidOption(
                 "published_ports",
                 f"{value!r} is not a port mapping: write CONTAINER, HOST:CONTAINER or IP:HOST:CONTAINER, "
-                "optionally with /tcp, /udp or /sctp (as 127.0.0.1:8080:80/tcp)")
+                "optionally with /tcp, /udp or /sctp (as 127.0.0.1:8080:80/tcp)",
+            )
         host, container = parts
         containers = _port_range(container, value)
         ip = default_ip if ip is None or ip == "" and default_ip else ip
@@ -333,8 +344,7 @@ def parse_volumes(values, ctx: Optional[Context] = None) -> dict:
         parts = str(value).split(":")
         if len(parts) == 2 and parts[0].startswith("/") and set(parts[1].split(",")) <= VOLUME_MODES:
             if "ro" in parts[1].split(","):
-                raise InvalidOption("volumes", f"{value!r}: an anonymous volume cannot be read-only here; use mounts "
-                                               "with type volume and read_only")
+                raise InvalidOption("volumes", f"{value!r}: an anonymous volume cannot be read-only here; use mounts with type volume and read_only")
             parts = parts[:1]
         if len(parts) == 1:
             if not parts[0].startswith("/"):
@@ -381,23 +391,39 @@ def volume_targets(view: dict) -> set:
 
 # mounts: task suboption -> (engine path within a mount, how the task's value is normalised)
 _MOUNT_FIELDS = dict(
-    type=("Type", str), source=("Source", str), read_only=("ReadOnly", bool), consistency=("Consistency", str),
-    propagation=("BindOptions.Propagation", str), create_mountpoint=("BindOptions.CreateMountpoint", bool),
+    type=("Type", str),
+    source=("Source", str),
+    read_only=("ReadOnly", bool),
+    consistency=("Consistency", str),
+    propagation=("BindOptions.Propagation", str),
+    create_mountpoint=("BindOptions.CreateMountpoint", bool),
     non_recursive=("BindOptions.NonRecursive", bool),
     read_only_non_recursive=("BindOptions.ReadOnlyNonRecursive", bool),
     read_only_force_recursive=("BindOptions.ReadOnlyForceRecursive", bool),
-    no_copy=("VolumeOptions.NoCopy", bool), labels=("VolumeOptions.Labels", dict),
-    volume_driver=("VolumeOptions.DriverConfig.Name", str), volume_options=("VolumeOptions.DriverConfig.Options", dict),
-    subpath=("VolumeOptions.Subpath", str), tmpfs_size=("TmpfsOptions.SizeBytes", int),
-    tmpfs_mode=("TmpfsOptions.Mode", int), tmpfs_options=("TmpfsOptions.Options", list),
+    no_copy=("VolumeOptions.NoCopy", bool),
+    labels=("VolumeOptions.Labels", dict),
+    volume_driver=("VolumeOptions.DriverConfig.Name", str),
+    volume_options=("VolumeOptions.DriverConfig.Options", dict),
+    subpath=("VolumeOptions.Subpath", str),
+    tmpfs_size=("TmpfsOptions.SizeBytes", int),
+    tmpfs_mode=("TmpfsOptions.Mode", int),
+    tmpfs_options=("TmpfsOptions.Options", list),
 )
 _MOUNT_ONLY_FOR = dict(
-    propagation="bind", create_mountpoint="bind", non_recursive="bind", read_only_non_recursive="bind",
-    read_only_force_recursive="bind", no_copy="volume", labels="volume", volume_driver="volume",
-    volume_options="volume", tmpfs_size="tmpfs", tmpfs_mode="tmpfs", tmpfs_options="tmpfs",
+    propagation="bind",
+    create_mountpoint="bind",
+    non_recursive="bind",
+    read_only_non_recursive="bind",
+    read_only_force_recursive="bind",
+    no_copy="volume",
+    labels="volume",
+    volume_driver="volume",
+    volume_options="volume",
+    tmpfs_size="tmpfs",
+    tmpfs_mode="tmpfs",
+    tmpfs_options="tmpfs",
 )
-_MOUNT_API = dict(create_mountpoint="1.42", read_only_non_recursive="1.44", read_only_force_recursive="1.44",
-                  subpath="1.45", tmpfs_options="1.46")
+_MOUNT_API = dict(create_mountpoint="1.42", read_only_non_recursive="1.44", read_only_force_recursive="1.44", subpath="1.45", tmpfs_options="1.46")
 _MOUNT_TYPE_API = dict(cluster="1.42", image="1.47")
 
 
@@ -413,7 +439,7 @@ def _tmpfs_options(value, option: str) -> list:
     for entry in value:
         if not isinstance(entry, dict) or len(entry) != 1:
             raise InvalidOption(option, f"{entry!r}: each entry is a mapping of one option to its value (or null)")
-        (key, item), = entry.items()
+        ((key, item),) = entry.items()
         result.append([str(key)] if item is None else [str(key), as_text(item)])
     return result
 
@@ -438,8 +464,7 @@ def parse_mounts(values, ctx: Optional[Context] = None) -> list:
             if value is None or key == "type":
                 continue
             if key in _MOUNT_ONLY_FOR and _MOUNT_ONLY_FOR[key] != kind:
-                raise InvalidOption("mounts", f"{where}.{key} is only for type {_MOUNT_ONLY_FOR[key]} mounts, "
-                                              f"not {kind}")
+                raise InvalidOption("mounts", f"{where}.{key} is only for type {_MOUNT_ONLY_FOR[key]} mounts, not {kind}")
             if ctx and key in _MOUNT_API:
                 ctx.require_api(f"{where}.{key}", _MOUNT_API[key])
             if key == "tmpfs_size":
@@ -530,8 +555,7 @@ def _write_ulimits(body: dict, value) -> None:
 
 
 _DURATIONS = ("interval", "timeout", "start_period", "start_interval")
-_HEALTH_FIELDS = dict(test="Test", interval="Interval", timeout="Timeout", start_period="StartPeriod",
-                      start_interval="StartInterval", retries="Retries")
+_HEALTH_FIELDS = dict(test="Test", interval="Interval", timeout="Timeout", start_period="StartPeriod", start_interval="StartInterval", retries="Retries")
 
 
 def parse_healthcheck(value, ctx: Optional[Context] = None) -> dict:
@@ -579,8 +603,7 @@ def write_healthcheck(body: dict, value) -> None:
     if not value or "test" not in value or value["test"] == ["NONE"]:
         body["Healthcheck"] = dict(Test=["NONE"])
         return
-    body["Healthcheck"] = {engine: value.get(key, 0) for key, engine in _HEALTH_FIELDS.items()
-                           if key in value or key != "start_interval"}
+    body["Healthcheck"] = {engine: value.get(key, 0) for key, engine in _HEALTH_FIELDS.items() if key in value or key != "start_interval"}
 
 
 def _healthcheck_match(comparison, desired, actual) -> bool:
@@ -618,8 +641,9 @@ def _parse_env(value, ctx: Context) -> dict:
     # YAML turns unquoted yes, 1.0 or 010 into other values without a word: refused, as community.docker does.
     for key, item in (value or {}).items():
         if not isinstance(item, str):
-            raise InvalidOption("env", f"the value of {key} is not a string ({item!r}); YAML reads unquoted yes, "
-                                       "1.0 or 010 as other values, so quote it (as \"1.0\")")
+            raise InvalidOption(
+                "env", f'the value of {key} is not a string ({item!r}); YAML reads unquoted yes, 1.0 or 010 as other values, so quote it (as "1.0")'
+            )
     env = split_env(ctx.image_config.get("Env"))
     if ctx.params.get("env_file"):
         env.update(parse_env_file(ctx.params["env_file"]))
@@ -641,8 +665,7 @@ def _parse_labels(value, ctx: Context) -> dict:
     if strict == "strict" and ctx.params.get("image_label_mismatch") == "fail":
         extra = sorted(set(image_labels) - set(labels))
         if extra:
-            raise InvalidOption("labels", f"the image has labels the task does not set ({', '.join(extra)}) and "
-                                          "image_label_mismatch is fail")
+            raise InvalidOption("labels", f"the image has labels the task does not set ({', '.join(extra)}) and image_label_mismatch is fail")
     image_labels.update(labels)
     return image_labels
 
@@ -709,23 +732,36 @@ def _device_rates(option: str, kind: str):
                 raise InvalidOption(f"{option}[{index}].rate", f"cannot be negative, got {rate}")
             result.append(dict(Path=str(item["path"]), Rate=rate))
         return sorted(result, key=lambda d: d["Path"])
+
     return parse
 
 
 def _parse_device_requests(values, ctx) -> list:
     result = []
     for item in values:
-        result.append(dict(Driver=item.get("driver") or "", Count=item.get("count") or 0,
-                           DeviceIDs=[str(i) for i in item.get("device_ids") or []],
-                           Capabilities=[[str(c) for c in group] for group in item.get("capabilities") or []],
-                           Options={str(k): as_text(v) for k, v in (item.get("options") or {}).items()}))
+        result.append(
+            dict(
+                Driver=item.get("driver") or "",
+                Count=item.get("count") or 0,
+                DeviceIDs=[str(i) for i in item.get("device_ids") or []],
+                Capabilities=[[str(c) for c in group] for group in item.get("capabilities") or []],
+                Options={str(k): as_text(v) for k, v in (item.get("options") or {}).items()},
+            )
+        )
     return result
 
 
 def _read_device_requests(container: dict) -> list:
-    return [dict(Driver=r.get("Driver") or "", Count=r.get("Count") or 0, DeviceIDs=r.get("DeviceIDs") or [],
-                 Capabilities=r.get("Capabilities") or [], Options=r.get("Options") or {})
-            for r in _dig(container, "HostConfig.DeviceRequests") or []]
+    return [
+        dict(
+            Driver=r.get("Driver") or "",
+            Count=r.get("Count") or 0,
+            DeviceIDs=r.get("DeviceIDs") or [],
+            Capabilities=r.get("Capabilities") or [],
+            Options=r.get("Options") or {},
+        )
+        for r in _dig(container, "HostConfig.DeviceRequests") or []
+    ]
 
 
 def _parse_links(values, ctx) -> list:
@@ -791,9 +827,11 @@ def _parse_log_options(value, ctx: Context) -> dict:
     # Converted, with community.docker's warning: the logging drivers read every option as text.
     for key, item in (value or {}).items():
         if not isinstance(item, str):
-            ctx.warnings.append(f"Non-string value found for log_options option '{key}'. The value is automatically "
-                                f"converted to '{as_text(item)}'. If this is not correct, or you want to avoid such "
-                                "warnings, please quote the value.")
+            ctx.warnings.append(
+                f"Non-string value found for log_options option '{key}'. The value is automatically "
+                f"converted to '{as_text(item)}'. If this is not correct, or you want to avoid such "
+                "warnings, please quote the value."
+            )
     return text_map(value, "log_options")
 
 
@@ -801,6 +839,7 @@ def _write_log(key: str):
     def write(body: dict, value) -> None:
         log = body.setdefault("HostConfig", {}).setdefault("LogConfig", dict(Type="", Config={}))
         log[key] = value
+
     return write
 
 
@@ -813,13 +852,15 @@ def _parse_networks(values, ctx: Context) -> dict:
             ctx.require_api(f"networks[{index}].mac_address", "1.44")
         if net.get("gw_priority") is not None:
             ctx.require_api(f"networks[{index}].gw_priority", "1.48")
-        networks[net["name"]] = dict(aliases=sorted(net.get("aliases") or []),
-                                     ipv4_address=net.get("ipv4_address") or "",
-                                     ipv6_address=net.get("ipv6_address") or "",
-                                     links=sorted(_parse_links(net.get("links") or [], ctx)),
-                                     mac_address=net.get("mac_address") or "",
-                                     driver_opts=text_map(net.get("driver_opts") or {}, f"networks[{index}].driver_opts"),
-                                     gw_priority=net.get("gw_priority"))
+        networks[net["name"]] = dict(
+            aliases=sorted(net.get("aliases") or []),
+            ipv4_address=net.get("ipv4_address") or "",
+            ipv6_address=net.get("ipv6_address") or "",
+            links=sorted(_parse_links(net.get("links") or [], ctx)),
+            mac_address=net.get("mac_address") or "",
+            driver_opts=text_map(net.get("driver_opts") or {}, f"networks[{index}].driver_opts"),
+            gw_priority=net.get("gw_priority"),
+        )
     return networks
 
 
@@ -827,33 +868,41 @@ def _read_networks(container: dict) -> dict:
     networks = {}
     for name, endpoint in (_dig(container, "NetworkSettings.Networks") or {}).items():
         ipam = endpoint.get("IPAMConfig") or {}
-        networks[name] = dict(aliases=sorted(endpoint.get("Aliases") or []),
-                              ipv4_address=ipam.get("IPv4Address") or "", ipv6_address=ipam.get("IPv6Address") or "",
-                              links=sorted(_read_links(dict(HostConfig=dict(Links=endpoint.get("Links"))))),
-                              mac_address=endpoint.get("MacAddress") or "", driver_opts=endpoint.get("DriverOpts") or {},
-                              gw_priority=endpoint.get("GwPriority") or 0)
+        networks[name] = dict(
+            aliases=sorted(endpoint.get("Aliases") or []),
+            ipv4_address=ipam.get("IPv4Address") or "",
+            ipv6_address=ipam.get("IPv6Address") or "",
+            links=sorted(_read_links(dict(HostConfig=dict(Links=endpoint.get("Links"))))),
+            mac_address=endpoint.get("MacAddress") or "",
+            driver_opts=endpoint.get("DriverOpts") or {},
+            gw_priority=endpoint.get("GwPriority") or 0,
+        )
     return networks
 
 
 def endpoint_matches(want: dict, have) -> bool:
     """A container's endpoint on a network has what the task asks (the engine adds the short id to the aliases)."""
-    return have is not None and all(want[key] in ("", have[key]) for key in ("ipv4_address", "ipv6_address")) \
-        and set(want["aliases"]) <= set(have["aliases"]) and set(want["links"]) <= set(have["links"]) \
-        and want["mac_address"] in ("", have["mac_address"]) \
-        and all(have.get("driver_opts", {}).get(key) == value for key, value in want.get("driver_opts", {}).items()) \
+    return (
+        have is not None
+        and all(want[key] in ("", have[key]) for key in ("ipv4_address", "ipv6_address"))
+        and set(want["aliases"]) <= set(have["aliases"])
+        and set(want["links"]) <= set(have["links"])
+        and want["mac_address"] in ("", have["mac_address"])
+        and all(have.get("driver_opts", {}).get(key) == value for key, value in want.get("driver_opts", {}).items())
         and want.get("gw_priority") in (None, have.get("gw_priority", 0))
+    )
 
 
 def _networks_match(comparison, desired, actual) -> bool:
-    return all(endpoint_matches(want, (actual or {}).get(net)) for net, want in desired.items()) \
-        and (comparison != "strict" or set(actual or {}) <= set(desired))
+    return all(endpoint_matches(want, (actual or {}).get(net)) for net, want in desired.items()) and (
+        comparison != "strict" or set(actual or {}) <= set(desired)
+    )
 
 
 def endpoint_body(net: dict) -> dict:
     """The Engine API's EndpointSettings of one network of the task (at create, and to connect)."""
     endpoint: dict = dict(Aliases=net["aliases"] or None)
-    ipam = {key: net[field_] for key, field_ in (("IPv4Address", "ipv4_address"), ("IPv6Address", "ipv6_address"))
-            if net[field_]}
+    ipam = {key: net[field_] for key, field_ in (("IPv4Address", "ipv4_address"), ("IPv6Address", "ipv6_address")) if net[field_]}
     if ipam:
         endpoint["IPAMConfig"] = ipam
     if net["links"]:
@@ -876,19 +925,55 @@ def _read_network_mode(container: dict) -> str:
     return "bridge" if mode in ("default", None, "") else mode
 
 
-SIGNALS = ("HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "IOT", "BUS", "FPE", "KILL", "USR1", "SEGV", "USR2", "PIPE",
-           "ALRM", "TERM", "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN", "TTOU", "URG", "XCPU", "XFSZ", "VTALRM",
-           "PROF", "WINCH", "IO", "POLL", "PWR", "SYS", "RTMIN", "RTMAX")
+SIGNALS = (
+    "HUP",
+    "INT",
+    "QUIT",
+    "ILL",
+    "TRAP",
+    "ABRT",
+    "IOT",
+    "BUS",
+    "FPE",
+    "KILL",
+    "USR1",
+    "SEGV",
+    "USR2",
+    "PIPE",
+    "ALRM",
+    "TERM",
+    "STKFLT",
+    "CHLD",
+    "CONT",
+    "STOP",
+    "TSTP",
+    "TTIN",
+    "TTOU",
+    "URG",
+    "XCPU",
+    "XFSZ",
+    "VTALRM",
+    "PROF",
+    "WINCH",
+    "IO",
+    "POLL",
+    "PWR",
+    "SYS",
+    "RTMIN",
+    "RTMAX",
+)
 
 
 def _mode(option: str, *modes: str, container: bool = True):
     """A parser for a namespace mode: one of ``modes``, or ``container:NAME`` where the engine takes it."""
+
     def parse(value, ctx) -> str:
         text = str(value)
         if text in modes or (container and text.startswith("container:") and len(text) > len("container:")):
             return text
         allowed = ", ".join(m for m in modes if m) + (" or container:NAME" if container else "")
         raise InvalidOption(option, f"{text!r} is not a mode the engine takes ({allowed})")
+
     return parse
 
 
@@ -913,8 +998,7 @@ def parse_signal(value, option: str) -> str:
 
 # The operating systems and architectures platforms are written with (Go's names, as the engine takes them).
 PLATFORM_OS = ("linux", "windows", "darwin", "freebsd", "netbsd", "openbsd", "solaris", "illumos", "aix", "android")
-PLATFORM_ARCH = ("amd64", "arm64", "arm", "386", "ppc64le", "ppc64", "s390x", "riscv64", "mips", "mipsle", "mips64",
-                 "mips64le", "loong64")
+PLATFORM_ARCH = ("amd64", "arm64", "arm", "386", "ppc64le", "ppc64", "s390x", "riscv64", "mips", "mipsle", "mips64", "mips64le", "loong64")
 
 
 def _parse_platform(value, ctx) -> str:
@@ -922,8 +1006,7 @@ def _parse_platform(value, ctx) -> str:
     if not parts[0] or len(parts) > 3:
         raise InvalidOption("platform", f"{value!r} is not OS[/ARCH[/VARIANT]] (as linux/amd64)")
     if parts[0] not in PLATFORM_OS or (len(parts) > 1 and parts[1] not in PLATFORM_ARCH):
-        raise InvalidOption("platform", f"{value!r} names an unknown operating system or architecture (as linux/amd64, "
-                                        "linux/arm64)")
+        raise InvalidOption("platform", f"{value!r} names an unknown operating system or architecture (as linux/amd64, linux/arm64)")
     return parts[0]
 
 
@@ -933,12 +1016,14 @@ def _read_platform(container: dict) -> str:
 
 def _ranged(name: str, low: int, high: Optional[int], also: tuple = (0,), unit: str = ""):
     """A parser for an int option the engine takes only in ``low..high`` (or as one of ``also``: 0 is "not set")."""
+
     def parse(value, ctx) -> int:
         if value not in also and (value < low or (high is not None and value > high)):
             allowed = f"between {low} and {high}" if high is not None else f"at least {low}"
             others = " or ".join(str(v) for v in also)
             raise InvalidOption(name, f"must be {allowed}{unit}" + (f" (or {others})" if others else "") + f", got {value}")
         return int(value)
+
     return parse
 
 
@@ -967,17 +1052,23 @@ def _structured(name: str, spec: dict, parse, read, write, comparison: str = "st
 def _custom(name: str, path: str, kind: str, parse, **kwargs) -> Option:
     """A one-field option whose task value needs its own parser (ranges, units, the image's defaults)."""
     base = simple(name, path, kind, **kwargs)
-    return Option(base.name, base.spec, parse=parse, read=base.read, write=base.write, comparison=base.comparison,
-                  update=base.update, show=base.show, field=base.field)
+    return Option(
+        base.name, base.spec, parse=parse, read=base.read, write=base.write, comparison=base.comparison, update=base.update, show=base.show, field=base.field
+    )
 
 
 def _dicts(name: str, path: str, parse, key: str, **spec) -> Option:
     """A set of engine mappings (devices, device rates), kept in order of ``key``."""
     base = simple(name, path, "set", **spec)
-    return Option(name, base.spec, parse=parse,
-                  read=lambda container: sorted(_dig(container, path) or [], key=lambda item: item.get(key) or ""),
-                  write=base.write, comparison="allow_more_present", field=base.field)
-
+    return Option(
+        name,
+        base.spec,
+        parse=parse,
+        read=lambda container: sorted(_dig(container, path) or [], key=lambda item: item.get(key) or ""),
+        write=base.write,
+        comparison="allow_more_present",
+        field=base.field,
+    )
 
 
 # How Swarm services keep what containers keep (the ServiceFields of the table below).
@@ -1002,10 +1093,17 @@ def _service_mount_spec() -> dict:
 
 def _from_driver_config(value) -> list:
     """docker_swarm_service's ``driver_config`` of a mount is the container mounts' volume_driver and volume_options."""
-    return [dict({k: v for k, v in mount.items() if k != "driver_config"},
-                 **({"volume_driver": mount["driver_config"].get("name"),
-                     "volume_options": mount["driver_config"].get("options")} if mount.get("driver_config") else {}))
-            for mount in value]
+    return [
+        dict(
+            {k: v for k, v in mount.items() if k != "driver_config"},
+            **(
+                {"volume_driver": mount["driver_config"].get("name"), "volume_options": mount["driver_config"].get("options")}
+                if mount.get("driver_config")
+                else {}
+            ),
+        )
+        for mount in value
+    ]
 
 
 def _service_healthcheck(value) -> dict:
@@ -1033,215 +1131,375 @@ def _service_ulimits(value) -> list:
     return body["HostConfig"]["Ulimits"]
 
 
-_RATE_SPEC = dict(type="list", elements="dict",
-                  options=dict(path=dict(type="str", required=True), rate=dict(type="str", required=True)))
-_IOPS_SPEC = dict(type="list", elements="dict",
-                  options=dict(path=dict(type="str", required=True), rate=dict(type="int", required=True)))
+_RATE_SPEC = dict(type="list", elements="dict", options=dict(path=dict(type="str", required=True), rate=dict(type="str", required=True)))
+_IOPS_SPEC = dict(type="list", elements="dict", options=dict(path=dict(type="str", required=True), rate=dict(type="int", required=True)))
 _MOUNT_SPEC = dict(
-    target=dict(type="str", required=True), source=dict(type="str"),
-    type=dict(type="str", default="volume", choices=list(MOUNT_TYPES)), read_only=dict(type="bool"),
+    target=dict(type="str", required=True),
+    source=dict(type="str"),
+    type=dict(type="str", default="volume", choices=list(MOUNT_TYPES)),
+    read_only=dict(type="bool"),
     consistency=dict(type="str", choices=["cached", "consistent", "default", "delegated"]),
-    propagation=dict(type="str", choices=list(PROPAGATIONS)), no_copy=dict(type="bool"), labels=dict(type="dict"),
-    volume_driver=dict(type="str"), volume_options=dict(type="dict"), tmpfs_size=dict(type="str"),
-    tmpfs_mode=dict(type="str"), tmpfs_options=dict(type="list", elements="dict"),
-    create_mountpoint=dict(type="bool"), non_recursive=dict(type="bool"), read_only_non_recursive=dict(type="bool"),
-    read_only_force_recursive=dict(type="bool"), subpath=dict(type="str"),
+    propagation=dict(type="str", choices=list(PROPAGATIONS)),
+    no_copy=dict(type="bool"),
+    labels=dict(type="dict"),
+    volume_driver=dict(type="str"),
+    volume_options=dict(type="dict"),
+    tmpfs_size=dict(type="str"),
+    tmpfs_mode=dict(type="str"),
+    tmpfs_options=dict(type="list", elements="dict"),
+    create_mountpoint=dict(type="bool"),
+    non_recursive=dict(type="bool"),
+    read_only_non_recursive=dict(type="bool"),
+    read_only_force_recursive=dict(type="bool"),
+    subpath=dict(type="str"),
 )
 
 # Limits that `limits` shares with `container` (one argument spec, one doc fragment, one validation).
-LIMIT_OPTIONS = ("memory", "memory_reservation", "memory_swap", "cpus", "cpu_shares", "cpu_period", "cpu_quota",
-                 "cpuset_cpus", "cpuset_mems", "pids_limit", "blkio_weight", "restart_policy", "restart_retries")
+LIMIT_OPTIONS = (
+    "memory",
+    "memory_reservation",
+    "memory_swap",
+    "cpus",
+    "cpu_shares",
+    "cpu_period",
+    "cpu_quota",
+    "cpuset_cpus",
+    "cpuset_mems",
+    "pids_limit",
+    "blkio_weight",
+    "restart_policy",
+    "restart_retries",
+)
 
-OPTIONS = {option.name: option for option in (
-    # What the module does; not properties of the container.
-    switch("name", type="str", required=True),
-    switch("state", type="str", default="started", choices=list(STATES)),
-    switch("healthy_wait_timeout", type="float", default=300),
-    switch("image", type="str"),
-    switch("pull", type="raw", default="missing", choices=["never", "missing", "always", True, False]),
-    switch("pull_check_mode_behavior", type="str", default="image_not_present", choices=["image_not_present", "always"]),
-    switch("image_comparison", type="str", default="desired-image", choices=["desired-image", "current-image"]),
-    switch("image_name_mismatch", type="str", default="recreate", choices=["recreate", "ignore"]),
-    switch("image_label_mismatch", type="str", default="ignore", choices=["ignore", "fail"]),
-    switch("env_file", type="path"),
-    switch("detach", type="bool"),
-    switch("cleanup", type="bool", default=False),
-    switch("output_logs", type="bool", default=False),
-    switch("recreate", type="bool", default=False),
-    switch("restart", type="bool", default=False),
-    switch("force_kill", type="bool", default=False, aliases=["forcekill"]),
-    Option("kill_signal", dict(type="str"), parse=lambda v, ctx: parse_signal(v, "kill_signal")),
-    switch("keep_volumes", type="bool", default=True),
-    switch("removal_wait_timeout", type="float"),
-    switch("comparisons", type="dict"),
-    switch("container_default_behavior", type="str", default="no_defaults", choices=["compatibility", "no_defaults"]),
-    switch("command_handling", type="str", default="correct", choices=["compatibility", "correct"]),
-    switch("networks_cli_compatible", type="bool", default=True),
-    Option("default_host_ip", dict(type="str"), parse=_parse_default_host_ip),
-    Option("paused", dict(type="bool"), parse=lambda v, ctx: bool(v),
-           read=lambda c: bool(_dig(c, "State.Paused"))),
-    Option("platform", dict(type="str"), parse=_parse_platform, read=_read_platform),
-
-    # Config: what runs.
-    _custom("command", "Config.Cmd", "list", _parse_command, type="raw"),
-    simple("entrypoint", "Config.Entrypoint", "list"),
-    Option("env", dict(type="dict"), parse=_parse_env, read=lambda c: split_env(_dig(c, "Config.Env")),
-           write=lambda body, value: body.update(Env=[f"{k}={v}" for k, v in value.items()]),
-           comparison="allow_more_present", show=show_env, matches=_env_match, also=("env_file",)),
-    bind(_custom("labels", "Config.Labels", "dict", _parse_labels),
-         ServiceField("container_labels", CONTAINER_SPEC + ("Labels",))),
-    bind(simple("user", "Config.User", "str"), ServiceField("user", CONTAINER_SPEC + ("User",))),
-    bind(_custom("working_dir", "Config.WorkingDir", "str", lambda v, ctx: _absolute(v, "working_dir")),
-         ServiceField("working_dir", CONTAINER_SPEC + ("Dir",))),
-    bind(simple("hostname", "Config.Hostname", "str"), ServiceField("hostname", CONTAINER_SPEC + ("Hostname",))),
-    simple("domainname", "Config.Domainname", "str"),
-    simple("mac_address", "Config.MacAddress", "str"),
-    bind(simple("tty", "Config.Tty", "bool"), ServiceField("tty", CONTAINER_SPEC + ("TTY",))),
-    simple("interactive", "Config.OpenStdin", "bool"),
-    bind(Option("stop_signal", dict(type="str"), parse=lambda v, ctx: parse_signal(v, "stop_signal"),
+OPTIONS = {
+    option.name: option
+    for option in (
+        # What the module does; not properties of the container.
+        switch("name", type="str", required=True),
+        switch("state", type="str", default="started", choices=list(STATES)),
+        switch("healthy_wait_timeout", type="float", default=300),
+        switch("image", type="str"),
+        switch("pull", type="raw", default="missing", choices=["never", "missing", "always", True, False]),
+        switch("pull_check_mode_behavior", type="str", default="image_not_present", choices=["image_not_present", "always"]),
+        switch("image_comparison", type="str", default="desired-image", choices=["desired-image", "current-image"]),
+        switch("image_name_mismatch", type="str", default="recreate", choices=["recreate", "ignore"]),
+        switch("image_label_mismatch", type="str", default="ignore", choices=["ignore", "fail"]),
+        switch("env_file", type="path"),
+        switch("detach", type="bool"),
+        switch("cleanup", type="bool", default=False),
+        switch("output_logs", type="bool", default=False),
+        switch("recreate", type="bool", default=False),
+        switch("restart", type="bool", default=False),
+        switch("force_kill", type="bool", default=False, aliases=["forcekill"]),
+        Option("kill_signal", dict(type="str"), parse=lambda v, ctx: parse_signal(v, "kill_signal")),
+        switch("keep_volumes", type="bool", default=True),
+        switch("removal_wait_timeout", type="float"),
+        switch("comparisons", type="dict"),
+        switch("container_default_behavior", type="str", default="no_defaults", choices=["compatibility", "no_defaults"]),
+        switch("command_handling", type="str", default="correct", choices=["compatibility", "correct"]),
+        switch("networks_cli_compatible", type="bool", default=True),
+        Option("default_host_ip", dict(type="str"), parse=_parse_default_host_ip),
+        Option("paused", dict(type="bool"), parse=lambda v, ctx: bool(v), read=lambda c: bool(_dig(c, "State.Paused"))),
+        Option("platform", dict(type="str"), parse=_parse_platform, read=_read_platform),
+        # Config: what runs.
+        _custom("command", "Config.Cmd", "list", _parse_command, type="raw"),
+        simple("entrypoint", "Config.Entrypoint", "list"),
+        Option(
+            "env",
+            dict(type="dict"),
+            parse=_parse_env,
+            read=lambda c: split_env(_dig(c, "Config.Env")),
+            write=lambda body, value: body.update(Env=[f"{k}={v}" for k, v in value.items()]),
+            comparison="allow_more_present",
+            show=show_env,
+            matches=_env_match,
+            also=("env_file",),
+        ),
+        bind(_custom("labels", "Config.Labels", "dict", _parse_labels), ServiceField("container_labels", CONTAINER_SPEC + ("Labels",))),
+        bind(simple("user", "Config.User", "str"), ServiceField("user", CONTAINER_SPEC + ("User",))),
+        bind(
+            _custom("working_dir", "Config.WorkingDir", "str", lambda v, ctx: _absolute(v, "working_dir")),
+            ServiceField("working_dir", CONTAINER_SPEC + ("Dir",)),
+        ),
+        bind(simple("hostname", "Config.Hostname", "str"), ServiceField("hostname", CONTAINER_SPEC + ("Hostname",))),
+        simple("domainname", "Config.Domainname", "str"),
+        simple("mac_address", "Config.MacAddress", "str"),
+        bind(simple("tty", "Config.Tty", "bool"), ServiceField("tty", CONTAINER_SPEC + ("TTY",))),
+        simple("interactive", "Config.OpenStdin", "bool"),
+        bind(
+            Option(
+                "stop_signal",
+                dict(type="str"),
+                parse=lambda v, ctx: parse_signal(v, "stop_signal"),
                 read=lambda c: _dig(c, "Config.StopSignal") or "SIGTERM",
-                write=lambda body, value: body.update(StopSignal=value)),
-         ServiceField("stop_signal", CONTAINER_SPEC + ("StopSignal",))),
-    # community.docker does not compare it: a container keeps the timeout it was made with.
-    Option("stop_timeout", dict(type="int"), parse=_ranged("stop_timeout", 0, 2 ** 31 - 1, (-1,), " seconds"),
-           read=lambda c: _dig(c, "Config.StopTimeout") if _dig(c, "Config.StopTimeout") is not None else 10,
-           write=lambda body, value: body.update(StopTimeout=value), comparison="ignore"),
-    bind(_structured("healthcheck", dict(type="dict", options=dict(
-        test=dict(type="raw"), test_cli_compatible=dict(type="bool", default=False), interval=dict(type="str"),
-        timeout=dict(type="str"), retries=dict(type="int"), start_period=dict(type="str"),
-        start_interval=dict(type="str"))),
-        parse_healthcheck, _read_healthcheck, write_healthcheck, show=_show_healthcheck, matches=_healthcheck_match,
-        field="Healthcheck"),
-        ServiceField("healthcheck", CONTAINER_SPEC + ("Healthcheck",), _service_healthcheck)),
-
-    # Ports, storage, networks.
-    _structured("published_ports", dict(type="list", elements="str", aliases=["ports"]), parse_published_ports,
-                _read_published_ports, _write_published_ports, "allow_more_present", matches=_ports_match, field="PortBindings"),
-    _structured("exposed_ports", dict(type="list", elements="str", aliases=["exposed", "expose"]),
-                parse_exposed_ports, lambda c: sorted(_dig(c, "Config.ExposedPorts") or {}),
-                lambda body, value: body.update(ExposedPorts={port: {} for port in value}), "allow_more_present",
-                also=("published_ports",), field="ExposedPorts"),
-    simple("publish_all_ports", "HostConfig.PublishAllPorts", "bool"),
-    _structured("volumes", dict(type="list", elements="str"), parse_volumes, _read_volumes, _write_volumes,
-                "allow_more_present", matches=_volumes_match, field="Binds"),
-    bind(_structured("mounts", dict(type="list", elements="dict", options=_MOUNT_SPEC), parse_mounts, _read_mounts,
-                     write_mounts, "allow_more_present", matches=_mounts_match, field="Mounts"),
-         ServiceField("mounts", CONTAINER_SPEC + ("Mounts",), _service_mounts, spec=_service_mount_spec(),
-                      accept=_from_driver_config)),
-    _custom("tmpfs", "HostConfig.Tmpfs", "dict", parse_tmpfs, type="list", elements="str"),
-    simple("volume_driver", "HostConfig.VolumeDriver", "str"),
-    simple("volumes_from", "HostConfig.VolumesFrom", "set"),
-    _structured("networks", dict(type="list", elements="dict", options=dict(
-        name=dict(type="str", required=True), aliases=dict(type="list", elements="str"),
-        ipv4_address=dict(type="str"), ipv6_address=dict(type="str"), links=dict(type="list", elements="str"),
-        mac_address=dict(type="str"), driver_opts=dict(type="dict"), gw_priority=dict(type="int"))),
-        _parse_networks, _read_networks, None, "allow_more_present", matches=_networks_match, field="network"),
-    Option("network_mode", dict(type="str"), parse=_parse_network_mode, read=_read_network_mode),
-    _structured("links", dict(type="list", elements="str"), _parse_links, _read_links, _write_links,
-                "allow_more_present", field="Links"),
-    bind(simple("dns_servers", "HostConfig.Dns", "list"), ServiceField("dns", CONTAINER_SPEC + ("DNSConfig", "Nameservers"))),
-    bind(simple("dns_opts", "HostConfig.DnsOptions", "set"),
-         ServiceField("dns_options", CONTAINER_SPEC + ("DNSConfig", "Options"), ordered=False)),
-    bind(simple("dns_search_domains", "HostConfig.DnsSearch", "list"),
-         ServiceField("dns_search", CONTAINER_SPEC + ("DNSConfig", "Search"))),
-    bind(_custom("etc_hosts", "HostConfig.ExtraHosts", "set", _parse_etc_hosts, type="dict"),
-         ServiceField("hosts", CONTAINER_SPEC + ("Hosts",), _service_hosts, ordered=False)),
-
-    # Limits: changed in place.
-    Option("restart_policy", dict(type="str", choices=["no", "on-failure", "always", "unless-stopped"]),
-           parse=lambda v, ctx: v, read=lambda c: _dig(c, "HostConfig.RestartPolicy.Name") or "no",
-           write=_write_restart, update="RestartPolicy"),
-    Option("restart_retries", dict(type="int"), parse=_parse_restart_retries,
-           read=lambda c: _dig(c, "HostConfig.RestartPolicy.MaximumRetryCount") or 0, write=_write_restart,
-           update="RestartPolicy"),
-    bind(simple("memory", "HostConfig.Memory", "size", update=True), ServiceField("limits.memory", _LIMITS + ("MemoryBytes",))),
-    bind(simple("memory_reservation", "HostConfig.MemoryReservation", "size", update=True),
-         ServiceField("reservations.memory", _RESERVATIONS + ("MemoryBytes",))),
-    _custom("memory_swap", "HostConfig.MemorySwap", "size", _parse_swap, update=True),
-    bind(_custom("cpus", "HostConfig.NanoCpus", "int", _parse_cpus, update=True, show=_show_cpus, type="float"),
-         ServiceField("limits.cpus", _LIMITS + ("NanoCPUs",)),
-         ServiceField("reservations.cpus", _RESERVATIONS + ("NanoCPUs",), same=False)),
-    _custom("cpu_shares", "HostConfig.CpuShares", "int", _ranged("cpu_shares", 2, 262144), update=True),
-    _custom("cpu_period", "HostConfig.CpuPeriod", "int", _ranged("cpu_period", 1000, 1000000, unit=" microseconds"),
-            update=True),
-    _custom("cpu_quota", "HostConfig.CpuQuota", "int", _ranged("cpu_quota", 1000, None, (0, -1), " microseconds"),
-            update=True),
-    simple("cpuset_cpus", "HostConfig.CpusetCpus", "str", update=True),
-    simple("cpuset_mems", "HostConfig.CpusetMems", "str", update=True),
-    # The kernel counts at most 4194304 processes (pid_max's ceiling); -1 is unlimited, 0 the engine's default.
-    bind(_custom("pids_limit", "HostConfig.PidsLimit", "int", _ranged("pids_limit", 1, 4194304, (0, -1)), update=True),
-         ServiceField("limits.pids", _LIMITS + ("Pids",), _service_pids)),
-    _custom("blkio_weight", "HostConfig.BlkioWeight", "int", _parse_blkio_weight, update=True),
-
-    # Other resources: a change recreates.
-    _custom("memory_swappiness", "HostConfig.MemorySwappiness", "int", _parse_swappiness),
-    simple("kernel_memory", "HostConfig.KernelMemory", "size"),
-    simple("shm_size", "HostConfig.ShmSize", "size"),
-    simple("oom_killer", "HostConfig.OomKillDisable", "bool"),
-    _custom("oom_score_adj", "HostConfig.OomScoreAdj", "int", _parse_oom_score_adj),
-    bind(_structured("ulimits", dict(type="list", elements="str"), parse_ulimits,
-                     lambda c: sorted(f"{u['Name']}:{u['Soft']}:{u['Hard']}" for u in _dig(c, "HostConfig.Ulimits") or []),
-                     _write_ulimits, "allow_more_present", field="Ulimits"),
-         ServiceField("ulimits", CONTAINER_SPEC + ("Ulimits",), _service_ulimits, api="1.41")),
-    _dicts("devices", "HostConfig.Devices", _parse_devices, "PathInContainer", type="list", elements="str"),
-    simple("device_cgroup_rules", "HostConfig.DeviceCgroupRules", "list"),
-    _dicts("device_read_bps", "HostConfig.BlkioDeviceReadBps", _device_rates("device_read_bps", "bps"), "Path",
-           **_RATE_SPEC),
-    _dicts("device_write_bps", "HostConfig.BlkioDeviceWriteBps", _device_rates("device_write_bps", "bps"), "Path",
-           **_RATE_SPEC),
-    _dicts("device_read_iops", "HostConfig.BlkioDeviceReadIOps", _device_rates("device_read_iops", "iops"), "Path",
-           **_IOPS_SPEC),
-    _dicts("device_write_iops", "HostConfig.BlkioDeviceWriteIOps", _device_rates("device_write_iops", "iops"),
-           "Path", **_IOPS_SPEC),
-    _structured("device_requests", dict(type="list", elements="dict", options=dict(
-        capabilities=dict(type="list", elements="list"), count=dict(type="int"),
-        device_ids=dict(type="list", elements="str"), driver=dict(type="str"), options=dict(type="dict"))),
-        _parse_device_requests, _read_device_requests,
-        lambda body, value: body.setdefault("HostConfig", {}).update(DeviceRequests=value), "allow_more_present", field="DeviceRequests"),
-    _custom("storage_opts", "HostConfig.StorageOpt", "dict", lambda v, ctx: _parse_storage_opts(v)),
-
-    # Security and namespaces.
-    bind(simple("read_only", "HostConfig.ReadonlyRootfs", "bool"), ServiceField("read_only", CONTAINER_SPEC + ("ReadOnly",))),
-    simple("privileged", "HostConfig.Privileged", "bool"),
-    bind(_structured("capabilities", dict(type="list", elements="str"), capability_names,
-                     lambda c: capability_names(_dig(c, "HostConfig.CapAdd")),
-                     lambda body, value: body.setdefault("HostConfig", {}).update(CapAdd=value), "allow_more_present",
-                     field="CapAdd"),
-         ServiceField("cap_add", CONTAINER_SPEC + ("CapabilityAdd",), _service_capabilities, ordered=False)),
-    bind(_structured("cap_drop", dict(type="list", elements="str"), capability_names,
-                     lambda c: capability_names(_dig(c, "HostConfig.CapDrop")),
-                     lambda body, value: body.setdefault("HostConfig", {}).update(CapDrop=value), "allow_more_present",
-                     field="CapDrop"),
-         ServiceField("cap_drop", CONTAINER_SPEC + ("CapabilityDrop",), _service_capabilities, ordered=False)),
-    simple("security_opts", "HostConfig.SecurityOpt", "set"),
-    bind(simple("groups", "HostConfig.GroupAdd", "set"), ServiceField("groups", CONTAINER_SPEC + ("Groups",), ordered=False)),
-    simple("cgroupns_mode", "HostConfig.CgroupnsMode", "str", choices=["host", "private"]),
-    simple("cgroup_parent", "HostConfig.CgroupParent", "str"),
-    _custom("ipc_mode", "HostConfig.IpcMode", "str", _mode("ipc_mode", "", "none", "private", "shareable", "host")),
-    _custom("pid_mode", "HostConfig.PidMode", "str", _mode("pid_mode", "", "host")),
-    _custom("userns_mode", "HostConfig.UsernsMode", "str", _mode("userns_mode", "", "host", container=False)),
-    simple("uts", "HostConfig.UTSMode", "str"),
-    simple("runtime", "HostConfig.Runtime", "str"),
-    bind(simple("sysctls", "HostConfig.Sysctls", "dict"), ServiceField("sysctls", CONTAINER_SPEC + ("Sysctls",))),
-    bind(simple("init", "HostConfig.Init", "bool"), ServiceField("init", CONTAINER_SPEC + ("Init",))),
-    simple("auto_remove", "HostConfig.AutoRemove", "bool"),
-
-    # Logging.
-    bind(Option("log_driver", dict(type="str"), parse=lambda v, ctx: str(v),
-                read=lambda c: _dig(c, "HostConfig.LogConfig.Type") or "", write=_write_log("Type")),
-         ServiceField("logging.driver", ("TaskTemplate", "LogDriver", "Name"))),
-    bind(Option("log_options", dict(type="dict", aliases=["log_opt"]), parse=_parse_log_options,
-                read=lambda c: dict(_dig(c, "HostConfig.LogConfig.Config") or {}), write=_write_log("Config"),
-                comparison="allow_more_present", field="log opt"),
-         ServiceField("logging.options", ("TaskTemplate", "LogDriver", "Options"))),
-)}
+                write=lambda body, value: body.update(StopSignal=value),
+            ),
+            ServiceField("stop_signal", CONTAINER_SPEC + ("StopSignal",)),
+        ),
+        # community.docker does not compare it: a container keeps the timeout it was made with.
+        Option(
+            "stop_timeout",
+            dict(type="int"),
+            parse=_ranged("stop_timeout", 0, 2**31 - 1, (-1,), " seconds"),
+            read=lambda c: _dig(c, "Config.StopTimeout") if _dig(c, "Config.StopTimeout") is not None else 10,
+            write=lambda body, value: body.update(StopTimeout=value),
+            comparison="ignore",
+        ),
+        bind(
+            _structured(
+                "healthcheck",
+                dict(
+                    type="dict",
+                    options=dict(
+                        test=dict(type="raw"),
+                        test_cli_compatible=dict(type="bool", default=False),
+                        interval=dict(type="str"),
+                        timeout=dict(type="str"),
+                        retries=dict(type="int"),
+                        start_period=dict(type="str"),
+                        start_interval=dict(type="str"),
+                    ),
+                ),
+                parse_healthcheck,
+                _read_healthcheck,
+                write_healthcheck,
+                show=_show_healthcheck,
+                matches=_healthcheck_match,
+                field="Healthcheck",
+            ),
+            ServiceField("healthcheck", CONTAINER_SPEC + ("Healthcheck",), _service_healthcheck),
+        ),
+        # Ports, storage, networks.
+        _structured(
+            "published_ports",
+            dict(type="list", elements="str", aliases=["ports"]),
+            parse_published_ports,
+            _read_published_ports,
+            _write_published_ports,
+            "allow_more_present",
+            matches=_ports_match,
+            field="PortBindings",
+        ),
+        _structured(
+            "exposed_ports",
+            dict(type="list", elements="str", aliases=["exposed", "expose"]),
+            parse_exposed_ports,
+            lambda c: sorted(_dig(c, "Config.ExposedPorts") or {}),
+            lambda body, value: body.update(ExposedPorts={port: {} for port in value}),
+            "allow_more_present",
+            also=("published_ports",),
+            field="ExposedPorts",
+        ),
+        simple("publish_all_ports", "HostConfig.PublishAllPorts", "bool"),
+        _structured(
+            "volumes",
+            dict(type="list", elements="str"),
+            parse_volumes,
+            _read_volumes,
+            _write_volumes,
+            "allow_more_present",
+            matches=_volumes_match,
+            field="Binds",
+        ),
+        bind(
+            _structured(
+                "mounts",
+                dict(type="list", elements="dict", options=_MOUNT_SPEC),
+                parse_mounts,
+                _read_mounts,
+                write_mounts,
+                "allow_more_present",
+                matches=_mounts_match,
+                field="Mounts",
+            ),
+            ServiceField("mounts", CONTAINER_SPEC + ("Mounts",), _service_mounts, spec=_service_mount_spec(), accept=_from_driver_config),
+        ),
+        _custom("tmpfs", "HostConfig.Tmpfs", "dict", parse_tmpfs, type="list", elements="str"),
+        simple("volume_driver", "HostConfig.VolumeDriver", "str"),
+        simple("volumes_from", "HostConfig.VolumesFrom", "set"),
+        _structured(
+            "networks",
+            dict(
+                type="list",
+                elements="dict",
+                options=dict(
+                    name=dict(type="str", required=True),
+                    aliases=dict(type="list", elements="str"),
+                    ipv4_address=dict(type="str"),
+                    ipv6_address=dict(type="str"),
+                    links=dict(type="list", elements="str"),
+                    mac_address=dict(type="str"),
+                    driver_opts=dict(type="dict"),
+                    gw_priority=dict(type="int"),
+                ),
+            ),
+            _parse_networks,
+            _read_networks,
+            None,
+            "allow_more_present",
+            matches=_networks_match,
+            field="network",
+        ),
+        Option("network_mode", dict(type="str"), parse=_parse_network_mode, read=_read_network_mode),
+        _structured("links", dict(type="list", elements="str"), _parse_links, _read_links, _write_links, "allow_more_present", field="Links"),
+        bind(simple("dns_servers", "HostConfig.Dns", "list"), ServiceField("dns", CONTAINER_SPEC + ("DNSConfig", "Nameservers"))),
+        bind(simple("dns_opts", "HostConfig.DnsOptions", "set"), ServiceField("dns_options", CONTAINER_SPEC + ("DNSConfig", "Options"), ordered=False)),
+        bind(simple("dns_search_domains", "HostConfig.DnsSearch", "list"), ServiceField("dns_search", CONTAINER_SPEC + ("DNSConfig", "Search"))),
+        bind(
+            _custom("etc_hosts", "HostConfig.ExtraHosts", "set", _parse_etc_hosts, type="dict"),
+            ServiceField("hosts", CONTAINER_SPEC + ("Hosts",), _service_hosts, ordered=False),
+        ),
+        # Limits: changed in place.
+        Option(
+            "restart_policy",
+            dict(type="str", choices=["no", "on-failure", "always", "unless-stopped"]),
+            parse=lambda v, ctx: v,
+            read=lambda c: _dig(c, "HostConfig.RestartPolicy.Name") or "no",
+            write=_write_restart,
+            update="RestartPolicy",
+        ),
+        Option(
+            "restart_retries",
+            dict(type="int"),
+            parse=_parse_restart_retries,
+            read=lambda c: _dig(c, "HostConfig.RestartPolicy.MaximumRetryCount") or 0,
+            write=_write_restart,
+            update="RestartPolicy",
+        ),
+        bind(simple("memory", "HostConfig.Memory", "size", update=True), ServiceField("limits.memory", _LIMITS + ("MemoryBytes",))),
+        bind(
+            simple("memory_reservation", "HostConfig.MemoryReservation", "size", update=True),
+            ServiceField("reservations.memory", _RESERVATIONS + ("MemoryBytes",)),
+        ),
+        _custom("memory_swap", "HostConfig.MemorySwap", "size", _parse_swap, update=True),
+        bind(
+            _custom("cpus", "HostConfig.NanoCpus", "int", _parse_cpus, update=True, show=_show_cpus, type="float"),
+            ServiceField("limits.cpus", _LIMITS + ("NanoCPUs",)),
+            ServiceField("reservations.cpus", _RESERVATIONS + ("NanoCPUs",), same=False),
+        ),
+        _custom("cpu_shares", "HostConfig.CpuShares", "int", _ranged("cpu_shares", 2, 262144), update=True),
+        _custom("cpu_period", "HostConfig.CpuPeriod", "int", _ranged("cpu_period", 1000, 1000000, unit=" microseconds"), update=True),
+        _custom("cpu_quota", "HostConfig.CpuQuota", "int", _ranged("cpu_quota", 1000, None, (0, -1), " microseconds"), update=True),
+        simple("cpuset_cpus", "HostConfig.CpusetCpus", "str", update=True),
+        simple("cpuset_mems", "HostConfig.CpusetMems", "str", update=True),
+        # The kernel counts at most 4194304 processes (pid_max's ceiling); -1 is unlimited, 0 the engine's default.
+        bind(
+            _custom("pids_limit", "HostConfig.PidsLimit", "int", _ranged("pids_limit", 1, 4194304, (0, -1)), update=True),
+            ServiceField("limits.pids", _LIMITS + ("Pids",), _service_pids),
+        ),
+        _custom("blkio_weight", "HostConfig.BlkioWeight", "int", _parse_blkio_weight, update=True),
+        # Other resources: a change recreates.
+        _custom("memory_swappiness", "HostConfig.MemorySwappiness", "int", _parse_swappiness),
+        simple("kernel_memory", "HostConfig.KernelMemory", "size"),
+        simple("shm_size", "HostConfig.ShmSize", "size"),
+        simple("oom_killer", "HostConfig.OomKillDisable", "bool"),
+        _custom("oom_score_adj", "HostConfig.OomScoreAdj", "int", _parse_oom_score_adj),
+        bind(
+            _structured(
+                "ulimits",
+                dict(type="list", elements="str"),
+                parse_ulimits,
+                lambda c: sorted(f"{u['Name']}:{u['Soft']}:{u['Hard']}" for u in _dig(c, "HostConfig.Ulimits") or []),
+                _write_ulimits,
+                "allow_more_present",
+                field="Ulimits",
+            ),
+            ServiceField("ulimits", CONTAINER_SPEC + ("Ulimits",), _service_ulimits, api="1.41"),
+        ),
+        _dicts("devices", "HostConfig.Devices", _parse_devices, "PathInContainer", type="list", elements="str"),
+        simple("device_cgroup_rules", "HostConfig.DeviceCgroupRules", "list"),
+        _dicts("device_read_bps", "HostConfig.BlkioDeviceReadBps", _device_rates("device_read_bps", "bps"), "Path", **_RATE_SPEC),
+        _dicts("device_write_bps", "HostConfig.BlkioDeviceWriteBps", _device_rates("device_write_bps", "bps"), "Path", **_RATE_SPEC),
+        _dicts("device_read_iops", "HostConfig.BlkioDeviceReadIOps", _device_rates("device_read_iops", "iops"), "Path", **_IOPS_SPEC),
+        _dicts("device_write_iops", "HostConfig.BlkioDeviceWriteIOps", _device_rates("device_write_iops", "iops"), "Path", **_IOPS_SPEC),
+        _structured(
+            "device_requests",
+            dict(
+                type="list",
+                elements="dict",
+                options=dict(
+                    capabilities=dict(type="list", elements="list"),
+                    count=dict(type="int"),
+                    device_ids=dict(type="list", elements="str"),
+                    driver=dict(type="str"),
+                    options=dict(type="dict"),
+                ),
+            ),
+            _parse_device_requests,
+            _read_device_requests,
+            lambda body, value: body.setdefault("HostConfig", {}).update(DeviceRequests=value),
+            "allow_more_present",
+            field="DeviceRequests",
+        ),
+        _custom("storage_opts", "HostConfig.StorageOpt", "dict", lambda v, ctx: _parse_storage_opts(v)),
+        # Security and namespaces.
+        bind(simple("read_only", "HostConfig.ReadonlyRootfs", "bool"), ServiceField("read_only", CONTAINER_SPEC + ("ReadOnly",))),
+        simple("privileged", "HostConfig.Privileged", "bool"),
+        bind(
+            _structured(
+                "capabilities",
+                dict(type="list", elements="str"),
+                capability_names,
+                lambda c: capability_names(_dig(c, "HostConfig.CapAdd")),
+                lambda body, value: body.setdefault("HostConfig", {}).update(CapAdd=value),
+                "allow_more_present",
+                field="CapAdd",
+            ),
+            ServiceField("cap_add", CONTAINER_SPEC + ("CapabilityAdd",), _service_capabilities, ordered=False),
+        ),
+        bind(
+            _structured(
+                "cap_drop",
+                dict(type="list", elements="str"),
+                capability_names,
+                lambda c: capability_names(_dig(c, "HostConfig.CapDrop")),
+                lambda body, value: body.setdefault("HostConfig", {}).update(CapDrop=value),
+                "allow_more_present",
+                field="CapDrop",
+            ),
+            ServiceField("cap_drop", CONTAINER_SPEC + ("CapabilityDrop",), _service_capabilities, ordered=False),
+        ),
+        simple("security_opts", "HostConfig.SecurityOpt", "set"),
+        bind(simple("groups", "HostConfig.GroupAdd", "set"), ServiceField("groups", CONTAINER_SPEC + ("Groups",), ordered=False)),
+        simple("cgroupns_mode", "HostConfig.CgroupnsMode", "str", choices=["host", "private"]),
+        simple("cgroup_parent", "HostConfig.CgroupParent", "str"),
+        _custom("ipc_mode", "HostConfig.IpcMode", "str", _mode("ipc_mode", "", "none", "private", "shareable", "host")),
+        _custom("pid_mode", "HostConfig.PidMode", "str", _mode("pid_mode", "", "host")),
+        _custom("userns_mode", "HostConfig.UsernsMode", "str", _mode("userns_mode", "", "host", container=False)),
+        simple("uts", "HostConfig.UTSMode", "str"),
+        simple("runtime", "HostConfig.Runtime", "str"),
+        bind(simple("sysctls", "HostConfig.Sysctls", "dict"), ServiceField("sysctls", CONTAINER_SPEC + ("Sysctls",))),
+        bind(simple("init", "HostConfig.Init", "bool"), ServiceField("init", CONTAINER_SPEC + ("Init",))),
+        simple("auto_remove", "HostConfig.AutoRemove", "bool"),
+        # Logging.
+        bind(
+            Option(
+                "log_driver", dict(type="str"), parse=lambda v, ctx: str(v), read=lambda c: _dig(c, "HostConfig.LogConfig.Type") or "", write=_write_log("Type")
+            ),
+            ServiceField("logging.driver", ("TaskTemplate", "LogDriver", "Name")),
+        ),
+        bind(
+            Option(
+                "log_options",
+                dict(type="dict", aliases=["log_opt"]),
+                parse=_parse_log_options,
+                read=lambda c: dict(_dig(c, "HostConfig.LogConfig.Config") or {}),
+                write=_write_log("Config"),
+                comparison="allow_more_present",
+                field="log opt",
+            ),
+            ServiceField("logging.options", ("TaskTemplate", "LogDriver", "Options")),
+        ),
+    )
+}
 
 COMPARED = {name: option for name, option in OPTIONS.items() if option.read is not None}
 UPDATE_FIELDS = {name: option.update for name, option in OPTIONS.items() if option.update}
 
 # container_default_behavior=compatibility: the defaults community.docker's module had before 2.0.
-COMPATIBILITY_DEFAULTS = dict(auto_remove=False, detach=True, init=False, interactive=False, memory="0",
-                              paused=False, privileged=False, read_only=False, tty=False)
+COMPATIBILITY_DEFAULTS = dict(
+    auto_remove=False, detach=True, init=False, interactive=False, memory="0", paused=False, privileged=False, read_only=False, tty=False
+)
 
 
 def argument_spec(names=None) -> dict:
@@ -1284,6 +1542,7 @@ def limit_problems(view: dict, changed=None) -> list:
     """``(option, why)`` for each rule between options that the engine would break, on all the container would
     have: the same rules at create time (``check_together``) and for a change in place (``limits.check_container``,
     which passes the options it changes as ``changed``: only the rules they take part in are checked)."""
+
     def involved(*names) -> bool:
         return changed is None or bool(set(names) & set(changed))
 
@@ -1304,8 +1563,9 @@ def limit_problems(view: dict, changed=None) -> list:
         if not memory:
             problems.append(("memory_swap", "needs a memory limit (the engine takes memory_swap only with memory)"))
         elif swap < memory:
-            problems.append(("memory_swap", f"{format_size(swap)} is below memory ({format_size(memory)}); it counts "
-                                            "memory plus swap, so it must be at least memory"))
+            problems.append(
+                ("memory_swap", f"{format_size(swap)} is below memory ({format_size(memory)}); it counts memory plus swap, so it must be at least memory")
+            )
     if reservation and memory and reservation > memory and involved("memory", "memory_reservation"):
         problems.append(("memory_reservation", f"{format_size(reservation)} is above memory ({format_size(memory)})"))
     return problems
@@ -1317,14 +1577,12 @@ def check_together(view: dict) -> None:
         raise InvalidOption(option, why)
     both = volume_targets(view) & {m["target"] for m in view.get("mounts") or []}
     if both:
-        raise InvalidOption("mounts", f"{', '.join(sorted(both))} is mounted by both volumes and mounts; name each "
-                                      "path in one of them")
+        raise InvalidOption("mounts", f"{', '.join(sorted(both))} is mounted by both volumes and mounts; name each path in one of them")
 
 
 def actual_view(container: dict, names=None) -> dict:
     """The same view as ``desired_view``, read from ``docker inspect``."""
-    return {name: option.read(container) for name, option in COMPARED.items()
-            if option.read is not None and (names is None or name in names)}
+    return {name: option.read(container) for name, option in COMPARED.items() if option.read is not None and (names is None or name in names)}
 
 
 def create_body(view: dict, image_ref: str) -> dict:
@@ -1358,9 +1616,9 @@ def update_body(view: dict, container: dict, names) -> dict:
             body["MemorySwap"] = 2 * view["memory"]
     if "restart_policy" in names or "restart_retries" in names:
         body["RestartPolicy"] = dict(
-            Name=view.get("restart_policy") or (container.get("HostConfig") or {}).get("RestartPolicy", {}).get("Name")
-            or "no",
-            MaximumRetryCount=view.get("restart_retries", 0))
+            Name=view.get("restart_policy") or (container.get("HostConfig") or {}).get("RestartPolicy", {}).get("Name") or "no",
+            MaximumRetryCount=view.get("restart_retries", 0),
+        )
     return body
 
 
@@ -1385,8 +1643,7 @@ def parse_comparisons(value) -> dict:
         if name == "*":
             continue
         if name not in result:
-            raise InvalidOption("comparisons", f"unknown option {name!r}; options that can be compared: "
-                                               + ", ".join(sorted(result)))
+            raise InvalidOption("comparisons", f"unknown option {name!r}; options that can be compared: " + ", ".join(sorted(result)))
         if kind not in COMPARISONS:
             raise InvalidOption("comparisons", f"{name}: unknown comparison {kind!r}; use {', '.join(COMPARISONS)}")
         result[name] = kind
@@ -1402,12 +1659,12 @@ def show(name: str, value, params: dict):
 def refusing_option(message: str, names) -> Optional[str]:
     """Of the options ``names``, the one whose engine field an engine refusal names (``invalid CapDrop: ...``),
     so that the failure can name the option; the longest field wins (MemorySwap over Memory)."""
+
     def squeezed(text: str) -> str:  # "--security-opt" and "SecurityOpt" alike
         return re.sub(r"[^a-z0-9]", "", text.lower())
 
     text = squeezed(message)
-    found = [(len(OPTIONS[name].field), name) for name in names
-             if name in OPTIONS and OPTIONS[name].field and squeezed(OPTIONS[name].field) in text]
+    found = [(len(OPTIONS[name].field), name) for name in names if name in OPTIONS and OPTIONS[name].field and squeezed(OPTIONS[name].field) in text]
     return max(found)[1] if found else None
 
 

@@ -99,8 +99,7 @@ def oom_kills(container: dict, proc: str = "/proc", cgroup_root: str = "/sys/fs/
     None when the cgroup cannot be read (see ``memory_cgroups``).
     """
     for version, folder in memory_cgroups(container, proc, cgroup_root):
-        count = _read_fields(f"{folder}/{'memory.oom_control' if version == 1 else 'memory.events'}").get(
-            "oom_kill", "").strip()
+        count = _read_fields(f"{folder}/{'memory.oom_control' if version == 1 else 'memory.events'}").get("oom_kill", "").strip()
         if count.isdigit():
             return int(count)
     return None

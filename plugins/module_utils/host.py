@@ -81,13 +81,18 @@ def _short_image(item: dict) -> dict:
 
 
 def _short_network(item: dict) -> dict:
-    return dict(id=item.get("Id"), name=item.get("Name"), driver=item.get("Driver"),
-                scope=item.get("Scope"), internal=item.get("Internal", False), labels=item.get("Labels") or {})
+    return dict(
+        id=item.get("Id"),
+        name=item.get("Name"),
+        driver=item.get("Driver"),
+        scope=item.get("Scope"),
+        internal=item.get("Internal", False),
+        labels=item.get("Labels") or {},
+    )
 
 
 def _short_volume(item: dict) -> dict:
-    return dict(name=item.get("Name"), driver=item.get("Driver"), mountpoint=item.get("Mountpoint"),
-                labels=item.get("Labels") or {})
+    return dict(name=item.get("Name"), driver=item.get("Driver"), mountpoint=item.get("Mountpoint"), labels=item.get("Labels") or {})
 
 
 SHORT = dict(containers=_short_container, images=_short_image, networks=_short_network, volumes=_short_volume)
@@ -146,10 +151,10 @@ def disk_usage(client, verbose: bool) -> dict:
     return dict(
         LayersSize=usage.get("LayersSize", 0),  # what community.docker returns
         layers_size=usage.get("LayersSize", 0),
-        images=dict(count=len(images), active=sum(1 for i in images if i.get("Containers", 0) > 0),
-                    size=sum(i.get("Size", 0) for i in images)),
-        containers=dict(count=len(containers), running=sum(1 for c in containers if c.get("State") == "running"),
-                        size=sum(c.get("SizeRw", 0) or 0 for c in containers)),
+        images=dict(count=len(images), active=sum(1 for i in images if i.get("Containers", 0) > 0), size=sum(i.get("Size", 0) for i in images)),
+        containers=dict(
+            count=len(containers), running=sum(1 for c in containers if c.get("State") == "running"), size=sum(c.get("SizeRw", 0) or 0 for c in containers)
+        ),
         volumes=dict(count=len(volumes), size=sum(max((v.get("UsageData") or {}).get("Size", 0), 0) for v in volumes)),
         build_cache=dict(count=len(cache), size=sum(c.get("Size", 0) for c in cache)),
     )
@@ -167,8 +172,7 @@ def gather(client, params: dict) -> dict:
     verbose = params.get("verbose_output", False)
     for kind in LIST_KINDS:
         if params.get(kind):
-            result[kind] = list_objects(client, kind, params.get(f"{kind}_filters"), verbose,
-                                        include_all=params.get("containers_all", False))
+            result[kind] = list_objects(client, kind, params.get(f"{kind}_filters"), verbose, include_all=params.get("containers_all", False))
     if params.get("disk_usage"):
         result["disk_usage"] = disk_usage(client, verbose)
     return result

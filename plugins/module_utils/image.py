@@ -143,7 +143,7 @@ def _short_reference(name: str) -> str:
     """``docker.io/library/app:1`` as docker save's manifest writes it (``app:1``)."""
     for prefix in ("docker.io/library/", "docker.io/"):
         if name.startswith(prefix):
-            return name[len(prefix):]
+            return name[len(prefix) :]
     return name
 
 
@@ -186,8 +186,7 @@ def archive_images(path: str, option: str = "load_path") -> list:
 
 def archive_holds(held: list, wanted: dict) -> bool:
     """Whether archive entries (as ``archive_images`` reads them) hold each ``reference -> image Id`` of ``wanted``."""
-    return all(any(image_id in entry["Ids"] and (ref == image_id or ref in entry["RepoTags"]) for entry in held)
-               for ref, image_id in wanted.items())
+    return all(any(image_id in entry["Ids"] and (ref == image_id or ref in entry["RepoTags"]) for entry in held) for ref, image_id in wanted.items())
 
 
 def platform_json(platform: str, option: str = "platform") -> str:
@@ -215,6 +214,7 @@ def push_auth(client, repository: str) -> dict | None:
     when it has no credentials (community.docker 4.7 works around it too); an empty one is an anonymous push to every
     engine. 28.5.2 takes both (pushed to a registry without auth here), 20.10 too."""
     from docker import auth  # pylint: disable=import-outside-toplevel
+
     registry, _name = auth.resolve_repository_name(repository)
     return None if auth.get_config_header(client, registry) else {}
 
@@ -300,18 +300,22 @@ class ImageManager(Manager):
         tags = actual.get("RepoTags") or []
         digests = actual.get("RepoDigests") or []
         if not force and len(tags) <= 1:
-            users = container_names(c for c in list_objects(self.client, "containers", None, verbose=True,
-                                                            include_all=True) if c.get("ImageID") == actual["Id"])
+            users = container_names(
+                c for c in list_objects(self.client, "containers", None, verbose=True, include_all=True) if c.get("ImageID") == actual["Id"]
+            )
             if users:
-                raise EngineError(f"image {self.ref} is used by container(s) {', '.join(users)}: remove them first, "
-                                  "or set force_absent=true to remove the image's name anyway")
+                raise EngineError(
+                    f"image {self.ref} is used by container(s) {', '.join(users)}: remove them first, "
+                    "or set force_absent=true to remove the image's name anyway"
+                )
         if containerd_image_store(engine_info(self.client)):
             digests = []  # digest names are read off the image's names there: they go with them, unlisted
         if self.repository is None:
             repositories = {r.rsplit("@", 1)[0] for r in digests} | {t.rsplit(":", 1)[0] for t in tags}
             if len(repositories) > 1 and not force:
-                raise InvalidOption("name", f"image {self.ref} is named in several repositories "
-                                            f"({', '.join(sorted(repositories))}): remove it by name, or with force")
+                raise InvalidOption(
+                    "name", f"image {self.ref} is named in several repositories ({', '.join(sorted(repositories))}): remove it by name, or with force"
+                )
             untagged = sorted(tags + digests)
         else:
             untagged = [self.ref]
@@ -335,8 +339,9 @@ class ImageManager(Manager):
         fits = actual is not None and (not platform or same_platform(platform, actual, engine_info(self.client)))
         if fits and not self.params.get("force_source"):
             return []
-        if fits and holds_digest(actual, self.repository or "", remote_digest(
-                self.client, self.ref, "pulling", self.params.get("pull_option", "force_source"))):
+        if fits and holds_digest(
+            actual, self.repository or "", remote_digest(self.client, self.ref, "pulling", self.params.get("pull_option", "force_source"))
+        ):
             return []
         reason = "not on the engine" if actual is None else "another platform" if not fits else "force_source"
         return [Action("pull", self.ref, before=_image_before(actual), after=dict(image="(pulled)"), reason=reason)]
@@ -378,14 +383,20 @@ class ImageManager(Manager):
                 others = [p for p in platforms if not same_platform(p, engine, info)]
                 if not others:
                     continue
-                raise InvalidOption(prefix + option, f"{', '.join(others)} is not the engine's platform "
-                                                     f"({engine['Os']}/{engine['Architecture']}); building for another "
-                                                     "platform needs BuildKit (docker buildx), which the engine API's "
-                                                     "classic builder used here does not provide")
+                raise InvalidOption(
+                    prefix + option,
+                    f"{', '.join(others)} is not the engine's platform "
+                    f"({engine['Os']}/{engine['Architecture']}); building for another "
+                    "platform needs BuildKit (docker buildx), which the engine API's "
+                    "classic builder used here does not provide",
+                )
             if build.get(option):
-                raise InvalidOption(prefix + option, "needs BuildKit (docker buildx), which the engine API's classic "
-                                                     "builder used here does not provide; leave it out, or build with "
-                                                     "docker buildx")
+                raise InvalidOption(
+                    prefix + option,
+                    "needs BuildKit (docker buildx), which the engine API's classic "
+                    "builder used here does not provide; leave it out, or build with "
+                    "docker buildx",
+                )
 
     def _plan_archive(self, actual, produced):
         """``archive_path``: a ``docker save`` of the image, written unless the file holds it already."""
@@ -397,8 +408,16 @@ class ImageManager(Manager):
                     return []
             except InvalidOption:
                 pass  # a file that is not an archive is written over
-        return [Action("archive", path, before=dict(archive=path if os.path.exists(path) else "absent"),
-                       after=dict(archive=self.ref), reason="the archive does not hold this image", data=dict(path=path))]
+        return [
+            Action(
+                "archive",
+                path,
+                before=dict(archive=path if os.path.exists(path) else "absent"),
+                after=dict(archive=self.ref),
+                reason="the archive does not hold this image",
+                data=dict(path=path),
+            )
+        ]
 
     def _plan_hashed(self, kind, actual, source_hash, made, force=False):
         """Build or import unless the image already carries this source hash (or force_source says to)."""
@@ -406,10 +425,12 @@ class ImageManager(Manager):
         same = actual is not None and labels.get(SOURCE_HASH_LABEL) == source_hash
         if same and not (force or self.params.get("force_source")):
             return []
-        reason = ("not on the engine" if actual is None else "its sources changed" if not same
-                  else "rebuild always" if force else "force_source")
-        return [Action(kind, self.ref, before=_image_before(actual), after=dict(image=made, source_hash=source_hash),
-                       reason=reason, data=dict(source_hash=source_hash))]
+        reason = "not on the engine" if actual is None else "its sources changed" if not same else "rebuild always" if force else "force_source"
+        return [
+            Action(
+                kind, self.ref, before=_image_before(actual), after=dict(image=made, source_hash=source_hash), reason=reason, data=dict(source_hash=source_hash)
+            )
+        ]
 
     def _plan_load(self, actual):
         self._needs_name("loading")
@@ -419,15 +440,13 @@ class ImageManager(Manager):
         if not os.path.isfile(path):
             raise InvalidOption("load_path", f"no file at {path}")
         held = archive_images(path)
-        wanted = [entry for entry in held if self.ref in entry["RepoTags"]
-                  or (self.tag == "latest" and self.repository in entry["RepoTags"])]
+        wanted = [entry for entry in held if self.ref in entry["RepoTags"] or (self.tag == "latest" and self.repository in entry["RepoTags"])]
         if not wanted:
             names = sorted(t for entry in held for t in entry["RepoTags"]) or ["untagged images only"]
             raise InvalidOption("load_path", f"{path} does not hold {self.ref} (it holds {', '.join(names)})")
         if actual is not None and actual["Id"] in wanted[0]["Ids"] and not self.params.get("force_source"):
             return []
-        return [Action("load", self.ref, before=_image_before(actual), after=dict(image=wanted[0]["Id"]),
-                       reason=f"from {path}")]
+        return [Action("load", self.ref, before=_image_before(actual), after=dict(image=wanted[0]["Id"]), reason=f"from {path}")]
 
     def _plan_import(self, actual):
         self._needs_name("importing")
@@ -439,8 +458,7 @@ class ImageManager(Manager):
         changes = list(self.params.get("changes") or [])
         for change in changes:
             keyword = str(change).split(None, 1)[0].upper() if str(change).strip() else ""
-            if keyword not in ("CMD", "ENTRYPOINT", "ENV", "EXPOSE", "LABEL", "ONBUILD", "STOPSIGNAL", "USER",
-                               "VOLUME", "WORKDIR", "HEALTHCHECK", "SHELL"):
+            if keyword not in ("CMD", "ENTRYPOINT", "ENV", "EXPOSE", "LABEL", "ONBUILD", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR", "HEALTHCHECK", "SHELL"):
                 raise InvalidOption("changes", f"{change!r} is not a Dockerfile instruction import can apply")
         return self._plan_hashed("import", actual, import_hash(path, changes), "(imported)")
 
@@ -451,11 +469,19 @@ class ImageManager(Manager):
             return []
         if existing is not None and not produced and self._existing_images() != "overwrite":
             if self._existing_images() == "warn":
-                self.warnings.append(f"repository: {ref} already names another image ({existing['Id'][:19]}); "
-                                     "left as it is (set force_tag=true to move the name)")
+                self.warnings.append(
+                    f"repository: {ref} already names another image ({existing['Id'][:19]}); left as it is (set force_tag=true to move the name)"
+                )
             return []
-        return [Action("tag", ref, before=dict(repository=(existing or {}).get("Id", "absent")),
-                       after=dict(repository=self.ref), data=dict(repository=target[0], tag=target[1]))]
+        return [
+            Action(
+                "tag",
+                ref,
+                before=dict(repository=(existing or {}).get("Id", "absent")),
+                after=dict(repository=self.ref),
+                data=dict(repository=target[0], tag=target[1]),
+            )
+        ]
 
     def _plan_push(self, target, actual, produced):
         repository, tag = target
@@ -463,8 +489,7 @@ class ImageManager(Manager):
             raise InvalidOption("name", f"{self.ref} is an image Id; pushing needs an image name")
         ref = reference(repository, tag)
         if registry_of(repository) == "docker.io" and "/" not in repository:
-            raise InvalidOption("push", f"{ref} has no registry or account in its name; name it as "
-                                        "registry.example.com/app or account/app to push it")
+            raise InvalidOption("push", f"{ref} has no registry or account in its name; name it as registry.example.com/app or account/app to push it")
         # Asked even when a push is sure to follow: a registry that refuses our credentials fails the task
         # here, before anything is built, tagged or pushed.
         remote = remote_digest(self.client, ref, "pushing", self.params.get("push_option", "push"))
@@ -472,8 +497,7 @@ class ImageManager(Manager):
             local = find(self.client, "image", ref)
             if holds_digest(local, repository, remote):
                 return []
-        return [Action("push", ref, reason="the registry holds another image or none",
-                       data=dict(repository=repository, tag=tag))]
+        return [Action("push", ref, reason="the registry holds another image or none", data=dict(repository=repository, tag=tag))]
 
     # -- applying
 
@@ -487,15 +511,16 @@ class ImageManager(Manager):
 
     def _apply_remove(self, action):
         with engine_errors("removing", f"image {self.ref}"):
-            answer = self.client.remove_image(self.ref, force=bool(self.params.get("force_absent")),
-                                              noprune=not self.params.get("prune", True))
-        self.removed = dict(deleted=sorted(e["Deleted"] for e in answer or [] if e.get("Deleted")),
-                            untagged=sorted(e["Untagged"] for e in answer or [] if e.get("Untagged")))
+            answer = self.client.remove_image(self.ref, force=bool(self.params.get("force_absent")), noprune=not self.params.get("prune", True))
+        self.removed = dict(
+            deleted=sorted(e["Deleted"] for e in answer or [] if e.get("Deleted")), untagged=sorted(e["Untagged"] for e in answer or [] if e.get("Untagged"))
+        )
 
     def _apply_pull(self, action):
         with self.stopwatch.phase("pull", self.ref) as phase, engine_errors("pulling", f"image {self.ref}"):
-            follow_stream(self.client.pull(self.repository, tag=self.tag, stream=True, decode=True,
-                                           platform=self.params.get("platform")), "pulling", self.ref, phase)
+            follow_stream(
+                self.client.pull(self.repository, tag=self.tag, stream=True, decode=True, platform=self.params.get("platform")), "pulling", self.ref, phase
+            )
 
     def _apply_build(self, action):
         build = self.params.get("build") or {}
@@ -503,20 +528,29 @@ class ImageManager(Manager):
         labels[SOURCE_HASH_LABEL] = action.data["source_hash"]
         with self.stopwatch.phase("build", self.ref) as phase, engine_errors("building", f"image {self.ref}"):
             chunks = self.client.build(
-                path=build["path"], dockerfile=build.get("dockerfile"), tag=self.ref,
+                path=build["path"],
+                dockerfile=build.get("dockerfile"),
+                tag=self.ref,
                 buildargs={str(k): str(v) for k, v in (build.get("args") or {}).items()} or None,
-                target=build.get("target"), labels=labels, nocache=bool(build.get("nocache")),
-                pull=bool(build.get("pull")), cache_from=build.get("cache_from"),
-                network_mode=build.get("network"), extra_hosts=build.get("etc_hosts") or None,
+                target=build.get("target"),
+                labels=labels,
+                nocache=bool(build.get("nocache")),
+                pull=bool(build.get("pull")),
+                cache_from=build.get("cache_from"),
+                network_mode=build.get("network"),
+                extra_hosts=build.get("etc_hosts") or None,
                 shmsize=parse_size(build["shm_size"], "shm_size") if build.get("shm_size") is not None else None,
-                rm=build.get("rm", True) is not False, forcerm=build.get("rm", True) is not False,
-                timeout=build.get("http_timeout"), container_limits=_container_limits(build.get("container_limits")),
-                use_config_proxy=build.get("use_config_proxy") is not False, decode=True)
+                rm=build.get("rm", True) is not False,
+                forcerm=build.get("rm", True) is not False,
+                timeout=build.get("http_timeout"),
+                container_limits=_container_limits(build.get("container_limits")),
+                use_config_proxy=build.get("use_config_proxy") is not False,
+                decode=True,
+            )
             self.build_log = follow_stream(chunks, "building", self.ref, phase)
 
     def _apply_load(self, action):
-        with self.stopwatch.phase("load", self.ref), open(self.params["load_path"], "rb") as handle, \
-                engine_errors("loading", f"image {self.ref}"):
+        with self.stopwatch.phase("load", self.ref), open(self.params["load_path"], "rb") as handle, engine_errors("loading", f"image {self.ref}"):
             follow_stream(self.client.load_image(handle), "loading", self.ref)
         if find(self.client, "image", self.ref) is None:
             raise EngineError(f"loading {self.params['load_path']} did not bring {self.ref}")
@@ -524,8 +558,7 @@ class ImageManager(Manager):
     def _apply_import(self, action):
         changes = list(self.params.get("changes") or []) + [f"LABEL {SOURCE_HASH_LABEL}={action.data['source_hash']}"]
         with engine_errors("importing", f"image {self.ref}"):
-            answer = self.client.import_image_from_file(self.params["import_path"], repository=self.repository,
-                                                        tag=self.tag, changes=changes)
+            answer = self.client.import_image_from_file(self.params["import_path"], repository=self.repository, tag=self.tag, changes=changes)
         for line in str(answer).splitlines():
             try:
                 chunk = json.loads(line)
@@ -541,9 +574,12 @@ class ImageManager(Manager):
     def _apply_push(self, action):
         repository = action.data["repository"]
         with self.stopwatch.phase("push", action.target) as phase, engine_errors("pushing", f"image {action.target}"):
-            follow_stream(self.client.push(repository, tag=action.data["tag"], stream=True, decode=True,
-                                           auth_config=push_auth(self.client, repository)), "pushing", action.target,
-                          phase)
+            follow_stream(
+                self.client.push(repository, tag=action.data["tag"], stream=True, decode=True, auth_config=push_auth(self.client, repository)),
+                "pushing",
+                action.target,
+                phase,
+            )
 
     def result(self):
         result: dict = dict(image=self.image or {})
@@ -618,8 +654,7 @@ class ArchiveManager(Manager):
             platform_json(self.params["platform"])
             require_api(self.client.api_version, "platform", "1.48")
         for name in names:
-            ref = name if is_image_id(name) else reference(*split_name(name, self.params.get("tag") or "latest",
-                                                                       option="names"))
+            ref = name if is_image_id(name) else reference(*split_name(name, self.params.get("tag") or "latest", option="names"))
             image = find(self.client, "image", ref)
             if image is None:
                 raise InvalidOption("names", f"image {ref} is not on the engine")
@@ -638,16 +673,21 @@ class ArchiveManager(Manager):
         if holds and not self.params.get("force"):
             return []
         before = dict(path=self.path, images="none" if actual is None else actual if holds else "other images")
-        return [Action("save", self.path, before=before,
-                       after=dict(path=self.path, images=[dict(Id=i, RepoTags=[r]) for r, i in self.wanted.items()]),
-                       reason="force" if holds else "the archive does not hold these images")]
+        return [
+            Action(
+                "save",
+                self.path,
+                before=before,
+                after=dict(path=self.path, images=[dict(Id=i, RepoTags=[r]) for r, i in self.wanted.items()]),
+                reason="force" if holds else "the archive does not hold these images",
+            )
+        ]
 
     def apply(self, plan):
         save_images(self.client, list(self.wanted), self.path, self.params.get("platform"))
 
     def result(self):
-        return dict(archive=dict(path=self.path, images=[dict(name=r, id=i) for r, i in self.wanted.items()]),
-                    images=self.images)
+        return dict(archive=dict(path=self.path, images=[dict(name=r, id=i) for r, i in self.wanted.items()]), images=self.images)
 
 
 class LoadManager(Manager):
@@ -663,8 +703,7 @@ class LoadManager(Manager):
         if not os.path.isfile(self.path):
             raise InvalidOption("path", f"no file at {self.path}")
         self.held = archive_images(self.path, "path")
-        return {name: (find(self.client, "image", name) or {}).get("Id", "absent")
-                for entry in self.held for name in entry["RepoTags"] or [entry["Id"]]}
+        return {name: (find(self.client, "image", name) or {}).get("Id", "absent") for entry in self.held for name in entry["RepoTags"] or [entry["Id"]]}
 
     def plan(self, actual):
         # The engine's Id of each name: the config digest, or the indexed digest with the containerd image store.
@@ -673,8 +712,7 @@ class LoadManager(Manager):
         if actual == wanted:
             return []
         missing = sorted(name for name, image_id in wanted.items() if actual.get(name) != image_id)
-        return [Action("load", self.path, before=dict(images=actual), after=dict(images=wanted),
-                       reason="the engine lacks " + ", ".join(missing))]
+        return [Action("load", self.path, before=dict(images=actual), after=dict(images=wanted), reason="the engine lacks " + ", ".join(missing))]
 
     def apply(self, plan):
         with open(self.path, "rb") as handle, engine_errors("loading", f"images from {self.path}"):
@@ -682,8 +720,7 @@ class LoadManager(Manager):
 
     def result(self):
         names = [name for entry in self.held for name in entry["RepoTags"] or [entry["Id"]]]
-        images = [next(filter(None, (find(self.client, "image", ref) for ref in entry["RepoTags"] + entry["Ids"])), None)
-                  for entry in self.held]
+        images = [next(filter(None, (find(self.client, "image", ref) for ref in entry["RepoTags"] + entry["Ids"])), None) for entry in self.held]
         return dict(image_names=names, images=[image for image in images if image])
 
 
@@ -697,21 +734,25 @@ class CommitManager(Manager):
         self.repository = self.tag = self.ref = ""  # set by read()
 
     def read(self):
-        self.repository, self.tag = split_name(self.params["repository"], self.params.get("tag") or "latest",
-                                               "repository")
+        self.repository, self.tag = split_name(self.params["repository"], self.params.get("tag") or "latest", "repository")
         self.ref = reference(self.repository, self.tag)
         return require(self.client, "container", self.params["container"], "container")
 
     def plan(self, actual):
         previous = find(self.client, "image", self.ref)
-        return [Action("commit", f"{self.params['container']} as {self.ref}",
-                       before=_image_before(previous), after=dict(image="(committed)"))]
+        return [Action("commit", f"{self.params['container']} as {self.ref}", before=_image_before(previous), after=dict(image="(committed)"))]
 
     def apply(self, plan):
         with engine_errors("committing", f"container {self.params['container']}"):
-            answer = self.client.commit(self.params["container"], repository=self.repository, tag=self.tag,
-                                        message=self.params.get("commit_message"), author=self.params.get("author"),
-                                        pause=self.params.get("pause", True), changes=self.params.get("changes"))
+            answer = self.client.commit(
+                self.params["container"],
+                repository=self.repository,
+                tag=self.tag,
+                message=self.params.get("commit_message"),
+                author=self.params.get("author"),
+                pause=self.params.get("pause", True),
+                changes=self.params.get("changes"),
+            )
         self.image = find(self.client, "image", answer["Id"])
 
     def result(self):
@@ -749,8 +790,7 @@ class ExportManager(Manager):
                 return []
             if _export_digest(self.client, self.container["Id"], self.params["container"]) == file_digest(self.path):
                 return []
-        return [Action("export", self.path, before=dict(path=self.path, exists=bool(actual)),
-                       after=dict(path=self.path, container=self.container["Id"]))]
+        return [Action("export", self.path, before=dict(path=self.path, exists=bool(actual)), after=dict(path=self.path, container=self.container["Id"]))]
 
     def apply(self, plan):
         with engine_errors("exporting", f"container {self.params['container']}"):

@@ -57,8 +57,10 @@ def explain_registry_error(operation: str, ref: str, error: str) -> str:
     # The engine prefixes what the registry said with the request it made (Head "http://...": ...).
     error = re.sub(r'^[A-Za-z]+ "[^"]*": ', "", error.strip())
     if _AUTH_FAILURE.search(error):
-        return (f"{operation} {ref} was refused by the registry {registry_of(split_name(ref)[0])} "
-                f"({error}): log in first with noar.docker.login, or check the account's rights")
+        return (
+            f"{operation} {ref} was refused by the registry {registry_of(split_name(ref)[0])} "
+            f"({error}): log in first with noar.docker.login, or check the account's rights"
+        )
     return f"{operation} {ref} failed: {error}"
 
 

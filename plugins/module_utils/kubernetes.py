@@ -47,8 +47,7 @@ def k8s_name(service: str) -> str:
 
 
 def labels_of(project: dict, service: str) -> dict:
-    return {"app.kubernetes.io/name": k8s_name(service), "app.kubernetes.io/part-of": project["name"],
-            "app.kubernetes.io/managed-by": MANAGED_BY}
+    return {"app.kubernetes.io/name": k8s_name(service), "app.kubernetes.io/part-of": project["name"], "app.kubernetes.io/managed-by": MANAGED_BY}
 
 
 def _ports(service: str, definition: dict) -> tuple:
@@ -79,7 +78,7 @@ def _probe(check: dict) -> dict | None:
     probe: dict = {"exec": {"command": command}}
     for key, field in (("interval", "periodSeconds"), ("timeout", "timeoutSeconds"), ("start_period", "initialDelaySeconds")):
         if parsed.get(key) is not None:
-            probe[field] = max(1, parsed[key] // 10 ** 9)
+            probe[field] = max(1, parsed[key] // 10**9)
     if parsed.get("retries") is not None:
         probe["failureThreshold"] = parsed["retries"]
     return probe
@@ -97,14 +96,11 @@ def _lifecycle(name: str, definition: dict, warnings: list) -> dict:
         lifecycle[handler] = {"exec": {"command": found[0]["argv"]}}
         for index, hook in enumerate(found):
             if index:
-                warnings.append(f"services.{name}.{phase}[{index}]: a Kubernetes container has one {handler} handler; "
-                                "only the first hook is converted")
+                warnings.append(f"services.{name}.{phase}[{index}]: a Kubernetes container has one {handler} handler; only the first hook is converted")
                 continue
-            for key, field in (("user", "user"), ("privileged", "privileged"), ("working_dir", "chdir"),
-                               ("environment", "env")):
+            for key, field in (("user", "user"), ("privileged", "privileged"), ("working_dir", "chdir"), ("environment", "env")):
                 if hook[field]:
-                    warnings.append(f"services.{name}.{phase}[0].{key}: an exec handler runs the command as the "
-                                    "container does; ignored here")
+                    warnings.append(f"services.{name}.{phase}[0].{key}: an exec handler runs the command as the container does; ignored here")
     return lifecycle
 
 
@@ -150,8 +146,7 @@ def _security(service: str, params: dict, allow_privileged: bool, warnings: list
             context["runAsGroup"] = int(gid)
         if not uid.isdigit() or (gid and not gid.isdigit()):
             # The image's /etc/passwd knows the name; a pod runs as the image's user then, or as the ids given.
-            warnings.append(f"services.{service}.user: {user!r}: Kubernetes takes numeric user and group ids; "
-                            "the names are left to the image's own user")
+            warnings.append(f"services.{service}.user: {user!r}: Kubernetes takes numeric user and group ids; the names are left to the image's own user")
     if params.get("read_only"):
         context["readOnlyRootFilesystem"] = True
     caps = {}
@@ -171,8 +166,7 @@ def _file_content(project: dict, entry: dict) -> bytes:
     if entry["source"] == "environment":
         value = project["environment"].get(entry["value"])
         if value is None:
-            raise InvalidOption("definition", f"{entry['kind']}.{entry['name']}.environment: variable {entry['value']} "
-                                              "is not set")
+            raise InvalidOption("definition", f"{entry['kind']}.{entry['name']}.environment: variable {entry['value']} is not set")
         return str(value).encode()
     return str(entry["value"]).encode()
 
@@ -182,9 +176,16 @@ BIND_MOUNTS = ("auto", "fail", "empty_dir", "host_path")
 CONFIG_MAP_LIMIT = 1 << 20
 
 
-def convert(project: dict, namespace: str = "default", service_type: str = "NodePort", allow_privileged: bool = False,
-            volume_size: str = "1Gi", wait_image: str = "busybox:1.36", bind_mounts: str = "auto",
-            warnings: list | None = None) -> list:
+def convert(
+    project: dict,
+    namespace: str = "default",
+    service_type: str = "NodePort",
+    allow_privileged: bool = False,
+    volume_size: str = "1Gi",
+    wait_image: str = "busybox:1.36",
+    bind_mounts: str = "auto",
+    warnings: list | None = None,
+) -> list:
     """The manifests of a loaded project (``compose.load_project``), in apply order. ``bind_mounts``: what a bind
     mount of a host path becomes: with ``auto``, as Kompose does, a file a ConfigMap of its content and a folder a
     claim; or ``fail``; or an ``empty_dir`` or a ``host_path``. Each but ``fail`` with a warning."""
@@ -195,25 +196,36 @@ def convert(project: dict, namespace: str = "default", service_type: str = "Node
         raise InvalidOption("service_type", f"{service_type!r} is not one of {', '.join(SERVICE_TYPES)}")
     model = project["model"]
     meta = dict(namespace=namespace)
-    objects: dict = dict(secrets={}, configs={}, claims={}, workloads=[], services=[], policies=[], ingresses=[],
-                         autoscalers=[])
+    objects: dict = dict(secrets={}, configs={}, claims={}, workloads=[], services=[], policies=[], ingresses=[], autoscalers=[])
     # Each service read once: its container parameters, and its (container ports, published ports).
     # Reserved CPUs, which the engine ignores, are Kubernetes' CPU request (_resources).
     project = _without_links(project, warnings)
     model = project["model"]
-    params_of = {name: service_params(project, name, warnings, frozenset({"deploy.resources.reservations.cpus"}))
-                 for name in sorted(model["services"])}
+    params_of = {name: service_params(project, name, warnings, frozenset({"deploy.resources.reservations.cpus"})) for name in sorted(model["services"])}
     ports_of = {name: _ports(name, model["services"][name]) for name in params_of}
     for name, params in params_of.items():
-        _convert_service(project, name, params, meta, objects, ports_of, dict(
-            service_type=service_type, allow_privileged=allow_privileged, volume_size=volume_size,
-            wait_image=wait_image, bind_mounts=bind_mounts), warnings)
-    published = {name: sorted({(port, proto) for port, proto, _node in ports[1]})
-                 for name, ports in ports_of.items() if ports[1]}
+        _convert_service(
+            project,
+            name,
+            params,
+            meta,
+            objects,
+            ports_of,
+            dict(service_type=service_type, allow_privileged=allow_privileged, volume_size=volume_size, wait_image=wait_image, bind_mounts=bind_mounts),
+            warnings,
+        )
+    published = {name: sorted({(port, proto) for port, proto, _node in ports[1]}) for name, ports in ports_of.items() if ports[1]}
     objects["policies"] = _network_policies(project, meta, published)
-    manifests = (list(objects["secrets"].values()) + list(objects["configs"].values())
-                 + list(objects["claims"].values()) + objects["services"] + objects["workloads"] + objects["ingresses"]
-                 + objects["autoscalers"] + objects["policies"])
+    manifests = (
+        list(objects["secrets"].values())
+        + list(objects["configs"].values())
+        + list(objects["claims"].values())
+        + objects["services"]
+        + objects["workloads"]
+        + objects["ingresses"]
+        + objects["autoscalers"]
+        + objects["policies"]
+    )
     # Objects of no one service (secrets, configs, claims, policies) are labelled as the project's.
     project_labels = {"app.kubernetes.io/part-of": project["name"], "app.kubernetes.io/managed-by": MANAGED_BY}
     for manifest in manifests:
@@ -228,24 +240,26 @@ def _without_links(project: dict, warnings: list) -> dict:
     for name, service in project["model"]["services"].items():
         for key in ("links", "external_links"):
             if service.get(key):
-                warnings.append(f"services.{name}.{key}: a Service is reached by its name; the link's aliases "
-                                f"({', '.join(str(v) for v in service[key])}) are not made")
+                warnings.append(
+                    f"services.{name}.{key}: a Service is reached by its name; the link's aliases ({', '.join(str(v) for v in service[key])}) are not made"
+                )
         services[name] = {k: v for k, v in service.items() if k not in ("links", "external_links")}
     return dict(project, model=dict(project["model"], services=services))
 
 
-def _convert_service(project: dict, name: str, params: dict, meta: dict, objects: dict, ports_of: dict,
-                     options: dict, warnings: list) -> None:
+def _convert_service(project: dict, name: str, params: dict, meta: dict, objects: dict, ports_of: dict, options: dict, warnings: list) -> None:
     definition = project["model"]["services"][name]
     mode = str(params.get("network_mode") or "")
     if mode.startswith(("container:", "service:")):
-        _fail(name, "network_mode", f"{definition.get('network_mode')!r} has no Kubernetes equivalent (a pod's "
-                                    "containers share one network, and pods do not share theirs)")
+        _fail(
+            name,
+            "network_mode",
+            f"{definition.get('network_mode')!r} has no Kubernetes equivalent (a pod's containers share one network, and pods do not share theirs)",
+        )
     labels = labels_of(project, name)
     kname = k8s_name(name)
     if kname != name:
-        warnings.append(f"services.{name}: its objects are named {kname} (a Kubernetes name is a DNS label): other "
-                        f"services reach it as {kname}")
+        warnings.append(f"services.{name}: its objects are named {kname} (a Kubernetes name is a DNS label): other services reach it as {kname}")
     pod_labels = dict(labels, **{f"noar.docker/network-{key}": "true" for key in _network_keys(definition)})
     container: dict = dict(name=kname, image=params["image"])
     if params.get("entrypoint"):
@@ -274,8 +288,7 @@ def _convert_service(project: dict, name: str, params: dict, meta: dict, objects
     claim_spec: dict = dict(resources=dict(requests=dict(storage=kompose.get("volume.size") or options["volume_size"])))
     if kompose.get("volume.storage-class-name"):
         claim_spec["storageClassName"] = kompose["volume.storage-class-name"]
-    volumes, mounts, claimed = _volumes(project, name, params, objects, meta, claim_spec, options["bind_mounts"],
-                                        warnings)
+    volumes, mounts, claimed = _volumes(project, name, params, objects, meta, claim_spec, options["bind_mounts"], warnings)
     if mounts:
         container["volumeMounts"] = mounts
     if params.get("tty"):
@@ -298,18 +311,17 @@ def _convert_service(project: dict, name: str, params: dict, meta: dict, objects
         path = key if key in definition else DEPLOY_PATH.get(key, key)
         warnings.append(f"services.{name}.{path}: a pod has no such setting; ignored")  # no key goes unsaid
     if params.get("device_requests"):
-        warnings.append(f"services.{name}: its device requests (gpus, deploy.resources.reservations.devices) are not "
-                        "converted (a pod asks for its device plugin's resource, as nvidia.com/gpu)")
+        warnings.append(
+            f"services.{name}: its device requests (gpus, deploy.resources.reservations.devices) are not "
+            "converted (a pod asks for its device plugin's resource, as nvidia.com/gpu)"
+        )
     if params.get("restart_policy") not in (None, "always", "unless-stopped"):
-        warnings.append(f"services.{name}.restart: {params['restart_policy']!r} becomes Always (a Deployment's pods "
-                        "always restart)")
+        warnings.append(f"services.{name}.restart: {params['restart_policy']!r} becomes Always (a Deployment's pods always restart)")
     count = replicas(definition)
     kind = CONTROLLERS.get(kompose.get("controller.type") or "", "StatefulSet" if claimed and count == 1 else "Deployment")
     if claimed and count > 1 and kind != "DaemonSet":
-        warnings.append(f"services.{name}: {count} replicas share the claim(s) {', '.join(claimed)} (ReadWriteOnce "
-                        "lets only one node mount them)")
-    spec: dict = dict(replicas=count, selector=dict(matchLabels=labels),
-                      template=dict(metadata=dict(labels=pod_labels), spec=pod))
+        warnings.append(f"services.{name}: {count} replicas share the claim(s) {', '.join(claimed)} (ReadWriteOnce lets only one node mount them)")
+    spec: dict = dict(replicas=count, selector=dict(matchLabels=labels), template=dict(metadata=dict(labels=pod_labels), spec=pod))
     if kind == "StatefulSet":
         spec["serviceName"] = kname
     if kind == "DaemonSet":
@@ -321,8 +333,7 @@ def _convert_service(project: dict, name: str, params: dict, meta: dict, objects
     if wanted_type and wanted_type != "headless" and not inner:
         _fail(name, "labels.kompose.service.type", f"{wanted_type}: the service has no port to expose")
     if inner or wanted_type == "headless":
-        service_ports = [dict(name=f"{proto.lower()}-{port}", port=port, targetPort=port, protocol=proto)
-                         for port, proto in inner]
+        service_ports = [dict(name=f"{proto.lower()}-{port}", port=port, targetPort=port, protocol=proto) for port, proto in inner]
         spec = dict(selector=labels, **({"ports": service_ports} if service_ports else {}))
         service_type = SERVICE_TYPE_LABELS.get(wanted_type or "", options["service_type"] if published else None)
         if wanted_type == "headless":
@@ -337,10 +348,8 @@ def _convert_service(project: dict, name: str, params: dict, meta: dict, objects
                 if node is not None and 30000 <= node <= 32767:
                     entry["nodePort"] = node
                 elif node is not None:
-                    warnings.append(f"services.{name}.ports: {node} is outside the NodePort range "
-                                    "(30000-32767); Kubernetes picks the node port")
-        objects["services"].append(dict(apiVersion="v1", kind="Service", metadata=dict(meta, name=kname, labels=labels),
-                                        spec=spec))
+                    warnings.append(f"services.{name}.ports: {node} is outside the NodePort range (30000-32767); Kubernetes picks the node port")
+        objects["services"].append(dict(apiVersion="v1", kind="Service", metadata=dict(meta, name=kname, labels=labels), spec=spec))
     if kompose.get("service.expose"):
         if not inner:
             _fail(name, "labels.kompose.service.expose", "an Ingress needs a port of the service to send requests to")
@@ -354,25 +363,85 @@ def _convert_service(project: dict, name: str, params: dict, meta: dict, objects
 # Container options (as compose.service_params names them) the conversion reads, by their Compose keys; every other
 # one a service has is a warning naming its key. The Compose key of an option, where the names differ.
 COMPOSE_KEY = {option: key for key, option in SAME.items()}
-COMPOSE_KEY.update(env="environment", published_ports="ports", exposed_ports="expose", mounts="volumes",
-                   healthcheck="healthcheck", restart_policy="restart", restart_retries="restart",
-                   device_requests="gpus", stop_timeout="stop_grace_period", labels="labels", log_driver="logging",
-                   log_options="logging", sysctls="sysctls", ulimits="ulimits", etc_hosts="extra_hosts",
-                   dns_servers="dns", dns_search_domains="dns_search", networks="networks", tmpfs="tmpfs",
-                   device_read_bps="blkio_config", device_write_bps="blkio_config", device_read_iops="blkio_config",
-                   device_write_iops="blkio_config", blkio_weight="blkio_config", volumes_from="volumes_from")
+COMPOSE_KEY.update(
+    env="environment",
+    published_ports="ports",
+    exposed_ports="expose",
+    mounts="volumes",
+    healthcheck="healthcheck",
+    restart_policy="restart",
+    restart_retries="restart",
+    device_requests="gpus",
+    stop_timeout="stop_grace_period",
+    labels="labels",
+    log_driver="logging",
+    log_options="logging",
+    sysctls="sysctls",
+    ulimits="ulimits",
+    etc_hosts="extra_hosts",
+    dns_servers="dns",
+    dns_search_domains="dns_search",
+    networks="networks",
+    tmpfs="tmpfs",
+    device_read_bps="blkio_config",
+    device_write_bps="blkio_config",
+    device_read_iops="blkio_config",
+    device_write_iops="blkio_config",
+    blkio_weight="blkio_config",
+    volumes_from="volumes_from",
+)
 # Where a container option came from when the service has no key of its name.
 DEPLOY_PATH = dict(pids_limit="deploy.resources.limits.pids")
-CONVERTED = {"image", "entrypoint", "command", "environment", "working_dir", "ports", "expose", "mem_limit",
-             "mem_reservation", "cpus", "healthcheck", "privileged", "user", "read_only", "cap_add", "cap_drop",
-             "volumes", "tmpfs", "network_mode", "networks", "stop_grace_period", "gpus", "restart", "labels",
-             "hostname", "extra_hosts", "sysctls", "pid", "ipc", "tty", "stdin_open"}
+CONVERTED = {
+    "image",
+    "entrypoint",
+    "command",
+    "environment",
+    "working_dir",
+    "ports",
+    "expose",
+    "mem_limit",
+    "mem_reservation",
+    "cpus",
+    "healthcheck",
+    "privileged",
+    "user",
+    "read_only",
+    "cap_add",
+    "cap_drop",
+    "volumes",
+    "tmpfs",
+    "network_mode",
+    "networks",
+    "stop_grace_period",
+    "gpus",
+    "restart",
+    "labels",
+    "hostname",
+    "extra_hosts",
+    "sysctls",
+    "pid",
+    "ipc",
+    "tty",
+    "stdin_open",
+}
 
 
 # Kompose's labels on a service (kompose.io's user guide), read as Kompose reads them.
-KOMPOSE_LABELS = ("service.type", "service.expose", "service.expose.tls-secret", "service.expose.ingress-class-name",
-                  "service.nodeport.port", "controller.type", "volume.size", "volume.storage-class-name", "hpa.cpu",
-                  "hpa.memory", "hpa.replicas.min", "hpa.replicas.max")
+KOMPOSE_LABELS = (
+    "service.type",
+    "service.expose",
+    "service.expose.tls-secret",
+    "service.expose.ingress-class-name",
+    "service.nodeport.port",
+    "controller.type",
+    "volume.size",
+    "volume.storage-class-name",
+    "hpa.cpu",
+    "hpa.memory",
+    "hpa.replicas.min",
+    "hpa.replicas.max",
+)
 SERVICE_TYPE_LABELS = dict(nodeport="NodePort", clusterip="ClusterIP", loadbalancer="LoadBalancer", headless="ClusterIP")
 CONTROLLERS = dict(deployment="Deployment", daemonset="DaemonSet", statefulset="StatefulSet")
 
@@ -382,17 +451,19 @@ def _kompose_labels(name: str, definition: dict, warnings: list) -> dict:
     conversion does not is a warning naming it."""
     found = {}
     for key, value in _annotations(definition, kompose=True).items():
-        label, where = key[len("kompose."):], f"labels.{key}"
+        label, where = key[len("kompose.") :], f"labels.{key}"
         if label not in KOMPOSE_LABELS:
             warnings.append(f"services.{name}.{where}: a Kompose label this conversion does not read; ignored")
             continue
         value = value.strip()
-        checks = {"service.type": (value.lower() in SERVICE_TYPE_LABELS, ", ".join(SERVICE_TYPE_LABELS)),
-                  "controller.type": (value.lower() in CONTROLLERS, ", ".join(CONTROLLERS)),
-                  "service.nodeport.port": (value.isdigit() and 30000 <= int(value) <= 32767, "a port 30000-32767"),
-                  "hpa.cpu": (value.rstrip("%").isdigit(), "a percentage"),
-                  "hpa.replicas.min": (value.isdigit() and int(value) >= 1, "a number of replicas, 1 or more"),
-                  "hpa.replicas.max": (value.isdigit() and int(value) >= 1, "a number of replicas, 1 or more")}
+        checks = {
+            "service.type": (value.lower() in SERVICE_TYPE_LABELS, ", ".join(SERVICE_TYPE_LABELS)),
+            "controller.type": (value.lower() in CONTROLLERS, ", ".join(CONTROLLERS)),
+            "service.nodeport.port": (value.isdigit() and 30000 <= int(value) <= 32767, "a port 30000-32767"),
+            "hpa.cpu": (value.rstrip("%").isdigit(), "a percentage"),
+            "hpa.replicas.min": (value.isdigit() and int(value) >= 1, "a number of replicas, 1 or more"),
+            "hpa.replicas.max": (value.isdigit() and int(value) >= 1, "a number of replicas, 1 or more"),
+        }
         ok, wanted = checks.get(label, (bool(value), "a value"))
         if not ok:
             _fail(name, where, f"{value!r} is not {wanted}")
@@ -414,17 +485,16 @@ def _ingress(name: str, kompose: dict, meta: dict, labels: dict, port: int) -> d
     expose = kompose["service.expose"]
     entries = [] if expose.lower() == "true" else [h.strip() for h in expose.split(",") if h.strip()]
     hosts = [entry.partition("/")[0] for entry in entries]
-    rules = [dict(host=host, http=dict(paths=[dict(path="/" + entry.partition("/")[2], pathType="Prefix",
-                                                   backend=backend)]))
-             for host, entry in zip(hosts, entries)]
+    rules = [
+        dict(host=host, http=dict(paths=[dict(path="/" + entry.partition("/")[2], pathType="Prefix", backend=backend)])) for host, entry in zip(hosts, entries)
+    ]
     rules = rules or [dict(http=dict(paths=[dict(path="/", pathType="Prefix", backend=backend)]))]
     spec: dict = dict(rules=rules)
     if kompose.get("service.expose.ingress-class-name"):
         spec["ingressClassName"] = kompose["service.expose.ingress-class-name"]
     if kompose.get("service.expose.tls-secret"):
         spec["tls"] = [dict(secretName=kompose["service.expose.tls-secret"], **({"hosts": hosts} if hosts else {}))]
-    return dict(apiVersion="networking.k8s.io/v1", kind="Ingress", metadata=dict(meta, name=name, labels=labels),
-                spec=spec)
+    return dict(apiVersion="networking.k8s.io/v1", kind="Ingress", metadata=dict(meta, name=name, labels=labels), spec=spec)
 
 
 def _autoscaler(name: str, kind: str, kompose: dict, meta: dict, labels: dict) -> dict:
@@ -434,17 +504,17 @@ def _autoscaler(name: str, kind: str, kompose: dict, meta: dict, labels: dict) -
     high = max(int(kompose.get("hpa.replicas.max") or 10), low)
     metrics = []
     if kompose.get("hpa.cpu"):
-        metrics.append(dict(type="Resource", resource=dict(name="cpu", target=dict(
-            type="Utilization", averageUtilization=int(kompose["hpa.cpu"].rstrip("%"))))))
+        metrics.append(
+            dict(type="Resource", resource=dict(name="cpu", target=dict(type="Utilization", averageUtilization=int(kompose["hpa.cpu"].rstrip("%")))))
+        )
     if kompose.get("hpa.memory"):
-        metrics.append(dict(type="Resource", resource=dict(name="memory", target=dict(
-            type="AverageValue", averageValue=_memory_quantity(kompose["hpa.memory"])))))
-    spec: dict = dict(scaleTargetRef=dict(apiVersion="apps/v1", kind=kind, name=name), minReplicas=low,
-                      maxReplicas=high)
+        metrics.append(
+            dict(type="Resource", resource=dict(name="memory", target=dict(type="AverageValue", averageValue=_memory_quantity(kompose["hpa.memory"]))))
+        )
+    spec: dict = dict(scaleTargetRef=dict(apiVersion="apps/v1", kind=kind, name=name), minReplicas=low, maxReplicas=high)
     if metrics:
         spec["metrics"] = metrics
-    return dict(apiVersion="autoscaling/v2", kind="HorizontalPodAutoscaler",
-                metadata=dict(meta, name=name, labels=labels), spec=spec)
+    return dict(apiVersion="autoscaling/v2", kind="HorizontalPodAutoscaler", metadata=dict(meta, name=name, labels=labels), spec=spec)
 
 
 def _pod_settings(name: str, params: dict, pod: dict, mode: str, warnings: list) -> None:
@@ -460,15 +530,13 @@ def _pod_settings(name: str, params: dict, pod: dict, mode: str, warnings: list)
         if value == "host":
             pod[field] = True
         elif value and value not in ("private", "shareable"):
-            warnings.append(f"{where}.{key}: {value!r} has no Kubernetes equivalent (a pod shares only the node's); "
-                            "ignored")
+            warnings.append(f"{where}.{key}: {value!r} has no Kubernetes equivalent (a pod shares only the node's); ignored")
     if params.get("hostname"):
         pod["hostname"] = str(params["hostname"])
     aliases: dict = {}
     for host, address in sorted((params.get("etc_hosts") or {}).items()):
         if address == "host-gateway":
-            warnings.append(f"{where}.extra_hosts: {host}:host-gateway names the engine's host, which a pod has not; "
-                            "ignored")
+            warnings.append(f"{where}.extra_hosts: {host}:host-gateway names the engine's host, which a pod has not; ignored")
             continue
         aliases.setdefault(address, []).append(host)
     if aliases:
@@ -497,17 +565,18 @@ def _network_keys(definition: dict) -> list:
     return sorted(networks)
 
 
-def _volumes(project: dict, name: str, params: dict, objects: dict, meta: dict, claim_spec: dict, bind_mounts: str,
-             warnings: list) -> tuple:
+def _volumes(project: dict, name: str, params: dict, objects: dict, meta: dict, claim_spec: dict, bind_mounts: str, warnings: list) -> tuple:
     volumes: list = []
     mounts: list = []
     claimed: list = []
     for index, mount in enumerate(params.get("mounts") or []):
         volume_name = f"v{index}"
         if mount.get("selinux"):
-            warnings.append(f"services.{name}.volumes: {mount['target']}: SELinux relabelling ({mount['selinux']}) "
-                            "has no Kubernetes equivalent (a pod's securityContext.seLinuxOptions sets the label); "
-                            "ignored")
+            warnings.append(
+                f"services.{name}.volumes: {mount['target']}: SELinux relabelling ({mount['selinux']}) "
+                "has no Kubernetes equivalent (a pod's securityContext.seLinuxOptions sets the label); "
+                "ignored"
+            )
         if mount["type"] == "bind":
             entry = next((f for f in service_files(project, name) if f["target"] == mount["target"]), None)
             if entry is None and bind_mounts == "auto":
@@ -515,13 +584,17 @@ def _volumes(project: dict, name: str, params: dict, objects: dict, meta: dict, 
                 continue
             if entry is None:
                 if bind_mounts == "fail":
-                    _fail(name, "volumes", f"{mount['source']} is a bind mount of a host path, which has no Kubernetes "
-                                           "equivalent (use a named volume or a config, or set bind_mounts)")
-                warnings.append(f"services.{name}.volumes: the bind mount of {mount['source']} becomes "
-                                + ("an emptyDir (its content is not carried over)" if bind_mounts == "empty_dir"
-                                   else "a hostPath (the node's own folder)"))
-                source = dict(emptyDir={}) if bind_mounts == "empty_dir" else dict(
-                    hostPath=dict(path=mount["source"], type="DirectoryOrCreate"))
+                    _fail(
+                        name,
+                        "volumes",
+                        f"{mount['source']} is a bind mount of a host path, which has no Kubernetes "
+                        "equivalent (use a named volume or a config, or set bind_mounts)",
+                    )
+                warnings.append(
+                    f"services.{name}.volumes: the bind mount of {mount['source']} becomes "
+                    + ("an emptyDir (its content is not carried over)" if bind_mounts == "empty_dir" else "a hostPath (the node's own folder)")
+                )
+                source = dict(emptyDir={}) if bind_mounts == "empty_dir" else dict(hostPath=dict(path=mount["source"], type="DirectoryOrCreate"))
                 volumes.append(dict(name=volume_name, **source))
                 mounts.append(dict(name=volume_name, mountPath=mount["target"], readOnly=bool(mount.get("read_only"))))
                 continue
@@ -530,12 +603,16 @@ def _volumes(project: dict, name: str, params: dict, objects: dict, meta: dict, 
             key = os.path.basename(entry["target"])
             content = _file_content(project, entry)
             store = objects["secrets" if kind == "Secret" else "configs"]
-            data = (base64.b64encode(content).decode() if kind == "Secret" else content.decode())
-            store.setdefault(object_name, dict(apiVersion="v1", kind=kind, metadata=dict(meta, name=object_name),
-                                               **({"type": "Opaque"} if kind == "Secret" else {}),
-                                               data={}))["data"][key] = data
-            source = dict(secret=dict(secretName=object_name, defaultMode=entry["mode"])) if kind == "Secret" \
+            data = base64.b64encode(content).decode() if kind == "Secret" else content.decode()
+            store.setdefault(
+                object_name,
+                dict(apiVersion="v1", kind=kind, metadata=dict(meta, name=object_name), **({"type": "Opaque"} if kind == "Secret" else {}), data={}),
+            )["data"][key] = data
+            source = (
+                dict(secret=dict(secretName=object_name, defaultMode=entry["mode"]))
+                if kind == "Secret"
                 else dict(configMap=dict(name=object_name, defaultMode=entry["mode"]))
+            )
             volumes.append(dict(name=volume_name, **source))
             mounts.append(dict(name=volume_name, mountPath=mount["target"], subPath=key, readOnly=True))
         elif mount["type"] == "tmpfs":
@@ -546,9 +623,10 @@ def _volumes(project: dict, name: str, params: dict, objects: dict, meta: dict, 
             mounts.append(dict(name=volume_name, mountPath=mount["target"]))
         elif mount.get("source"):
             claim = mount["source"].replace("_", "-").lower()
-            objects["claims"].setdefault(claim, dict(
-                apiVersion="v1", kind="PersistentVolumeClaim", metadata=dict(meta, name=claim),
-                spec=dict(accessModes=["ReadWriteOnce"], **claim_spec)))
+            objects["claims"].setdefault(
+                claim,
+                dict(apiVersion="v1", kind="PersistentVolumeClaim", metadata=dict(meta, name=claim), spec=dict(accessModes=["ReadWriteOnce"], **claim_spec)),
+            )
             volumes.append(dict(name=volume_name, persistentVolumeClaim=dict(claimName=claim)))
             mounts.append(dict(name=volume_name, mountPath=mount["target"], readOnly=bool(mount.get("read_only"))))
             claimed.append(claim)
@@ -562,8 +640,9 @@ def _volumes(project: dict, name: str, params: dict, objects: dict, meta: dict, 
     return volumes, mounts, claimed
 
 
-def _auto_bind(project: dict, name: str, index: int, mount: dict, objects: dict, meta: dict, claim_spec: dict,
-               volumes: list, mounts: list, warnings: list) -> None:
+def _auto_bind(
+    project: dict, name: str, index: int, mount: dict, objects: dict, meta: dict, claim_spec: dict, volumes: list, mounts: list, warnings: list
+) -> None:
     """Kompose's reading of a bind mount: a file becomes a ConfigMap holding its content (mounted at its path), a
     folder (or a path that is not there) a claim of its own, empty."""
     source, volume_name = mount["source"], f"v{index}"
@@ -571,8 +650,7 @@ def _auto_bind(project: dict, name: str, index: int, mount: dict, objects: dict,
     where = f"services.{name}.volumes"
     if os.path.isfile(source):
         if os.path.getsize(source) > CONFIG_MAP_LIMIT:
-            _fail(name, "volumes", f"{source} is bigger than a ConfigMap holds (1 MiB); use a named volume, or set "
-                                   "bind_mounts")
+            _fail(name, "volumes", f"{source} is bigger than a ConfigMap holds (1 MiB); use a named volume, or set bind_mounts")
         with open(source, "rb") as handle:
             content = handle.read()
         key = os.path.basename(source)
@@ -580,21 +658,21 @@ def _auto_bind(project: dict, name: str, index: int, mount: dict, objects: dict,
             data = dict(data={key: content.decode("utf-8")})
         except UnicodeDecodeError:
             data = dict(binaryData={key: base64.b64encode(content).decode()})
-        objects["configs"][object_name] = dict(apiVersion="v1", kind="ConfigMap", metadata=dict(meta, name=object_name),
-                                               **data)
+        objects["configs"][object_name] = dict(apiVersion="v1", kind="ConfigMap", metadata=dict(meta, name=object_name), **data)
         volumes.append(dict(name=volume_name, configMap=dict(name=object_name)))
-        mounts.append(dict(name=volume_name, mountPath=mount["target"], subPath=key,
-                           readOnly=bool(mount.get("read_only"))))
-        warnings.append(f"{where}: the bind mount of the file {source} becomes the ConfigMap {object_name} (its "
-                        "content now; later changes to the file are not carried over)")
+        mounts.append(dict(name=volume_name, mountPath=mount["target"], subPath=key, readOnly=bool(mount.get("read_only"))))
+        warnings.append(
+            f"{where}: the bind mount of the file {source} becomes the ConfigMap {object_name} (its "
+            "content now; later changes to the file are not carried over)"
+        )
         return
-    objects["claims"].setdefault(object_name, dict(
-        apiVersion="v1", kind="PersistentVolumeClaim", metadata=dict(meta, name=object_name),
-        spec=dict(accessModes=["ReadWriteOnce"], **claim_spec)))
+    objects["claims"].setdefault(
+        object_name,
+        dict(apiVersion="v1", kind="PersistentVolumeClaim", metadata=dict(meta, name=object_name), spec=dict(accessModes=["ReadWriteOnce"], **claim_spec)),
+    )
     volumes.append(dict(name=volume_name, persistentVolumeClaim=dict(claimName=object_name)))
     mounts.append(dict(name=volume_name, mountPath=mount["target"], readOnly=bool(mount.get("read_only"))))
-    warnings.append(f"{where}: the bind mount of the folder {source} becomes the claim {object_name} (empty: its "
-                    "content is not carried over)")
+    warnings.append(f"{where}: the bind mount of the folder {source} becomes the claim {object_name} (empty: its content is not carried over)")
 
 
 def _init_waits(project: dict, name: str, definition: dict, ports_of: dict, wait_image: str, warnings: list) -> list:
@@ -608,12 +686,19 @@ def _init_waits(project: dict, name: str, definition: dict, ports_of: dict, wait
             continue
         ports: list = (ports_of.get(dependency) or ([], []))[0]
         if not ports:
-            warnings.append(f"services.{name}.depends_on.{dependency}: waiting for it to be healthy needs a port to "
-                            "probe (expose one); the pod starts without waiting, and restarts until it works")
+            warnings.append(
+                f"services.{name}.depends_on.{dependency}: waiting for it to be healthy needs a port to "
+                "probe (expose one); the pod starts without waiting, and restarts until it works"
+            )
             continue
         port = ports[0][0]
-        waits.append(dict(name=f"wait-for-{k8s_name(dependency)}", image=wait_image,
-                          command=["sh", "-c", f"until nc -z -w 2 {k8s_name(dependency)} {port}; do sleep 1; done"]))
+        waits.append(
+            dict(
+                name=f"wait-for-{k8s_name(dependency)}",
+                image=wait_image,
+                command=["sh", "-c", f"until nc -z -w 2 {k8s_name(dependency)} {port}; do sleep 1; done"],
+            )
+        )
     return waits
 
 
@@ -627,28 +712,47 @@ def _network_policies(project: dict, meta: dict, published: dict) -> list:
     policies = []
 
     def policy(name: str, spec: dict) -> dict:
-        return dict(apiVersion="networking.k8s.io/v1", kind="NetworkPolicy",
-                    metadata=dict(meta, name=f"{project['name']}-{name}".replace("_", "-").lower(), labels=part_of),
-                    spec=spec)
+        return dict(
+            apiVersion="networking.k8s.io/v1",
+            kind="NetworkPolicy",
+            metadata=dict(meta, name=f"{project['name']}-{name}".replace("_", "-").lower(), labels=part_of),
+            spec=spec,
+        )
 
     for key in keys:
         member = {f"noar.docker/network-{key}": "true"}
-        policies.append(policy(key, dict(podSelector=dict(matchLabels=member), policyTypes=["Ingress"],
-                                         ingress=[{"from": [dict(podSelector=dict(matchLabels=member))]}])))
+        policies.append(
+            policy(key, dict(podSelector=dict(matchLabels=member), policyTypes=["Ingress"], ingress=[{"from": [dict(podSelector=dict(matchLabels=member))]}]))
+        )
         if key in internal:
-            outside = [dict(key=f"noar.docker/network-{other}", operator="DoesNotExist") for other in keys
-                       if other not in internal]
+            outside = [dict(key=f"noar.docker/network-{other}", operator="DoesNotExist") for other in keys if other not in internal]
             selector: dict = dict(matchLabels=member)
             if outside:
                 selector["matchExpressions"] = outside
-            policies.append(policy(f"{key}-egress", dict(
-                podSelector=selector, policyTypes=["Egress"],
-                egress=[{"to": [dict(podSelector=dict(matchLabels=member))]},
-                        {"ports": [dict(port=53, protocol="UDP"), dict(port=53, protocol="TCP")]}])))
+            policies.append(
+                policy(
+                    f"{key}-egress",
+                    dict(
+                        podSelector=selector,
+                        policyTypes=["Egress"],
+                        egress=[
+                            {"to": [dict(podSelector=dict(matchLabels=member))]},
+                            {"ports": [dict(port=53, protocol="UDP"), dict(port=53, protocol="TCP")]},
+                        ],
+                    ),
+                )
+            )
     for service, ports in sorted(published.items()):
-        policies.append(policy(f"{service}-published", dict(
-            podSelector=dict(matchLabels=labels_of(project, service)), policyTypes=["Ingress"],
-            ingress=[{"ports": [dict(port=port, protocol=proto) for port, proto in ports]}])))
+        policies.append(
+            policy(
+                f"{service}-published",
+                dict(
+                    podSelector=dict(matchLabels=labels_of(project, service)),
+                    policyTypes=["Ingress"],
+                    ingress=[{"ports": [dict(port=port, protocol=proto) for port, proto in ports]}],
+                ),
+            )
+        )
     return policies
 
 
@@ -684,8 +788,7 @@ def render(manifests: list, header: str = "") -> str:
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if block else None)
 
     Dumper.add_representer(str, text)
-    body = yaml.dump_all(manifests, Dumper=Dumper, sort_keys=False, default_flow_style=False, explicit_start=True,
-                         width=120)
+    body = yaml.dump_all(manifests, Dumper=Dumper, sort_keys=False, default_flow_style=False, explicit_start=True, width=120)
     return header + body
 
 
@@ -694,8 +797,9 @@ def masked(manifests: list) -> list:
     shown = []
     for manifest in manifests:
         if isinstance(manifest, dict) and manifest.get("kind") == "Secret":
-            manifest = dict(manifest, **{key: {name: HIDDEN for name in manifest[key]}
-                                         for key in ("data", "stringData") if isinstance(manifest.get(key), dict)})
+            manifest = dict(
+                manifest, **{key: {name: HIDDEN for name in manifest[key]} for key in ("data", "stringData") if isinstance(manifest.get(key), dict)}
+            )
         shown.append(manifest)
     return shown
 
@@ -706,26 +810,28 @@ def validate(manifests: list, version: str | None) -> str:
     try:
         import kubernetes_validate  # pylint: disable=import-outside-toplevel
     except ImportError:
-        raise InvalidOption("validate", "needs the Python library kubernetes-validate where the module runs "
-                                        "(pip install kubernetes-validate), or validate: false") from None
+        raise InvalidOption(
+            "validate", "needs the Python library kubernetes-validate where the module runs (pip install kubernetes-validate), or validate: false"
+        ) from None
     from kubernetes_validate.utils import all_versions  # pylint: disable=import-outside-toplevel
+
     known = sorted({tuple(int(n) for n in v.split(".")[:2]) for v in all_versions()})
     version = version or kubernetes_validate.latest_version()
     found = re.match(r"^v?([0-9]+)\.([0-9]+)(\.[0-9]+)?$", str(version))
     if not found or (int(found.group(1)), int(found.group(2))) not in known:
-        raise InvalidOption("kubernetes_version", f"{version!r}: kubernetes-validate has schemas for Kubernetes "
-                                                  f"{'.'.join(map(str, known[0]))} to {'.'.join(map(str, known[-1]))}")
+        raise InvalidOption(
+            "kubernetes_version",
+            f"{version!r}: kubernetes-validate has schemas for Kubernetes {'.'.join(map(str, known[0]))} to {'.'.join(map(str, known[-1]))}",
+        )
     for manifest in manifests:
         where = f"{manifest.get('kind')} {manifest.get('metadata', {}).get('name')}"
         try:
             kubernetes_validate.validate(manifest, version, strict=True)
         except kubernetes_validate.SchemaNotFoundError:
-            raise InvalidOption("kubernetes_version", f"{version!r}: kubernetes-validate has no schema for "
-                                                      f"{where} in that version") from None
+            raise InvalidOption("kubernetes_version", f"{version!r}: kubernetes-validate has no schema for {where} in that version") from None
         except kubernetes_validate.ValidationError as error:
             path = ".".join(str(part) for part in error.path)
-            raise InvalidOption("definition", f"{where} is not valid for Kubernetes {version}"
-                                              f"{' at ' + path if path else ''}: {error.message}") from None
+            raise InvalidOption("definition", f"{where} is not valid for Kubernetes {version}{' at ' + path if path else ''}: {error.message}") from None
     return version
 
 
@@ -752,19 +858,17 @@ def helm_chart(name: str, project: str, manifests: list, header: str) -> dict:
             container = manifest["spec"]["template"]["spec"]["containers"][0]
             mine["image"], container["image"] = container["image"], f"__noar_value__{key}.image__"
             if "replicas" in manifest["spec"]:
-                mine["replicas"], manifest["spec"]["replicas"] = manifest["spec"]["replicas"], \
-                    f"__noar_value__{key}.replicas__"
+                mine["replicas"], manifest["spec"]["replicas"] = manifest["spec"]["replicas"], f"__noar_value__{key}.replicas__"
             if container.get("resources"):
                 mine["resources"], container["resources"] = container["resources"], f"__noar_block__{key}.resources__"
         text = render([manifest], header)
         text = text.replace("__noar_namespace__", "{{ .Release.Namespace }}")
-        text = _BLOCK.sub(lambda m: f"{m.group(1)}{m.group(2)}:\n{m.group(1)}  {{{{- toYaml .Values.{m.group(3)} "
-                                    f"| nindent {len(m.group(1)) + 2} }}}}", text)
+        text = _BLOCK.sub(lambda m: f"{m.group(1)}{m.group(2)}:\n{m.group(1)}  {{{{- toYaml .Values.{m.group(3)} | nindent {len(m.group(1)) + 2} }}}}", text)
         text = _SCALAR.sub(_value_reference, text)
         files[os.path.join("templates", object_file(original))] = text
-    files["Chart.yaml"] = header + yaml.safe_dump(dict(
-        apiVersion="v2", name=name, description=f"The Compose project {project} on Kubernetes", type="application",
-        version="0.1.0"), sort_keys=False)
+    files["Chart.yaml"] = header + yaml.safe_dump(
+        dict(apiVersion="v2", name=name, description=f"The Compose project {project} on Kubernetes", type="application", version="0.1.0"), sort_keys=False
+    )
     files["values.yaml"] = header + (yaml.safe_dump(values, sort_keys=False) if values else "{}\n")
     return files
 
@@ -799,8 +903,7 @@ def render_chart(files: dict, namespace: str) -> list:
             continue
         text = text.replace("{{ .Release.Namespace }}", namespace)
         text = re.sub(r"\s*\{\{- toYaml \.Values\.([a-z0-9_.]+) \| nindent ([0-9]+) \}\}", block, text)
-        text = re.sub(r"\{\{ \.Values\.([a-z0-9_.]+) \| quote \}\}", lambda m: json.dumps(str(value(m.group(1)))),
-                      text)
+        text = re.sub(r"\{\{ \.Values\.([a-z0-9_.]+) \| quote \}\}", lambda m: json.dumps(str(value(m.group(1)))), text)
         text = re.sub(r"\{\{ \.Values\.([a-z0-9_.]+) \}\}", lambda m: str(value(m.group(1))), text)
         documents.extend(d for d in yaml.safe_load_all(text) if d is not None)
     return documents
@@ -830,10 +933,8 @@ class ManifestsManager(Manager):
 
     def read(self):
         if self.folder:
-            if self.helm and self.params["state"] == "present" and not os.path.isdir(os.path.dirname(
-                    self.dest.rstrip("/"))):
-                raise InvalidOption("dest", f"{os.path.dirname(self.dest.rstrip('/'))}: the chart's parent folder does "
-                                            "not exist")
+            if self.helm and self.params["state"] == "present" and not os.path.isdir(os.path.dirname(self.dest.rstrip("/"))):
+                raise InvalidOption("dest", f"{os.path.dirname(self.dest.rstrip('/'))}: the chart's parent folder does not exist")
             if self.helm:
                 return self._read_folder()
             if self.params["state"] == "present" and not os.path.isdir(self.dest):
@@ -865,10 +966,8 @@ class ManifestsManager(Manager):
     def plan(self, actual) -> list:
         if self.params["state"] == "absent":
             if self.folder:
-                return [Action("remove", path, before=dict(content=held["content"]), after=dict(content=""))
-                        for path, held in sorted((actual or {}).items())]
-            return [] if actual is None else [Action("remove", self.dest, before=dict(content=actual["content"]),
-                                                     after=dict(content=""))]
+                return [Action("remove", path, before=dict(content=held["content"]), after=dict(content="")) for path, held in sorted((actual or {}).items())]
+            return [] if actual is None else [Action("remove", self.dest, before=dict(content=actual["content"]), after=dict(content=""))]
         project = load_project(self.params, self.environ)
         project["environment"] = dict(project["environment"], **(self.params.get("secrets_env") or {}))
         options = {key: self.params[key] for key in CONVERT_ARGS}
@@ -879,8 +978,7 @@ class ManifestsManager(Manager):
         if self.helm:
             chart = os.path.basename(self.dest.rstrip("/"))
             if not CHART_NAME.match(chart):
-                raise InvalidOption("dest", f"{chart!r}: a chart's folder is named as the chart, in lower case letters, "
-                                            "digits and dashes")
+                raise InvalidOption("dest", f"{chart!r}: a chart's folder is named as the chart, in lower case letters, digits and dashes")
             header = f"# Of the Compose project {project['name']}'s chart, {FOLDER_MARK}.\n"
             chart_files = helm_chart(chart, project["name"], self.manifests, header)
             if self.params["validate"]:
@@ -893,12 +991,13 @@ class ManifestsManager(Manager):
             plan = []
             for path, content in self.files.items():
                 plan.extend(self._plan_file(path, content, (actual or {}).get(path), mode))
-            plan.extend(Action("remove", path, reason="no such object any more", before=dict(content=held["content"]),
-                               after=dict(content="")) for path, held in sorted((actual or {}).items())
-                        if path not in self.files)
+            plan.extend(
+                Action("remove", path, reason="no such object any more", before=dict(content=held["content"]), after=dict(content=""))
+                for path, held in sorted((actual or {}).items())
+                if path not in self.files
+            )
             return plan
-        header = (f"# Kubernetes manifests of the Compose project {project['name']}, made by "
-                  "noar.docker.compose_to_kubernetes; apply them in this order.\n")
+        header = f"# Kubernetes manifests of the Compose project {project['name']}, made by noar.docker.compose_to_kubernetes; apply them in this order.\n"
         self.content = render(self.manifests, header)
         self.files = {self.dest: self.content}
         return self._plan_file(self.dest, self.content, actual, mode)
@@ -908,11 +1007,18 @@ class ManifestsManager(Manager):
         if actual is None:
             return [Action("write", path, after=dict(content=content), data=dict(mode=mode, content=content))]
         if actual["content"] != content:
-            return [Action("write", path, before=dict(content=actual["content"]), after=dict(content=content),
-                           data=dict(mode=mode, content=content))]
+            return [Action("write", path, before=dict(content=actual["content"]), after=dict(content=content), data=dict(mode=mode, content=content))]
         if actual["mode"] != mode:
-            return [Action("chmod", path, reason=f"mode {actual['mode']:04o} -> {mode:04o}",
-                           before=dict(content=actual["content"]), after=dict(content=content), data=dict(mode=mode))]
+            return [
+                Action(
+                    "chmod",
+                    path,
+                    reason=f"mode {actual['mode']:04o} -> {mode:04o}",
+                    before=dict(content=actual["content"]),
+                    after=dict(content=content),
+                    data=dict(mode=mode),
+                )
+            ]
         return []
 
     def apply(self, plan: list) -> None:
@@ -929,18 +1035,19 @@ class ManifestsManager(Manager):
 
     def diff(self, plan: list) -> dict:
         """The text before and after (a folder's files one after the other), with the Secrets' values hidden."""
+
         def shown(text: str) -> str:
             import yaml  # pylint: disable=import-outside-toplevel
+
             try:
                 documents = [d for d in yaml.safe_load_all(text) if d is not None]
             except yaml.YAMLError:
                 return "(not YAML)\n"
             return render(masked(documents)) if documents else ""
+
         changed = {action.target: action for action in plan}
-        before = "".join(changed[p].before.get("content", "") if p in changed else text
-                         for p, text in sorted(self.files.items()))
-        before += "".join(a.before.get("content", "") for p, a in sorted(changed.items())
-                          if p not in self.files)
+        before = "".join(changed[p].before.get("content", "") if p in changed else text for p, text in sorted(self.files.items()))
+        before += "".join(a.before.get("content", "") for p, a in sorted(changed.items()) if p not in self.files)
         after = "".join(text for _p, text in sorted(self.files.items()))
         return dict(before=shown(before), after=shown(after), before_header=self.dest, after_header=self.dest)
 

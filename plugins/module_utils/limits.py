@@ -92,8 +92,10 @@ def drop_unsupported_blkio(view: dict, params: dict, warnings: list) -> None:
     show a change on every run: it is neither applied nor compared, with a warning."""
     if view.get("blkio_weight") and blkio_weight_supported(params) is False:
         del view["blkio_weight"]
-        warnings.append("blkio_weight: this host's kernel has no Block I/O weight control (no blkio.weight "
-                        "or io.weight cgroup file), so the value is neither applied nor compared")
+        warnings.append(
+            "blkio_weight: this host's kernel has no Block I/O weight control (no blkio.weight "
+            "or io.weight cgroup file), so the value is neither applied nor compared"
+        )
 
 
 def _host_memory_nodes(params: dict):
@@ -119,8 +121,7 @@ class HostLimits:
     def _read(self) -> dict:
         if self._info is None:
             info = engine_info(self.client)
-            self._info = dict(cpus=info.get("NCPU"), memory=info.get("MemTotal"),
-                              mems=_host_memory_nodes(self.params))
+            self._info = dict(cpus=info.get("NCPU"), memory=info.get("MemTotal"), mems=_host_memory_nodes(self.params))
         return self._info
 
     def check(self, wanted: dict) -> None:
@@ -128,25 +129,23 @@ class HostLimits:
         if not any(wanted.get(name) for name in HOST_LIMITED):
             return
         host = self._read()
-        if wanted.get("cpus") and host["cpus"] and wanted["cpus"] > host["cpus"] * 10 ** 9:
+        if wanted.get("cpus") and host["cpus"] and wanted["cpus"] > host["cpus"] * 10**9:
             raise InvalidOption("cpus", f"{wanted['cpus'] / 1e9} is more than the {host['cpus']} CPUs this host has")
         if wanted.get("memory") and host["memory"] and wanted["memory"] > host["memory"]:
-            raise InvalidOption("memory", f"{format_size(wanted['memory'])} is more than the host's memory "
-                                          f"({format_size(host['memory'])})")
+            raise InvalidOption("memory", f"{format_size(wanted['memory'])} is more than the host's memory ({format_size(host['memory'])})")
         if wanted.get("cpuset_cpus") and host["cpus"]:
             missing = {n for n in parse_cpuset(wanted["cpuset_cpus"], "cpuset_cpus") if n >= host["cpus"]}
             if missing:
-                raise InvalidOption("cpuset_cpus", f"names CPU(s) {format_cpuset(missing)}, but the host has "
-                                                   f"{host['cpus']} (0-{host['cpus'] - 1})")
+                raise InvalidOption("cpuset_cpus", f"names CPU(s) {format_cpuset(missing)}, but the host has {host['cpus']} (0-{host['cpus'] - 1})")
         if wanted.get("cpuset_mems"):
             nodes = parse_cpuset(wanted["cpuset_mems"], "cpuset_mems")
             if host["mems"] is not None and not nodes <= host["mems"]:
-                raise InvalidOption("cpuset_mems", f"names memory node(s) {format_cpuset(nodes - host['mems'])} the "
-                                                   f"host lacks (it has {format_cpuset(host['mems'])})")
+                raise InvalidOption(
+                    "cpuset_mems", f"names memory node(s) {format_cpuset(nodes - host['mems'])} the host lacks (it has {format_cpuset(host['mems'])})"
+                )
 
 
-def check_container(client, container: dict, merged: dict, changes, suffix: str = "", warnings=None,
-                    local: bool = False) -> None:
+def check_container(client, container: dict, merged: dict, changes, suffix: str = "", warnings=None, local: bool = False) -> None:
     """A container's limits once changed in place must work together and leave room for what it uses
     now; the message names the container. ``local``: the engine is on this machine, so what the container
     uses is read from its cgroup, not from a stats call that waits for the engine's next sample."""
@@ -159,9 +158,12 @@ def check_container(client, container: dict, merged: dict, changes, suffix: str 
     host = container.get("HostConfig") or {}
     # The rules of create time, on all the container would have: a task that sets only cpus does not name the
     # period or quota the container already has.
-    whole = dict(merged, cpus=merged.get("cpus", host.get("NanoCpus")),
-                 cpu_period=merged.get("cpu_period", host.get("CpuPeriod")),
-                 cpu_quota=merged.get("cpu_quota", host.get("CpuQuota")))
+    whole = dict(
+        merged,
+        cpus=merged.get("cpus", host.get("NanoCpus")),
+        cpu_period=merged.get("cpu_period", host.get("CpuPeriod")),
+        cpu_quota=merged.get("cpu_quota", host.get("CpuQuota")),
+    )
     for option, why in limit_problems(whole, changes):
         refuse(option, f"{option} {why}")
     if "memory" in changes and memory and (container.get("State") or {}).get("Running"):
@@ -171,8 +173,10 @@ def check_container(client, container: dict, merged: dict, changes, suffix: str 
                 stats = client.stats(container["Id"], stream=False, one_shot=True)
             used = memory_in_use(stats)
             if not (stats.get("memory_stats") or {}).get("usage") and warnings is not None:
-                warnings.append(f"container {name}: the engine reports no memory usage (it cannot read the "
-                                "container's cgroups), so the new memory limit was not compared with what it uses")
+                warnings.append(
+                    f"container {name}: the engine reports no memory usage (it cannot read the "
+                    "container's cgroups), so the new memory limit was not compared with what it uses"
+                )
         if memory < used:
             refuse("memory", f"memory {format_size(memory)} is below what it uses now ({format_size(used)})")
 
@@ -219,15 +223,22 @@ class LimitsManager(Manager):
             name = container_name(container)
             have = actual_view(container, LIMIT_OPTIONS)
             changes = {key: value for key, value in wanted.items() if have.get(key) != value}
-            check_container(self.client, container, {**have, **wanted}, changes, "; no container was changed",
-                            self.warnings, local=engine_on_this_machine(self.params))
+            check_container(
+                self.client, container, {**have, **wanted}, changes, "; no container was changed", self.warnings, local=engine_on_this_machine(self.params)
+            )
             before = {key: have.get(key) for key in changes}
-            self.reports.append(dict(name=name, id=container["Id"], changed=bool(changes), before=before,
-                                     after=dict(changes)))
+            self.reports.append(dict(name=name, id=container["Id"], changed=bool(changes), before=before, after=dict(changes)))
             if changes:
-                plan.append(Action("update", name, before={name: before}, after={name: dict(changes)},
-                                   reason="in place: " + ", ".join(sorted(changes)),
-                                   data=dict(id=container["Id"], options=sorted(changes), view=wanted)))
+                plan.append(
+                    Action(
+                        "update",
+                        name,
+                        before={name: before},
+                        after={name: dict(changes)},
+                        reason="in place: " + ", ".join(sorted(changes)),
+                        data=dict(id=container["Id"], options=sorted(changes), view=wanted),
+                    )
+                )
         return plan
 
     def apply(self, plan: list) -> None:
@@ -264,6 +275,5 @@ class LimitsManager(Manager):
         by_id = {c["Id"]: c for c in self.containers}
         fields = sorted(set(UPDATE_FIELDS.values()))
         for report in self.reports:
-            report["host_config"] = {key: (by_id.get(report["id"], {}).get("HostConfig") or {}).get(key)
-                                     for key in fields}
+            report["host_config"] = {key: (by_id.get(report["id"], {}).get("HostConfig") or {}).get(key) for key in fields}
         return dict(containers=self.reports)

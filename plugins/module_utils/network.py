@@ -28,12 +28,19 @@ from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOp
 BUILTIN_DRIVERS = ("bridge", "overlay", "macvlan", "ipvlan")
 NOT_CREATABLE = ("host", "none", "null")
 # Options and labels the engine or other tools add are not a difference.
-COMPARISONS = dict(driver_options="allow_more_present", labels="allow_more_present",
-                   ipam_driver_options="allow_more_present")
+COMPARISONS = dict(driver_options="allow_more_present", labels="allow_more_present", ipam_driver_options="allow_more_present")
 # Words of the engine's refusals to create a network, and the option each points at (the first found wins).
-REFUSALS = (("ipv6", "enable_ipv6"), ("pool", "ipam_config"), ("subnet", "ipam_config"), ("gateway", "ipam_config"),
-            ("pool", "ipam_driver"), ("ipam", "ipam_driver"), ("option", "driver_options"), ("driver", "driver"),
-            ("label", "labels"))
+REFUSALS = (
+    ("ipv6", "enable_ipv6"),
+    ("pool", "ipam_config"),
+    ("subnet", "ipam_config"),
+    ("gateway", "ipam_config"),
+    ("pool", "ipam_driver"),
+    ("ipam", "ipam_driver"),
+    ("option", "driver_options"),
+    ("driver", "driver"),
+    ("label", "labels"),
+)
 # Options that need an Engine API newer than some engines speak, with the version that brought them.
 NEWER_API = dict(enable_ipv4="1.47")
 
@@ -111,8 +118,10 @@ def _creation_order(network: dict) -> tuple:
 
 def attached(network: dict) -> dict:
     """Name -> endpoint of the containers attached to a network."""
-    return {(endpoint.get("Name") or cid): dict(id=cid, ipv4=(endpoint.get("IPv4Address") or "").split("/")[0])
-            for cid, endpoint in (network.get("Containers") or {}).items()}
+    return {
+        (endpoint.get("Name") or cid): dict(id=cid, ipv4=(endpoint.get("IPv4Address") or "").split("/")[0])
+        for cid, endpoint in (network.get("Containers") or {}).items()
+    }
 
 
 class NetworkManager(Manager):
@@ -128,9 +137,10 @@ class NetworkManager(Manager):
     def read(self):
         driver = None if self.params.get("config_only") else self.params.get("driver")
         if self.name in NOT_CREATABLE or driver in NOT_CREATABLE:
-            raise InvalidOption("name" if self.name in NOT_CREATABLE else "driver",
-                                "host and none are not networks to create: they are a container's network mode; set "
-                                "network_mode: host (or none) on noar.docker.container")
+            raise InvalidOption(
+                "name" if self.name in NOT_CREATABLE else "driver",
+                "host and none are not networks to create: they are a container's network mode; set network_mode: host (or none) on noar.docker.container",
+            )
         self.network = find(self.client, "network", self.name)
         return self.network
 
@@ -175,16 +185,18 @@ class NetworkManager(Manager):
             swarm = (engine_info(self.client).get("Swarm") or {}).get("LocalNodeState")
             if swarm != "active":
                 kind = "ingress" if option == "ingress" else scope
-                raise InvalidOption(option, f"{kind} networks need the engine in swarm mode (its swarm state is "
-                                            f"{swarm or 'inactive'}): docker swarm init first")
+                raise InvalidOption(
+                    option, f"{kind} networks need the engine in swarm mode (its swarm state is {swarm or 'inactive'}): docker swarm init first"
+                )
 
     def _check_driver(self, driver):
         if driver in BUILTIN_DRIVERS:
             if driver == "overlay":
                 swarm = (engine_info(self.client).get("Swarm") or {}).get("LocalNodeState")
                 if swarm != "active":
-                    raise InvalidOption("driver", "overlay networks need the engine in swarm mode "
-                                                  f"(its swarm state is {swarm or 'inactive'}): docker swarm init first")
+                    raise InvalidOption(
+                        "driver", f"overlay networks need the engine in swarm mode (its swarm state is {swarm or 'inactive'}): docker swarm init first"
+                    )
             return
         known = known_drivers(self.client, "Network")
         if driver not in known:
@@ -195,11 +207,9 @@ class NetworkManager(Manager):
         if not (self.network or {}).get("ConfigOnly"):
             return
         with engine_errors("listing", "networks"):
-            users = sorted(n["Name"] for n in self.client.networks()
-                           if (n.get("ConfigFrom") or {}).get("Network") == self.name)
+            users = sorted(n["Name"] for n in self.client.networks() if (n.get("ConfigFrom") or {}).get("Network") == self.name)
         if users:
-            raise EngineError(f"network {self.name} cannot be {what}: network(s) {', '.join(users)} take their "
-                              "configuration from it; remove them first")
+            raise EngineError(f"network {self.name} cannot be {what}: network(s) {', '.join(users)} take their configuration from it; remove them first")
 
     def _check_overlaps(self, pools):
         with engine_errors("listing", "networks"):
@@ -210,20 +220,18 @@ class NetworkManager(Manager):
                 # Networks made from this configuration-only one share its subnets by design.
                 if other.get("Name") == self.name or (other.get("ConfigFrom") or {}).get("Network") == self.name:
                     continue
-                for theirs in ((other.get("IPAM") or {}).get("Config") or []):
+                for theirs in (other.get("IPAM") or {}).get("Config") or []:
                     if not theirs.get("Subnet"):
                         continue
                     their_net = ipaddress.ip_network(theirs["Subnet"], strict=False)
                     if their_net.version == mine.version and mine.overlaps(their_net):
-                        raise InvalidOption("ipam_config", f"subnet {mine} overlaps {their_net} of network "
-                                                           f"{other.get('Name')}")
+                        raise InvalidOption("ipam_config", f"subnet {mine} overlaps {their_net} of network {other.get('Name')}")
 
     @staticmethod
     def _matches(name, kind, want, have) -> bool:
         if name == "ipam_config":
             # Each pool on the fields the task set; the engine fills in the gateway.
-            return len(want) == len(have) and all(
-                all(current.get(k) == v for k, v in pool.items()) for pool, current in zip(want, have))
+            return len(want) == len(have) and all(all(current.get(k) == v for k, v in pool.items()) for pool, current in zip(want, have))
         return compare(kind, want, have)
 
     def plan(self, actual):
@@ -234,8 +242,10 @@ class NetworkManager(Manager):
             self._refuse_if_configuring("removed")
             users = attached(actual)
             if users and not p.get("force"):
-                raise EngineError(f"network {self.name} has container(s) {', '.join(sorted(users))} attached; "
-                                  "disconnect them, or set force=true to disconnect them and remove the network")
+                raise EngineError(
+                    f"network {self.name} has container(s) {', '.join(sorted(users))} attached; "
+                    "disconnect them, or set force=true to disconnect them and remove the network"
+                )
             plan = [Action("disconnect", f"{name} from {self.name}", data=dict(container=name)) for name in sorted(users)]
             plan.append(Action("remove", self.name, before=network_view(actual), after=dict(state="absent")))
             return plan
@@ -256,8 +266,7 @@ class NetworkManager(Manager):
             if want.get("config_from"):
                 source = require(self.client, "network", want["config_from"], "config_from")
                 if not source.get("ConfigOnly"):
-                    raise InvalidOption("config_from", f"network {want['config_from']} is not a configuration-only "
-                                                       "network (made with config_only: true)")
+                    raise InvalidOption("config_from", f"network {want['config_from']} is not a configuration-only network (made with config_only: true)")
         plan = []
         if actual is None:
             plan.append(Action("create", self.name, before=dict(state="absent"), after=dict(want), data=dict(want=want)))
@@ -266,21 +275,26 @@ class NetworkManager(Manager):
                 raise EngineError(
                     f"network {self.name} differs ({', '.join(sorted(differs))}) and must be recreated, but has "
                     f"container(s) {', '.join(sorted(have_containers))} attached: set force=true to recreate it "
-                    "and reconnect them")
+                    "and reconnect them"
+                )
             self._refuse_if_configuring("recreated")
-            plan.append(Action("recreate", self.name, before={k: v[0] for k, v in differs.items()},
-                               after={k: v[1] for k, v in differs.items()},
-                               reason="changed: " + ", ".join(sorted(differs)),
-                               data=dict(want=want, reconnect=have_containers)))
+            plan.append(
+                Action(
+                    "recreate",
+                    self.name,
+                    before={k: v[0] for k, v in differs.items()},
+                    after={k: v[1] for k, v in differs.items()},
+                    reason="changed: " + ", ".join(sorted(differs)),
+                    data=dict(want=want, reconnect=have_containers),
+                )
+            )
         for name in wanted_containers:
             if name not in have_containers and not any(e["id"].startswith(name) for e in have_containers.values()):
-                plan.append(Action("connect", f"{name} to {self.name}", after=dict(connected=name),
-                                   data=dict(container=name)))
+                plan.append(Action("connect", f"{name} to {self.name}", after=dict(connected=name), data=dict(container=name)))
         if not p.get("appends") and p.get("connected") is not None:
             for name in sorted(have_containers):
                 if name not in wanted_containers:
-                    plan.append(Action("disconnect", f"{name} from {self.name}", before=dict(connected=name),
-                                       data=dict(container=name)))
+                    plan.append(Action("disconnect", f"{name} from {self.name}", before=dict(connected=name), data=dict(container=name)))
         return plan
 
     def apply(self, plan):
@@ -314,15 +328,27 @@ class NetworkManager(Manager):
 
     def _create(self, want: dict):
         # The request body is written here: the SDK's create_network has no ConfigOnly, ConfigFrom or EnableIPv4.
-        body = dict(Name=self.name, Driver=want["driver"], CheckDuplicate=True, Internal=want.get("internal", False),
-                    EnableIPv6=want.get("enable_ipv6", False), Ingress=want.get("ingress", False),
-                    ConfigOnly=want.get("config_only", False))
+        body = dict(
+            Name=self.name,
+            Driver=want["driver"],
+            CheckDuplicate=True,
+            Internal=want.get("internal", False),
+            EnableIPv6=want.get("enable_ipv6", False),
+            Ingress=want.get("ingress", False),
+            ConfigOnly=want.get("config_only", False),
+        )
         if want.get("ipam_config") or want.get("ipam_driver") or want.get("ipam_driver_options"):
-            body["IPAM"] = dict(Driver=want.get("ipam_driver") or "default", Config=want.get("ipam_config") or [],
-                                Options=want.get("ipam_driver_options") or {})
-        optional = dict(Options=want.get("driver_options"), Labels=want.get("labels"), Scope=want.get("scope"),
-                        Attachable=want.get("attachable"), EnableIPv4=want.get("enable_ipv4"),
-                        ConfigFrom=dict(Network=want["config_from"]) if want.get("config_from") else None)
+            body["IPAM"] = dict(
+                Driver=want.get("ipam_driver") or "default", Config=want.get("ipam_config") or [], Options=want.get("ipam_driver_options") or {}
+            )
+        optional = dict(
+            Options=want.get("driver_options"),
+            Labels=want.get("labels"),
+            Scope=want.get("scope"),
+            Attachable=want.get("attachable"),
+            EnableIPv4=want.get("enable_ipv4"),
+            ConfigFrom=dict(Network=want["config_from"]) if want.get("config_from") else None,
+        )
         body.update({key: value for key, value in optional.items() if value is not None})
         try:
             with engine_errors("creating", f"network {self.name}"):

@@ -24,8 +24,7 @@ def _settings(plugin: dict) -> dict:
 
 
 def _settable(plugin: dict) -> list:
-    return [item["Name"] for item in (plugin.get("Config") or {}).get("Env") or []
-            if "value" in (item.get("Settable") or [])]
+    return [item["Name"] for item in (plugin.get("Config") or {}).get("Env") or [] if "value" in (item.get("Settable") or [])]
 
 
 class PluginManager(Manager):
@@ -35,8 +34,7 @@ class PluginManager(Manager):
         self.client = client
         self.params = params
         self.name = params.get("alias") or params["plugin_name"]
-        self.options = {key: "" if value is None else str(value)
-                        for key, value in (params.get("plugin_options") or {}).items()}
+        self.options = {key: "" if value is None else str(value) for key, value in (params.get("plugin_options") or {}).items()}
         self.plugin: dict | None = None
 
     def read(self):
@@ -50,8 +48,7 @@ class PluginManager(Manager):
         settable = _settable(actual)
         unknown = sorted(set(self.options) - set(settable))
         if unknown:
-            raise InvalidOption("plugin_options", f"{', '.join(unknown)} is not a setting of plugin {self.name} "
-                                                  f"(settable: {', '.join(settable) or 'none'})")
+            raise InvalidOption("plugin_options", f"{', '.join(unknown)} is not a setting of plugin {self.name} (settable: {', '.join(settable) or 'none'})")
         current = _settings(actual)
         return {key: (current.get(key), value) for key, value in self.options.items() if current.get(key) != value}
 
@@ -61,8 +58,7 @@ class PluginManager(Manager):
             if actual is None:
                 return []
             if actual.get("Enabled") and not self.params.get("force_remove"):
-                raise InvalidOption("force_remove", f"plugin {self.name} is enabled: disable it first "
-                                                    "(state=disable), or set force_remove to remove it anyway")
+                raise InvalidOption("force_remove", f"plugin {self.name} is enabled: disable it first (state=disable), or set force_remove to remove it anyway")
             return [Action("remove", self.name, before=dict(installed=True), after=dict(installed=False))]
         if actual is None and state == "disable":
             raise InvalidOption("plugin_name", f"no plugin {self.name} is installed, so it cannot be disabled")
@@ -71,18 +67,31 @@ class PluginManager(Manager):
         # present keeps the plugin enabled or disabled as it is; an installed plugin starts disabled
         want_enabled = state == "enable" or (state == "present" and enabled)
         if actual is None:
-            plan.append(Action("install", self.name, before=dict(installed=False), after=dict(installed=True),
-                               reason=f"from {self.params['plugin_name']}", data=dict(remote=self.params["plugin_name"])))
+            plan.append(
+                Action(
+                    "install",
+                    self.name,
+                    before=dict(installed=False),
+                    after=dict(installed=True),
+                    reason=f"from {self.params['plugin_name']}",
+                    data=dict(remote=self.params["plugin_name"]),
+                )
+            )
         changes = self._changed_options(actual)
         if enabled and (changes or not want_enabled):
             # the engine does not change the settings of an enabled plugin
-            plan.append(Action("disable", self.name, reason="to change its settings" if want_enabled else "",
-                               **({} if want_enabled else dict(before=dict(enabled=True), after=dict(enabled=False)))))
+            plan.append(
+                Action(
+                    "disable",
+                    self.name,
+                    reason="to change its settings" if want_enabled else "",
+                    **({} if want_enabled else dict(before=dict(enabled=True), after=dict(enabled=False))),
+                )
+            )
         if changes:
             before = show_env({key: values[0] for key, values in changes.items()})
             after = show_env({key: values[1] for key, values in changes.items()})
-            plan.append(Action("configure", self.name, before=dict(plugin_options=before),
-                               after=dict(plugin_options=after), reason=", ".join(sorted(changes))))
+            plan.append(Action("configure", self.name, before=dict(plugin_options=before), after=dict(plugin_options=after), reason=", ".join(sorted(changes))))
         if want_enabled and not enabled:
             plan.append(Action("enable", self.name, before=dict(enabled=False), after=dict(enabled=True)))
         elif want_enabled and changes:

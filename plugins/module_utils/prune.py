@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import time
 
-from ansible_collections.noar.docker.plugins.module_utils.converge import Action, Manager
 from ansible_collections.noar.docker.plugins.module_utils.client import (
     api_below,
     containerd_image_store,
     engine_errors,
     engine_info,
 )
+from ansible_collections.noar.docker.plugins.module_utils.converge import Action, Manager
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption, parse_size, parse_time, parse_timestamp
 
 KINDS = ("containers", "images", "networks", "volumes", "builder_cache")
@@ -36,8 +36,7 @@ FILTERS = dict(
     builder_cache=("until", "id", "parent", "type", "description", "inuse", "shared", "private"),
 )
 
-NOUNS = dict(containers="container", images="image", networks="network", volumes="volume",
-             builder_cache="build cache")
+NOUNS = dict(containers="container", images="image", networks="network", volumes="volume", builder_cache="build cache")
 PREDEFINED_NETWORKS = ("bridge", "host", "none", "ingress", "docker_gwbridge")
 BUSY_STATES = ("running", "paused", "restarting", "removing")
 
@@ -53,8 +52,7 @@ def normalise_filters(kind: str, filters, api_version: str) -> dict:
     normalised = {}
     for key, value in filters.items():
         if key not in allowed:
-            raise InvalidOption(option, f"{key!r} is not a filter of {kind} prune on this engine; use "
-                                        + ", ".join(allowed))
+            raise InvalidOption(option, f"{key!r} is not a filter of {kind} prune on this engine; use " + ", ".join(allowed))
         values = value if isinstance(value, list) else [value]
         normalised[key] = [str(v).lower() if isinstance(v, bool) else str(v) for v in values]
     for key in ("dangling", "all", "inuse", "shared", "private"):
@@ -175,8 +173,7 @@ class PruneManager(Manager):
             self.keep_storage = parse_size(self.params["builder_cache_keep_storage"], "builder_cache_keep_storage")
         with engine_errors("reading", "engine version"):
             api_version = self.client.version().get("ApiVersion", "1.41")
-        self.filters = {kind: normalise_filters(kind, self.params.get(f"{kind}_filters"), api_version)
-                        for kind in KINDS if self.params.get(kind)}
+        self.filters = {kind: normalise_filters(kind, self.params.get(f"{kind}_filters"), api_version) for kind in KINDS if self.params.get(kind)}
         self.api_version = api_version
         now = time.time()
         found = {}
@@ -197,8 +194,7 @@ class PruneManager(Manager):
             if until is not None and container.get("Created", 0) >= until:
                 continue
             if labels_match(filters, container.get("Labels")):
-                found.append(dict(id=container["Id"], name=(container.get("Names") or ["/?"])[0].lstrip("/"),
-                                  size=container.get("SizeRw") or 0))
+                found.append(dict(id=container["Id"], name=(container.get("Names") or ["/?"])[0].lstrip("/"), size=container.get("SizeRw") or 0))
         return found
 
     def _find_images(self, filters: dict, until) -> list:
@@ -208,8 +204,7 @@ class PruneManager(Manager):
         removed, self.untagged = plan_images(images, used, filters, until, containerd_image_store(engine_info(self.client)))
         self.image_ids = {image["Id"] for image in images}
         by_id = {image["Id"]: image for image in images}
-        return [dict(id=image_id, name=", ".join(_tags(by_id[image_id])) or image_id[7:19],
-                     size=by_id[image_id].get("Size", 0)) for image_id in removed]
+        return [dict(id=image_id, name=", ".join(_tags(by_id[image_id])) or image_id[7:19], size=by_id[image_id].get("Size", 0)) for image_id in removed]
 
     def _find_networks(self, filters: dict, until) -> list:
         with engine_errors("listing", "networks"):
@@ -251,8 +246,10 @@ class PruneManager(Manager):
     def _find_builder_cache(self, filters: dict, until) -> list:
         with engine_errors("reading", "build cache"):
             cache = self.client.df().get("BuildCache") or []
-        return [dict(id=entry["ID"], name=entry.get("Description") or entry["ID"], size=entry.get("Size", 0))
-                for entry in plan_build_cache(cache, bool(self.params.get("builder_cache_all")), self.keep_storage)]
+        return [
+            dict(id=entry["ID"], name=entry.get("Description") or entry["ID"], size=entry.get("Size", 0))
+            for entry in plan_build_cache(cache, bool(self.params.get("builder_cache_all")), self.keep_storage)
+        ]
 
     def plan(self, actual) -> list:
         plan = []
@@ -261,8 +258,7 @@ class PruneManager(Manager):
             for index, item in enumerate(items):
                 # The first action of a kind carries the diff of the whole kind.
                 first = index == 0
-                plan.append(Action("remove", f"{NOUNS[kind]} {item['name']}", before={kind: names} if first else {},
-                                   after={kind: []} if first else {}))
+                plan.append(Action("remove", f"{NOUNS[kind]} {item['name']}", before={kind: names} if first else {}, after={kind: []} if first else {}))
             self.removed[kind] = [item["name"] if kind in ("networks", "volumes") else item["id"] for item in items]
             self.reclaimed[kind] = sum(item["size"] for item in items)
         return plan
@@ -280,8 +276,7 @@ class PruneManager(Manager):
                     answer = self.client.prune_images(filters=filters)
                     records = answer.get("ImagesDeleted") or []
                     # The containerd image store reports each dangling image it removes as untagged by its Id.
-                    self.untagged = sorted(e["Untagged"] for e in records
-                                           if e.get("Untagged") and e["Untagged"] not in self.image_ids)
+                    self.untagged = sorted(e["Untagged"] for e in records if e.get("Untagged") and e["Untagged"] not in self.image_ids)
                     # The engine lists the layers it removed as "Deleted" too; keep the images.
                     self.removed[kind] = sorted(e["Deleted"] for e in records if e.get("Deleted") in self.image_ids)
                 elif kind == "networks":
@@ -291,9 +286,7 @@ class PruneManager(Manager):
                     answer = self.client.prune_volumes(filters=filters)
                     self.removed[kind] = answer.get("VolumesDeleted") or []
                 else:
-                    answer = self.client.prune_builds(filters=filters or None,
-                                                      keep_storage=self.keep_storage,
-                                                      all=self.params.get("builder_cache_all"))
+                    answer = self.client.prune_builds(filters=filters or None, keep_storage=self.keep_storage, all=self.params.get("builder_cache_all"))
                     self.removed[kind] = answer.get("CachesDeleted") or []
             self.reclaimed[kind] = answer.get("SpaceReclaimed", 0) or 0
 

@@ -174,8 +174,7 @@ class LoginManager(Manager):
         if self.params["state"] == "absent":
             if _entry_key(self.config, self.key) is None and actual is None:
                 return []
-            return [Action("logout", self.key, before=dict(registry=self.key, username=(actual or ("",))[0]),
-                           after=dict(registry=self.key, username=None))]
+            return [Action("logout", self.key, before=dict(registry=self.key, username=(actual or ("",))[0]), after=dict(registry=self.key, username=None))]
         username, password = self.params.get("username"), self.params.get("password")
         if not username:
             raise InvalidOption("username", "state present needs a username")
@@ -186,12 +185,25 @@ class LoginManager(Manager):
         if actual == (username, password) and not self.params.get("reauthorize"):
             if mode_ok:
                 return []
-            return [Action("protect", self.path, before=dict(mode=oct(os.stat(self.path).st_mode & 0o777)),
-                           after=dict(mode="0o600"), reason="credentials readable by others")]
+            return [
+                Action(
+                    "protect",
+                    self.path,
+                    before=dict(mode=oct(os.stat(self.path).st_mode & 0o777)),
+                    after=dict(mode="0o600"),
+                    reason="credentials readable by others",
+                )
+            ]
         self._verify(username, password)
-        return [Action("login", self.key, before=dict(registry=self.key, username=actual[0] if actual else None),
-                       after=dict(registry=self.key, username=username),
-                       reason="reauthorize" if actual == (username, password) else "new or changed credentials")]
+        return [
+            Action(
+                "login",
+                self.key,
+                before=dict(registry=self.key, username=actual[0] if actual else None),
+                after=dict(registry=self.key, username=username),
+                reason="reauthorize" if actual == (username, password) else "new or changed credentials",
+            )
+        ]
 
     def _verify(self, username, password):
         """Ask the engine to log in; a refusal fails here, before the config is written (check mode too)."""
@@ -201,8 +213,9 @@ class LoginManager(Manager):
                 self.client.login(username, password=password, registry=registry, reauth=True)
         except EngineError as exc:
             if "401" in exc.msg or "unauthorized" in exc.msg.lower() or "incorrect" in exc.msg.lower():
-                raise EngineError(f"logging in to registry {self.key} as {username} failed: the registry refused "
-                                  f"the username or password; {self.path} was left as it was") from None
+                raise EngineError(
+                    f"logging in to registry {self.key} as {username} failed: the registry refused the username or password; {self.path} was left as it was"
+                ) from None
             raise
 
     def apply(self, plan):
@@ -227,8 +240,11 @@ class LoginManager(Manager):
             write_config(self.path, self.config)
 
     def result(self):
-        return dict(login_result=dict(serveraddress=self.params.get("registry_url") or INDEX_URL, registry=self.key,
-                                      username=self.params.get("username"), config_path=self.path))
+        return dict(
+            login_result=dict(
+                serveraddress=self.params.get("registry_url") or INDEX_URL, registry=self.key, username=self.params.get("username"), config_path=self.path
+            )
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -266,9 +282,10 @@ def search_registry(registry_url: str, term: str, params: dict, limit: int) -> l
         except requests.RequestException as exc:
             raise EngineError(f"searching registry {key} failed: {exc}") from None
         if response.status_code == 401:
-            raise EngineError(f"searching registry {key} was refused (401): "
-                              + ("the stored credentials were not accepted" if stored
-                                 else "log in first with noar.docker.login"))
+            raise EngineError(
+                f"searching registry {key} was refused (401): "
+                + ("the stored credentials were not accepted" if stored else "log in first with noar.docker.login")
+            )
         if response.status_code != 200:
             raise EngineError(f"searching registry {key} failed: {base + path} answered {response.status_code}")
         return response.json()
@@ -292,5 +309,13 @@ def search_hub(client, term: str, limit: int) -> list:
     """Docker Hub's search, through the engine (``docker search``)."""
     with engine_errors("searching", f"Docker Hub for {term!r}"):
         found = client.search(term, limit=limit)
-    return [dict(name=item.get("name"), description=item.get("description"), star_count=item.get("star_count"),
-                 is_official=item.get("is_official"), is_automated=item.get("is_automated")) for item in found]
+    return [
+        dict(
+            name=item.get("name"),
+            description=item.get("description"),
+            star_count=item.get("star_count"),
+            is_official=item.get("is_official"),
+            is_automated=item.get("is_automated"),
+        )
+        for item in found
+    ]

@@ -34,19 +34,54 @@ from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOp
 NAMESPACE = "com.docker.stack.namespace"
 # container parameter (compose.service_params) -> swarm_service option: the container table's service fields
 # (``limits.memory`` is a suboption), and the four that are a service's own options with other meanings.
-RENAMED = dict(image="image", command="args", entrypoint="command", env="env",
-               **{option.name: field.name for option in copts.OPTIONS.values() for field in option.service
-                  if field.same})
+RENAMED = dict(
+    image="image",
+    command="args",
+    entrypoint="command",
+    env="env",
+    **{option.name: field.name for option in copts.OPTIONS.values() for field in option.service if field.same},
+)
 # Read from the service here (or by the compose model), not through service_params.
-SWARM_KEYS = ("deploy", "secrets", "configs", "ports", "build", "pull_policy", "depends_on", "container_name",
-              "scale", "expose")  # expose: on overlay networks every port is open to the others
+SWARM_KEYS = (
+    "deploy",
+    "secrets",
+    "configs",
+    "ports",
+    "build",
+    "pull_policy",
+    "depends_on",
+    "container_name",
+    "scale",
+    "expose",
+)  # expose: on overlay networks every port is open to the others
 # What a swarm service cannot do: the task fails naming the key rather than deploying something else.
-NOT_IN_SWARM = ("privileged", "devices", "pid", "ipc", "network_mode", "userns_mode", "cgroup_parent", "runtime",
-                "security_opt", "mac_address", "domainname", "shm_size", "oom_score_adj", "memswap_limit",
-                "cpu_shares", "cpuset", "device_cgroup_rules", "platform", "stdin_open",
-                "gpus", "links", "external_links", "post_start", "pre_stop") + compose.CONTAINER_ONLY
-DEPLOY_KEYS = ("mode", "replicas", "labels", "resources", "placement", "update_config", "rollback_config",
-               "restart_policy", "endpoint_mode")
+NOT_IN_SWARM = (
+    "privileged",
+    "devices",
+    "pid",
+    "ipc",
+    "network_mode",
+    "userns_mode",
+    "cgroup_parent",
+    "runtime",
+    "security_opt",
+    "mac_address",
+    "domainname",
+    "shm_size",
+    "oom_score_adj",
+    "memswap_limit",
+    "cpu_shares",
+    "cpuset",
+    "device_cgroup_rules",
+    "platform",
+    "stdin_open",
+    "gpus",
+    "links",
+    "external_links",
+    "post_start",
+    "pre_stop",
+) + compose.CONTAINER_ONLY
+DEPLOY_KEYS = ("mode", "replicas", "labels", "resources", "placement", "update_config", "rollback_config", "restart_policy", "endpoint_mode")
 DATA_SOURCES = dict(secrets=("file", "environment"), configs=("file", "environment", "content"))
 RESTART_CONDITIONS = {"no": "none", "always": "any", "unless-stopped": "any", "on-failure": "on-failure"}
 
@@ -66,8 +101,7 @@ def _ports(values, where: str) -> list:
     for index, entry in enumerate(compose.port_entries(values, where)):
         at = f"{where}[{index}]"
         if entry.get("host_ip"):
-            raise InvalidOption("definition", f"{at}: host_ip {entry['host_ip']}: a swarm publishes on every node's "
-                                              "addresses")
+            raise InvalidOption("definition", f"{at}: host_ip {entry['host_ip']}: a swarm publishes on every node's addresses")
         if "-" in entry.get("published", ""):
             raise InvalidOption("definition", f"{at}: {entry['published']}: port ranges are not supported in a stack")
         port = dict(target_port=entry["target"], protocol=entry["protocol"])
@@ -103,8 +137,9 @@ def _deploy(service: dict, params: dict, where: str) -> dict:
             params.setdefault(kind, {})[key] = convert(value)
     placement = deploy.get("placement") or {}
     if placement:
-        params["placement"] = dict(constraints=placement.get("constraints"), preferences=placement.get("preferences"),
-                                   replicas_max_per_node=placement.get("max_replicas_per_node"))
+        params["placement"] = dict(
+            constraints=placement.get("constraints"), preferences=placement.get("preferences"), replicas_max_per_node=placement.get("max_replicas_per_node")
+        )
     for key in ("update_config", "rollback_config"):
         if deploy.get(key):
             params[key] = _rollout(deploy[key], f"{where}.deploy.{key}")
@@ -128,8 +163,7 @@ def service_options(project: dict, name: str, data_names: dict, warnings: list) 
         if key in service:
             raise InvalidOption("definition", f"{where}.{key}: a swarm service cannot have it")
     if not service.get("image"):
-        raise InvalidOption("definition", f"{where}: a stack needs an image for every service (build and push it "
-                                          "first; a swarm's nodes pull it)")
+        raise InvalidOption("definition", f"{where}: a stack needs an image for every service (build and push it first; a swarm's nodes pull it)")
     if service.get("build"):
         warnings.append(f"{where}.build: a stack does not build; the nodes use the image {service['image']}")
     if service.get("depends_on"):
@@ -140,14 +174,14 @@ def service_options(project: dict, name: str, data_names: dict, warnings: list) 
     container = compose.service_params(shaped, name, warnings)
     # The short syntax's bind makes a missing host path only for a container (docker stack deploy's binds need it
     # there): asked for in the long syntax, it is refused.
-    asked = {str(v.get("target")) for v in service.get("volumes") or []
-             if isinstance(v, dict) and (v.get("bind") or {}).get("create_host_path")}
+    asked = {str(v.get("target")) for v in service.get("volumes") or [] if isinstance(v, dict) and (v.get("bind") or {}).get("create_host_path")}
     for mount in container.get("mounts") or []:
-        for key, what in (("selinux", "SELinux relabelling (:z, :Z, bind.selinux)"),
-                          ("create_host_path", "bind.create_host_path")):
+        for key, what in (("selinux", "SELinux relabelling (:z, :Z, bind.selinux)"), ("create_host_path", "bind.create_host_path")):
             if mount.get(key) and (key != "create_host_path" or mount["target"] in asked):
-                raise InvalidOption("definition", f"{where}.volumes: {mount['target']}: {what} cannot be given to a "
-                                                  "swarm service (the engine does it only for a container's binds)")
+                raise InvalidOption(
+                    "definition",
+                    f"{where}.volumes: {mount['target']}: {what} cannot be given to a swarm service (the engine does it only for a container's binds)",
+                )
         mount.pop("create_host_path", None)
     params: dict = {}
     for key, value in container.items():
@@ -175,8 +209,7 @@ def service_options(project: dict, name: str, data_names: dict, warnings: list) 
     for network in container.get("networks") or []:
         for key in ("ipv4_address", "ipv6_address", "mac_address", "gw_priority"):
             if network.get(key) is not None:
-                raise InvalidOption("definition", f"{where}.networks: {key} (network {network['name']}): a swarm "
-                                                  "service's task has no fixed endpoint setting")
+                raise InvalidOption("definition", f"{where}.networks: {key} (network {network['name']}): a swarm service's task has no fixed endpoint setting")
         attached = dict(name=network["name"], aliases=network.get("aliases"))
         if network.get("driver_opts"):
             attached["options"] = network["driver_opts"]
@@ -198,14 +231,17 @@ def service_options(project: dict, name: str, data_names: dict, warnings: list) 
             entry = dict(source=entry) if isinstance(entry, str) else dict(entry)
             at = f"{where}.{kind}[{index}]"
             if (kind, entry.get("source")) not in data_names:
-                raise InvalidOption("definition", f"{at}: {kind[:-1]} {entry.get('source')!r} is not declared under "
-                                                  f"the top-level {kind}")
+                raise InvalidOption("definition", f"{at}: {kind[:-1]} {entry.get('source')!r} is not declared under the top-level {kind}")
             target = str(entry.get("target") or entry["source"])
             if kind == "configs" and not target.startswith("/"):
                 target = "/" + target
-            ref = {f"{kind[:-1]}_name": data_names[(kind, entry["source"])], "filename": target,
-                   "uid": str(entry.get("uid", "0")), "gid": str(entry.get("gid", "0")),
-                   "mode": compose.file_mode(entry.get("mode", 0o444), at)}
+            ref = {
+                f"{kind[:-1]}_name": data_names[(kind, entry["source"])],
+                "filename": target,
+                "uid": str(entry.get("uid", "0")),
+                "gid": str(entry.get("gid", "0")),
+                "mode": compose.file_mode(entry.get("mode", 0o444), at),
+            }
             refs.append(ref)
         if refs:
             params[kind] = refs
@@ -250,12 +286,10 @@ class Removals(Manager):
                         raise
                 else:
                     # This node keeps its own copy of a swarm network until its last container left it.
-                    if self.kind != "network" or inspect_or_none(action.target, self.client.inspect_network,
-                                                                 action.data["id"]) is None:
+                    if self.kind != "network" or inspect_or_none(action.target, self.client.inspect_network, action.data["id"]) is None:
                         break
                     if time.monotonic() > deadline:
-                        raise EngineError(f"{action.target} was removed from the swarm but is still on this node "
-                                          f"after {self.RETRY_SECONDS} s")
+                        raise EngineError(f"{action.target} was removed from the swarm but is still on this node after {self.RETRY_SECONDS} s")
                 time.sleep(1)
 
 
@@ -276,8 +310,12 @@ class StackManager(Manager):
         require_manager(self.client, "deploying a stack")
         label = dict(label=f"{NAMESPACE}={self.name}")
         with engine_errors("listing", f"the objects of stack {self.name}"):
-            return dict(services=self.client.services(filters=label), networks=self.client.networks(filters=label),
-                        secrets=self.client.secrets(filters=label), configs=self.client.configs(filters=label))
+            return dict(
+                services=self.client.services(filters=label),
+                networks=self.client.networks(filters=label),
+                secrets=self.client.secrets(filters=label),
+                configs=self.client.configs(filters=label),
+            )
 
     def _step(self, phase: int, manager, plan=None):
         plan = manager.plan(manager.read()) if plan is None else plan
@@ -308,12 +346,15 @@ class StackManager(Manager):
         warnings: list = []
         wanted = set()
         for service in model["services"]:
-            params = dict({k: spec.get("default") for k, spec in MODULE_ARGS.items()},
-                          **service_options(self.project, service, data_names, warnings))
+            params = dict({k: spec.get("default") for k, spec in MODULE_ARGS.items()}, **service_options(self.project, service, data_names, warnings))
             # Waited for by apply once every service is there: one waited for alone could need a later one.
-            params.update(name=f"{self.name}_{service}", state="present", wait=False,
-                          wait_timeout=self.params.get("wait_timeout"),
-                          resolve_image=self.params.get("resolve_image") in ("always", "changed"))
+            params.update(
+                name=f"{self.name}_{service}",
+                state="present",
+                wait=False,
+                wait_timeout=self.params.get("wait_timeout"),
+                resolve_image=self.params.get("resolve_image") in ("always", "changed"),
+            )
             wanted.add(params["name"])
             self._step(3, ServiceManager(self.client, params, pending=self.pending, manager_checked=True))
         self.warnings.extend(warnings)
@@ -323,8 +364,7 @@ class StackManager(Manager):
                     removal = dict(name=service["Spec"]["Name"], state="absent")
                     self._step(4, ServiceManager(self.client, removal, manager_checked=True))
                 else:
-                    self.warnings.append(f"service {service['Spec']['Name']} of stack {self.name} is not in the "
-                                         "Compose file any more; prune=true removes it")
+                    self.warnings.append(f"service {service['Spec']['Name']} of stack {self.name} is not in the Compose file any more; prune=true removes it")
         return self._flattened()
 
     def _flattened(self) -> list:
@@ -332,12 +372,15 @@ class StackManager(Manager):
         return [action for _phase, _manager, plan in sorted(self.steps, key=lambda s: s[0]) for action in plan]
 
     def _network_params(self, key: str) -> dict:
-        params: dict = compose.network_params(self.project, key) \
-            if key in (self.project["model"].get("networks") or {}) \
+        params: dict = (
+            compose.network_params(self.project, key)
+            if key in (self.project["model"].get("networks") or {})
             else dict(name=compose.object_name(self.project, "networks", key), state="present")
+        )
         labels = {k: v for k, v in (params.get("labels") or {}).items() if not k.startswith("com.docker.compose.")}
-        params.update(driver="overlay" if params.get("driver") in (None, "bridge") else params["driver"],
-                      labels=dict(labels, **{NAMESPACE: self.name}), scope="swarm")
+        params.update(
+            driver="overlay" if params.get("driver") in (None, "bridge") else params["driver"], labels=dict(labels, **{NAMESPACE: self.name}), scope="swarm"
+        )
         return params
 
     def _plan_data(self, actual) -> dict:
@@ -353,12 +396,16 @@ class StackManager(Manager):
                     continue
                 given = [k for k in DATA_SOURCES[kind] if definition.get(k) is not None]
                 if len(given) != 1:
-                    raise InvalidOption("definition", f"{where}: needs exactly one of {', '.join(DATA_SOURCES[kind])} "
-                                                      "(or external)")
+                    raise InvalidOption("definition", f"{where}: needs exactly one of {', '.join(DATA_SOURCES[kind])} (or external)")
                 source, value = given[0], definition[given[0]]
                 params: dict = {k: spec.get("default") for k, spec in SWARM_DATA_ARGS.items()}
-                params.update(name=definition.get("name") or f"{self.name}_{key}", rolling_versions=True,
-                              versions_to_keep=2, labels={NAMESPACE: self.name}, state="present")
+                params.update(
+                    name=definition.get("name") or f"{self.name}_{key}",
+                    rolling_versions=True,
+                    versions_to_keep=2,
+                    labels={NAMESPACE: self.name},
+                    state="present",
+                )
                 if source == "file":
                     params["data_src"] = os.path.normpath(os.path.join(self.project["working_dir"], str(value)))
                     if not os.path.isfile(params["data_src"]):
@@ -366,8 +413,9 @@ class StackManager(Manager):
                 elif source == "environment":
                     found = (self.params.get("secrets_env") or {}).get(value, self.project["environment"].get(value))
                     if found is None:
-                        raise InvalidOption("definition", f"{where}.environment: variable {value} is not set "
-                                                          "(secrets_env, the env files or the module's environment)")
+                        raise InvalidOption(
+                            "definition", f"{where}.environment: variable {value} is not set (secrets_env, the env files or the module's environment)"
+                        )
                     params["data"] = str(found)
                 else:
                     params["data"] = str(value)
@@ -389,12 +437,14 @@ class StackManager(Manager):
         for service in actual["services"]:
             removal = dict(name=service["Spec"]["Name"], state="absent")
             self._step(1, ServiceManager(self.client, removal, manager_checked=True))
-        removals = [(2, kind[:-1], item["Spec"]["Name"], item["ID"]) for kind in ("secrets", "configs")
-                    for item in actual[kind]]
+        removals = [(2, kind[:-1], item["Spec"]["Name"], item["ID"]) for kind in ("secrets", "configs") for item in actual[kind]]
         removals += [(3, "network", network["Name"], network["Id"]) for network in actual["networks"]]
         for phase, kind, name, object_id in removals:
-            self._step(phase, Removals(self.client, kind), [Action(
-                "remove", f"{kind} {name}", before=dict(name=name), after=dict(state="absent"), data=dict(id=object_id))])
+            self._step(
+                phase,
+                Removals(self.client, kind),
+                [Action("remove", f"{kind} {name}", before=dict(name=name), after=dict(state="absent"), data=dict(id=object_id))],
+            )
         return self._flattened()
 
     def apply(self, plan):
@@ -411,10 +461,9 @@ class StackManager(Manager):
 
     def result(self):
         services = {}
-        for phase, manager, steps in self.steps:
+        for _phase, manager, steps in self.steps:
             if isinstance(manager, ServiceManager):
-                services[manager.name] = dict(actions=[a.as_dict() for a in steps],
-                                              changes=manager.plan_result(steps)["changes"])
+                services[manager.name] = dict(actions=[a.as_dict() for a in steps], changes=manager.plan_result(steps)["changes"])
         return dict(stack=self.name, services=services)
 
 

@@ -41,21 +41,24 @@ STATES = ("present", "join", "absent", "remove")
 def swarm_membership(client) -> dict:
     """This engine's place in swarm mode, from ``docker info``: state, manager or not, node and cluster IDs."""
     swarm = engine_info(client, fresh=True).get("Swarm") or {}
-    return dict(state=swarm.get("LocalNodeState") or "inactive", manager=bool(swarm.get("ControlAvailable")),
-                node_id=swarm.get("NodeID") or "", cluster_id=(swarm.get("Cluster") or {}).get("ID", ""),
-                managers=swarm.get("Managers") or 0, nodes=swarm.get("Nodes") or 0,
-                remote_managers=[m.get("Addr") for m in swarm.get("RemoteManagers") or []])
+    return dict(
+        state=swarm.get("LocalNodeState") or "inactive",
+        manager=bool(swarm.get("ControlAvailable")),
+        node_id=swarm.get("NodeID") or "",
+        cluster_id=(swarm.get("Cluster") or {}).get("ID", ""),
+        managers=swarm.get("Managers") or 0,
+        nodes=swarm.get("Nodes") or 0,
+        remote_managers=[m.get("Addr") for m in swarm.get("RemoteManagers") or []],
+    )
 
 
 def require_manager(client, doing: str) -> dict:
     """The membership of an engine that must be a swarm manager for ``doing``; fails clearly otherwise."""
     member = swarm_membership(client)
     if member["state"] == "locked":
-        raise EngineError(f"{doing} needs an unlocked swarm manager: this node's swarm is locked (autolock); "
-                          "unlock it with docker swarm unlock first")
+        raise EngineError(f"{doing} needs an unlocked swarm manager: this node's swarm is locked (autolock); unlock it with docker swarm unlock first")
     if member["state"] != "active":
-        raise EngineError(f"{doing} needs a swarm manager: this engine is not in a swarm (state "
-                          f"{member['state']}); make one with noar.docker.swarm")
+        raise EngineError(f"{doing} needs a swarm manager: this engine is not in a swarm (state {member['state']}); make one with noar.docker.swarm")
     if not member["manager"]:
         raise EngineError(f"{doing} needs a swarm manager: this engine is a worker; point docker_host at a manager")
     return member
@@ -110,16 +113,23 @@ class SwarmManager(Manager):
         want: dict = {option: self.params[option] for option in SETTINGS if self.params.get(option) is not None}
         if "labels" in want:
             want["labels"] = {str(k): str(v) for k, v in want["labels"].items()}
-        for option in ("heartbeat_tick", "election_tick", "snapshot_interval", "keep_old_snapshots",
-                       "log_entries_for_slow_followers", "task_history_retention_limit", "subnet_size",
-                       "dispatcher_heartbeat_period", "node_cert_expiry", "ca_force_rotate"):
+        for option in (
+            "heartbeat_tick",
+            "election_tick",
+            "snapshot_interval",
+            "keep_old_snapshots",
+            "log_entries_for_slow_followers",
+            "task_history_retention_limit",
+            "subnet_size",
+            "dispatcher_heartbeat_period",
+            "node_cert_expiry",
+            "ca_force_rotate",
+        ):
             value = self.params.get(option)
             if value is not None and value < 0:
                 raise InvalidOption(option, f"must be 0 or more, got {value}")
-        if want.get("election_tick") is not None and want.get("heartbeat_tick") is not None \
-                and want["election_tick"] <= want["heartbeat_tick"]:
-            raise InvalidOption("election_tick", "must be greater than heartbeat_tick (raft elects a leader after "
-                                                 "several missed heartbeats)")
+        if want.get("election_tick") is not None and want.get("heartbeat_tick") is not None and want["election_tick"] <= want["heartbeat_tick"]:
+            raise InvalidOption("election_tick", "must be greater than heartbeat_tick (raft elects a leader after several missed heartbeats)")
         return want
 
     def plan(self, actual):
@@ -138,8 +148,10 @@ class SwarmManager(Manager):
     def _refuse_live_restore(self, doing: str) -> None:
         # The engine refuses swarm mode with live-restore on: said while planning, so check mode says it too.
         if engine_info(self.client).get("LiveRestoreEnabled"):
-            raise EngineError(f"{doing} needs an engine without live-restore, which swarm mode refuses: set "
-                              "live-restore to false in its daemon.json (the engine role's engine_daemon_config)")
+            raise EngineError(
+                f"{doing} needs an engine without live-restore, which swarm mode refuses: set "
+                "live-restore to false in its daemon.json (the engine role's engine_daemon_config)"
+            )
 
     def _plan_present(self, member):
         want = self.desired_settings()
@@ -147,17 +159,27 @@ class SwarmManager(Manager):
             self._refuse_live_restore("making a swarm")
             init = {option: self.params.get(option) for option in INIT_ONLY if self.params.get(option) is not None}
             reason = "force=true: a new cluster from this manager's state" if member["state"] == "active" else ""
-            return [Action("init", "swarm", before=dict(state=member["state"]),
-                           after=dict(state="active", **init, **want), reason=reason, data=dict(settings=want))]
+            return [
+                Action("init", "swarm", before=dict(state=member["state"]), after=dict(state="active", **init, **want), reason=reason, data=dict(settings=want))
+            ]
         if not member["manager"]:
-            raise EngineError("state=present manages a swarm from one of its managers, and this engine is a worker: "
-                              "point docker_host at a manager, or leave the swarm first (state=absent)")
+            raise EngineError(
+                "state=present manages a swarm from one of its managers, and this engine is a worker: "
+                "point docker_host at a manager, or leave the swarm first (state=absent)"
+            )
         differs = differences(want, settings_of(self.spec))
         plan = []
         if differs:
-            plan.append(Action("update", "swarm", before={k: v[0] for k, v in differs.items()},
-                               after={k: v[1] for k, v in differs.items()},
-                               reason="changed: " + ", ".join(sorted(differs)), data=dict(settings=want)))
+            plan.append(
+                Action(
+                    "update",
+                    "swarm",
+                    before={k: v[0] for k, v in differs.items()},
+                    after={k: v[1] for k, v in differs.items()},
+                    reason="changed: " + ", ".join(sorted(differs)),
+                    data=dict(settings=want),
+                )
+            )
         for role in ("worker", "manager"):
             if self.params.get(f"rotate_{role}_token"):
                 plan.append(Action("rotate", f"{role} join token", data=dict(role=role)))
@@ -171,16 +193,17 @@ class SwarmManager(Manager):
             return []
         self._refuse_live_restore("joining a swarm")
         after = dict(state="active", remote_addrs=self.params["remote_addrs"])
-        after.update({k: self.params[k] for k in ("advertise_addr", "listen_addr", "data_path_addr")
-                      if self.params.get(k) is not None})
+        after.update({k: self.params[k] for k in ("advertise_addr", "listen_addr", "data_path_addr") if self.params.get(k) is not None})
         return [Action("join", "swarm", before=dict(state=member["state"]), after=after)]
 
     def _plan_leave(self, member):
         if member["state"] == "inactive":
             return []
         if member["manager"] and member["managers"] <= 1 and not self.params.get("force"):
-            raise InvalidOption("force", "this engine is the swarm's last manager: leaving erases the swarm's state "
-                                         "(services, secrets, configs); set force=true to do it anyway")
+            raise InvalidOption(
+                "force",
+                "this engine is the swarm's last manager: leaving erases the swarm's state (services, secrets, configs); set force=true to do it anyway",
+            )
         return [Action("leave", "swarm", before=dict(state=member["state"]), after=dict(state="inactive"))]
 
     def _plan_remove(self, member):
@@ -193,11 +216,11 @@ class SwarmManager(Manager):
             return []
         status = (node.get("Status") or {}).get("State")
         if status != "down" and not self.params.get("force"):
-            raise InvalidOption("force", f"node {node_id} is {status}: make it leave the swarm first (state=absent on "
-                                         "that node), or set force=true to remove it as it is")
+            raise InvalidOption(
+                "force", f"node {node_id} is {status}: make it leave the swarm first (state=absent on that node), or set force=true to remove it as it is"
+            )
         self.params["node_id"] = node["ID"]
-        return [Action("remove", f"node {node_id}", before=dict(node=node_id, status=status),
-                       after=dict(node="absent"))]
+        return [Action("remove", f"node {node_id}", before=dict(node=node_id, status=status), after=dict(node="absent"))]
 
     def apply(self, plan):
         # A settings update and token rotations are one engine call.
@@ -212,14 +235,14 @@ class SwarmManager(Manager):
                     spec_set(spec, SETTINGS[option], value)
                 kwargs = {option: self.params.get(option) for option in INIT_ONLY if self.params.get(option) is not None}
                 with engine_errors("initialising", "the swarm"):
-                    self.client.init_swarm(force_new_cluster=bool(self.params.get("force")), swarm_spec=spec or None,
-                                           **kwargs)
+                    self.client.init_swarm(force_new_cluster=bool(self.params.get("force")), swarm_spec=spec or None, **kwargs)
             elif action.kind == "join":
                 with engine_errors("joining", "the swarm at " + ", ".join(self.params["remote_addrs"])):
-                    self.client.join_swarm(self.params["remote_addrs"], self.params["join_token"],
-                                           **{k: self.params[k] for k in ("listen_addr", "advertise_addr",
-                                                                          "data_path_addr")
-                                              if self.params.get(k) is not None})
+                    self.client.join_swarm(
+                        self.params["remote_addrs"],
+                        self.params["join_token"],
+                        **{k: self.params[k] for k in ("listen_addr", "advertise_addr", "data_path_addr") if self.params.get(k) is not None},
+                    )
             elif action.kind == "leave":
                 with engine_errors("leaving", "the swarm"):
                     self.client.leave_swarm(force=bool(self.params.get("force")))
@@ -235,8 +258,9 @@ class SwarmManager(Manager):
         for option, value in settings.items():
             spec_set(spec, SETTINGS[option], value)
         with engine_errors("updating", "the swarm"):
-            self.client.update_swarm(version=facts["Version"]["Index"], swarm_spec=spec,
-                                     rotate_worker_token="worker" in rotate, rotate_manager_token="manager" in rotate)
+            self.client.update_swarm(
+                version=facts["Version"]["Index"], swarm_spec=spec, rotate_worker_token="worker" in rotate, rotate_manager_token="manager" in rotate
+            )
 
     def result(self):
         return dict(swarm_facts=self.facts if self.params["state"] == "present" else {})
@@ -281,9 +305,16 @@ class NodeManager(Manager):
         differs = differences(want, have)
         if not differs:
             return []
-        return [Action("update", f"node {self.params['hostname']}", before={k: v[0] for k, v in differs.items()},
-                       after={k: v[1] for k, v in differs.items()}, reason="changed: " + ", ".join(sorted(differs)),
-                       data=dict(want=want))]
+        return [
+            Action(
+                "update",
+                f"node {self.params['hostname']}",
+                before={k: v[0] for k, v in differs.items()},
+                after={k: v[1] for k, v in differs.items()},
+                reason="changed: " + ", ".join(sorted(differs)),
+                data=dict(want=want),
+            )
+        ]
 
     def apply(self, plan):
         for action in plan:
@@ -303,10 +334,17 @@ class NodeManager(Manager):
 def _short_node(node: dict) -> dict:
     spec, desc, status = node.get("Spec") or {}, node.get("Description") or {}, node.get("Status") or {}
     manager = node.get("ManagerStatus") or {}
-    return dict(ID=node.get("ID"), Hostname=desc.get("Hostname"), Status=status.get("State"), Addr=status.get("Addr"),
-                Availability=spec.get("Availability"), Role=spec.get("Role"), Labels=spec.get("Labels") or {},
-                ManagerStatus="Leader" if manager.get("Leader") else manager.get("Reachability"),
-                EngineVersion=(desc.get("Engine") or {}).get("EngineVersion"))
+    return dict(
+        ID=node.get("ID"),
+        Hostname=desc.get("Hostname"),
+        Status=status.get("State"),
+        Addr=status.get("Addr"),
+        Availability=spec.get("Availability"),
+        Role=spec.get("Role"),
+        Labels=spec.get("Labels") or {},
+        ManagerStatus="Leader" if manager.get("Leader") else manager.get("Reachability"),
+        EngineVersion=(desc.get("Engine") or {}).get("EngineVersion"),
+    )
 
 
 def _short_service(service: dict, running: dict) -> dict:
@@ -314,26 +352,35 @@ def _short_service(service: dict, running: dict) -> dict:
     mode = spec.get("Mode") or {}
     replicated = mode.get("Replicated")
     ports = (service.get("Endpoint") or {}).get("Ports") or []
-    return dict(ID=service.get("ID"), Name=spec.get("Name"), Mode="replicated" if replicated is not None else "global",
-                Replicas=replicated.get("Replicas") if replicated is not None else None,
-                Running=running.get(service.get("ID"), 0),
-                Image=((spec.get("TaskTemplate") or {}).get("ContainerSpec") or {}).get("Image"),
-                Ports=[f"*:{p.get('PublishedPort')}->{p.get('TargetPort')}/{p.get('Protocol')}" for p in ports],
-                Labels=spec.get("Labels") or {})
+    return dict(
+        ID=service.get("ID"),
+        Name=spec.get("Name"),
+        Mode="replicated" if replicated is not None else "global",
+        Replicas=replicated.get("Replicas") if replicated is not None else None,
+        Running=running.get(service.get("ID"), 0),
+        Image=((spec.get("TaskTemplate") or {}).get("ContainerSpec") or {}).get("Image"),
+        Ports=[f"*:{p.get('PublishedPort')}->{p.get('TargetPort')}/{p.get('Protocol')}" for p in ports],
+        Labels=spec.get("Labels") or {},
+    )
 
 
 def _short_task(task: dict, names: dict, hosts: dict) -> dict:
     status = task.get("Status") or {}
     service = names.get(task.get("ServiceID"), task.get("ServiceID"))
-    return dict(ID=task.get("ID"), Name=f"{service}.{task.get('Slot') or task.get('NodeID')}", ServiceID=task.get("ServiceID"),
-                Image=((task.get("Spec") or {}).get("ContainerSpec") or {}).get("Image"),
-                Node=hosts.get(task.get("NodeID"), task.get("NodeID")), DesiredState=task.get("DesiredState"),
-                CurrentState=status.get("State"), Error=status.get("Err") or "")
+    return dict(
+        ID=task.get("ID"),
+        Name=f"{service}.{task.get('Slot') or task.get('NodeID')}",
+        ServiceID=task.get("ServiceID"),
+        Image=((task.get("Spec") or {}).get("ContainerSpec") or {}).get("Image"),
+        Node=hosts.get(task.get("NodeID"), task.get("NodeID")),
+        DesiredState=task.get("DesiredState"),
+        CurrentState=status.get("State"),
+        Error=status.get("Err") or "",
+    )
 
 
 # The results' secrets: where the join tokens and the unlock key are.
-SECRET_PATHS = (("swarm_facts", "JoinTokens", "Worker"), ("swarm_facts", "JoinTokens", "Manager"),
-                ("swarm_facts", "UnlockKey"), ("swarm_unlock_key",))
+SECRET_PATHS = (("swarm_facts", "JoinTokens", "Worker"), ("swarm_facts", "JoinTokens", "Manager"), ("swarm_facts", "UnlockKey"), ("swarm_unlock_key",))
 SEALED = "noar-sealed:"
 SEAL_ARGS = dict(seal_key=dict(type="str", no_log=True))  # documented by the doc fragment noar.docker.swarm
 
@@ -364,7 +411,7 @@ def seal(result: dict, key: str | None, unseal: bool = False) -> dict:
             continue
         where = "/".join(path)
         if unseal:
-            data = bytes.fromhex(value[len(SEALED):])
+            data = bytes.fromhex(value[len(SEALED) :])
             parent[path[-1]] = bytes(a ^ b for a, b in zip(data, _pad(key, where, len(data)))).decode(errors="replace")
         else:
             data = value.encode()
@@ -376,8 +423,9 @@ def gather_swarm(client, params: dict) -> dict:
     """What ``swarm_info`` returns: membership, the swarm's facts on a manager, and the lists asked for."""
     member = swarm_membership(client)
     active = member["state"] == "active"
-    result = dict(can_talk_to_docker=True, docker_swarm_active=active, docker_swarm_manager=active and member["manager"],
-                  swarm_facts={}, node_id=member["node_id"])
+    result = dict(
+        can_talk_to_docker=True, docker_swarm_active=active, docker_swarm_manager=active and member["manager"], swarm_facts={}, node_id=member["node_id"]
+    )
     if not result["docker_swarm_manager"]:
         return result
     result["swarm_facts"] = swarm_facts(client)
@@ -394,8 +442,7 @@ def gather_swarm(client, params: dict) -> dict:
             listed = client.nodes(filters=params.get("nodes_filters")) if params.get("nodes_filters") else nodes
             result["nodes"] = listed if verbose else [_short_node(node) for node in listed]
         if params.get("services"):
-            listed = client.services(filters=params.get("services_filters")) if params.get("services_filters") \
-                else services
+            listed = client.services(filters=params.get("services_filters")) if params.get("services_filters") else services
             running: dict = {}
             for task in client.tasks(filters={"desired-state": "running"}):
                 if (task.get("Status") or {}).get("State") == "running":

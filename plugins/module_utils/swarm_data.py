@@ -61,8 +61,9 @@ class SwarmDataManager(Manager):
         self.current: dict = {}
 
     def _call(self, verb: str):
-        return getattr(self.client, {"list": f"{self.kind}s", "create": f"create_{self.kind}",
-                                     "remove": f"remove_{self.kind}", "inspect": f"inspect_{self.kind}"}[verb])
+        return getattr(
+            self.client, {"list": f"{self.kind}s", "create": f"create_{self.kind}", "remove": f"remove_{self.kind}", "inspect": f"inspect_{self.kind}"}[verb]
+        )
 
     def read(self):
         """This name's objects, oldest version first (one, without ``rolling_versions``)."""
@@ -101,8 +102,16 @@ class SwarmDataManager(Manager):
             if not versions:
                 return []
             self._refuse_if_used(versions, "removing")
-            return [Action("remove", f"{self.kind} {item['Spec']['Name']}", before=dict(name=item["Spec"]["Name"]),
-                           after=dict(state="absent"), data=dict(id=item["ID"])) for item in versions]
+            return [
+                Action(
+                    "remove",
+                    f"{self.kind} {item['Spec']['Name']}",
+                    before=dict(name=item["Spec"]["Name"]),
+                    after=dict(state="absent"),
+                    data=dict(id=item["ID"]),
+                )
+                for item in versions
+            ]
         if self.params.get("data") is None and not self.params.get("data_src"):
             raise InvalidOption("data", f"state=present needs data or data_src: the {self.kind}'s content")
         digest = hashlib.sha224(data_of(self.params)).hexdigest()
@@ -121,8 +130,11 @@ class SwarmDataManager(Manager):
             changed = sorted(key for key in want if want[key] != have.get(key))
             if not changed and not self.params.get("force"):
                 return []
-            reason = "force=true" if not changed else "changed: " + ", ".join(
-                "data" if key == "labels" and have_labels.get(HASH_LABEL) != digest else key for key in changed)
+            reason = (
+                "force=true"
+                if not changed
+                else "changed: " + ", ".join("data" if key == "labels" and have_labels.get(HASH_LABEL) != digest else key for key in changed)
+            )
             before = dict(name=spec.get("Name"), **{HASH_LABEL: have_labels.get(HASH_LABEL)})
         else:
             reason, before = "", dict(state="absent")
@@ -131,30 +143,46 @@ class SwarmDataManager(Manager):
             if current is not None:
                 self._refuse_if_used([current], "changing")
                 plan.append(Action("remove", f"{self.kind} {self.name}", data=dict(id=current["ID"])))
-            return plan + [Action("create", f"{self.kind} {self.name}", before=before,
-                                  after=dict(name=self.name, **{HASH_LABEL: digest}), reason=reason,
-                                  data=dict(name=self.name, want=want))]
+            return plan + [
+                Action(
+                    "create",
+                    f"{self.kind} {self.name}",
+                    before=before,
+                    after=dict(name=self.name, **{HASH_LABEL: digest}),
+                    reason=reason,
+                    data=dict(name=self.name, want=want),
+                )
+            ]
         number = int((current or {}).get("Spec", {}).get("Labels", {}).get(VERSION_LABEL, 0)) + 1
         name = f"{self.name}_v{number}"
         want["labels"][VERSION_LABEL] = str(number)
-        plan = [Action("create", f"{self.kind} {name}", before=before, after=dict(name=name, **{HASH_LABEL: digest}),
-                       reason=reason, data=dict(name=name, want=want))]
+        plan = [
+            Action(
+                "create", f"{self.kind} {name}", before=before, after=dict(name=name, **{HASH_LABEL: digest}), reason=reason, data=dict(name=name, want=want)
+            )
+        ]
         users = self.users({item["ID"] for item in versions}) if self.move_services else {}
         plan += [Action("move", f"service {service} to {name}", data=dict(service=service)) for service in sorted(users)]
         # The new version counts as one of those kept; the services have left the old ones by then.
         keep = max(self.params.get("versions_to_keep") or 0, 1)
-        plan += [Action("remove", f"{self.kind} {old['Spec']['Name']}", reason=f"versions_to_keep={keep}",
-                        data=dict(id=old["ID"])) for old in versions[:max(len(versions) - (keep - 1), 0)]]
+        plan += [
+            Action("remove", f"{self.kind} {old['Spec']['Name']}", reason=f"versions_to_keep={keep}", data=dict(id=old["ID"]))
+            for old in versions[: max(len(versions) - (keep - 1), 0)]
+        ]
         return plan
 
     def _refuse_if_used(self, items: list, doing: str):
         users = self.users({item["ID"] for item in items})
         if users:
             names = ", ".join(item["Spec"]["Name"] for item in items)
-            hint = ("set rolling_versions=true to make a new version and move the services to it"
-                    if doing == "changing" else "remove them or move them to another " + self.kind + " first")
-            raise EngineError(f"{self.kind} {names} is used by service(s) {', '.join(sorted(users))}; {doing} it "
-                              f"is refused while they use it: {hint}", services=sorted(users))
+            hint = (
+                "set rolling_versions=true to make a new version and move the services to it"
+                if doing == "changing"
+                else "remove them or move them to another " + self.kind + " first"
+            )
+            raise EngineError(
+                f"{self.kind} {names} is used by service(s) {', '.join(sorted(users))}; {doing} it is refused while they use it: {hint}", services=sorted(users)
+            )
 
     def apply(self, plan):
         created: dict = {}
@@ -184,18 +212,18 @@ class SwarmDataManager(Manager):
         service = self.users(old_ids)[service_name]
         task_template = service["Spec"]["TaskTemplate"]
         container_spec = dict(task_template.get("ContainerSpec") or {})
-        container_spec[field] = [dict(ref, **{id_key: new["ID"], name_key: new["Spec"]["Name"]})
-                                 if ref.get(id_key) in old_ids else ref for ref in container_spec.get(field) or []]
+        container_spec[field] = [
+            dict(ref, **{id_key: new["ID"], name_key: new["Spec"]["Name"]}) if ref.get(id_key) in old_ids else ref for ref in container_spec.get(field) or []
+        ]
         with engine_errors("updating", f"service {service_name}"):
-            self.client.update_service(service["ID"], service["Version"]["Index"],
-                                       task_template=dict(task_template, ContainerSpec=container_spec),
-                                       fetch_current_spec=True)
+            self.client.update_service(
+                service["ID"], service["Version"]["Index"], task_template=dict(task_template, ContainerSpec=container_spec), fetch_current_spec=True
+            )
 
     def result(self):
         spec = self.current.get("Spec") or {}
         present = self.params["state"] == "present" and self.current
-        return {f"{self.kind}_id": self.current.get("ID") if present else None,
-                f"{self.kind}_name": spec.get("Name") if present else None}
+        return {f"{self.kind}_id": self.current.get("ID") if present else None, f"{self.kind}_name": spec.get("Name") if present else None}
 
 
 # The options ``secret`` and ``config`` share (documented once, in the ``swarm_data`` doc fragment).

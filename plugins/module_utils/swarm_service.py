@@ -46,7 +46,7 @@ class ServiceOption:
     # (task value, manager) -> the engine's value; the manager resolves names of networks, secrets, configs.
     parse: Callable = lambda value, manager: value
     ordered: bool = True  # False: a list compared as a set (sorted on both sides)
-    also: tuple = ()      # other options that make this one part of the task
+    also: tuple = ()  # other options that make this one part of the task
 
 
 def _words(value, manager) -> list:
@@ -94,6 +94,7 @@ def _nano(option: str):
 
 def _sub(option: str, fields: dict) -> Callable:
     """A dict option whose keys map to engine fields: ``key -> (engine field, converter)``."""
+
     def parse(value, manager) -> dict:
         result = {}
         for key, item in (value or {}).items():
@@ -102,6 +103,7 @@ def _sub(option: str, fields: dict) -> Callable:
             field, convert = fields[key]
             result[field] = convert(item) if convert else item
         return result
+
     return parse
 
 
@@ -172,18 +174,27 @@ def _references(kind: str):
             name = item[f"{kind}_name"]
             object_id = item.get(f"{kind}_id") or manager.swarm_object(kind, name)["ID"]
             mode = item.get("mode")
-            result.append({id_key: object_id, name_key: name, "File": dict(
-                Name=item.get("filename") or name, UID=str(item.get("uid") or "0"), GID=str(item.get("gid") or "0"),
-                Mode=file_mode(0o444 if mode is None else mode, f"{kind}s[{index}]", f"{kind}s"))})
+            result.append(
+                {
+                    id_key: object_id,
+                    name_key: name,
+                    "File": dict(
+                        Name=item.get("filename") or name,
+                        UID=str(item.get("uid") or "0"),
+                        GID=str(item.get("gid") or "0"),
+                        Mode=file_mode(0o444 if mode is None else mode, f"{kind}s[{index}]", f"{kind}s"),
+                    ),
+                }
+            )
         return sorted(result, key=lambda r: r["File"]["Name"])
-    return parse
 
+    return parse
 
 
 def _renamed(exc: InvalidOption, container: str, service: str) -> InvalidOption:
     """A container option's refusal under the service option's name (``memory: ...`` as ``limits.memory: ...``)."""
     if exc.option == container or exc.option.startswith((container + ".", container + "[")):
-        return InvalidOption(service + exc.option[len(container):], exc.reason)
+        return InvalidOption(service + exc.option[len(container) :], exc.reason)
     return exc
 
 
@@ -203,6 +214,7 @@ def _through_container(option: copts.Option, field: copts.ServiceField) -> Calla
         except InvalidOption as exc:
             raise _renamed(exc, option.name, field.name) from None
         return field.convert(view)
+
     return parse
 
 
@@ -222,61 +234,120 @@ def _bound_options() -> dict:
             if sub:
                 groups.setdefault(top, []).append((sub, option, field))
             else:
-                made[top] = ServiceOption(top, field.path, _bound_spec(option, field), _through_container(option, field),
-                                          ordered=field.ordered)
+                made[top] = ServiceOption(top, field.path, _bound_spec(option, field), _through_container(option, field), ordered=field.ordered)
     for top, members in groups.items():
         path = members[0][2].path[:-1]
         parsers = {sub: (field.path[-1], _through_container(option, field)) for sub, option, field in members}
 
         def parse(value, manager, parsers=parsers) -> dict:
-            return {key: convert(item, manager) for sub, (key, convert) in parsers.items()
-                    if (item := (value or {}).get(sub)) is not None}
-        made[top] = ServiceOption(top, path, dict(type="dict", options={
-            sub: _bound_spec(option, field) for sub, option, field in members}), parse)
+            return {key: convert(item, manager) for sub, (key, convert) in parsers.items() if (item := (value or {}).get(sub)) is not None}
+
+        made[top] = ServiceOption(top, path, dict(type="dict", options={sub: _bound_spec(option, field) for sub, option, field in members}), parse)
     return made
 
 
-_ROLLOUT = dict(parallelism=("Parallelism", int), delay=("Delay", _nano("update_config.delay")),
-                failure_action=("FailureAction", None), monitor=("Monitor", _nano("update_config.monitor")),
-                max_failure_ratio=("MaxFailureRatio", float), order=("Order", None))
-_ROLLOUT_SPEC = dict(type="dict", options=dict(
-    parallelism=dict(type="int"), delay=dict(type="str"), failure_action=dict(type="str", choices=[
-        "continue", "pause", "rollback"]), monitor=dict(type="str"), max_failure_ratio=dict(type="float"),
-    order=dict(type="str", choices=["stop-first", "start-first"])))
+_ROLLOUT = dict(
+    parallelism=("Parallelism", int),
+    delay=("Delay", _nano("update_config.delay")),
+    failure_action=("FailureAction", None),
+    monitor=("Monitor", _nano("update_config.monitor")),
+    max_failure_ratio=("MaxFailureRatio", float),
+    order=("Order", None),
+)
+_ROLLOUT_SPEC = dict(
+    type="dict",
+    options=dict(
+        parallelism=dict(type="int"),
+        delay=dict(type="str"),
+        failure_action=dict(type="str", choices=["continue", "pause", "rollback"]),
+        monitor=dict(type="str"),
+        max_failure_ratio=dict(type="float"),
+        order=dict(type="str", choices=["stop-first", "start-first"]),
+    ),
+)
 _REFERENCE_SPEC = dict(filename=dict(type="str"), uid=dict(type="str"), gid=dict(type="str"), mode=dict(type="raw"))
 
-SERVICE_OPTIONS = {option.name: option for option in (
-    ServiceOption("image", CS + ("Image",), dict(type="str"), _image),
-    ServiceOption("command", CS + ("Command",), dict(type="raw"), _words),
-    ServiceOption("args", CS + ("Args",), dict(type="list", elements="str"), _words),
-    ServiceOption("env", CS + ("Env",), dict(type="raw"), _env, ordered=False, also=("env_files",)),
-    ServiceOption("stop_grace_period", CS + ("StopGracePeriod",), dict(type="str"),
-                  lambda value, manager: _nano("stop_grace_period")(value)),
-    ServiceOption("secrets", CS + ("Secrets",), dict(type="list", elements="dict", options=dict(
-        secret_name=dict(type="str", required=True), secret_id=dict(type="str"), **_REFERENCE_SPEC), no_log=False),
-        _references("secret")),
-    ServiceOption("configs", CS + ("Configs",), dict(type="list", elements="dict", options=dict(
-        config_name=dict(type="str", required=True), config_id=dict(type="str"), **_REFERENCE_SPEC)),
-        _references("config")),
-    ServiceOption("restart_config", ("TaskTemplate", "RestartPolicy"), dict(type="dict", options=dict(
-        condition=dict(type="str", choices=["none", "on-failure", "any"]), delay=dict(type="str"),
-        max_attempts=dict(type="int"), window=dict(type="str"))),
-        _sub("restart_config", dict(condition=("Condition", None), delay=("Delay", _nano("restart_config.delay")),
-                                    max_attempts=("MaxAttempts", int), window=("Window", _nano("restart_config.window"))))),
-    ServiceOption("placement", ("TaskTemplate", "Placement"), dict(type="dict", options=dict(
-        constraints=dict(type="list", elements="str"), preferences=dict(type="list", elements="dict"),
-        replicas_max_per_node=dict(type="int"))), _placement),
-    ServiceOption("networks", ("TaskTemplate", "Networks"), dict(type="list", elements="raw"), _networks),
-    ServiceOption("labels", ("Labels",), dict(type="dict"), _text_dict),
-    ServiceOption("mode", ("Mode",), dict(type="str", choices=["replicated", "global"]), _mode),
-    ServiceOption("update_config", ("UpdateConfig",), _ROLLOUT_SPEC, _sub("update_config", _ROLLOUT)),
-    ServiceOption("rollback_config", ("RollbackConfig",), _ROLLOUT_SPEC, _sub("rollback_config", _ROLLOUT)),
-    ServiceOption("publish", ("EndpointSpec", "Ports"), dict(type="list", elements="dict", options=dict(
-        published_port=dict(type="int"), target_port=dict(type="int", required=True),
-        protocol=dict(type="str", default="tcp", choices=["tcp", "udp", "sctp"]),
-        mode=dict(type="str", choices=["ingress", "host"]))), _publish),
-    ServiceOption("endpoint_mode", ("EndpointSpec", "Mode"), dict(type="str", choices=["vip", "dnsrr"])),
-)}
+SERVICE_OPTIONS = {
+    option.name: option
+    for option in (
+        ServiceOption("image", CS + ("Image",), dict(type="str"), _image),
+        ServiceOption("command", CS + ("Command",), dict(type="raw"), _words),
+        ServiceOption("args", CS + ("Args",), dict(type="list", elements="str"), _words),
+        ServiceOption("env", CS + ("Env",), dict(type="raw"), _env, ordered=False, also=("env_files",)),
+        ServiceOption("stop_grace_period", CS + ("StopGracePeriod",), dict(type="str"), lambda value, manager: _nano("stop_grace_period")(value)),
+        ServiceOption(
+            "secrets",
+            CS + ("Secrets",),
+            dict(
+                type="list",
+                elements="dict",
+                options=dict(secret_name=dict(type="str", required=True), secret_id=dict(type="str"), **_REFERENCE_SPEC),
+                no_log=False,
+            ),
+            _references("secret"),
+        ),
+        ServiceOption(
+            "configs",
+            CS + ("Configs",),
+            dict(type="list", elements="dict", options=dict(config_name=dict(type="str", required=True), config_id=dict(type="str"), **_REFERENCE_SPEC)),
+            _references("config"),
+        ),
+        ServiceOption(
+            "restart_config",
+            ("TaskTemplate", "RestartPolicy"),
+            dict(
+                type="dict",
+                options=dict(
+                    condition=dict(type="str", choices=["none", "on-failure", "any"]),
+                    delay=dict(type="str"),
+                    max_attempts=dict(type="int"),
+                    window=dict(type="str"),
+                ),
+            ),
+            _sub(
+                "restart_config",
+                dict(
+                    condition=("Condition", None),
+                    delay=("Delay", _nano("restart_config.delay")),
+                    max_attempts=("MaxAttempts", int),
+                    window=("Window", _nano("restart_config.window")),
+                ),
+            ),
+        ),
+        ServiceOption(
+            "placement",
+            ("TaskTemplate", "Placement"),
+            dict(
+                type="dict",
+                options=dict(
+                    constraints=dict(type="list", elements="str"), preferences=dict(type="list", elements="dict"), replicas_max_per_node=dict(type="int")
+                ),
+            ),
+            _placement,
+        ),
+        ServiceOption("networks", ("TaskTemplate", "Networks"), dict(type="list", elements="raw"), _networks),
+        ServiceOption("labels", ("Labels",), dict(type="dict"), _text_dict),
+        ServiceOption("mode", ("Mode",), dict(type="str", choices=["replicated", "global"]), _mode),
+        ServiceOption("update_config", ("UpdateConfig",), _ROLLOUT_SPEC, _sub("update_config", _ROLLOUT)),
+        ServiceOption("rollback_config", ("RollbackConfig",), _ROLLOUT_SPEC, _sub("rollback_config", _ROLLOUT)),
+        ServiceOption(
+            "publish",
+            ("EndpointSpec", "Ports"),
+            dict(
+                type="list",
+                elements="dict",
+                options=dict(
+                    published_port=dict(type="int"),
+                    target_port=dict(type="int", required=True),
+                    protocol=dict(type="str", default="tcp", choices=["tcp", "udp", "sctp"]),
+                    mode=dict(type="str", choices=["ingress", "host"]),
+                ),
+            ),
+            _publish,
+        ),
+        ServiceOption("endpoint_mode", ("EndpointSpec", "Mode"), dict(type="str", choices=["vip", "dnsrr"])),
+    )
+}
 # The options services share with containers: declared once, in the container table.
 SERVICE_OPTIONS.update(_bound_options())
 
@@ -344,8 +415,9 @@ class ServiceManager(Manager):
             if found is None:
                 raise InvalidOption("networks", f"no network named {name}")
             if found.get("Scope") != "swarm":
-                raise InvalidOption("networks", f"network {name} is a {found.get('Driver')} network of one engine; "
-                                                "a service needs a swarm-scoped (overlay) network")
+                raise InvalidOption(
+                    "networks", f"network {name} is a {found.get('Driver')} network of one engine; a service needs a swarm-scoped (overlay) network"
+                )
             self._objects[("network", name)] = found
         return found
 
@@ -374,8 +446,9 @@ class ServiceManager(Manager):
             with engine_errors("asking the registry about", f"image {image}"):
                 return self.client.inspect_distribution(image)["Descriptor"]["digest"]
         except EngineError as exc:
-            raise InvalidOption("resolve_image", f"{exc.msg}; without a registry, leave resolve_image false "
-                                                 "(the nodes then use the image of that name they have)") from None
+            raise InvalidOption(
+                "resolve_image", f"{exc.msg}; without a registry, leave resolve_image false (the nodes then use the image of that name they have)"
+            ) from None
 
     def read(self):
         if not self.manager_checked:
@@ -418,36 +491,45 @@ class ServiceManager(Manager):
         if self.params["state"] == "absent":
             if not actual:
                 return []
-            return [Action("remove", f"service {self.name}", before=dict(service=self.name),
-                           after=dict(service="absent"))]
+            return [Action("remove", f"service {self.name}", before=dict(service=self.name), after=dict(service="absent"))]
         want = self.desired()
         if not actual:
             if "image" not in want:
                 raise InvalidOption("image", f"service {self.name} does not exist; making it needs an image")
-            return [Action("create", f"service {self.name}", before=dict(state="absent"),
-                           after=self._shown(dict(want)),
-                           data=dict(want=want))]
+            return [Action("create", f"service {self.name}", before=dict(state="absent"), after=self._shown(dict(want)), data=dict(want=want))]
         spec = actual.get("Spec") or {}
         changed = self.differs(want, spec)
         if "mode" in changed and set(changed["mode"][0] or {}) != set(want["mode"]):
-            return [Action("recreate", f"service {self.name}", before=self._shown({"mode": changed["mode"][0]}),
-                           after=self._shown({"mode": changed["mode"][1]}),
-                           reason="mode cannot change in place", data=dict(want=want))]
+            return [
+                Action(
+                    "recreate",
+                    f"service {self.name}",
+                    before=self._shown({"mode": changed["mode"][0]}),
+                    after=self._shown({"mode": changed["mode"][1]}),
+                    reason="mode cannot change in place",
+                    data=dict(want=want),
+                )
+            ]
         if self.params.get("force_update"):
             changed.setdefault("force_update", (None, True))
         if not changed:
             return []
-        return [Action("update", f"service {self.name}",
-                       before=self._shown({k: v[0] for k, v in changed.items()}),
-                       after=self._shown({k: v[1] for k, v in changed.items()}),
-                       reason="changed: " + ", ".join(sorted(changed)), data=dict(want=want))]
+        return [
+            Action(
+                "update",
+                f"service {self.name}",
+                before=self._shown({k: v[0] for k, v in changed.items()}),
+                after=self._shown({k: v[1] for k, v in changed.items()}),
+                reason="changed: " + ", ".join(sorted(changed)),
+                data=dict(want=want),
+            )
+        ]
 
     @staticmethod
     def _shown(values: dict) -> dict:
         # Diffs are printed: variables that look like secrets are masked, as containers' are.
         if "env" in values and isinstance(values["env"], list):
-            values = dict(values, env=sorted(f"{k}={v}" for k, v in copts.show_env(
-                copts.split_env(values["env"])).items()))
+            values = dict(values, env=sorted(f"{k}={v}" for k, v in copts.show_env(copts.split_env(values["env"])).items()))
         return values
 
     def apply(self, plan):
@@ -461,8 +543,7 @@ class ServiceManager(Manager):
                 action.data["want"] = want
             # A service made again keeps what the task does not set from the one it replaces.
             kept = ("Labels", "TaskTemplate", "UpdateConfig", "RollbackConfig", "EndpointSpec")
-            spec: dict = dict(Name=self.name, **{key: copy.deepcopy(value) for key, value in (
-                self.service.get("Spec") or {}).items() if key in kept})
+            spec: dict = dict(Name=self.name, **{key: copy.deepcopy(value) for key, value in (self.service.get("Spec") or {}).items() if key in kept})
             if action.kind in ("remove", "recreate"):
                 with engine_errors("removing", action.target):
                     self.client.remove_service(self.service["ID"])
@@ -474,9 +555,14 @@ class ServiceManager(Manager):
                     spec["Mode"] = dict(Replicated={})
                 with engine_errors("creating", action.target):
                     made = self.client.create_service(
-                        spec["TaskTemplate"], name=self.name, labels=spec.get("Labels"), mode=spec["Mode"],
-                        update_config=spec.get("UpdateConfig"), rollback_config=spec.get("RollbackConfig"),
-                        endpoint_spec=spec.get("EndpointSpec"))
+                        spec["TaskTemplate"],
+                        name=self.name,
+                        labels=spec.get("Labels"),
+                        mode=spec["Mode"],
+                        update_config=spec.get("UpdateConfig"),
+                        rollback_config=spec.get("RollbackConfig"),
+                        endpoint_spec=spec.get("EndpointSpec"),
+                    )
                 self._collect_warnings(made)
             if action.kind == "update":
                 self._update(action.data["want"])
@@ -500,10 +586,16 @@ class ServiceManager(Manager):
             template["ForceUpdate"] = int(template.get("ForceUpdate") or 0) + 1
         with engine_errors("updating", f"service {self.name}"):
             answer = self.client.update_service(
-                self.service["ID"], self.service["Version"]["Index"], task_template=spec["TaskTemplate"],
-                name=self.name, labels=spec.get("Labels") or {}, mode=spec.get("Mode"),
-                update_config=spec.get("UpdateConfig"), rollback_config=spec.get("RollbackConfig"),
-                endpoint_spec=spec.get("EndpointSpec") or {})
+                self.service["ID"],
+                self.service["Version"]["Index"],
+                task_template=spec["TaskTemplate"],
+                name=self.name,
+                labels=spec.get("Labels") or {},
+                mode=spec.get("Mode"),
+                update_config=spec.get("UpdateConfig"),
+                rollback_config=spec.get("RollbackConfig"),
+                endpoint_spec=spec.get("EndpointSpec") or {},
+            )
         self._collect_warnings(answer)
 
     def _collect_warnings(self, answer):
@@ -520,18 +612,20 @@ class ServiceManager(Manager):
             status = service.get("UpdateStatus") or {}
             state = status.get("State") or ""
             if state in ("rollback_completed", "rollback_paused"):
-                raise EngineError(f"service {self.name}: the update failed and the swarm rolled it back "
-                                  f"({status.get('Message') or state})", update_status=status)
+                raise EngineError(
+                    f"service {self.name}: the update failed and the swarm rolled it back ({status.get('Message') or state})", update_status=status
+                )
             if state == "paused":
-                raise EngineError(f"service {self.name}: the swarm paused the update ({status.get('Message')})",
-                                  update_status=status)
+                raise EngineError(f"service {self.name}: the swarm paused the update ({status.get('Message')})", update_status=status)
             rolling = state in ("updating", "rollback_started")
             if not rolling and self._running(service):
                 return
             if time.monotonic() > deadline:
-                raise EngineError(f"service {self.name} did not converge within wait_timeout="
-                                  f"{self.params.get('wait_timeout')} seconds (update state {state or 'none'}; "
-                                  f"tasks: {self._task_states()})")
+                raise EngineError(
+                    f"service {self.name} did not converge within wait_timeout="
+                    f"{self.params.get('wait_timeout')} seconds (update state {state or 'none'}; "
+                    f"tasks: {self._task_states()})"
+                )
             time.sleep(1)
 
     def _running(self, service: dict) -> bool:
@@ -545,12 +639,12 @@ class ServiceManager(Manager):
 
     def _task_states(self) -> str:
         tasks = self.client.tasks(filters={"service": self.name, "desired-state": "running"})
-        return ", ".join(sorted(f"{(t.get('Status') or {}).get('State')}: {(t.get('Status') or {}).get('Err') or ''}"
-                                for t in tasks)) or "none"
+        return ", ".join(sorted(f"{(t.get('Status') or {}).get('State')}: {(t.get('Status') or {}).get('Err') or ''}" for t in tasks)) or "none"
 
     def plan_result(self, plan):
-        return dict(changes=sorted({key for action in plan for key in action.after if key != "state"}),
-                    rebuilt=any(action.kind == "recreate" for action in plan))
+        return dict(
+            changes=sorted({key for action in plan for key in action.after if key != "state"}), rebuilt=any(action.kind == "recreate" for action in plan)
+        )
 
     def result(self):
         return dict(swarm_service=self.service)

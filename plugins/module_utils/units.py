@@ -14,18 +14,35 @@ import re
 
 # Docker's own units (RAMInBytes in go-units) are binary: 1k = 1024 bytes.
 _SIZE_FACTORS = {
-    "": 1, "b": 1,
-    "k": 1024, "kb": 1024, "kib": 1024,
-    "m": 1024 ** 2, "mb": 1024 ** 2, "mib": 1024 ** 2,
-    "g": 1024 ** 3, "gb": 1024 ** 3, "gib": 1024 ** 3,
-    "t": 1024 ** 4, "tb": 1024 ** 4, "tib": 1024 ** 4,
-    "p": 1024 ** 5, "pb": 1024 ** 5, "pib": 1024 ** 5,
+    "": 1,
+    "b": 1,
+    "k": 1024,
+    "kb": 1024,
+    "kib": 1024,
+    "m": 1024**2,
+    "mb": 1024**2,
+    "mib": 1024**2,
+    "g": 1024**3,
+    "gb": 1024**3,
+    "gib": 1024**3,
+    "t": 1024**4,
+    "tb": 1024**4,
+    "tib": 1024**4,
+    "p": 1024**5,
+    "pb": 1024**5,
+    "pib": 1024**5,
 }
 _SIZE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?|\.\d+)\s*([a-z]*)\s*$", re.IGNORECASE)
 
 # Go's time.ParseDuration units, which is what the engine's healthcheck fields mean.
 _DURATION_FACTORS = {
-    "ns": 1e-9, "us": 1e-6, "\u00b5s": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0,
+    "ns": 1e-9,
+    "us": 1e-6,
+    "\u00b5s": 1e-6,
+    "ms": 1e-3,
+    "s": 1.0,
+    "m": 60.0,
+    "h": 3600.0,
 }
 _DURATION_PART_RE = re.compile(r"(\d+(?:\.\d+)?)(ns|us|\u00b5s|ms|s|m|h)")
 
@@ -61,9 +78,7 @@ def parse_size(value, option: str = "size", allow_unlimited: bool = False) -> in
         return int(value)
     match = _SIZE_RE.match(str(value))
     if not match:
-        raise InvalidOption(
-            option, f"{value!r} is not a size: write a number with an optional unit b, k, m, g, t or p (as 512m or 1.5g)"
-        )
+        raise InvalidOption(option, f"{value!r} is not a size: write a number with an optional unit b, k, m, g, t or p (as 512m or 1.5g)")
     number, unit = match.groups()
     factor = _SIZE_FACTORS.get(unit.lower())
     if factor is None:
@@ -117,9 +132,7 @@ def parse_duration(value, option: str = "duration") -> float:
         return float(text)
     parts = _DURATION_PART_RE.findall(text)
     if not text or "".join(n + u for n, u in parts) != text:
-        raise InvalidOption(
-            option, f"{value!r} is not a duration: write a number of seconds or units h, m, s, ms, us, ns (as 1m30s)"
-        )
+        raise InvalidOption(option, f"{value!r} is not a duration: write a number of seconds or units h, m, s, ms, us, ns (as 1m30s)")
     return sum(float(number) * _DURATION_FACTORS[unit] for number, unit in parts)
 
 
@@ -177,8 +190,9 @@ def parse_time(value, option: str, now: float, label: str = "") -> float:
     try:
         return now - parse_duration(text, option)
     except InvalidOption:
-        raise InvalidOption(option, f"{label}{value!r} is neither a timestamp (2026-01-31, 2026-01-31T12:00:00Z or Unix "
-                                    "seconds) nor a duration back from now (10m, 24h)") from None
+        raise InvalidOption(
+            option, f"{label}{value!r} is neither a timestamp (2026-01-31, 2026-01-31T12:00:00Z or Unix seconds) nor a duration back from now (10m, 24h)"
+        ) from None
 
 
 def as_text(value) -> str:

@@ -22,8 +22,7 @@ COMPARISONS = dict(driver="strict", driver_options="strict", labels="allow_more_
 
 
 def volume_view(volume: dict) -> dict:
-    return dict(driver=volume.get("Driver"), driver_options=volume.get("Options") or {},
-                labels=volume.get("Labels") or {})
+    return dict(driver=volume.get("Driver"), driver_options=volume.get("Options") or {}, labels=volume.get("Labels") or {})
 
 
 class VolumeManager(Manager):
@@ -50,18 +49,17 @@ class VolumeManager(Manager):
                 want[key] = {str(k): str(v) for k, v in self.params[key].items()}
         unknown = sorted(set(want.get("driver_options") or {}) - set(LOCAL_OPTIONS))
         if want["driver"] == "local" and unknown:
-            raise InvalidOption("driver_options", f"the local driver takes {', '.join(LOCAL_OPTIONS)}; not "
-                                                  f"{', '.join(repr(k) for k in unknown)}")
+            raise InvalidOption("driver_options", f"the local driver takes {', '.join(LOCAL_OPTIONS)}; not {', '.join(repr(k) for k in unknown)}")
         return want
 
     def _refuse_if_used(self, doing: str):
         # ``leaving``: containers the caller removes before this plan is applied (a Compose project's own).
-        users = container_names(list_objects(self.client, "containers", {"volume": self.name}, verbose=True,
-                                             include_all=True))
+        users = container_names(list_objects(self.client, "containers", {"volume": self.name}, verbose=True, include_all=True))
         users = [name for name in users if name not in (self.params.get("leaving") or ())]
         if users:
-            raise EngineError(f"volume {self.name} is used by container(s) {', '.join(users)}; {doing} it would "
-                              "take their data away: remove the containers first")
+            raise EngineError(
+                f"volume {self.name} is used by container(s) {', '.join(users)}; {doing} it would take their data away: remove the containers first"
+            )
 
     def _check_driver(self, driver: str):
         """The engine must know the driver (built in, or an enabled plugin), or the create fails late."""
@@ -85,12 +83,21 @@ class VolumeManager(Manager):
         if recreate == "always" or (differs and recreate == "options-changed"):
             self._refuse_if_used("recreating")
             reason = "recreate=always" if not differs else "changed: " + ", ".join(sorted(differs))
-            return [Action("recreate", self.name, before={k: v[0] for k, v in differs.items()} or have,
-                           after={k: v[1] for k, v in differs.items()} or want, reason=reason)]
+            return [
+                Action(
+                    "recreate",
+                    self.name,
+                    before={k: v[0] for k, v in differs.items()} or have,
+                    after={k: v[1] for k, v in differs.items()} or want,
+                    reason=reason,
+                )
+            ]
         if differs:
-            self.warnings.append(f"volume {self.name} differs from the task ({', '.join(sorted(differs))}) but was "
-                                 "left as it is: recreating it would lose its data; set recreate=options-changed "
-                                 "to recreate it")
+            self.warnings.append(
+                f"volume {self.name} differs from the task ({', '.join(sorted(differs))}) but was "
+                "left as it is: recreating it would lose its data; set recreate=options-changed "
+                "to recreate it"
+            )
         return []
 
     def apply(self, plan):
@@ -102,9 +109,9 @@ class VolumeManager(Manager):
             if action.kind in ("create", "recreate"):
                 want = self.desired()
                 with engine_errors("creating", f"volume {self.name}"):
-                    self.client.create_volume(self.name, driver=want["driver"],
-                                              driver_opts=want.get("driver_options") or None,
-                                              labels=want.get("labels") or None)
+                    self.client.create_volume(
+                        self.name, driver=want["driver"], driver_opts=want.get("driver_options") or None, labels=want.get("labels") or None
+                    )
                 self.volume = find(self.client, "volume", self.name)
 
     def result(self):

@@ -263,8 +263,7 @@ def main():
         supports_check_mode=True,
     )
     if module.params["parallel"] < 1:
-        module.fail_json(msg=f"parallel: {module.params['parallel']} is not a number of containers (1 or more)",
-                         option="parallel")
+        module.fail_json(msg=f"parallel: {module.params['parallel']} is not a number of containers (1 or more)", option="parallel")
     client = connect(module)
     with module_errors(module):
         manager = ComposeManager(client, module.params, module.check_mode, dict(os.environ))

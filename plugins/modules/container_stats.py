@@ -91,8 +91,8 @@ containers:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.noar.docker.plugins.module_utils.client import connect, docker_argument_spec
-from ansible_collections.noar.docker.plugins.module_utils.converge import module_errors
 from ansible_collections.noar.docker.plugins.module_utils.container_stats import gather_stats
+from ansible_collections.noar.docker.plugins.module_utils.converge import module_errors
 
 
 def main():

@@ -169,8 +169,7 @@ def default_context(folder: str, environ: dict) -> dict:
     if environ.get("DOCKER_TLS_VERIFY"):
         certs = environ.get("DOCKER_CERT_PATH") or folder
         config["validate_certs"] = True
-        config.update((option, os.path.join(certs, filename)) for option, filename in TLS_FILES
-                      if os.path.exists(os.path.join(certs, filename)))
+        config.update((option, os.path.join(certs, filename)) for option, filename in TLS_FILES if os.path.exists(os.path.join(certs, filename)))
     return dict(name="default", description="Current DOCKER_HOST based configuration", config=config)
 
 
@@ -194,8 +193,7 @@ def stored_contexts(folder: str) -> list:
             skip_verify = bool(endpoint.get("SkipTLSVerify"))
             config: dict = dict(docker_host=endpoint.get("Host") or DEFAULT_HOST, tls=skip_verify)
             material = os.path.join(tls_path, "docker")
-            files = {option: os.path.join(material, filename) for option, filename in TLS_FILES
-                     if os.path.exists(os.path.join(material, filename))}
+            files = {option: os.path.join(material, filename) for option, filename in TLS_FILES if os.path.exists(os.path.join(material, filename))}
             if files or skip_verify:
                 config["validate_certs"] = not skip_verify
             config.update(files)

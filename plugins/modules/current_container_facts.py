@@ -82,8 +82,7 @@ CGROUP_PATTERNS = (
 # whatever its path: the mount's root is relative to the file system that holds it).
 MOUNT_PATTERNS = (
     (re.compile(r"/containers/" + _ID + r"/(?:hostname|hosts|resolv\.conf)$"), "docker"),
-    (re.compile(r"/overlay-containers/" + _ID + r"/userdata/(?:hostname|hosts|resolv\.conf|\.containerenv)$"),
-     "podman"),
+    (re.compile(r"/overlay-containers/" + _ID + r"/userdata/(?:hostname|hosts|resolv\.conf|\.containerenv)$"), "podman"),
 )
 
 
@@ -120,13 +119,15 @@ def _read(path: str) -> str:
 
 def main():
     module = AnsibleModule(argument_spec={}, supports_check_mode=True)
-    kind, container_id = detect(_read("/proc/self/cgroup"), _read("/proc/self/mountinfo"),
-                                os.path.exists("/.dockerenv"), os.path.exists("/run/.containerenv"))
-    module.exit_json(changed=False, ansible_facts=dict(
-        ansible_module_running_in_container=bool(kind),
-        ansible_module_container_id=container_id,
-        ansible_module_container_type=kind,
-    ))
+    kind, container_id = detect(_read("/proc/self/cgroup"), _read("/proc/self/mountinfo"), os.path.exists("/.dockerenv"), os.path.exists("/run/.containerenv"))
+    module.exit_json(
+        changed=False,
+        ansible_facts=dict(
+            ansible_module_running_in_container=bool(kind),
+            ansible_module_container_id=container_id,
+            ansible_module_container_type=kind,
+        ),
+    )
 
 
 if __name__ == "__main__":

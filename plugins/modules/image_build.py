@@ -181,29 +181,55 @@ timings:
 
 from ansible_collections.noar.docker.plugins.module_utils.image import BUILDKIT_ONLY, run_image_job
 
-BUILD_OPTIONS = ("path", "dockerfile", "cache_from", "pull", "network", "nocache", "etc_hosts", "args", "target",
-                 "shm_size", "labels") + BUILDKIT_ONLY
+BUILD_OPTIONS = ("path", "dockerfile", "cache_from", "pull", "network", "nocache", "etc_hosts", "args", "target", "shm_size", "labels") + BUILDKIT_ONLY
 
 
 def main():
     run_image_job(
-        dict(name=dict(type="str", required=True), tag=dict(type="str", default="latest"),
-             path=dict(type="path", required=True), dockerfile=dict(type="str"),
-             cache_from=dict(type="list", elements="str"), pull=dict(type="bool", default=False),
-             network=dict(type="str"), nocache=dict(type="bool", default=False), etc_hosts=dict(type="dict"),
-             args=dict(type="dict"), target=dict(type="str"), platform=dict(type="list", elements="str"),
-             shm_size=dict(type="str"), labels=dict(type="dict"),
-             rebuild=dict(type="str", default="never", choices=["never", "always"]),
-             secrets=dict(type="list", elements="dict", no_log=False, options=dict(
-                 id=dict(type="str", required=True),
-                 type=dict(type="str", required=True, choices=["file", "env", "value"]),
-                 src=dict(type="path"), env=dict(type="str"), value=dict(type="str", no_log=True))),
-             outputs=dict(type="list", elements="dict", options=dict(
-                 type=dict(type="str", required=True, choices=["local", "tar", "oci", "docker", "image"]),
-                 dest=dict(type="path"), context=dict(type="str"), name=dict(type="list", elements="str"),
-                 push=dict(type="bool", default=False)))),
-        lambda p: dict(name=p["name"], tag=p["tag"], state="present", source="build", rebuild=p["rebuild"],
-                       build={key: p[key] for key in BUILD_OPTIONS}, build_prefix=""))
+        dict(
+            name=dict(type="str", required=True),
+            tag=dict(type="str", default="latest"),
+            path=dict(type="path", required=True),
+            dockerfile=dict(type="str"),
+            cache_from=dict(type="list", elements="str"),
+            pull=dict(type="bool", default=False),
+            network=dict(type="str"),
+            nocache=dict(type="bool", default=False),
+            etc_hosts=dict(type="dict"),
+            args=dict(type="dict"),
+            target=dict(type="str"),
+            platform=dict(type="list", elements="str"),
+            shm_size=dict(type="str"),
+            labels=dict(type="dict"),
+            rebuild=dict(type="str", default="never", choices=["never", "always"]),
+            secrets=dict(
+                type="list",
+                elements="dict",
+                no_log=False,
+                options=dict(
+                    id=dict(type="str", required=True),
+                    type=dict(type="str", required=True, choices=["file", "env", "value"]),
+                    src=dict(type="path"),
+                    env=dict(type="str"),
+                    value=dict(type="str", no_log=True),
+                ),
+            ),
+            outputs=dict(
+                type="list",
+                elements="dict",
+                options=dict(
+                    type=dict(type="str", required=True, choices=["local", "tar", "oci", "docker", "image"]),
+                    dest=dict(type="path"),
+                    context=dict(type="str"),
+                    name=dict(type="list", elements="str"),
+                    push=dict(type="bool", default=False),
+                ),
+            ),
+        ),
+        lambda p: dict(
+            name=p["name"], tag=p["tag"], state="present", source="build", rebuild=p["rebuild"], build={key: p[key] for key in BUILD_OPTIONS}, build_prefix=""
+        ),
+    )
 
 
 if __name__ == "__main__":

@@ -94,8 +94,7 @@ def main():
             module.exit_json(changed=False, images=images, missing=missing)
         # Inspect data for the listed images too, as community.docker's image_info returns them.
         listed = list_objects(client, "images", module.params["filters"], verbose=True, include_all=module.params["all"])
-        module.exit_json(changed=False, images=[image for image in (find(client, "image", item["Id"]) for item in listed)
-                                                if image is not None])
+        module.exit_json(changed=False, images=[image for image in (find(client, "image", item["Id"]) for item in listed) if image is not None])
 
 
 if __name__ == "__main__":

@@ -74,8 +74,7 @@ from ansible_collections.noar.docker.plugins.module_utils.image import LoadManag
 
 
 def main():
-    module = AnsibleModule(argument_spec=docker_argument_spec(path=dict(type="path", required=True)),
-                           supports_check_mode=True)
+    module = AnsibleModule(argument_spec=docker_argument_spec(path=dict(type="path", required=True)), supports_check_mode=True)
     module.exit_json(**converge(module, LoadManager(connect(module), module.params)))
 
 

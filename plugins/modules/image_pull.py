@@ -92,10 +92,16 @@ from ansible_collections.noar.docker.plugins.module_utils.image import run_image
 
 def main():
     run_image_job(
-        dict(name=dict(type="str", required=True), tag=dict(type="str", default="latest"),
-             platform=dict(type="str"), pull=dict(type="str", default="always", choices=["always", "not_present"])),
-        lambda p: dict(name=p["name"], tag=p["tag"], state="present", source="pull", platform=p["platform"],
-                       force_source=p["pull"] == "always", pull_option="pull"))
+        dict(
+            name=dict(type="str", required=True),
+            tag=dict(type="str", default="latest"),
+            platform=dict(type="str"),
+            pull=dict(type="str", default="always", choices=["always", "not_present"]),
+        ),
+        lambda p: dict(
+            name=p["name"], tag=p["tag"], state="present", source="pull", platform=p["platform"], force_source=p["pull"] == "always", pull_option="pull"
+        ),
+    )
 
 
 if __name__ == "__main__":

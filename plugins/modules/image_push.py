@@ -75,7 +75,8 @@ from ansible_collections.noar.docker.plugins.module_utils.image import run_image
 def main():
     run_image_job(
         dict(name=dict(type="str", required=True), tag=dict(type="str", default="latest")),
-        lambda p: dict(name=p["name"], tag=p["tag"], state="present", source="local", push=True, push_option="name"))
+        lambda p: dict(name=p["name"], tag=p["tag"], state="present", source="local", push=True, push_option="name"),
+    )
 
 
 if __name__ == "__main__":

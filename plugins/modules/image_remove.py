@@ -93,10 +93,15 @@ def _shape(manager, result):
 
 def main():
     run_image_job(
-        dict(name=dict(type="str", required=True), tag=dict(type="str", default="latest"),
-             force=dict(type="bool", default=False), prune=dict(type="bool", default=True)),
+        dict(
+            name=dict(type="str", required=True),
+            tag=dict(type="str", default="latest"),
+            force=dict(type="bool", default=False),
+            prune=dict(type="bool", default=True),
+        ),
         lambda p: dict(name=p["name"], tag=p["tag"], state="absent", force_absent=p["force"], prune=p["prune"]),
-        _shape)
+        _shape,
+    )
 
 
 if __name__ == "__main__":

@@ -84,12 +84,15 @@ from ansible_collections.noar.docker.plugins.module_utils.image import run_image
 
 def main():
     run_image_job(
-        dict(name=dict(type="str", required=True), tag=dict(type="str", default="latest"),
-             repository=dict(type="list", elements="str", required=True),
-             existing_images=dict(type="str", default="overwrite", choices=["keep", "overwrite"])),
-        lambda p: dict(name=p["name"], tag=p["tag"], state="present", source="local", repository=p["repository"],
-                       existing_images=p["existing_images"]),
-        lambda manager, result: result.update(tagged_images=manager.tagged()))
+        dict(
+            name=dict(type="str", required=True),
+            tag=dict(type="str", default="latest"),
+            repository=dict(type="list", elements="str", required=True),
+            existing_images=dict(type="str", default="overwrite", choices=["keep", "overwrite"]),
+        ),
+        lambda p: dict(name=p["name"], tag=p["tag"], state="present", source="local", repository=p["repository"], existing_images=p["existing_images"]),
+        lambda manager, result: result.update(tagged_images=manager.tagged()),
+    )
 
 
 if __name__ == "__main__":

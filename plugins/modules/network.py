@@ -183,12 +183,16 @@ def main():
             driver_options=dict(type="dict"),
             ipam_driver=dict(type="str"),
             ipam_driver_options=dict(type="dict"),
-            ipam_config=dict(type="list", elements="dict", options=dict(
-                subnet=dict(type="str"),
-                iprange=dict(type="str"),
-                gateway=dict(type="str"),
-                aux_addresses=dict(type="dict"),
-            )),
+            ipam_config=dict(
+                type="list",
+                elements="dict",
+                options=dict(
+                    subnet=dict(type="str"),
+                    iprange=dict(type="str"),
+                    gateway=dict(type="str"),
+                    aux_addresses=dict(type="dict"),
+                ),
+            ),
             enable_ipv6=dict(type="bool"),
             internal=dict(type="bool"),
             attachable=dict(type="bool"),

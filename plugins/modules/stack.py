@@ -161,9 +161,11 @@ from ansible_collections.noar.docker.plugins.module_utils.stack import MODULE_AR
 
 
 def main():
-    module = AnsibleModule(argument_spec=docker_argument_spec(**MODULE_ARGS_STACK),
-                           required_if=[("state", "present", ("compose", "project_src", "files", "definition"), True)],
-                           supports_check_mode=True)
+    module = AnsibleModule(
+        argument_spec=docker_argument_spec(**MODULE_ARGS_STACK),
+        required_if=[("state", "present", ("compose", "project_src", "files", "definition"), True)],
+        supports_check_mode=True,
+    )
     client = connect(module)
     module.exit_json(**converge(module, StackManager(client, module.params, dict(os.environ))))
 

@@ -1,5 +1,6 @@
 """What the chaos scenarios share: the prefix of everything they make, plays run as a user runs them, waits,
 and the cleanup."""
+
 import json
 import os
 import re
@@ -21,14 +22,18 @@ PREFIX = "noartest-chaos-" + secrets.token_hex(3)
 WORK = os.path.join("/tmp", PREFIX)
 ENGINE = docker.from_env(timeout=120)
 LOCAL = ["-i", "localhost,", "-e", "ansible_connection=local", "-e", f"ansible_python_interpreter={sys.executable}"]
-ENV = dict(os.environ, ANSIBLE_ROLES_PATH=os.path.join(ROOT, "tests", "integration", "targets"),
-           ANSIBLE_FORCE_COLOR="0", ANSIBLE_NOCOLOR="1", NOAR_TEST_REGISTRY_PASSWORD=secrets.token_urlsafe(18))
+ENV = dict(
+    os.environ,
+    ANSIBLE_ROLES_PATH=os.path.join(ROOT, "tests", "integration", "targets"),
+    ANSIBLE_FORCE_COLOR="0",
+    ANSIBLE_NOCOLOR="1",
+    NOAR_TEST_REGISTRY_PASSWORD=secrets.token_urlsafe(18),
+)
 
 
 def command(*args, **extra):
     """ansible-playbook with ``args``; ``extra`` variables come last, so that they win over a vars file in ``args``."""
-    return ["ansible-playbook", *LOCAL, "-e", f"prefix={PREFIX}", *args,
-            *[a for k, v in extra.items() for a in ("-e", f"{k}={v}")]]
+    return ["ansible-playbook", *LOCAL, "-e", f"prefix={PREFIX}", *args, *[a for k, v in extra.items() for a in ("-e", f"{k}={v}")]]
 
 
 def play(*args, **extra) -> subprocess.CompletedProcess:
@@ -39,8 +44,7 @@ def start(*args, **extra) -> subprocess.Popen:
     """A play in its own process group, as a terminal runs it: a signal to the group reaches its modules too. Its
     output goes to a file (a pipe nobody reads while a fault is injected would stop the play when full)."""
     log = tempfile.TemporaryFile("w+", encoding="utf-8")  # pylint: disable=consider-using-with
-    running = subprocess.Popen(command(*args, **extra), env=ENV, stdout=log, stderr=subprocess.STDOUT, text=True,
-                               start_new_session=True)
+    running = subprocess.Popen(command(*args, **extra), env=ENV, stdout=log, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     running.log = log
     return running
 
@@ -108,11 +112,17 @@ def named(pattern: str) -> list:
 
 def module(plugin: str, /, **args) -> tuple:
     """One module run ad hoc: (return code, its result)."""
-    done = subprocess.run(["ansible", "localhost", *LOCAL, "-m", f"noar.docker.{plugin}", "-a", json.dumps(args)],
-                          env=dict(ENV, ANSIBLE_CALLBACK_RESULT_FORMAT="json"), capture_output=True, text=True, timeout=300, check=False)
+    done = subprocess.run(
+        ["ansible", "localhost", *LOCAL, "-m", f"noar.docker.{plugin}", "-a", json.dumps(args)],
+        env=dict(ENV, ANSIBLE_CALLBACK_RESULT_FORMAT="json"),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     text = done.stdout
     assert "=> " in text, text + done.stderr
-    return done.returncode, json.loads(text[text.index("=> ") + 3:])
+    return done.returncode, json.loads(text[text.index("=> ") + 3 :])
 
 
 def cleanup():

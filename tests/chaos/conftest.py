@@ -1,4 +1,5 @@
 """The scenarios' objects are removed at the end of the session, whatever happened."""
+
 import os
 import sys
 

@@ -4,6 +4,7 @@ Each scenario injects its fault, asserts the immediate outcome (a clear error or
 runs the same play again and asserts that it converges with nothing lost. Everything is named
 noartest-chaos-<hex> and removed at the end, whatever happened (conftest.py).
 """
+
 import base64
 import json
 import os
@@ -15,11 +16,26 @@ import time
 import urllib.request
 
 import pytest
-
 from chaos import (  # pylint: disable=import-error
-    ENGINE, ENV, HERE, PREFIX, WORK, command, containers, converged, expect, failed_clearly, finish, free_port, get,
-    module, named, play, start, wait_for)
-
+    ENGINE,
+    ENV,
+    HERE,
+    PREFIX,
+    WORK,
+    command,
+    containers,
+    converged,
+    expect,
+    failed_clearly,
+    finish,
+    free_port,
+    get,
+    module,
+    named,
+    play,
+    start,
+    wait_for,
+)
 
 # -- 500 commands through the connection while the other scenarios run
 
@@ -32,18 +48,45 @@ def stress():
     """A node booting systemd, and the stress play started against it: it runs while the scenarios below do,
     until test_500_commands_through_the_connection waits for it (before the engine restarts)."""
     node = ENGINE.containers.run(
-        "noar-test/debian-systemd:bookworm", name=f"{PREFIX}-node", detach=True, hostname=f"{PREFIX}-node",
-        cap_add=["ALL"], cap_drop=["SYS_RESOURCE"], cgroupns="host", tmpfs={"/run": "", "/run/lock": ""},
+        "noar-test/debian-systemd:bookworm",
+        name=f"{PREFIX}-node",
+        detach=True,
+        hostname=f"{PREFIX}-node",
+        cap_add=["ALL"],
+        cap_drop=["SYS_RESOURCE"],
+        cgroupns="host",
+        tmpfs={"/run": "", "/run/lock": ""},
         security_opt=["seccomp=unconfined", "apparmor=unconfined", "no-new-privileges=false"],
-        volumes={"/sys/fs/cgroup": dict(bind="/sys/fs/cgroup", mode="rw")})
-    wait_for(lambda: node.exec_run(["systemctl", "is-system-running", "--wait"]).output.strip()
-             in (b"running", b"degraded"), timeout=60, step=1, what="systemd to boot")
+        volumes={"/sys/fs/cgroup": dict(bind="/sys/fs/cgroup", mode="rw")},
+    )
+    wait_for(
+        lambda: node.exec_run(["systemctl", "is-system-running", "--wait"]).output.strip() in (b"running", b"degraded"),
+        timeout=60,
+        step=1,
+        what="systemd to boot",
+    )
     log = open(os.path.join(WORK, "stress.log"), "w+", encoding="utf-8")  # pylint: disable=consider-using-with
     running = subprocess.Popen(
-        ["ansible-playbook", "-i", f"{node.name},", "-e", "ansible_connection=noar.docker.docker",
-         "-e", "ansible_python_interpreter=/usr/bin/python3", "-e", "ansible_pipelining=false",
-         "-e", f"count={STRESS_COUNT}", os.path.join(HERE, "stress.yml")],
-        env=ENV, stdout=log, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+        [
+            "ansible-playbook",
+            "-i",
+            f"{node.name},",
+            "-e",
+            "ansible_connection=noar.docker.docker",
+            "-e",
+            "ansible_python_interpreter=/usr/bin/python3",
+            "-e",
+            "ansible_pipelining=false",
+            "-e",
+            f"count={STRESS_COUNT}",
+            os.path.join(HERE, "stress.yml"),
+        ],
+        env=ENV,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     running.log = log
     yield running
     if running.poll() is None:
@@ -173,8 +216,11 @@ def test_the_registry_stopping_in_a_push_fails_clearly_and_the_rerun_completes()
     failed_clearly(output)
     flat = " ".join(output.split())  # the result callback folds long messages
     for name in ("second", "third"):
-        expect(f"asking the registry about image {registry}/{PREFIX}/{name}:1 failed: " in flat
-               and "connection refused" in flat, f"no message for the failed push of {name}", output)
+        expect(
+            f"asking the registry about image {registry}/{PREFIX}/{name}:1 failed: " in flat and "connection refused" in flat,
+            f"no message for the failed push of {name}",
+            output,
+        )
     assert ENV["NOAR_TEST_REGISTRY_PASSWORD"] not in output
     converged(play(os.path.join(HERE, "registry.yml")))
     pushed = sorted(r for r in catalog(registry) if r.startswith(PREFIX))
@@ -182,9 +228,11 @@ def test_the_registry_stopping_in_a_push_fails_clearly_and_the_rerun_completes()
     again = play(os.path.join(HERE, "registry.yml"))
     converged(again)
     # What stays unchanged: the tags and the pushes; only the registry's start is a change.
-    expect(re.search(r"TASK \[The first pushed\][^\n]*\nok:", again.stdout)
-           and not re.search(r"changed: \[localhost\] => \(item=(second|third)\)", again.stdout),
-           "a push changed something on the third run", again.stdout)
+    expect(
+        re.search(r"TASK \[The first pushed\][^\n]*\nok:", again.stdout) and not re.search(r"changed: \[localhost\] => \(item=(second|third)\)", again.stdout),
+        "a push changed something on the third run",
+        again.stdout,
+    )
 
 
 def test_500_commands_through_the_connection_while_the_scenarios_above_ran(stress):
@@ -206,13 +254,20 @@ def app():
     name = f"{PREFIX}-pna"
     varsfile = os.path.join(WORK, "app.yml")
     with open(varsfile, "w", encoding="utf-8") as out:
-        json.dump(dict(projeto_no_ar_name=name, projeto_no_ar_home=f"{WORK}/home",
-                       projeto_no_ar_backup_dir=f"{WORK}/backups", projeto_no_ar_secrets_dir=f"{WORK}/secrets",
-                       projeto_no_ar_listen=f"127.0.0.1:{port}", projeto_no_ar_image_prefix="noar-test/projeto-no-ar",
-                       projeto_no_ar_health_timeout=60), out)
+        json.dump(
+            dict(
+                projeto_no_ar_name=name,
+                projeto_no_ar_home=f"{WORK}/home",
+                projeto_no_ar_backup_dir=f"{WORK}/backups",
+                projeto_no_ar_secrets_dir=f"{WORK}/secrets",
+                projeto_no_ar_listen=f"127.0.0.1:{port}",
+                projeto_no_ar_image_prefix="noar-test/projeto-no-ar",
+                projeto_no_ar_health_timeout=60,
+            ),
+            out,
+        )
     yield dict(name=name, url=f"http://127.0.0.1:{port}/", vars="@" + varsfile)
-    subprocess.run(command("noar.docker.teardown", "-e", "@" + varsfile, projeto_no_ar_purge="true"), env=ENV,
-                   capture_output=True, check=False)
+    subprocess.run(command("noar.docker.teardown", "-e", "@" + varsfile, projeto_no_ar_purge="true"), env=ENV, capture_output=True, check=False)
 
 
 def app_containers(name: str) -> dict:
@@ -239,8 +294,9 @@ def restart_engine() -> None:
     with open("/var/run/docker.pid", encoding="utf-8") as pidfile:
         os.kill(int(pidfile.read()), signal.SIGTERM)
     time.sleep(1)
-    wait_for(lambda: subprocess.run(["docker", "info"], capture_output=True, check=False).returncode == 0,
-             timeout=120, step=0.5, what="the engine to answer again")
+    wait_for(
+        lambda: subprocess.run(["docker", "info"], capture_output=True, check=False).returncode == 0, timeout=120, step=0.5, what="the engine to answer again"
+    )
 
 
 def test_the_engine_restarting_in_a_deploy(app):
@@ -248,8 +304,7 @@ def test_the_engine_restarting_in_a_deploy(app):
 
     def fault():
         # After the db, before the proxy: a web replica exists and the proxy does not yet.
-        wait_for(lambda: between_db_and_proxy(app_containers(app["name"])), timeout=600,
-                 what="the db to be up and the proxy not yet")
+        wait_for(lambda: between_db_and_proxy(app_containers(app["name"])), timeout=600, what="the db to be up and the proxy not yet")
         before["db"] = ENGINE.containers.get(f"{app['name']}-db").id
         restart_engine()
 
@@ -265,11 +320,12 @@ def test_a_replica_killed_in_a_rolling_update(app):
     assert app.get("visits"), "needs the deploy of the previous test"
 
     def fault():
-        new = wait_for(lambda: [c for c in app_containers(app["name"]).values()
-                                if c.attrs["Config"]["Image"].endswith(":1.1.0")], timeout=600,
-                       what="a replica of the new version")
-        old = [c for c in app_containers(app["name"]).values()
-               if c.attrs["Config"]["Image"].endswith("web:1.0.0") and c.id != new[0].id]
+        new = wait_for(
+            lambda: [c for c in app_containers(app["name"]).values() if c.attrs["Config"]["Image"].endswith(":1.1.0")],
+            timeout=600,
+            what="a replica of the new version",
+        )
+        old = [c for c in app_containers(app["name"]).values() if c.attrs["Config"]["Image"].endswith("web:1.0.0") and c.id != new[0].id]
         assert old, "an old replica to kill"
         old[-1].kill()
 

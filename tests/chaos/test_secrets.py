@@ -1,6 +1,7 @@
 """Secrets never reach output or logs: every playbook and module that takes one, at -vvv with --diff, in check mode
 and for real, its output and the Ansible log scanned for each secret, plain and base64 (at every alignment, so a
 secret inside a longer base64 text, as in a registry's auth header or config.json, is found too)."""
+
 import base64
 import json
 import os
@@ -10,13 +11,11 @@ import subprocess
 import sys
 
 import pytest
-
 from chaos import ENV, HERE, PREFIX, WORK, command, free_port, get  # pylint: disable=import-error
 
 DB_PASSWORD = "".join(secrets.choice(string.ascii_letters + string.digits) for position in range(32))
 BUILD_SECRET = secrets.token_urlsafe(24)
-SECRETS = {"the database password": DB_PASSWORD, "the registry password": ENV["NOAR_TEST_REGISTRY_PASSWORD"],
-           "a build secret": BUILD_SECRET}
+SECRETS = {"the database password": DB_PASSWORD, "the registry password": ENV["NOAR_TEST_REGISTRY_PASSWORD"], "a build secret": BUILD_SECRET}
 LOG = os.path.join(WORK, "ansible.log")
 SCANNED: list = []
 
@@ -28,7 +27,7 @@ def forms(secret: str) -> set:
     data = secret.encode()
     for offset in range(3):
         encoded = base64.b64encode(b"\0" * offset + data).decode()
-        middle = encoded[-(-offset // 3) * 4:(offset + len(data)) // 3 * 4]
+        middle = encoded[-(-offset // 3) * 4 : (offset + len(data)) // 3 * 4]
         found |= {middle, middle.replace("+", "-").replace("/", "_")}
     return {f for f in found if len(f) >= 16}
 
@@ -46,8 +45,9 @@ SECRETS_ENV = dict(ENV, DOCKER_CONFIG=os.path.join(WORK, "docker"))
 
 def run(what: str, *args, ok=True, **extra) -> str:
     """A play at -vvv with --diff, logged to LOG; its output scanned."""
-    done = subprocess.run(command("-vvv", "--diff", *args, **extra), env=dict(SECRETS_ENV, ANSIBLE_LOG_PATH=LOG),
-                          capture_output=True, text=True, timeout=900, check=False)
+    done = subprocess.run(
+        command("-vvv", "--diff", *args, **extra), env=dict(SECRETS_ENV, ANSIBLE_LOG_PATH=LOG), capture_output=True, text=True, timeout=900, check=False
+    )
     output = done.stdout + done.stderr
     assert (done.returncode == 0) == ok, output
     scan(what, output)
@@ -56,11 +56,30 @@ def run(what: str, *args, ok=True, **extra) -> str:
 
 def run_module(what: str, name: str, args: dict, check: bool = False) -> str:
     """One module ad hoc at -vvv with --diff, logged to LOG; it must fail (bad credentials, no BuildKit)."""
-    done = subprocess.run(["ansible", "localhost", "-i", "localhost,", "-c", "local", "-vvv", "--diff",
-                           *(["--check"] if check else []), "-e", f"ansible_python_interpreter={sys.executable}",
-                           "-m", f"noar.docker.{name}", "-a", json.dumps(args)],
-                          env=dict(SECRETS_ENV, ANSIBLE_LOG_PATH=LOG), capture_output=True, text=True, timeout=300,
-                          check=False)
+    done = subprocess.run(
+        [
+            "ansible",
+            "localhost",
+            "-i",
+            "localhost,",
+            "-c",
+            "local",
+            "-vvv",
+            "--diff",
+            *(["--check"] if check else []),
+            "-e",
+            f"ansible_python_interpreter={sys.executable}",
+            "-m",
+            f"noar.docker.{name}",
+            "-a",
+            json.dumps(args),
+        ],
+        env=dict(SECRETS_ENV, ANSIBLE_LOG_PATH=LOG),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     output = done.stdout + done.stderr
     assert done.returncode != 0 and "msg: " in output, output
     scan(what, output)
@@ -82,8 +101,7 @@ projeto_no_ar_image_prefix: noar-test/projeto-no-ar
 projeto_no_ar_db_password: {DB_PASSWORD}
 """)
     yield dict(url=f"http://127.0.0.1:{port}/", vars="@" + varsfile)
-    subprocess.run(command("noar.docker.teardown", "-e", "@" + varsfile, projeto_no_ar_purge="true"), env=ENV,
-                   capture_output=True, check=False)
+    subprocess.run(command("noar.docker.teardown", "-e", "@" + varsfile, projeto_no_ar_purge="true"), env=ENV, capture_output=True, check=False)
 
 
 def test_the_playbooks_of_projeto_no_ar(app):
@@ -99,15 +117,13 @@ def test_the_playbooks_of_projeto_no_ar(app):
     assert len(dumps) == 1, dumps
     run("restore in check mode", "noar.docker.restore", "--check", *extra, projeto_no_ar_restore_file=dumps[0])
     run("restore", "noar.docker.restore", *extra, projeto_no_ar_restore_file=dumps[0])
-    run("a deploy with a wrong password", "noar.docker.deploy", *extra, ok=False,
-        projeto_no_ar_db_password="x" + DB_PASSWORD[1:])
+    run("a deploy with a wrong password", "noar.docker.deploy", *extra, ok=False, projeto_no_ar_db_password="x" + DB_PASSWORD[1:])
     run("teardown in check mode", "noar.docker.teardown", "--check", *extra, projeto_no_ar_purge="true")
     run("teardown", "noar.docker.teardown", *extra, projeto_no_ar_purge="true")
 
 
 def test_the_compose_version_of_projeto_no_ar(app):
-    extra = ("-e", app["vars"], "-e", f"projeto_no_ar_name={PREFIX}-secc",
-             "-e", f"projeto_no_ar_listen=127.0.0.1:{free_port()}")
+    extra = ("-e", app["vars"], "-e", f"projeto_no_ar_name={PREFIX}-secc", "-e", f"projeto_no_ar_listen=127.0.0.1:{free_port()}")
     try:
         run("compose deploy in check mode", "noar.docker.compose", "--check", *extra)
         run("compose deploy", "noar.docker.compose", *extra)
@@ -124,13 +140,17 @@ def test_the_registry_login_and_pushes():
 
 def test_modules_that_take_a_secret():
     for check in (True, False):
-        output = run_module(f"image_build with a secret value (check mode: {check})", "image_build",
-                            dict(name=f"{PREFIX}/secret", path=HERE,
-                                 secrets=[dict(id="token", type="value", value=BUILD_SECRET)]), check=check)
+        output = run_module(
+            f"image_build with a secret value (check mode: {check})",
+            "image_build",
+            dict(name=f"{PREFIX}/secret", path=HERE, secrets=[dict(id="token", type="value", value=BUILD_SECRET)]),
+            check=check,
+        )
         assert "secrets" in output
     # The registry runs (test_the_registry_login_and_pushes started it); the password is one letter short.
-    run_module("login with a wrong password", "login", dict(registry_url="127.0.0.1:5000", username=f"{PREFIX}-user",
-                                                            password=ENV["NOAR_TEST_REGISTRY_PASSWORD"][:-1]))
+    run_module(
+        "login with a wrong password", "login", dict(registry_url="127.0.0.1:5000", username=f"{PREFIX}-user", password=ENV["NOAR_TEST_REGISTRY_PASSWORD"][:-1])
+    )
 
 
 def test_the_ansible_log():

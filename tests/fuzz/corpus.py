@@ -10,6 +10,7 @@ import decimal
 
 from hypothesis import strategies as st
 
+
 def _core_overflow(text: str) -> bool:
     """Whether ansible-core 2.19's int check would raise OverflowError on this text ("inf", "NaN", ...): a
     traceback of its own, before the module runs, that this collection cannot catch."""
@@ -20,20 +21,42 @@ def _core_overflow(text: str) -> bool:
 
 
 TEXT = st.one_of(
-    st.sampled_from(["", " ", "0", "-1", "1e30", "none", "null", "true", "512m", "1.5g", "10x", "-5m", "1h30",
-                     "80:80", "127.0.0.1::8080", "65536:80", "a:b:c:d", "/data:/data:rw:z:extra", "sha256:xyz",
-                     "UPPER/Case:tag", "éçã/ü", "/nonexistent/file", "{{ lookup('env', 'HOME') }}", "$(true)"]),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "0",
+            "-1",
+            "1e30",
+            "none",
+            "null",
+            "true",
+            "512m",
+            "1.5g",
+            "10x",
+            "-5m",
+            "1h30",
+            "80:80",
+            "127.0.0.1::8080",
+            "65536:80",
+            "a:b:c:d",
+            "/data:/data:rw:z:extra",
+            "sha256:xyz",
+            "UPPER/Case:tag",
+            "éçã/ü",
+            "/nonexistent/file",
+            "{{ lookup('env', 'HOME') }}",
+            "$(true)",
+        ]
+    ),
     st.text(max_size=12),
     st.text(min_size=300, max_size=600),
 ).filter(lambda text: not _core_overflow(text))
 # No infinities or NaN among values of any type: ansible-core 2.19's int check raises OverflowError (a
 # traceback, before the module runs) on an infinity, also one written "1e309"; that is its defect. Float
 # options still get them (value_for).
-SCALAR = st.one_of(TEXT, st.integers(min_value=-(2 ** 70), max_value=2 ** 70),
-                   st.floats(allow_infinity=False, allow_nan=False), st.booleans(), st.none())
-ANY = st.recursive(SCALAR, lambda inner: st.one_of(st.lists(inner, max_size=3),
-                                                   st.dictionaries(st.text(max_size=6), inner, max_size=3)),
-                   max_leaves=6)
+SCALAR = st.one_of(TEXT, st.integers(min_value=-(2**70), max_value=2**70), st.floats(allow_infinity=False, allow_nan=False), st.booleans(), st.none())
+ANY = st.recursive(SCALAR, lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=6), inner, max_size=3)), max_leaves=6)
 
 
 def value_for(spec: dict):
@@ -47,8 +70,7 @@ def value_for(spec: dict):
         return st.one_of(suboptions(spec), TEXT)
     kind = spec.get("type", "str")
     typed = {
-        "int": st.one_of(st.integers(min_value=-(2 ** 70), max_value=2 ** 70),
-                         st.floats(allow_infinity=False, allow_nan=False), TEXT),
+        "int": st.one_of(st.integers(min_value=-(2**70), max_value=2**70), st.floats(allow_infinity=False, allow_nan=False), TEXT),
         "float": st.one_of(st.floats(allow_nan=True, allow_infinity=True), TEXT),
         "bool": st.one_of(st.booleans(), TEXT),
         "list": st.lists(SCALAR if spec.get("elements") != "dict" else suboptions(spec), max_size=4),

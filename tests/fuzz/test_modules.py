@@ -24,10 +24,9 @@ import docker
 import pytest
 from ansible.module_utils import basic
 from ansible.module_utils.testing import patch_module_args
+from corpus import value_for  # tests/fuzz/corpus.py, beside this file (on the path as pytest puts it there)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from corpus import value_for  # tests/fuzz/corpus.py, beside this file (on the path as pytest puts it there)
 
 PREFIX = "noartest-fuzz-" + secrets.token_hex(3)
 EXAMPLES = int(os.environ.get("NOAR_FUZZ_EXAMPLES", "40"))
@@ -48,8 +47,24 @@ BASELINES = {
 # the module's job); the names of the objects acted on; and what could touch what is not this run's (files
 # written where a path says, names moved off the shared test images). prune and image_tag are not fuzzed for
 # the same reason: their filters and names reach the machine's shared objects.
-SKIPPED = {"docker_host", "tls_hostname", "api_version", "timeout", "ca_path", "client_cert", "client_key", "tls",
-           "validate_certs", "debug", "name", "container", "containers", "state", "archive_path", "repository"}
+SKIPPED = {
+    "docker_host",
+    "tls_hostname",
+    "api_version",
+    "timeout",
+    "ca_path",
+    "client_cert",
+    "client_key",
+    "tls",
+    "validate_certs",
+    "debug",
+    "name",
+    "container",
+    "containers",
+    "state",
+    "archive_path",
+    "repository",
+}
 
 
 def argument_spec(module_name: str) -> dict:
@@ -93,8 +108,7 @@ def run(module_name: str, args: dict) -> dict:
     """The module's result, as Ansible would read it; an exception that escapes the module fails the test."""
     module = importlib.import_module(f"ansible_collections.noar.docker.plugins.modules.{module_name}")
     out = io.StringIO()
-    with patch_module_args(dict(args, _ansible_remote_tmp="/tmp", _ansible_keep_remote_files=False)), \
-            contextlib.redirect_stdout(out):
+    with patch_module_args(dict(args, _ansible_remote_tmp="/tmp", _ansible_keep_remote_files=False)), contextlib.redirect_stdout(out):
         try:
             module.main()
         except SystemExit:
@@ -104,15 +118,15 @@ def run(module_name: str, args: dict) -> dict:
 
 def snapshot() -> dict:
     """The engine's objects with their configuration, to compare before and after a failure."""
-    containers = {c["Id"]: (c["Names"], c["Image"], c["State"], json.dumps(ENGINE.inspect_container(c["Id"])["Config"],
-                                                                           sort_keys=True))
-                  for c in ENGINE.containers(all=True)}
+    containers = {
+        c["Id"]: (c["Names"], c["Image"], c["State"], json.dumps(ENGINE.inspect_container(c["Id"])["Config"], sort_keys=True))
+        for c in ENGINE.containers(all=True)
+    }
     return dict(
         containers=containers,
         images=sorted((i["Id"], tuple(sorted(i.get("RepoTags") or []))) for i in ENGINE.images(all=True)),
         networks=sorted((n["Id"], n["Name"], json.dumps(n.get("IPAM"), sort_keys=True)) for n in ENGINE.networks()),
-        volumes=sorted((v["Name"], json.dumps(v.get("Options"), sort_keys=True))
-                       for v in ENGINE.volumes().get("Volumes") or []),
+        volumes=sorted((v["Name"], json.dumps(v.get("Options"), sort_keys=True)) for v in ENGINE.volumes().get("Volumes") or []),
     )
 
 
@@ -131,9 +145,11 @@ def clean() -> None:
 
 # ansible-core's own argument check says these for a dict option with suboptions given a string, without
 # naming the option (its messages, not ours: the module never runs).
-CORE_UNNAMED = ("dictionary requested, could not parse JSON or key=value",
-                'unable to evaluate string in the "key=value" format as dictionary',
-                "unable to evaluate string as dictionary")
+CORE_UNNAMED = (
+    "dictionary requested, could not parse JSON or key=value",
+    'unable to evaluate string in the "key=value" format as dictionary',
+    "unable to evaluate string as dictionary",
+)
 
 
 def names_an_option(msg: str, fuzzed: list, spec: dict) -> bool:
@@ -162,8 +178,7 @@ def test_bad_input_is_named_and_changes_nothing(module_name):
     strategy, spec = task_args(module_name)
     tried = []
 
-    @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
     @given(strategy)
     def case(drawn):
         fuzzed, args = drawn
@@ -174,8 +189,7 @@ def test_bad_input_is_named_and_changes_nothing(module_name):
         finally:
             after_run = snapshot()
         if result.get("failed"):
-            assert names_an_option(result.get("msg", ""), fuzzed, spec), (
-                f"{module_name} with {args!r} failed without naming {fuzzed}: {result.get('msg')}")
+            assert names_an_option(result.get("msg", ""), fuzzed, spec), f"{module_name} with {args!r} failed without naming {fuzzed}: {result.get('msg')}"
             assert after_run == before, f"{module_name} with {args!r} failed and changed the engine"
         clean()
 

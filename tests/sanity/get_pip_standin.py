@@ -3,6 +3,7 @@
 ansible-test runs it as ``python get_pip.py [pip options] pip==X --no-setuptools --no-wheel`` in a new
 virtual environment. The same result comes from what Python ships: ensurepip, then pip itself.
 """
+
 import subprocess
 import sys
 

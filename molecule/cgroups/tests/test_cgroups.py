@@ -8,8 +8,7 @@ import time
 
 import testinfra.utils.ansible_runner
 
-testinfra_hosts = testinfra.utils.ansible_runner.AnsibleRunner(
-    os.environ["MOLECULE_INVENTORY_FILE"]).get_hosts("all")
+testinfra_hosts = testinfra.utils.ansible_runner.AnsibleRunner(os.environ["MOLECULE_INVENTORY_FILE"]).get_hosts("all")
 
 CAP = 64 * 1024 * 1024
 
@@ -46,15 +45,17 @@ def test_two_containers_cannot_exceed_the_aggregate(host):
     host.run(f"echo 0 > {usage}")
     ids = []
     for fill in ("fill-a", "fill-b"):
-        ids.append(host.check_output(
-            f"docker run --pull never -d --name {fill} -m 96m --memory-swap 96m --tmpfs /fill:size=90m "
-            f"noar-test/busybox:latest sh -c 'dd if=/dev/zero of=/fill/x bs=1M count=40; sleep 600'"))
+        ids.append(
+            host.check_output(
+                f"docker run --pull never -d --name {fill} -m 96m --memory-swap 96m --tmpfs /fill:size=90m "
+                f"noar-test/busybox:latest sh -c 'dd if=/dev/zero of=/fill/x bs=1M count=40; sleep 600'"
+            )
+        )
         time.sleep(3)
     try:
         peak = int(host.file(usage).content_string)
         # Read from the containers' own cgroups: a new process in them would not fit under the cap.
-        held = sum(int(host.file(f"/sys/fs/cgroup/memory/{name}/{cid}/memory.usage_in_bytes").content_string)
-                   for cid in ids)
+        held = sum(int(host.file(f"/sys/fs/cgroup/memory/{name}/{cid}/memory.usage_in_bytes").content_string) for cid in ids)
         assert peak <= CAP, f"the parent used {peak} bytes, more than its cap"
         # Each was allowed 96m and asked for 40m; the kernel stopped the second short of 80m in all.
         assert held <= CAP < 80 * 1024 * 1024, f"the two containers hold {held} bytes under a {CAP}-byte cap"

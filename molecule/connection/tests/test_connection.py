@@ -10,8 +10,7 @@ import os
 import pytest
 import testinfra.utils.ansible_runner
 
-testinfra_hosts = testinfra.utils.ansible_runner.AnsibleRunner(
-    os.environ["MOLECULE_INVENTORY_FILE"]).get_hosts("all")
+testinfra_hosts = testinfra.utils.ansible_runner.AnsibleRunner(os.environ["MOLECULE_INVENTORY_FILE"]).get_hosts("all")
 
 
 def motd(host) -> str:
@@ -46,8 +45,7 @@ def test_file_written_by_the_become_user(host):
 
 
 def test_fetched_copy_matches(host):
-    fetched = os.path.join(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"], "fetched",
-                           host.backend.get_hostname(), "etc", "noar-motd")
+    fetched = os.path.join(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"], "fetched", host.backend.get_hostname(), "etc", "noar-motd")
     with open(fetched, encoding="utf-8") as local:
         assert local.read() == motd(host)
 

@@ -5,8 +5,7 @@ import os
 
 import testinfra.utils.ansible_runner
 
-testinfra_hosts = testinfra.utils.ansible_runner.AnsibleRunner(
-    os.environ["MOLECULE_INVENTORY_FILE"]).get_hosts("all")
+testinfra_hosts = testinfra.utils.ansible_runner.AnsibleRunner(os.environ["MOLECULE_INVENTORY_FILE"]).get_hosts("all")
 
 HARDENED = {
     "live-restore": True,
@@ -32,8 +31,7 @@ def test_daemon_json_has_the_hardened_defaults(host):
 
 def test_the_daemon_runs_with_those_settings(host):
     # Through the SDK the role installs: testinfra's Ansible backend would template a Go --format string.
-    info = json.loads(host.check_output(
-        "python3 -c 'import docker, json; print(json.dumps(docker.from_env().info()))'"))
+    info = json.loads(host.check_output("python3 -c 'import docker, json; print(json.dumps(docker.from_env().info()))'"))
     assert info["LoggingDriver"] == "local"
     assert info["LiveRestoreEnabled"] is True
     assert info["CgroupDriver"] == "cgroupfs"
@@ -45,10 +43,10 @@ def test_a_user_of_the_docker_group_runs_docker(host):
 
 
 def test_a_container_runs_inside_with_an_enforced_memory_limit(host):
-    limit = host.check_output("docker run --pull never --rm -m 32m --memory-swap 32m noar-test/busybox:latest "
-                              "cat /sys/fs/cgroup/memory/memory.limit_in_bytes")
+    limit = host.check_output("docker run --pull never --rm -m 32m --memory-swap 32m noar-test/busybox:latest cat /sys/fs/cgroup/memory/memory.limit_in_bytes")
     assert int(limit) == 32 * 1024 * 1024
     # Filling a tmpfs past the limit gets the container OOM-killed by the node's engine.
-    grown = host.run("docker run --pull never --rm -m 16m --memory-swap 16m --tmpfs /fill:size=64m noar-test/busybox:latest "
-                     "dd if=/dev/zero of=/fill/x bs=1M count=48")
+    grown = host.run(
+        "docker run --pull never --rm -m 16m --memory-swap 16m --tmpfs /fill:size=64m noar-test/busybox:latest dd if=/dev/zero of=/fill/x bs=1M count=48"
+    )
     assert grown.rc == 137

@@ -6,8 +6,7 @@ import os
 import pytest
 import testinfra.utils.ansible_runner
 
-testinfra_hosts = testinfra.utils.ansible_runner.AnsibleRunner(
-    os.environ["MOLECULE_INVENTORY_FILE"]).get_hosts("all")
+testinfra_hosts = testinfra.utils.ansible_runner.AnsibleRunner(os.environ["MOLECULE_INVENTORY_FILE"]).get_hosts("all")
 
 NAME = "noartest-mol-pna"
 URL = "http://127.0.0.1:18473/"
@@ -16,9 +15,9 @@ MiB = 1024 * 1024
 
 
 def get(host, url=URL):
-    return json.loads(host.check_output(
-        "python3 -c 'import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1], timeout=10).read().decode())' "
-        + url))
+    return json.loads(
+        host.check_output("python3 -c 'import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1], timeout=10).read().decode())' " + url)
+    )
 
 
 def inspect(host, name):
@@ -42,12 +41,15 @@ def test_the_data_survived_a_recreated_database(host):
     assert get(host)["visits"] > before + 1
 
 
-@pytest.mark.parametrize("name, memory, nano_cpus, pids", [
-    (WEB[0], 128 * MiB, 500_000_000, 64),
-    (WEB[1], 128 * MiB, 500_000_000, 64),
-    (f"{NAME}-db", 256 * MiB, 1_000_000_000, 128),
-    (f"{NAME}-proxy", 64 * MiB, 500_000_000, 64),
-])
+@pytest.mark.parametrize(
+    "name, memory, nano_cpus, pids",
+    [
+        (WEB[0], 128 * MiB, 500_000_000, 64),
+        (WEB[1], 128 * MiB, 500_000_000, 64),
+        (f"{NAME}-db", 256 * MiB, 1_000_000_000, 128),
+        (f"{NAME}-proxy", 64 * MiB, 500_000_000, 64),
+    ],
+)
 def test_each_container_is_limited_healthy_and_restarted(host, name, memory, nano_cpus, pids):
     c = inspect(host, name)
     assert c["HostConfig"]["Memory"] == memory
@@ -70,8 +72,7 @@ def test_web_runs_as_a_user_with_a_tmpfs(host):
 
 
 def test_only_the_proxy_publishes_and_only_on_loopback(host):
-    assert inspect(host, f"{NAME}-proxy")["HostConfig"]["PortBindings"] == {
-        "8080/tcp": [{"HostIp": "127.0.0.1", "HostPort": "18473"}]}
+    assert inspect(host, f"{NAME}-proxy")["HostConfig"]["PortBindings"] == {"8080/tcp": [{"HostIp": "127.0.0.1", "HostPort": "18473"}]}
     for name in WEB + [f"{NAME}-db"]:
         assert not inspect(host, name)["HostConfig"]["PortBindings"]
 

@@ -57,10 +57,27 @@ def report():
     page.unlink(missing_ok=True)
     inventory = os.path.dirname(os.environ["MOLECULE_INVENTORY_FILE"])
     run = subprocess.run(
-        ["ansible-playbook", str(ROOT / "playbooks" / "report.yml"), "-i", inventory,
-         "-e", "report_duration=6", "-e", "report_interval=2", "-e", f"report_dest={page}",
-         "-e", "report_title='projeto no ar'", "-e", '{"report_filters": {"name": "' + NAME + '"}}'],
-        capture_output=True, text=True, timeout=300, check=False)
+        [
+            "ansible-playbook",
+            str(ROOT / "playbooks" / "report.yml"),
+            "-i",
+            inventory,
+            "-e",
+            "report_duration=6",
+            "-e",
+            "report_interval=2",
+            "-e",
+            f"report_dest={page}",
+            "-e",
+            "report_title='projeto no ar'",
+            "-e",
+            '{"report_filters": {"name": "' + NAME + '"}}',
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     assert str(page) in run.stdout
     return page
@@ -68,8 +85,13 @@ def report():
 
 def chromium(*args):
     # As root, Chromium runs only without its sandbox.
-    return subprocess.run([shutil.which("chromium"), "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                           *args], capture_output=True, text=True, timeout=120, check=True).stdout
+    return subprocess.run(
+        [shutil.which("chromium"), "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
 
 
 def test_every_container_has_its_charts_in_the_browser(report):

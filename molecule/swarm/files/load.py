@@ -1,6 +1,7 @@
 """Steady load on projeto no ar for the scenario's drills: GET /healthz (proxy, a web replica and the database)
 every 50 ms until the file named by --stop exists, then a JSON report: requests, failures and when each failed
 (seconds since the start), so that a drill can say how many failed and whether any did after a given moment."""
+
 import argparse
 import json
 import os

@@ -6,8 +6,7 @@ import os
 
 import testinfra.utils.ansible_runner
 
-testinfra_hosts = testinfra.utils.ansible_runner.AnsibleRunner(
-    os.environ["MOLECULE_INVENTORY_FILE"]).get_hosts("all")
+testinfra_hosts = testinfra.utils.ansible_runner.AnsibleRunner(os.environ["MOLECULE_INVENTORY_FILE"]).get_hosts("all")
 
 MANAGER = "noartest-mol-swarm-1"
 DB_SERVER = "noartest-mol-swarm-2"
@@ -59,8 +58,7 @@ def test_every_service_is_limited_and_the_password_is_a_swarm_secret(host):
 
 
 def test_the_proxy_answers_on_every_server(host):
-    answer = host.check_output("python3 -c \"import urllib.request; "
-                               "print(urllib.request.urlopen('http://127.0.0.1:8080/healthz', timeout=10).status)\"")
+    answer = host.check_output("python3 -c \"import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:8080/healthz', timeout=10).status)\"")
     assert answer == "200"
 
 

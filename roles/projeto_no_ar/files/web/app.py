@@ -37,8 +37,7 @@ def count_visit(conn):
 
 def respond(start_response, status, body):
     data = (json.dumps(body, sort_keys=True) + "\n").encode()
-    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(data))),
-                            ("Cache-Control", "no-store")])
+    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(data))), ("Cache-Control", "no-store")])
     return [data]
 
 
@@ -51,14 +50,12 @@ def application(environ, start_response):
     try:
         conn = connect()
     except Exception as exc:  # pylint: disable=broad-except
-        return respond(start_response, "503 Service Unavailable",
-                       {"status": "database unavailable", "error": type(exc).__name__, "hostname": HOSTNAME})
+        return respond(start_response, "503 Service Unavailable", {"status": "database unavailable", "error": type(exc).__name__, "hostname": HOSTNAME})
     try:
         if path == "/healthz":
             with conn.cursor() as cur:
                 cur.execute("SELECT 1")
             return respond(start_response, "200 OK", {"status": "ok", "version": VERSION, "hostname": HOSTNAME})
-        return respond(start_response, "200 OK",
-                       {"visits": count_visit(conn), "version": VERSION, "hostname": HOSTNAME})
+        return respond(start_response, "200 OK", {"visits": count_visit(conn), "version": VERSION, "hostname": HOSTNAME})
     finally:
         conn.close()

@@ -38,8 +38,11 @@ def main():
         import docker  # pylint: disable=import-outside-toplevel
 
         client = docker.from_env()
-        print(json.dumps(sorted((c.name, c.id, c.attrs["State"]["StartedAt"])
-                                for c in client.containers.list(all=True, filters={"label": f"noar.docker.app={args[0]}"}))))
+        print(
+            json.dumps(
+                sorted((c.name, c.id, c.attrs["State"]["StartedAt"]) for c in client.containers.list(all=True, filters={"label": f"noar.docker.app={args[0]}"}))
+            )
+        )
     elif command == "wedge":  # wedge NAME: stop (SIGSTOP) every process of the container, wait until it is unhealthy
         import docker  # pylint: disable=import-outside-toplevel
 

@@ -7,20 +7,34 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.noar.docker.plugins.filter.capacity_report import capacity_report
 
-MIB = 2 ** 20
+MIB = 2**20
 
 
 def snapshot(name, memory, cpu, pids=3, restarts=0, oom=False, limits=None, pids_limit=64, kills=None):
-    return dict(name=name, state="running", memory_usage=memory * MIB, cpu_percent=cpu, pids_current=pids,
-                pids_limit=pids_limit, restart_count=restarts, oom_killed=oom, oom_kills=kills, limits=limits or {})
+    return dict(
+        name=name,
+        state="running",
+        memory_usage=memory * MIB,
+        cpu_percent=cpu,
+        pids_current=pids,
+        pids_limit=pids_limit,
+        restart_count=restarts,
+        oom_killed=oom,
+        oom_kills=kills,
+        limits=limits or {},
+    )
 
 
 WEB = dict(memory=128 * MIB, cpus=0.5)
-HOST = dict(name="server-1", engine=dict(memory=1024 * MIB, cpus=2), samples=[
-    [snapshot("web", 40, 10.0, limits=WEB), snapshot("free", 5, 1.0, limits={}, pids_limit=None)],
-    [snapshot("web", 120, 48.0, restarts=1, oom=True, limits=WEB), snapshot("free", 6, 1.0, limits={}, pids_limit=None)],
-    [snapshot("web", 60, 20.0, restarts=2, limits=WEB)],
-])
+HOST = dict(
+    name="server-1",
+    engine=dict(memory=1024 * MIB, cpus=2),
+    samples=[
+        [snapshot("web", 40, 10.0, limits=WEB), snapshot("free", 5, 1.0, limits={}, pids_limit=None)],
+        [snapshot("web", 120, 48.0, restarts=1, oom=True, limits=WEB), snapshot("free", 6, 1.0, limits={}, pids_limit=None)],
+        [snapshot("web", 60, 20.0, restarts=2, limits=WEB)],
+    ],
+)
 
 
 class Page(html.parser.HTMLParser):
@@ -67,13 +81,16 @@ def test_peaks_restarts_and_oom_are_reported_against_the_limits():
     assert "memory peak 6 MiB of no limit" in page.text and "pids peak 3 of no limit" in page.text
 
 
-@pytest.mark.parametrize("kills, restarts, said", [
-    ([1, 1, 3], [0, 0, 0], "OOM kills 2 during the period (3 since it last started)"),
-    # A restart between two samples starts a new count: its kills are new ones.
-    ([2, 3, 1], [0, 0, 1], "OOM kills 2 during the period (1 since it last started)"),
-    ([None, 0, 0], [0, 0, 0], "OOM kills 0 during the period (0 since it last started)"),
-    ([None, None, None], [0, 0, 0], "OOM kills: not readable"),
-])
+@pytest.mark.parametrize(
+    "kills, restarts, said",
+    [
+        ([1, 1, 3], [0, 0, 0], "OOM kills 2 during the period (3 since it last started)"),
+        # A restart between two samples starts a new count: its kills are new ones.
+        ([2, 3, 1], [0, 0, 1], "OOM kills 2 during the period (1 since it last started)"),
+        ([None, 0, 0], [0, 0, 0], "OOM kills 0 during the period (0 since it last started)"),
+        ([None, None, None], [0, 0, 0], "OOM kills: not readable"),
+    ],
+)
 def test_oom_kills_are_counted_from_the_cgroup_counters(kills, restarts, said):
     host = dict(HOST, samples=[[snapshot("web", 40, 1.0, limits=WEB, kills=k, restarts=r)] for k, r in zip(kills, restarts)])
     assert said in render([host]).text

@@ -19,22 +19,25 @@ INSPECT = {
     "HostConfig": {"Memory": 0},
     "NetworkSettings": {
         "Ports": {"22/tcp": [{"HostIp": "0.0.0.0", "HostPort": "2222"}]},
-        "Networks": {"front": {"IPAddress": "172.20.0.5", "GlobalIPv6Address": "", "Gateway": "172.20.0.1",
-                               "MacAddress": "02:42:ac:14:00:05", "Aliases": None}}},
+        "Networks": {
+            "front": {"IPAddress": "172.20.0.5", "GlobalIPv6Address": "", "Gateway": "172.20.0.1", "MacAddress": "02:42:ac:14:00:05", "Aliases": None}
+        },
+    },
 }
 
 
 def test_our_host_vars_from_inspect_data():
     assert container_vars(INSPECT) == dict(
-        docker_id="a" * 64, docker_image_name="projeto/web:1", docker_labels={"tier": "web"}, docker_status="running",
-        docker_networks={"front": dict(ip="172.20.0.5", ipv6=None, gateway="172.20.0.1", mac="02:42:ac:14:00:05",
-                                       aliases=[])},
+        docker_id="a" * 64,
+        docker_image_name="projeto/web:1",
+        docker_labels={"tier": "web"},
+        docker_status="running",
+        docker_networks={"front": dict(ip="172.20.0.5", ipv6=None, gateway="172.20.0.1", mac="02:42:ac:14:00:05", aliases=[])},
     )
 
 
 def test_a_container_without_config_or_networks():
-    assert container_vars({"Id": "b" * 64}) == dict(
-        docker_id="b" * 64, docker_image_name=None, docker_labels={}, docker_status=None, docker_networks={})
+    assert container_vars({"Id": "b" * 64}) == dict(docker_id="b" * 64, docker_image_name=None, docker_labels={}, docker_status=None, docker_networks={})
 
 
 def test_inspect_keys_as_community_docker_names_them():
@@ -46,11 +49,14 @@ def test_inspect_keys_as_community_docker_names_them():
     assert named["docker_name"] == "/web-1"
 
 
-@pytest.mark.parametrize("port, default_ip, expected", [
-    (22, "127.0.0.1", ("127.0.0.1", 2222)),  # published on all addresses: the default address
-    (22, "10.0.0.9", ("10.0.0.9", 2222)),
-    (2022, "127.0.0.1", ("", 0)),  # not published
-])
+@pytest.mark.parametrize(
+    "port, default_ip, expected",
+    [
+        (22, "127.0.0.1", ("127.0.0.1", 2222)),  # published on all addresses: the default address
+        (22, "10.0.0.9", ("10.0.0.9", 2222)),
+        (2022, "127.0.0.1", ("", 0)),  # not published
+    ],
+)
 def test_ssh_address(port, default_ip, expected):
     assert ssh_address(INSPECT, port, default_ip) == expected
 

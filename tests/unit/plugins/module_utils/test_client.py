@@ -1,4 +1,5 @@
 """The client's option handling, and its errors against a real (fake-engine) TLS server on 127.0.0.1."""
+
 import datetime
 import http.server
 import json
@@ -61,8 +62,7 @@ def test_tls_turns_tcp_into_https_without_verification():
 def test_validate_certs_verifies(tmp_path):
     ca = tmp_path / "ca.pem"
     ca.write_text("x")
-    kwargs = client_kwargs(params(docker_host="tcp://h:2376", validate_certs=True, ca_path=str(ca),
-                                  tls_hostname="engine.test"))
+    kwargs = client_kwargs(params(docker_host="tcp://h:2376", validate_certs=True, ca_path=str(ca), tls_hostname="engine.test"))
     assert kwargs["tls"] == dict(client_cert=None, ca_cert=str(ca), verify=True)
     assert kwargs["tls_hostname"] == "engine.test"
 
@@ -120,24 +120,35 @@ def test_missing_socket_says_so(tmp_path):
 
 def _certificate(subject, issuer, key, issuer_key, is_ca, names=()):
     now = datetime.datetime.now(datetime.timezone.utc)
-    builder = (x509.CertificateBuilder()
-               .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)]))
-               .issuer_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, issuer)]))
-               .public_key(key.public_key())
-               .serial_number(x509.random_serial_number())
-               .not_valid_before(now - datetime.timedelta(minutes=5))
-               .not_valid_after(now + datetime.timedelta(hours=1))
-               .add_extension(x509.BasicConstraints(ca=is_ca, path_length=None), critical=True))
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)]))
+        .issuer_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, issuer)]))
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(hours=1))
+        .add_extension(x509.BasicConstraints(ca=is_ca, path_length=None), critical=True)
+    )
     if is_ca:
         builder = builder.add_extension(
-            x509.KeyUsage(digital_signature=True, content_commitment=False, key_encipherment=False,
-                          data_encipherment=False, key_agreement=False, key_cert_sign=True, crl_sign=True,
-                          encipher_only=False, decipher_only=False), critical=True)
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=True,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
         builder = builder.add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
     else:
         builder = builder.add_extension(x509.SubjectAlternativeName([x509.DNSName(n) for n in names]), critical=False)
-        builder = builder.add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()), critical=False)
+        builder = builder.add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()), critical=False)
     return builder.sign(issuer_key, hashes.SHA256())
 
 
@@ -146,8 +157,7 @@ def _write(path, cert=None, key=None):
     if cert is not None:
         data += cert.public_bytes(serialization.Encoding.PEM)
     if key is not None:
-        data += key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                  serialization.NoEncryption())
+        data += key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     path.write_bytes(data)
     return str(path)
 
@@ -184,14 +194,12 @@ def tls_engine(tmp_path_factory):
     server.socket = context.wrap_socket(server.socket, server_side=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield dict(host=f"tcp://127.0.0.1:{server.server_address[1]}", ca=_write(folder / "ca.pem", ca),
-               other_ca=_write(folder / "other.pem", other_ca))
+    yield dict(host=f"tcp://127.0.0.1:{server.server_address[1]}", ca=_write(folder / "ca.pem", ca), other_ca=_write(folder / "other.pem", other_ca))
     server.shutdown()
 
 
 def test_tls_with_the_right_ca_and_hostname_connects(tls_engine):
-    client = build_client(params(docker_host=tls_engine["host"], validate_certs=True, ca_path=tls_engine["ca"],
-                                 tls_hostname="engine.test", timeout=5))
+    client = build_client(params(docker_host=tls_engine["host"], validate_certs=True, ca_path=tls_engine["ca"], tls_hostname="engine.test", timeout=5))
     assert client.api_version == "1.41"
 
 
@@ -204,8 +212,7 @@ def test_tls_hostname_mismatch_is_refused(tls_engine):
 
 def test_tls_certificate_from_another_ca_is_refused(tls_engine):
     with pytest.raises(EngineError, match="refused its certificate"):
-        build_client(params(docker_host=tls_engine["host"], validate_certs=True, ca_path=tls_engine["other_ca"],
-                            tls_hostname="engine.test", timeout=5))
+        build_client(params(docker_host=tls_engine["host"], validate_certs=True, ca_path=tls_engine["other_ca"], tls_hostname="engine.test", timeout=5))
 
 
 def test_tls_without_verification_connects(tls_engine):
@@ -268,6 +275,7 @@ def test_inspect_or_none():
             if status == 200:
                 return {"Id": ref}
             raise docker.errors.APIError(f"{status}", response=response, explanation=f"said {status}")
+
         return inspect
 
     assert inspect_or_none("image x", answer(200), "x") == {"Id": "x"}
@@ -287,8 +295,11 @@ def test_ssh_addresses_go_through_the_ssh_command_when_asked():
 
 def test_ssh_needs_the_sdks_ssh_support(monkeypatch):
     monkeypatch.setattr(client_mod, "_has_paramiko", lambda: False)
-    with pytest.raises(InvalidOption, match=r"docker_host: ssh://admin@h: an ssh:// address needs the Docker SDK's SSH "
-                                            r"support, and paramiko is not installed \(pip install 'docker\[ssh\]'\)"):
+    with pytest.raises(
+        InvalidOption,
+        match=r"docker_host: ssh://admin@h: an ssh:// address needs the Docker SDK's SSH "
+        r"support, and paramiko is not installed \(pip install 'docker\[ssh\]'\)",
+    ):
         client_kwargs(params(docker_host="ssh://admin@h", use_ssh_client=True))
 
 
@@ -305,17 +316,22 @@ print(paramiko.SSHClient.__name__)
 @pytest.mark.parametrize("ssh, imported", [(False, "False False"), (True, "True True")])
 def test_the_sdk_is_imported_without_paramiko_unless_ssh_needs_it(ssh, imported):
     # A fresh interpreter: this one has imported the SDK already.
-    done = subprocess.run([sys.executable, "-c", SDK_IMPORT.format(ssh=ssh)], capture_output=True, text=True,
-                          check=True, env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)))
+    done = subprocess.run(
+        [sys.executable, "-c", SDK_IMPORT.format(ssh=ssh)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)),
+    )
     assert done.stdout.split("\n")[:2] == [imported, "SSHClient"]
 
 
 def test_the_containerd_image_store_is_read_from_the_driver_status():
     """Debian's 20.10 (overlay2, its own store) and Docker Engine 28 with containerd-snapshotter, as each reports."""
-    assert not client_mod.containerd_image_store({"Driver": "overlay2", "DriverStatus": [
-        ["Backing Filesystem", "extfs"], ["Supports d_type", "true"], ["Native Overlay Diff", "true"]]})
-    assert client_mod.containerd_image_store({"Driver": "overlayfs", "DriverStatus": [
-        ["driver-type", "io.containerd.snapshotter.v1"]]})
+    assert not client_mod.containerd_image_store(
+        {"Driver": "overlay2", "DriverStatus": [["Backing Filesystem", "extfs"], ["Supports d_type", "true"], ["Native Overlay Diff", "true"]]}
+    )
+    assert client_mod.containerd_image_store({"Driver": "overlayfs", "DriverStatus": [["driver-type", "io.containerd.snapshotter.v1"]]})
     assert not client_mod.containerd_image_store({})
 
 

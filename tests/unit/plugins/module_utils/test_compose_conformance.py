@@ -23,12 +23,12 @@ import shlex
 import subprocess
 
 import pytest
+from ansible.module_utils.common.text.formatters import human_to_bytes
 
 from ansible_collections.noar.docker.plugins.module_utils import compose, compose_form
 from ansible_collections.noar.docker.plugins.module_utils.compose_manager import start_order
 from ansible_collections.noar.docker.plugins.module_utils.converge import InvalidOption
 from ansible_collections.noar.docker.plugins.module_utils.units import parse_duration
-from ansible.module_utils.common.text.formatters import human_to_bytes
 
 CLI = os.environ.get("NOAR_COMPOSE_CLI")
 COMPOSE_GO = os.environ.get("NOAR_COMPOSE_GO")
@@ -45,11 +45,10 @@ FILE_LABELS = ("com.docker.compose.project.working_dir", "com.docker.compose.pro
 
 # (case, service, parameter) -> why ours differs from the CLI's reading, kept on purpose.
 DELIBERATE = {
-    ("go-simple-paths", "test", "mounts"):
-        "C:\\docker\\project is a Windows path, which the CLI leaves as it is; on the Linux hosts the module runs on "
-        "it is a relative path",
+    ("go-simple-paths", "test", "mounts"): "C:\\docker\\project is a Windows path, which the CLI leaves as it is; on the Linux hosts the module runs on "
+    "it is a relative path",
     ("go-with-version", "", "volumes"): "a volume the file declares and no service mounts is made by the module, and "
-                                        "left out by the CLI (compose-go drops unused resources)",
+    "left out by the CLI (compose-go drops unused resources)",
 }
 
 # Cases: (name, folder, files, environment, profiles). Folders are relative to compose-go's source, to the
@@ -89,8 +88,7 @@ if os.path.isdir(CASES):
         if os.path.isfile(_spec_path):
             with open(_spec_path) as _f:
                 _spec = json.load(_f)
-            CORPUS.append((f"case-{_case}", f"case:{_case}", _spec["files"], _spec.get("environment", {}),
-                           _spec.get("profiles", [])))
+            CORPUS.append((f"case-{_case}", f"case:{_case}", _spec["files"], _spec.get("environment", {}), _spec.get("profiles", [])))
 
 
 def folder_of(where: str) -> str:
@@ -110,8 +108,9 @@ def run_config(folder: str, files: list, env: dict, profiles: list, project: str
     for profile in profiles:
         args += ["--profile", profile]
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("COMPOSE_", "DOCKER_"))}
-    return subprocess.run(args + ["config", *flags, "--format", "json"], cwd=folder, env=dict(clean, **env),
-                          capture_output=True, text=True, timeout=60, check=False)
+    return subprocess.run(
+        args + ["config", *flags, "--format", "json"], cwd=folder, env=dict(clean, **env), capture_output=True, text=True, timeout=60, check=False
+    )
 
 
 def cli_config(folder: str, files: list, env: dict, profiles: list, project: str):
@@ -132,8 +131,7 @@ def our_reading(params: dict, environ: dict):
         values = compose.service_params(project, name, warnings)
         values["labels"] = {k: v for k, v in values["labels"].items() if k not in FILE_LABELS}
         services[name] = values
-    objects = {kind: {compose.object_name(project, kind, key) for key in project["model"].get(kind) or {}}
-               for kind in ("networks", "volumes")}
+    objects = {kind: {compose.object_name(project, kind, key) for key in project["model"].get(kind) or {}} for kind in ("networks", "volumes")}
     # The CLI's output declares the default network that the services use without declaring it.
     objects["networks"] |= {n["name"] for s in services.values() for n in s.get("networks") or []}
     objects = {kind: sorted(names) for kind, names in objects.items()}
@@ -151,8 +149,11 @@ def same_value(key: str, value):
         return [one for port in value for one in each_port(port)]
     if key == "healthcheck":
         test = value.get("test")
-        return dict(value, test=["CMD-SHELL", test] if isinstance(test, str) else test,
-                    **{k: parse_duration(v, "healthcheck") for k, v in value.items() if k in DURATIONS})
+        return dict(
+            value,
+            test=["CMD-SHELL", test] if isinstance(test, str) else test,
+            **{k: parse_duration(v, "healthcheck") for k, v in value.items() if k in DURATIONS},
+        )
     if key == "mounts":
         return [dict(m, tmpfs_size=human_to_bytes(str(m["tmpfs_size"]))) if "tmpfs_size" in m else m for m in value]
     if key in ("command", "entrypoint") and isinstance(value, str):
@@ -180,8 +181,7 @@ def each_port(text: str) -> list:
     if not match:
         return [text]
     ip, first, last, target, _last, protocol = match.groups()
-    return [f"{ip or ''}{first_port}:{int(target) + n}{protocol or ''}"
-            for n, first_port in enumerate(range(int(first), int(last) + 1))]
+    return [f"{ip or ''}{first_port}:{int(target) + n}{protocol or ''}" for n, first_port in enumerate(range(int(first), int(last) + 1))]
 
 
 def differences(ours: dict, theirs: dict) -> list:
@@ -212,8 +212,7 @@ def test_reads_as_the_cli_reads(case, tmp_path):
     folder = folder_of(where)
     project = "conformance"
     theirs_json, _refusal = cli_config(folder, files, env, profiles, project)
-    params = dict(files=[os.path.join(folder, f) for f in files], project_name=project, profiles=profiles or None,
-                  files_dir=str(tmp_path / "files"))
+    params = dict(files=[os.path.join(folder, f) for f in files], project_name=project, profiles=profiles or None, files_dir=str(tmp_path / "files"))
     TOTALS["cases"] += 1
     TOTALS["files"] += len(files)
     if theirs_json is None:
@@ -229,8 +228,7 @@ def test_reads_as_the_cli_reads(case, tmp_path):
     TOTALS["compared"] += compared
     unexplained = [d for d in found if (name,) + d[:2] not in DELIBERATE]
     TOTALS["differences"] += len(found)
-    assert not unexplained, "\n".join(
-        f"{name}: services.{s}: {k}: ours {o!r}, the CLI's {t!r}" for s, k, o, t in unexplained)
+    assert not unexplained, "\n".join(f"{name}: services.{s}: {k}: ours {o!r}, the CLI's {t!r}" for s, k, o, t in unexplained)
 
 
 def test_every_service_key_of_the_specification_is_read_or_refused_by_name():
@@ -245,8 +243,7 @@ def test_every_service_key_of_the_specification_is_read_or_refused_by_name():
     assert (read | set(compose.REFUSED)) - keys == set(), "classified keys the specification does not have"
     assert not read & set(compose.REFUSED)
     for key, why in compose.REFUSED.items():
-        project = compose.load_project(dict(definition={"services": {"app": {"image": "x", key: "value"}}},
-                                            project_name="p"), {})
+        project = compose.load_project(dict(definition={"services": {"app": {"image": "x", key: "value"}}}, project_name="p"), {})
         with pytest.raises(InvalidOption) as raised:
             compose.service_params(project, "app", [])
         assert str(raised.value) == f"definition: services.app.{key}: not supported by noar.docker.compose ({why})"
@@ -291,8 +288,7 @@ def test_hashes_as_the_cli_hashes(case, tmp_path):
     theirs = cli_hash_forms(folder, files, env, profiles, "conformance")
     if theirs is None:
         return  # refused by both: test_reads_as_the_cli_reads
-    params = dict(files=[os.path.join(folder, f) for f in files], project_name="conformance",
-                  profiles=profiles or None, files_dir=str(tmp_path / "files"))
+    params = dict(files=[os.path.join(folder, f) for f in files], project_name="conformance", profiles=profiles or None, files_dir=str(tmp_path / "files"))
     project = compose.load_project(dict(params, dependencies=True), dict(env))
     wrong = []
     for service in sorted(theirs):
@@ -311,11 +307,15 @@ def test_hashes_as_the_cli_hashes(case, tmp_path):
 def REPORT() -> list:  # noqa: N802 - read by tests/unit/conftest.py
     lines = []
     if TOTALS["cases"]:
-        lines.append("Compose conformance: {cases} cases, {files} files, {compared} values compared, {differences} "
-                     "differences ({listed} listed as deliberate), {refused_by_both} refused by both".format(
-                         listed=len(DELIBERATE), **TOTALS))
+        lines.append(
+            "Compose conformance: {cases} cases, {files} files, {compared} values compared, {differences} "
+            "differences ({listed} listed as deliberate), {refused_by_both} refused by both".format(listed=len(DELIBERATE), **TOTALS)
+        )
     if HASHED["services"]:
-        lines.append("Compose config hash: {services} services, {same} hashed as the CLI hashes them, {count} without "
-                     "a form here (labelled with the module's own hash): {keys}".format(
-                         count=len(HASHED["without_form"]), keys="; ".join(HASHED["without_form"]), **HASHED))
+        lines.append(
+            "Compose config hash: {services} services, {same} hashed as the CLI hashes them, {count} without "
+            "a form here (labelled with the module's own hash): {keys}".format(
+                count=len(HASHED["without_form"]), keys="; ".join(HASHED["without_form"]), **HASHED
+            )
+        )
     return lines

@@ -19,10 +19,23 @@ from ansible_collections.noar.docker.plugins.module_utils.compose_form import (
 )
 
 
-@pytest.mark.parametrize("given, written", [
-    ("90s", "1m30s"), ("1h", "1h0m0s"), ("500ms", "500ms"), ("1.5s", "1.5s"), ("1m30s", "1m30s"), ("0s", "0s"),
-    ("1500ms", "1.5s"), ("2us", "2µs"), ("10ns", "10ns"), ("1h1s", "1h0m1s"), ("36h", "36h0m0s"), ("0.5m", "30s"),
-])
+@pytest.mark.parametrize(
+    "given, written",
+    [
+        ("90s", "1m30s"),
+        ("1h", "1h0m0s"),
+        ("500ms", "500ms"),
+        ("1.5s", "1.5s"),
+        ("1m30s", "1m30s"),
+        ("0s", "0s"),
+        ("1500ms", "1.5s"),
+        ("2us", "2µs"),
+        ("10ns", "10ns"),
+        ("1h1s", "1h0m1s"),
+        ("36h", "36h0m0s"),
+        ("0.5m", "30s"),
+    ],
+)
 def test_durations_are_written_as_go_writes_them(given, written):
     assert go_duration(given) == written
 
@@ -33,10 +46,19 @@ def test_a_duration_go_would_not_read_has_no_form(given):
         go_duration(given)
 
 
-@pytest.mark.parametrize("given, written", [
-    ("64m", "67108864"), ("50M", "52428800"), ("1g", "1073741824"), ("1gb", "1073741824"), (1024, "1024"),
-    ("512", "512"), ("1.5k", "1536"), ("-1", None),
-])
+@pytest.mark.parametrize(
+    "given, written",
+    [
+        ("64m", "67108864"),
+        ("50M", "52428800"),
+        ("1g", "1073741824"),
+        ("1gb", "1073741824"),
+        (1024, "1024"),
+        ("512", "512"),
+        ("1.5k", "1536"),
+        ("-1", None),
+    ],
+)
 def test_sizes_are_bytes_as_strings(given, written):
     if written is None:
         with pytest.raises(NoForm):
@@ -55,8 +77,7 @@ def test_json_is_compact_and_escapes_as_go_does():
 
 
 def project(service: dict, **top):
-    return load_project(dict(definition=dict(services=dict(app=dict(image="img", **service)), **top),
-                             project_name="p"), {})
+    return load_project(dict(definition=dict(services=dict(app=dict(image="img", **service)), **top), project_name="p"), {})
 
 
 def test_a_service_with_secrets_keeps_the_module_hash():

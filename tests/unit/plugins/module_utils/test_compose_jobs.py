@@ -4,8 +4,7 @@ from ansible_collections.noar.docker.plugins.module_utils.compose import load_pr
 from ansible_collections.noar.docker.plugins.module_utils.compose_jobs import _run_task
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
 
-APP = dict(services=dict(app=dict(image="web:1", command=["serve"], environment={"A": "1"}, ports=["8080:80"],
-                                  restart="always", cap_add=["NET_ADMIN"])))
+APP = dict(services=dict(app=dict(image="web:1", command=["serve"], environment={"A": "1"}, ports=["8080:80"], restart="always", cap_add=["NET_ADMIN"])))
 
 
 def task(tmp_path, **params):
@@ -25,9 +24,23 @@ def test_a_one_off_container_is_the_service_s_without_its_ports_restart_and_alia
 
 
 def test_the_task_s_overrides(tmp_path):
-    run = task(tmp_path, command="sh -c 'echo hi'", entrypoint="/bin/env", env={"B": 2}, user="nobody", chdir="/tmp",
-               labels=["x=y"], cap_add=["SYS_TIME"], cap_drop=["MKNOD"], publish=["127.0.0.1::9000"],
-               service_ports=True, use_aliases=True, volumes=["/tmp:/host"], tty=False, interactive=False)
+    run = task(
+        tmp_path,
+        command="sh -c 'echo hi'",
+        entrypoint="/bin/env",
+        env={"B": 2},
+        user="nobody",
+        chdir="/tmp",
+        labels=["x=y"],
+        cap_add=["SYS_TIME"],
+        cap_drop=["MKNOD"],
+        publish=["127.0.0.1::9000"],
+        service_ports=True,
+        use_aliases=True,
+        volumes=["/tmp:/host"],
+        tty=False,
+        interactive=False,
+    )
     assert run["command"] == ["sh", "-c", "echo hi"]
     assert run["entrypoint"] == ["/bin/env"]
     assert run["env"] == {"A": "1", "B": "2"}

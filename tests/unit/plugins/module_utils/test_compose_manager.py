@@ -1,4 +1,5 @@
 """The compose manager's own decisions, without an engine: start order, host ports, the unchanged fast path."""
+
 import pytest
 
 from ansible_collections.noar.docker.plugins.module_utils import compose_manager
@@ -31,16 +32,27 @@ def test_a_cycle_is_named():
 
 
 def test_host_ports_are_the_fixed_ones():
-    ports = ["8080:80", "127.0.0.1:81:80/udp", "80", "127.0.0.1::90", "9000-9001:9000-9001", "[::1]:8443:443",
-             "7000-7009:70"]
+    ports = ["8080:80", "127.0.0.1:81:80/udp", "80", "127.0.0.1::90", "9000-9001:9000-9001", "[::1]:8443:443", "7000-7009:70"]
     assert host_ports(dict(published_ports=ports)) == [
-        "0.0.0.0:7000-7009/tcp", "0.0.0.0:8080/tcp", "0.0.0.0:9000/tcp", "0.0.0.0:9001/tcp", "127.0.0.1:81/udp",
-        "::1:8443/tcp"]
+        "0.0.0.0:7000-7009/tcp",
+        "0.0.0.0:8080/tcp",
+        "0.0.0.0:9000/tcp",
+        "0.0.0.0:9001/tcp",
+        "127.0.0.1:81/udp",
+        "::1:8443/tcp",
+    ]
 
 
-@pytest.mark.parametrize("status, health", [
-    ("Up 3 seconds (healthy)", "healthy"), ("Up 1 second (health: starting)", "starting"),
-    ("Up 2 minutes (unhealthy)", "unhealthy"), ("Up 2 minutes", ""), ("Exited (0) 1 second ago", "")])
+@pytest.mark.parametrize(
+    "status, health",
+    [
+        ("Up 3 seconds (healthy)", "healthy"),
+        ("Up 1 second (health: starting)", "starting"),
+        ("Up 2 minutes (unhealthy)", "unhealthy"),
+        ("Up 2 minutes", ""),
+        ("Exited (0) 1 second ago", ""),
+    ],
+)
 def test_health_is_read_from_the_status(status, health):
     assert health_of(dict(Status=status)) == health
 
@@ -51,14 +63,16 @@ def test_the_config_hash_does_not_depend_on_key_order():
 
 
 def manager(definition, client=None, **params):
-    return ComposeManager(client, dict(dict(definition=definition, project_name="p", state="present"), **params),
-                          False, {})
+    return ComposeManager(client, dict(dict(definition=definition, project_name="p", state="present"), **params), False, {})
 
 
 def test_a_fixed_host_port_cannot_be_scaled():
     compose = manager(dict(services=dict(web=dict(image="i", ports=["8080:80"]))), scale=dict(web=2))
-    with pytest.raises(InvalidOption, match=r"services.web.ports: 0.0.0.0:8080/tcp is a fixed host port, so the "
-                                            r"service cannot run 2 containers"):
+    with pytest.raises(
+        InvalidOption,
+        match=r"services.web.ports: 0.0.0.0:8080/tcp is a fixed host port, so the "
+        r"service cannot run 2 containers",
+    ):
         compose.plan([])
 
 
@@ -81,10 +95,21 @@ class ListingOnly:
 
     @staticmethod
     def inspect_network(name):
-        return dict(Name=name, Id="n1", Driver="bridge", Scope="local", Internal=False, EnableIPv6=False,
-                    Attachable=False, Ingress=False, ConfigOnly=False, Options={}, Containers={},
-                    IPAM=dict(Driver="default", Options=None, Config=[]),
-                    Labels={"com.docker.compose.project": "p", "com.docker.compose.network": "default"})
+        return dict(
+            Name=name,
+            Id="n1",
+            Driver="bridge",
+            Scope="local",
+            Internal=False,
+            EnableIPv6=False,
+            Attachable=False,
+            Ingress=False,
+            ConfigOnly=False,
+            Options={},
+            Containers={},
+            IPAM=dict(Driver="default", Options=None, Config=[]),
+            Labels={"com.docker.compose.project": "p", "com.docker.compose.network": "default"},
+        )
 
     @staticmethod
     def inspect_image(name):
@@ -98,9 +123,18 @@ class ListingOnly:
 def test_an_unchanged_container_is_not_inspected():
     definition = dict(services=dict(web=dict(image="img:1", command=["sleep", "1"])))
     project = load_project(dict(definition=definition, project_name="p"), {})
-    summary = dict(Id="c1", Names=["/p-web-1"], State="running", ImageID="sha256:image",
-                   Labels={"com.docker.compose.project": "p", "com.docker.compose.service": "web",
-                           "com.docker.compose.container-number": "1", CONFIG_HASH: spec_hash(project, "web")})
+    summary = dict(
+        Id="c1",
+        Names=["/p-web-1"],
+        State="running",
+        ImageID="sha256:image",
+        Labels={
+            "com.docker.compose.project": "p",
+            "com.docker.compose.service": "web",
+            "com.docker.compose.container-number": "1",
+            CONFIG_HASH: spec_hash(project, "web"),
+        },
+    )
     compose = manager(definition, ListingOnly([summary]))
     assert compose.plan(compose.read()) == []
 
@@ -109,8 +143,13 @@ def test_a_changed_hash_is_planned_through_the_container_manager(monkeypatch):
     planned = []
     monkeypatch.setattr(compose_manager.ContainerManager, "plan", lambda self, actual: planned.append(self.name) or [])
     monkeypatch.setattr(compose_manager.ContainerManager, "read", lambda self: None)
-    summary = dict(Id="c1", Names=["/p-web-1"], State="running", ImageID="sha256:image",
-                   Labels={"com.docker.compose.project": "p", "com.docker.compose.service": "web", CONFIG_HASH: "old"})
+    summary = dict(
+        Id="c1",
+        Names=["/p-web-1"],
+        State="running",
+        ImageID="sha256:image",
+        Labels={"com.docker.compose.project": "p", "com.docker.compose.service": "web", CONFIG_HASH: "old"},
+    )
     compose = manager(dict(services=dict(web=dict(image="img:1"))), ListingOnly([summary]))
     compose.plan(compose.read())
     assert planned == ["p-web-1"]
@@ -130,8 +169,13 @@ def test_a_container_whose_only_difference_is_its_hash_is_kept(monkeypatch, tmp_
 
     monkeypatch.setattr(compose_manager.ContainerManager, "plan", plan)
     monkeypatch.setattr(compose_manager.ContainerManager, "read", lambda self: None)
-    summary = dict(Id="c1", Names=["/p-web-1"], State="running", ImageID="sha256:image",
-                   Labels={"com.docker.compose.project": "p", "com.docker.compose.service": "web", CONFIG_HASH: "old"})
+    summary = dict(
+        Id="c1",
+        Names=["/p-web-1"],
+        State="running",
+        ImageID="sha256:image",
+        Labels={"com.docker.compose.project": "p", "com.docker.compose.service": "web", CONFIG_HASH: "old"},
+    )
     web = dict(image="img:1", **(dict(secrets=["s"]) if secrets else {}))
     definition = dict(services=dict(web=web), **(dict(secrets=dict(s=dict(environment="S"))) if secrets else {}))
     compose = manager(definition, ListingOnly([summary]), files_dir=str(tmp_path), secrets_env=dict(S="x"))
@@ -147,32 +191,57 @@ class Listing:
 
     def containers(self, **kwargs):
         label = kwargs["filters"]["label"]
-        return [c for c in self.listed if label == "com.docker.compose.project"
-                or label == "com.docker.compose.project=" + c["Labels"]["com.docker.compose.project"]]
+        return [
+            c
+            for c in self.listed
+            if label == "com.docker.compose.project" or label == "com.docker.compose.project=" + c["Labels"]["com.docker.compose.project"]
+        ]
 
 
 def summary(project, service, number, state, status="Up 1 minute", files=""):
-    return dict(Id=f"{project}{service}{number}", Names=[f"/{project}-{service}-{number}"], State=state, Status=status,
-                Image="img", Command="sleep", Created=1, Ports=[],
-                Labels={"com.docker.compose.project": project, "com.docker.compose.service": service,
-                        "com.docker.compose.container-number": str(number),
-                        "com.docker.compose.project.config_files": files,
-                        "com.docker.compose.project.working_dir": "/srv/" + project})
+    return dict(
+        Id=f"{project}{service}{number}",
+        Names=[f"/{project}-{service}-{number}"],
+        State=state,
+        Status=status,
+        Image="img",
+        Command="sleep",
+        Created=1,
+        Ports=[],
+        Labels={
+            "com.docker.compose.project": project,
+            "com.docker.compose.service": service,
+            "com.docker.compose.container-number": str(number),
+            "com.docker.compose.project.config_files": files,
+            "com.docker.compose.project.working_dir": "/srv/" + project,
+        },
+    )
 
 
 def test_projects_are_listed_as_docker_compose_ls_does():
-    client = Listing([summary("shop", "web", 1, "running", files="/srv/shop/compose.yaml"),
-                      summary("shop", "web", 2, "exited"), summary("shop", "db", 1, "running"),
-                      summary("blog", "app", 1, "running")])
+    client = Listing(
+        [
+            summary("shop", "web", 1, "running", files="/srv/shop/compose.yaml"),
+            summary("shop", "web", 2, "exited"),
+            summary("shop", "db", 1, "running"),
+            summary("blog", "app", 1, "running"),
+        ]
+    )
     assert compose_manager.list_projects(client) == [
         dict(name="blog", status="running(1)", config_files=[], working_dir="/srv/blog"),
-        dict(name="shop", status="exited(1), running(2)", config_files=["/srv/shop/compose.yaml"],
-             working_dir="/srv/shop")]
+        dict(name="shop", status="exited(1), running(2)", config_files=["/srv/shop/compose.yaml"], working_dir="/srv/shop"),
+    ]
 
 
 def test_a_projects_containers_in_service_then_number_order():
-    client = Listing([summary("shop", "web", 10, "running", "Up 1 second (healthy)"), summary("shop", "web", 2, "running"),
-                      summary("shop", "db", 1, "running"), summary("blog", "app", 1, "running")])
+    client = Listing(
+        [
+            summary("shop", "web", 10, "running", "Up 1 second (healthy)"),
+            summary("shop", "web", 2, "running"),
+            summary("shop", "db", 1, "running"),
+            summary("blog", "app", 1, "running"),
+        ]
+    )
     listed = compose_manager.project_containers(client, "shop")
     assert [(c["name"], c["health"]) for c in listed] == [("shop-db-1", ""), ("shop-web-2", ""), ("shop-web-10", "healthy")]
 
@@ -200,6 +269,7 @@ class Timed:
     def apply(self, plan):
         import threading  # pylint: disable=import-outside-toplevel
         import time  # pylint: disable=import-outside-toplevel
+
         self.log.append(("start", threading.get_ident(), time.monotonic()))
         time.sleep(0.05)
         self.log.append(("end", threading.get_ident(), time.monotonic()))
@@ -216,6 +286,7 @@ def most_at_once(log) -> int:
 @pytest.mark.parametrize("start_first, parallel, expected", [(False, 3, 3), (False, 8, 6), (True, 8, 1)])
 def test_containers_are_converged_parallel_at_a_time_but_a_rolling_service_one_by_one(start_first, parallel, expected):
     from ansible_collections.noar.docker.plugins.module_utils.converge import Action  # pylint: disable=import-outside-toplevel
+
     compose = manager(dict(services=dict(web=dict(image="i"))), parallel=parallel)
     log = []
     for number in range(6):
@@ -227,6 +298,7 @@ def test_containers_are_converged_parallel_at_a_time_but_a_rolling_service_one_b
 
 def test_a_secrets_fingerprint_is_keyed_and_the_key_written_only_when_applied(tmp_path):
     import hashlib  # pylint: disable=import-outside-toplevel
+
     compose = manager(dict(services=dict(web=dict(image="i"))), files_dir=str(tmp_path))
     secret, config = dict(kind="secrets"), dict(kind="configs")
     first = compose._fingerprint(secret, b"pw")  # pylint: disable=protected-access
@@ -239,22 +311,24 @@ def test_a_secrets_fingerprint_is_keyed_and_the_key_written_only_when_applied(tm
     assert again._fingerprint(secret, b"pw") == first and not again.new_key  # pylint: disable=protected-access
 
 
-@pytest.mark.parametrize("running, kinds, planned", [
-    (False, ["create", "start"], ["create", "start", "hook post_start[0]"]),
-    (True, ["recreate", "start"], ["recreate", "start", "hook post_start[0]"]),  # not around a recreate
-    (True, ["stop"], ["hook pre_stop[0]", "stop"]),
-    (True, ["restart"], ["hook pre_stop[0]", "restart", "hook post_start[0]"]),
-    (True, ["remove"], ["hook pre_stop[0]", "remove"]),
-    (False, ["remove"], ["remove"]),  # nothing runs to stop
-])
+@pytest.mark.parametrize(
+    "running, kinds, planned",
+    [
+        (False, ["create", "start"], ["create", "start", "hook post_start[0]"]),
+        (True, ["recreate", "start"], ["recreate", "start", "hook post_start[0]"]),  # not around a recreate
+        (True, ["stop"], ["hook pre_stop[0]", "stop"]),
+        (True, ["restart"], ["hook pre_stop[0]", "restart", "hook post_start[0]"]),
+        (True, ["remove"], ["hook pre_stop[0]", "remove"]),
+        (False, ["remove"], ["remove"]),  # nothing runs to stop
+    ],
+)
 def test_hooks_go_where_docker_compose_runs_them(running, kinds, planned):
     from types import SimpleNamespace
 
     from ansible_collections.noar.docker.plugins.module_utils.compose_manager import Unit
     from ansible_collections.noar.docker.plugins.module_utils.converge import Action
 
-    compose = manager(dict(services=dict(web=dict(image="i", post_start=[dict(command="true")],
-                                                  pre_stop=[dict(command="true")]))))
+    compose = manager(dict(services=dict(web=dict(image="i", post_start=[dict(command="true")], pre_stop=[dict(command="true")]))))
     container = SimpleNamespace(container=dict(State=dict(Status="running" if running else "exited")))
     unit = Unit("web", "p-web-1", container)
     unit.plan = [Action(kind, "p-web-1") for kind in kinds]

@@ -5,6 +5,7 @@ engine does when the client is slow to read (a busy machine): the output then si
 reader that parsed the headers. Reading the raw socket behind it (docker-py's exec_start(socket=True))
 returns nothing; exec_output must return everything.
 """
+
 import os
 import socket
 import struct
@@ -17,8 +18,7 @@ import pytest
 from ansible_collections.noar.docker.plugins.module_utils.container_io import exec_output, run_exec
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
 
-UPGRADE = (b"HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.multiplexed-stream\r\n"
-           b"Connection: Upgrade\r\nUpgrade: tcp\r\n\r\n")
+UPGRADE = b"HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.multiplexed-stream\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n"
 
 
 def frame(kind: int, payload: bytes) -> bytes:
@@ -43,14 +43,12 @@ class FakeEngine(threading.Thread):
             while b"\r\n\r\n" not in request:
                 request += conn.recv(4096)
             head, _sep, body = request.partition(b"\r\n\r\n")
-            length = int(next((line.split(b":")[1] for line in head.split(b"\r\n")
-                               if line.lower().startswith(b"content-length")), b"0"))
+            length = int(next((line.split(b":")[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")), b"0"))
             while len(body) < length:
                 body += conn.recv(4096)
             if b"/exec/" not in head:
                 reply = b'{"ApiVersion": "1.41"}'
-                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s"
-                             % (len(reply), reply))
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s" % (len(reply), reply))
                 conn.close()
                 continue
             conn.sendall(UPGRADE + self.output)  # headers and output in one write
@@ -76,6 +74,7 @@ def engine_at():
         engine = FakeEngine(path, output)
         engine.start()
         return docker.APIClient(base_url="unix://" + path, version="1.41"), engine
+
     return start
 
 
@@ -103,8 +102,7 @@ class RunningContainer:
         return dict(Name=name, State=dict(Running=True, Paused=False, Status="running"))
 
 
-@pytest.mark.parametrize("given, option", [(dict(argv=[]), "argv"), (dict(command="  "), "command"),
-                                           (dict(argv=None, command=None), "command")])
+@pytest.mark.parametrize("given, option", [(dict(argv=[]), "argv"), (dict(command="  "), "command"), (dict(argv=None, command=None), "command")])
 def test_an_empty_command_is_refused_naming_its_option(given, option):
     # shlex.split(None) reads standard input on Python 3.11 and raises on 3.12: never called with None.
     with pytest.raises(InvalidOption) as error:

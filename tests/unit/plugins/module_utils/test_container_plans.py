@@ -1,5 +1,6 @@
 """Plans for (task, inspect data) pairs, without an engine: every option of the table, read from
 inspect data that a real engine (20.10) wrote for it (fixtures/container_inspect.json)."""
+
 import json
 import os
 import sys
@@ -99,8 +100,7 @@ class FakeClient:
         return {"Name": name}
 
     def info(self):
-        return {"NCPU": 2, "MemTotal": 8 * 1024 ** 3,
-                "Plugins": {"Log": ["json-file", "journald", "local", "none", "syslog"]}}
+        return {"NCPU": 2, "MemTotal": 8 * 1024**3, "Plugins": {"Log": ["json-file", "journald", "local", "none", "syslog"]}}
 
     def plugins(self):
         return []
@@ -111,9 +111,18 @@ class FakeClient:
 
 def manager_for(task: dict, client) -> ContainerManager:
     params = {name: None for name in OPTIONS}
-    params.update(state="present", pull="missing", image="noar-test/busybox:latest", name="c",
-                  image_name_mismatch="recreate", keep_volumes=True, container_default_behavior="no_defaults",
-                  networks_cli_compatible=True, command_handling="correct", image_comparison="desired-image")
+    params.update(
+        state="present",
+        pull="missing",
+        image="noar-test/busybox:latest",
+        name="c",
+        image_name_mismatch="recreate",
+        keep_volumes=True,
+        container_default_behavior="no_defaults",
+        networks_cli_compatible=True,
+        command_handling="correct",
+        image_comparison="desired-image",
+    )
     params.update(task)
     return ContainerManager(client, params)
 
@@ -148,15 +157,14 @@ def test_plans(name):
 def test_plans_carry_data_not_display_strings():
     plan = plan_for({"memory": "96m"}, RECORDED["memory"])
     assert plan[0].data["options"] == ["memory"] and plan[0].data["view"]["memory"] == 96 * 1024 * 1024
-    assert plan[0].before == {"memory": 64 * 1024 ** 2} and plan[0].after == {"memory": 96 * 1024 ** 2}
+    assert plan[0].before == {"memory": 64 * 1024**2} and plan[0].after == {"memory": 96 * 1024**2}
 
 
 def test_fewer_items_than_the_container_has_are_no_change():
     """community.docker's defaults: sets and dicts allow more present, so a migrated task keeps its container."""
     assert plan_for({"env": {"A": "1"}}, RECORDED["env"]) == []
     assert plan_for({"labels": {}}, RECORDED["labels"]) == []
-    assert [a.kind for a in plan_for({"env": {"A": "1"}, "comparisons": {"env": "strict"}}, RECORDED["env"])] == \
-        ["recreate"]
+    assert [a.kind for a in plan_for({"env": {"A": "1"}, "comparisons": {"env": "strict"}}, RECORDED["env"])] == ["recreate"]
 
 
 def test_empty_command_is_the_images_and_stays_unchanged():
@@ -167,8 +175,7 @@ def test_empty_command_is_the_images_and_stays_unchanged():
 
 def test_stop_timeout_is_not_compared_unless_asked():
     assert plan_for({"stop_timeout": 6}, RECORDED["stop_timeout"]) == []
-    assert [a.kind for a in plan_for({"stop_timeout": 6, "comparisons": {"stop_timeout": "strict"}},
-                                     RECORDED["stop_timeout"])] == ["recreate"]
+    assert [a.kind for a in plan_for({"stop_timeout": 6, "comparisons": {"stop_timeout": "strict"}}, RECORDED["stop_timeout"])] == ["recreate"]
 
 
 def test_a_container_created_for_another_image_name_is_recreated():
@@ -178,8 +185,12 @@ def test_a_container_created_for_another_image_name_is_recreated():
     assert plan_for({"image_name_mismatch": "ignore"}, container) == []
 
 
-LISTED = [dict(Id="t1", Names=["/c-noar-1700000000"]), dict(Id="t2", Names=["/c-noar-web"]),
-          dict(Id="t3", Names=["/other-c-noar-1700000000"]), dict(Id="t4", Names=["/c-noar-17-x"])]
+LISTED = [
+    dict(Id="t1", Names=["/c-noar-1700000000"]),
+    dict(Id="t2", Names=["/c-noar-web"]),
+    dict(Id="t3", Names=["/other-c-noar-1700000000"]),
+    dict(Id="t4", Names=["/c-noar-17-x"]),
+]
 
 
 def test_a_killed_recreates_temporary_is_removed_before_the_name_is_taken_again():
@@ -244,9 +255,11 @@ def test_an_interrupted_recreate_leaves_one_container_under_the_name(interrupt, 
 def test_a_healthcheck_the_engine_stopped_running_is_found():
     from ansible_collections.noar.docker.plugins.module_utils.container import health_stalled  # pylint: disable=import-outside-toplevel
 
-    second = 10 ** 9
-    container = dict(State=dict(Running=True, StartedAt="2026-11-30T18:00:00.5Z", Health=dict(Status="healthy", Log=[
-        dict(End="2026-11-30T18:00:02.123456789Z")])), Config=dict(Healthcheck=dict(Interval=2 * second, Timeout=second)))
+    second = 10**9
+    container = dict(
+        State=dict(Running=True, StartedAt="2026-11-30T18:00:00.5Z", Health=dict(Status="healthy", Log=[dict(End="2026-11-30T18:00:02.123456789Z")])),
+        Config=dict(Healthcheck=dict(Interval=2 * second, Timeout=second)),
+    )
     last = 1796061602.123456  # 2026-11-30T18:00:02.123456Z
     assert not health_stalled(container, "1.41", last + 12)  # interval + timeout + 10 s of slack
     assert health_stalled(container, "1.41", last + 14)

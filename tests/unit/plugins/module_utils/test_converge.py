@@ -107,31 +107,35 @@ def test_engine_error_becomes_the_message():
 
 
 def test_plan_diff_keeps_first_before_and_last_after():
-    plan = [Action("stop", "c", before={"state": "running"}, after={"state": "stopped"}),
-            Action("remove", "c", before={"state": "stopped"}, after={"state": "absent"})]
+    plan = [
+        Action("stop", "c", before={"state": "running"}, after={"state": "stopped"}),
+        Action("remove", "c", before={"state": "stopped"}, after={"state": "absent"}),
+    ]
     assert plan_diff(plan) == dict(before={"state": "running"}, after={"state": "absent"})
 
 
 def test_action_reason_is_reported():
-    assert Action("recreate", "c", reason="image changed").as_dict() == dict(
-        action="recreate", target="c", reason="image changed")
+    assert Action("recreate", "c", reason="image changed").as_dict() == dict(action="recreate", target="c", reason="image changed")
 
 
-@pytest.mark.parametrize("kind, desired, actual, same", [
-    ("strict", None, "x", True),
-    ("strict", "a", "a", True),
-    ("strict", "a", "b", False),
-    ("ignore", "a", "b", True),
-    ("strict", [1, 2], (1, 2), True),
-    ("strict", [1, 2], [2, 1], False),
-    ("strict", {"a": 1}, {"a": 1, "b": 2}, False),
-    ("allow_more_present", {"a": 1}, {"a": 1, "b": 2}, True),
-    ("allow_more_present", {"a": 1}, {"a": 2, "b": 2}, False),
-    ("allow_more_present", {"a": 1}, None, False),
-    ("allow_more_present", [1], [1, 2], True),
-    ("allow_more_present", [3], [1, 2], False),
-    ("allow_more_present", "a", "a", True),
-])
+@pytest.mark.parametrize(
+    "kind, desired, actual, same",
+    [
+        ("strict", None, "x", True),
+        ("strict", "a", "a", True),
+        ("strict", "a", "b", False),
+        ("ignore", "a", "b", True),
+        ("strict", [1, 2], (1, 2), True),
+        ("strict", [1, 2], [2, 1], False),
+        ("strict", {"a": 1}, {"a": 1, "b": 2}, False),
+        ("allow_more_present", {"a": 1}, {"a": 1, "b": 2}, True),
+        ("allow_more_present", {"a": 1}, {"a": 2, "b": 2}, False),
+        ("allow_more_present", {"a": 1}, None, False),
+        ("allow_more_present", [1], [1, 2], True),
+        ("allow_more_present", [3], [1, 2], False),
+        ("allow_more_present", "a", "a", True),
+    ],
+)
 def test_compare(kind, desired, actual, same):
     assert compare(kind, desired, actual) is same
 

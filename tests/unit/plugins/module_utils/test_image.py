@@ -1,4 +1,5 @@
 """Images and registries: names, Dockerfile bases, archives, stream errors, client config (pure logic)."""
+
 import base64
 import io
 import json
@@ -29,14 +30,17 @@ from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOp
 DIGEST = "sha256:" + "a" * 64
 
 
-@pytest.mark.parametrize("name, tag, expected", [
-    ("app", "latest", ("app", "latest")),
-    ("app:1.2", "latest", ("app", "1.2")),
-    ("app", "2", ("app", "2")),
-    ("127.0.0.1:5000/team/app", "3", ("127.0.0.1:5000/team/app", "3")),
-    ("127.0.0.1:5000/team/app:4", "latest", ("127.0.0.1:5000/team/app", "4")),
-    ("app@" + DIGEST, "latest", ("app", DIGEST)),
-])
+@pytest.mark.parametrize(
+    "name, tag, expected",
+    [
+        ("app", "latest", ("app", "latest")),
+        ("app:1.2", "latest", ("app", "1.2")),
+        ("app", "2", ("app", "2")),
+        ("127.0.0.1:5000/team/app", "3", ("127.0.0.1:5000/team/app", "3")),
+        ("127.0.0.1:5000/team/app:4", "latest", ("127.0.0.1:5000/team/app", "4")),
+        ("app@" + DIGEST, "latest", ("app", DIGEST)),
+    ],
+)
 def test_split_name(name, tag, expected):
     assert split_name(name, tag) == expected
 
@@ -51,10 +55,16 @@ def test_split_name_rejects(name):
     assert caught.value.option == "image"
 
 
-@pytest.mark.parametrize("repository, registry", [
-    ("app", "docker.io"), ("team/app", "docker.io"), ("127.0.0.1:5000/app", "127.0.0.1:5000"),
-    ("registry.example.com/team/app", "registry.example.com"), ("localhost/app", "localhost"),
-])
+@pytest.mark.parametrize(
+    "repository, registry",
+    [
+        ("app", "docker.io"),
+        ("team/app", "docker.io"),
+        ("127.0.0.1:5000/app", "127.0.0.1:5000"),
+        ("registry.example.com/team/app", "registry.example.com"),
+        ("localhost/app", "localhost"),
+    ],
+)
 def test_registry_of(repository, registry):
     assert registry_of(repository) == registry
 
@@ -102,10 +112,11 @@ def _save_archive(path, entries, compress="", index=None):
 @pytest.mark.parametrize("compress", ["", "gz"])
 def test_archive_images_reads_both_manifest_forms(tmp_path, compress):
     path = str(tmp_path / "images.tar")
-    _save_archive(path, [{"Config": "b" * 64 + ".json", "RepoTags": ["app:1"]},
-                         {"Config": "blobs/sha256/" + "c" * 64, "RepoTags": None}], compress)
-    assert archive_images(path) == [{"Id": "sha256:" + "b" * 64, "Ids": ["sha256:" + "b" * 64], "RepoTags": ["app:1"]},
-                                    {"Id": "sha256:" + "c" * 64, "Ids": ["sha256:" + "c" * 64], "RepoTags": []}]
+    _save_archive(path, [{"Config": "b" * 64 + ".json", "RepoTags": ["app:1"]}, {"Config": "blobs/sha256/" + "c" * 64, "RepoTags": None}], compress)
+    assert archive_images(path) == [
+        {"Id": "sha256:" + "b" * 64, "Ids": ["sha256:" + "b" * 64], "RepoTags": ["app:1"]},
+        {"Id": "sha256:" + "c" * 64, "Ids": ["sha256:" + "c" * 64], "RepoTags": []},
+    ]
     held = archive_images(path)
     assert archive_holds(held, {"app:1": "sha256:" + "b" * 64})
     assert not archive_holds(held, {"app:1": "sha256:" + "c" * 64})
@@ -116,9 +127,13 @@ def test_an_oci_archive_is_found_by_either_stores_id(tmp_path):
     """The containerd image store (API 1.44+) gives an image the digest index.json names it by, not its config's."""
     path = str(tmp_path / "images.tar")
     config, indexed = "sha256:" + "b" * 64, "sha256:" + "d" * 64
-    _save_archive(path, [{"Config": "blobs/sha256/" + "b" * 64, "RepoTags": ["app:1", "other/app:2"]}],
-                  index={"manifests": [{"digest": indexed, "annotations": {
-                      "io.containerd.image.name": "docker.io/library/app:1", "org.opencontainers.image.ref.name": "1"}}]})
+    _save_archive(
+        path,
+        [{"Config": "blobs/sha256/" + "b" * 64, "RepoTags": ["app:1", "other/app:2"]}],
+        index={
+            "manifests": [{"digest": indexed, "annotations": {"io.containerd.image.name": "docker.io/library/app:1", "org.opencontainers.image.ref.name": "1"}}]
+        },
+    )
     held = archive_images(path)
     assert held[0]["Id"] == config and held[0]["Ids"] == [config, indexed]
     assert archive_holds(held, {"app:1": config}) and archive_holds(held, {"app:1": indexed})
@@ -134,35 +149,44 @@ def test_archive_images_rejects_what_is_not_an_archive(tmp_path):
 
 
 def test_follow_stream_names_the_failing_step():
-    chunks = [{"stream": "Step 1/3 : FROM busybox\n"}, {"stream": " ---> 123\n"},
-              {"stream": "Step 2/3 : RUN false\n"},
-              {"error": "The command '/bin/sh -c false' returned a non-zero code: 1",
-               "errorDetail": {"message": "..."}}]
+    chunks = [
+        {"stream": "Step 1/3 : FROM busybox\n"},
+        {"stream": " ---> 123\n"},
+        {"stream": "Step 2/3 : RUN false\n"},
+        {"error": "The command '/bin/sh -c false' returned a non-zero code: 1", "errorDetail": {"message": "..."}},
+    ]
     with pytest.raises(EngineError) as caught:
         follow_stream(chunks, "building", "app:1")
-    assert caught.value.msg == ("building image app:1 failed at step 2/3 (RUN false): "
-                                "The command '/bin/sh -c false' returned a non-zero code: 1")
+    assert caught.value.msg == ("building image app:1 failed at step 2/3 (RUN false): The command '/bin/sh -c false' returned a non-zero code: 1")
     assert caught.value.details["build_log"][-1] == "Step 2/3 : RUN false"
 
 
 def test_follow_stream_returns_the_log_without_progress():
-    log = follow_stream([{"status": "Pushing", "progressDetail": {"current": 5}},
-                         {"status": "Pushed", "id": "abc"}, {"aux": {"Digest": DIGEST}}], "pushing", "r/a:1")
+    log = follow_stream(
+        [{"status": "Pushing", "progressDetail": {"current": 5}}, {"status": "Pushed", "id": "abc"}, {"aux": {"Digest": DIGEST}}], "pushing", "r/a:1"
+    )
     assert log == ["Pushed abc"]
 
 
 def test_registry_refusals_point_at_login():
-    text = explain_registry_error("pushing", "127.0.0.1:5000/app:1",
-                                  'Head "http://127.0.0.1:5000/v2/app/manifests/1": no basic auth credentials')
-    assert text == ("pushing 127.0.0.1:5000/app:1 was refused by the registry 127.0.0.1:5000 "
-                    "(no basic auth credentials): log in first with noar.docker.login, or check the account's rights")
+    text = explain_registry_error("pushing", "127.0.0.1:5000/app:1", 'Head "http://127.0.0.1:5000/v2/app/manifests/1": no basic auth credentials')
+    assert text == (
+        "pushing 127.0.0.1:5000/app:1 was refused by the registry 127.0.0.1:5000 "
+        "(no basic auth credentials): log in first with noar.docker.login, or check the account's rights"
+    )
     assert explain_registry_error("pulling", "app:1", "manifest unknown") == "pulling app:1 failed: manifest unknown"
 
 
-@pytest.mark.parametrize("url, key", [
-    ("docker.io", INDEX_URL), ("https://index.docker.io/v1/", INDEX_URL), ("127.0.0.1:5000", "127.0.0.1:5000"),
-    ("http://127.0.0.1:5000/v2/", "127.0.0.1:5000"), ("registry.example.com", "registry.example.com"),
-])
+@pytest.mark.parametrize(
+    "url, key",
+    [
+        ("docker.io", INDEX_URL),
+        ("https://index.docker.io/v1/", INDEX_URL),
+        ("127.0.0.1:5000", "127.0.0.1:5000"),
+        ("http://127.0.0.1:5000/v2/", "127.0.0.1:5000"),
+        ("registry.example.com", "registry.example.com"),
+    ],
+)
 def test_registry_key(url, key):
     assert registry_key(url) == key
 
@@ -190,15 +214,18 @@ def test_read_config_rejects_broken_json(tmp_path):
 AMD64_ENGINE = {"OSType": "linux", "Architecture": "x86_64"}
 
 
-@pytest.mark.parametrize("wanted, image, same", [
-    ("linux/amd64", {"Os": "linux", "Architecture": "amd64"}, True),
-    ("linux", {"Os": "linux", "Architecture": "amd64"}, True),  # the engine's architecture, in Go's name
-    ("linux/arm64", {"Os": "linux", "Architecture": "amd64"}, False),
-    ("linux/arm/v7", {"Os": "linux", "Architecture": "arm", "Variant": "v7"}, True),
-    ("linux/arm/v7", {"Os": "linux", "Architecture": "arm", "Variant": "v6"}, False),
-    ("windows/amd64", {"Os": "linux", "Architecture": "amd64"}, False),
-    ("/amd64", {"Os": "linux", "Architecture": "amd64"}, True),
-])
+@pytest.mark.parametrize(
+    "wanted, image, same",
+    [
+        ("linux/amd64", {"Os": "linux", "Architecture": "amd64"}, True),
+        ("linux", {"Os": "linux", "Architecture": "amd64"}, True),  # the engine's architecture, in Go's name
+        ("linux/arm64", {"Os": "linux", "Architecture": "amd64"}, False),
+        ("linux/arm/v7", {"Os": "linux", "Architecture": "arm", "Variant": "v7"}, True),
+        ("linux/arm/v7", {"Os": "linux", "Architecture": "arm", "Variant": "v6"}, False),
+        ("windows/amd64", {"Os": "linux", "Architecture": "amd64"}, False),
+        ("/amd64", {"Os": "linux", "Architecture": "amd64"}, True),
+    ],
+)
 def test_same_platform(wanted, image, same):
     assert same_platform(wanted, image, AMD64_ENGINE) is same
 

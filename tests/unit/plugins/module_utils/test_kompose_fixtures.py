@@ -26,13 +26,12 @@ COMPARED = ("Deployment", "StatefulSet", "DaemonSet", "Service", "Ingress", "Hor
 # Why ours differs, by (fixture or "*", kind, field): each a choice made on purpose.
 DELIBERATE = {
     ("*", "Service", "type"): "a published port gets service_type (NodePort by default, so that it is reachable as "
-                              "it was on the engine's host); Kompose makes a ClusterIP unless a label says otherwise",
+    "it was on the engine's host); Kompose makes a ClusterIP unless a label says otherwise",
     ("*", "Service", "ports"): "a Service listens on the container's port, the one other services of the project "
-                               "used on the engine's network; Kompose listens on the published (host) port",
-    ("*", "Deployment", "kind"): "a service with a named volume and one replica is a StatefulSet (issue 36); Kompose "
-                                 "keeps a Deployment",
+    "used on the engine's network; Kompose listens on the published (host) port",
+    ("*", "Deployment", "kind"): "a service with a named volume and one replica is a StatefulSet (issue 36); Kompose keeps a Deployment",
     ("compose-env-interpolation", "Deployment", "image"): "a service with build and no image runs <project>-<service>, "
-                                                          "the image docker compose builds; Kompose names it <service>",
+    "the image docker compose builds; Kompose names it <service>",
     ("v3.0", "Service", "ports"): "a headless Service needs no port; Kompose adds a placeholder (55555)",
 }
 
@@ -83,8 +82,7 @@ def differences(case: str, ours: dict, theirs: dict) -> tuple:
 @pytest.mark.parametrize("case", CASES)
 def test_kompose_fixture(case, tmp_path):
     folder = os.path.join(FIXTURES, case)
-    project = load_project(dict(project_src=folder, files=[os.path.join(folder, "compose.txt")], project_name=case,
-                                files_dir=str(tmp_path)), {})
+    project = load_project(dict(project_src=folder, files=[os.path.join(folder, "compose.txt")], project_name=case, files_dir=str(tmp_path)), {})
     manifests = convert(project, warnings=[])
     validate(manifests, "1.33.0")
     with open(os.path.join(folder, "kompose-output.txt"), encoding="utf-8") as handle:
@@ -99,8 +97,7 @@ def test_the_count_in_the_docs_is_this_run():
     totals = dict(fixtures=0, compared=0, explained=0)
     for case in CASES:
         folder = os.path.join(FIXTURES, case)
-        project = load_project(dict(project_src=folder, files=[os.path.join(folder, "compose.txt")], project_name=case,
-                                    files_dir="/nonexistent"), {})
+        project = load_project(dict(project_src=folder, files=[os.path.join(folder, "compose.txt")], project_name=case, files_dir="/nonexistent"), {})
         with open(os.path.join(folder, "kompose-output.txt"), encoding="utf-8") as handle:
             theirs = objects(d for d in yaml.safe_load_all(handle) if d)
         _unexplained, explained, compared = differences(case, objects(convert(project, warnings=[])), theirs)
@@ -109,5 +106,4 @@ def test_the_count_in_the_docs_is_this_run():
         totals["explained"] += len(explained)
     with open(os.path.join(HERE, "..", "..", "..", "..", "docs", "kompose.md"), encoding="utf-8") as handle:
         text = handle.read()
-    assert (f"{totals['fixtures']} fixtures, {totals['compared']} values compared, {totals['explained']} differences"
-            in text), totals
+    assert f"{totals['fixtures']} fixtures, {totals['compared']} values compared, {totals['explained']} differences" in text, totals

@@ -10,9 +10,15 @@ from ansible_collections.noar.docker.plugins.module_utils.limits import format_c
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("0", {0}), ("0-2", {0, 1, 2}), ("0,2-3", {0, 2, 3}), (" 1 , 3 ", {1, 3}),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("0", {0}),
+        ("0-2", {0, 1, 2}),
+        ("0,2-3", {0, 2, 3}),
+        (" 1 , 3 ", {1, 3}),
+    ],
+)
 def test_cpusets(text, expected):
     assert parse_cpuset(text, "cpuset_cpus") == expected
 
@@ -37,12 +43,16 @@ STATS = {
     "memory_stats": {"usage": 50 * 2**20, "limit": 100 * 2**20, "stats": {"total_inactive_file": 0}},
     "pids_stats": {"current": 3, "limit": 50},
     "networks": {"eth0": {"rx_bytes": 10, "tx_bytes": 20}, "eth1": {"rx_bytes": 1, "tx_bytes": 2}},
-    "blkio_stats": {"io_service_bytes_recursive": [
-        {"op": "Read", "value": 4096}, {"op": "Write", "value": 8192}, {"op": "Total", "value": 12288}]},
+    "blkio_stats": {"io_service_bytes_recursive": [{"op": "Read", "value": 4096}, {"op": "Write", "value": 8192}, {"op": "Total", "value": 12288}]},
     "read": "2026-12-01T09:00:00.5Z",
 }
-CONTAINER = {"Id": "c" * 64, "Name": "/web-1", "State": {"Status": "running", "OOMKilled": True}, "RestartCount": 2,
-             "HostConfig": {"Memory": 100 * 2**20, "NanoCpus": 500_000_000, "PidsLimit": 50}}
+CONTAINER = {
+    "Id": "c" * 64,
+    "Name": "/web-1",
+    "State": {"Status": "running", "OOMKilled": True},
+    "RestartCount": 2,
+    "HostConfig": {"Memory": 100 * 2**20, "NanoCpus": 500_000_000, "PidsLimit": 50},
+}
 
 
 def test_a_snapshot_is_computed_as_docker_stats_does():
@@ -78,17 +88,25 @@ def cgroup_tree(tmp_path, proc_line, counter_file, text):
     return dict(proc=str(tmp_path / "proc"), cgroup_root=str(tmp_path / "cgroup"))
 
 
-@pytest.mark.parametrize("proc_line, counter_file, text", [
-    # cgroup v1, cgroupfs driver
-    ("12:pids:/docker/" + "e" * 64 + "\n4:memory:/docker/" + "e" * 64 + "\n",
-     "memory/docker/" + "e" * 64 + "/memory.oom_control", "oom_kill_disable 0\nunder_oom 0\noom_kill 3\n"),
-    # hybrid: the unified hierarchy (0::) is mounted elsewhere, the v1 memory one is read
-    ("0::/docker/" + "e" * 64 + "\n4:memory:/docker/" + "e" * 64 + "\n",
-     "memory/docker/" + "e" * 64 + "/memory.oom_control", "oom_kill 3\n"),
-    # cgroup v2, systemd driver
-    ("0::/system.slice/docker-" + "e" * 64 + ".scope\n",
-     "system.slice/docker-" + "e" * 64 + ".scope/memory.events", "low 0\nhigh 0\nmax 9\noom 3\noom_kill 3\n"),
-])
+@pytest.mark.parametrize(
+    "proc_line, counter_file, text",
+    [
+        # cgroup v1, cgroupfs driver
+        (
+            "12:pids:/docker/" + "e" * 64 + "\n4:memory:/docker/" + "e" * 64 + "\n",
+            "memory/docker/" + "e" * 64 + "/memory.oom_control",
+            "oom_kill_disable 0\nunder_oom 0\noom_kill 3\n",
+        ),
+        # hybrid: the unified hierarchy (0::) is mounted elsewhere, the v1 memory one is read
+        ("0::/docker/" + "e" * 64 + "\n4:memory:/docker/" + "e" * 64 + "\n", "memory/docker/" + "e" * 64 + "/memory.oom_control", "oom_kill 3\n"),
+        # cgroup v2, systemd driver
+        (
+            "0::/system.slice/docker-" + "e" * 64 + ".scope\n",
+            "system.slice/docker-" + "e" * 64 + ".scope/memory.events",
+            "low 0\nhigh 0\nmax 9\noom 3\noom_kill 3\n",
+        ),
+    ],
+)
 def test_oom_kills_come_from_the_containers_own_cgroup(tmp_path, proc_line, counter_file, text):
     assert oom_kills(RUNNING, **cgroup_tree(tmp_path, proc_line, counter_file, text)) == 3
 
@@ -111,18 +129,27 @@ def memory_tree(tmp_path, proc_line, folder, files):
     return dict(proc=str(tmp_path / "proc"), cgroup_root=str(tmp_path / "cgroup"))
 
 
-@pytest.mark.parametrize("proc_line, folder, files", [
-    ("4:memory:/docker/" + "e" * 64 + "\n", "memory/docker/" + "e" * 64,
-     {"memory.usage_in_bytes": "10485760\n", "memory.stat": "cache 4096\ninactive_file 1\ntotal_inactive_file 2097152\n"}),
-    ("0::/system.slice/docker-" + "e" * 64 + ".scope\n", "system.slice/docker-" + "e" * 64 + ".scope",
-     {"memory.current": "10485760\n", "memory.stat": "anon 1\ninactive_file 2097152\nactive_file 3\n"}),
-])
+@pytest.mark.parametrize(
+    "proc_line, folder, files",
+    [
+        (
+            "4:memory:/docker/" + "e" * 64 + "\n",
+            "memory/docker/" + "e" * 64,
+            {"memory.usage_in_bytes": "10485760\n", "memory.stat": "cache 4096\ninactive_file 1\ntotal_inactive_file 2097152\n"},
+        ),
+        (
+            "0::/system.slice/docker-" + "e" * 64 + ".scope\n",
+            "system.slice/docker-" + "e" * 64 + ".scope",
+            {"memory.current": "10485760\n", "memory.stat": "anon 1\ninactive_file 2097152\nactive_file 3\n"},
+        ),
+    ],
+)
 def test_memory_in_use_is_read_from_the_containers_cgroup_as_docker_stats_counts_it(tmp_path, proc_line, folder, files):
     """The same figure memory_in_use makes of the engine's stats: usage less the inactive page cache."""
     where = memory_tree(tmp_path, proc_line, folder, files)
-    assert cgroup_memory_in_use(RUNNING, **where) == 8 * 1024 ** 2
+    assert cgroup_memory_in_use(RUNNING, **where) == 8 * 1024**2
     stats = {"memory_stats": {"usage": 10485760, "stats": {"total_inactive_file": 2097152}}}
-    assert memory_in_use(stats) == 8 * 1024 ** 2
+    assert memory_in_use(stats) == 8 * 1024**2
 
 
 def test_memory_in_use_is_none_when_the_cgroup_is_not_the_containers(tmp_path):
@@ -147,12 +174,12 @@ def test_a_local_engine_is_not_asked_for_stats_when_the_cgroup_answers(monkeypat
 
     engine = CountingEngine()
     container = {"Id": "c1", "Name": "/web", "State": {"Running": True}}
-    monkeypatch.setattr(limits, "cgroup_memory_in_use", lambda container: 100 * 1024 ** 2)
+    monkeypatch.setattr(limits, "cgroup_memory_in_use", lambda container: 100 * 1024**2)
     with pytest.raises(InvalidOption, match="below what it uses now"):
-        limits.check_container(engine, container, {"memory": 64 * 1024 ** 2}, ["memory"], local=True)
+        limits.check_container(engine, container, {"memory": 64 * 1024**2}, ["memory"], local=True)
     assert engine.calls == 0
     monkeypatch.setattr(limits, "cgroup_memory_in_use", lambda container: None)
-    limits.check_container(engine, container, {"memory": 64 * 1024 ** 2}, ["memory"], local=True)
+    limits.check_container(engine, container, {"memory": 64 * 1024**2}, ["memory"], local=True)
     assert engine.calls == 1
 
 
@@ -178,22 +205,25 @@ def test_memory_not_compared_with_use_says_so():
 
     container = {"Id": "c1", "Name": "/web", "State": {"Running": True}}
     warnings: list = []
-    check_container(BlindEngine(), container, {"memory": 64 * 1024 ** 2}, ["memory"], warnings=warnings)
-    assert warnings == ["container web: the engine reports no memory usage (it cannot read the container's cgroups), "
-                        "so the new memory limit was not compared with what it uses"]
+    check_container(BlindEngine(), container, {"memory": 64 * 1024**2}, ["memory"], warnings=warnings)
+    assert warnings == [
+        "container web: the engine reports no memory usage (it cannot read the container's cgroups), so the new memory limit was not compared with what it uses"
+    ]
 
 
-@pytest.mark.parametrize("host, merged, changes, refused", [
-    # The container has a CFS period (or quota); the task changes only cpus, so its view does not name them.
-    ({"CpuPeriod": 100000}, {"cpus": 10 ** 9}, ["cpus"], True),
-    ({"CpuQuota": 50000}, {"cpus": 10 ** 9}, ["cpus"], True),
-    ({"NanoCpus": 10 ** 9}, {"cpu_period": 100000}, ["cpu_period"], True),
-    # Quota -1 (unlimited) and 0 are not a limit; clearing both at once leaves cpus alone.
-    ({"CpuQuota": -1}, {"cpus": 10 ** 9}, ["cpus"], False),
-    ({"CpuPeriod": 100000, "CpuQuota": 50000}, {"cpus": 10 ** 9, "cpu_period": 0, "cpu_quota": 0},
-     ["cpus", "cpu_period", "cpu_quota"], False),
-    ({"CpuPeriod": 100000}, {"memory": 64 * 1024 ** 2}, ["memory"], False),
-])
+@pytest.mark.parametrize(
+    "host, merged, changes, refused",
+    [
+        # The container has a CFS period (or quota); the task changes only cpus, so its view does not name them.
+        ({"CpuPeriod": 100000}, {"cpus": 10**9}, ["cpus"], True),
+        ({"CpuQuota": 50000}, {"cpus": 10**9}, ["cpus"], True),
+        ({"NanoCpus": 10**9}, {"cpu_period": 100000}, ["cpu_period"], True),
+        # Quota -1 (unlimited) and 0 are not a limit; clearing both at once leaves cpus alone.
+        ({"CpuQuota": -1}, {"cpus": 10**9}, ["cpus"], False),
+        ({"CpuPeriod": 100000, "CpuQuota": 50000}, {"cpus": 10**9, "cpu_period": 0, "cpu_quota": 0}, ["cpus", "cpu_period", "cpu_quota"], False),
+        ({"CpuPeriod": 100000}, {"memory": 64 * 1024**2}, ["memory"], False),
+    ],
+)
 def test_cpus_and_a_cfs_period_are_refused_in_place_as_at_create_time(host, merged, changes, refused):
     """One rule (cpu_conflict) for create time and for a change in place, on what the container would have."""
     from ansible_collections.noar.docker.plugins.module_utils.container_options import check_together, cpu_conflict
@@ -205,25 +235,29 @@ def test_cpus_and_a_cfs_period_are_refused_in_place_as_at_create_time(host, merg
             check_container(None, container, merged, changes)
     else:
         check_container(None, container, merged, changes)
-    assert cpu_conflict({"cpus": 10 ** 9, "cpu_period": 100000}) is not None
+    assert cpu_conflict({"cpus": 10**9, "cpu_period": 100000}) is not None
     with pytest.raises(InvalidOption, match="^cpus: cannot be set with cpu_period or cpu_quota"):
-        check_together({"cpus": 10 ** 9, "cpu_quota": 50000})
+        check_together({"cpus": 10**9, "cpu_quota": 50000})
 
 
-MIB = 1024 ** 2
+MIB = 1024**2
 
 
-@pytest.mark.parametrize("view, option, why", [
-    ({"memory": 1 * MIB}, "memory", "1m is below the engine's minimum of 6m"),
-    ({"memory": 64 * MIB, "memory_swap": 32 * MIB}, "memory_swap",
-     "32m is below memory (64m); it counts memory plus swap, so it must be at least memory"),
-    ({"memory_swap": 32 * MIB}, "memory_swap", "needs a memory limit (the engine takes memory_swap only with memory)"),
-    ({"memory": 64 * MIB, "memory_reservation": 128 * MIB}, "memory_reservation", "128m is above memory (64m)"),
-    ({"restart_policy": "always", "restart_retries": 3}, "restart_retries",
-     "applies only with restart_policy on-failure; the restart policy would be 'always'"),
-    ({"cpus": 10 ** 9, "cpu_quota": 50000}, "cpus",
-     "cannot be set with cpu_period or cpu_quota: the engine takes one way of limiting CPU or the other"),
-])
+@pytest.mark.parametrize(
+    "view, option, why",
+    [
+        ({"memory": 1 * MIB}, "memory", "1m is below the engine's minimum of 6m"),
+        ({"memory": 64 * MIB, "memory_swap": 32 * MIB}, "memory_swap", "32m is below memory (64m); it counts memory plus swap, so it must be at least memory"),
+        ({"memory_swap": 32 * MIB}, "memory_swap", "needs a memory limit (the engine takes memory_swap only with memory)"),
+        ({"memory": 64 * MIB, "memory_reservation": 128 * MIB}, "memory_reservation", "128m is above memory (64m)"),
+        (
+            {"restart_policy": "always", "restart_retries": 3},
+            "restart_retries",
+            "applies only with restart_policy on-failure; the restart policy would be 'always'",
+        ),
+        ({"cpus": 10**9, "cpu_quota": 50000}, "cpus", "cannot be set with cpu_period or cpu_quota: the engine takes one way of limiting CPU or the other"),
+    ],
+)
 def test_each_rule_refuses_the_same_at_create_time_and_in_place(view, option, why):
     """limit_problems holds the rules once: create (check_together) and docker update (check_container) give the same
     refusal, the second naming the container."""

@@ -1,9 +1,15 @@
 """Network plans are data: what apply needs travels in each action's data, never in its display text."""
+
 from ansible_collections.noar.docker.plugins.module_utils.network import NetworkManager
 
-NETWORK = dict(Id="n1", Name="web", Driver="bridge", Scope="local", IPAM=dict(Driver="default", Config=[]),
-               Containers={"c1": dict(Name="app", IPv4Address="172.18.0.2/16"),
-                           "c2": dict(Name="old", IPv4Address="172.18.0.3/16")})
+NETWORK = dict(
+    Id="n1",
+    Name="web",
+    Driver="bridge",
+    Scope="local",
+    IPAM=dict(Driver="default", Config=[]),
+    Containers={"c1": dict(Name="app", IPv4Address="172.18.0.2/16"), "c2": dict(Name="old", IPv4Address="172.18.0.3/16")},
+)
 
 
 class RecordingClient:

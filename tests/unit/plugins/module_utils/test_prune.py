@@ -12,19 +12,21 @@ NOW = 1_800_000_000.0
 
 
 def image(image_id, parent="", tags=None, digests=None, created=100, labels=None):
-    return dict(Id=image_id, ParentId=parent, RepoTags=tags or ["<none>:<none>"], RepoDigests=digests or [],
-                Created=created, Labels=labels)
+    return dict(Id=image_id, ParentId=parent, RepoTags=tags or ["<none>:<none>"], RepoDigests=digests or [], Created=created, Labels=labels)
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("24h", NOW - 86400),
-    ("1h30m", NOW - 5400),
-    ("1700000000", 1700000000.0),
-    ("1700000000.5", 1700000000.5),
-    ("2026-01-31", 1769817600.0),
-    ("2026-01-31T12:00:00Z", 1769860800.0),
-    ("2026-01-31T12:00:00+02:00", 1769853600.0),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("24h", NOW - 86400),
+        ("1h30m", NOW - 5400),
+        ("1700000000", 1700000000.0),
+        ("1700000000.5", 1700000000.5),
+        ("2026-01-31", 1769817600.0),
+        ("2026-01-31T12:00:00Z", 1769860800.0),
+        ("2026-01-31T12:00:00+02:00", 1769853600.0),
+    ],
+)
 def test_until_reads_durations_timestamps_and_dates(value, expected):
     assert parse_time(value, "containers_filters", NOW) == expected
 
@@ -41,23 +43,25 @@ def test_engine_timestamps_with_nanoseconds():
     assert parse_timestamp("") is None
 
 
-@pytest.mark.parametrize("filters, labels, expected", [
-    ({}, None, True),
-    ({"label": ["app"]}, {"app": "web"}, True),
-    ({"label": ["app=web"]}, {"app": "web"}, True),
-    ({"label": ["app=db"]}, {"app": "web"}, False),
-    ({"label": ["app", "tier"]}, {"app": "web"}, False),
-    ({"label!": ["keep"]}, {"keep": "yes"}, False),
-    ({"label!": ["keep=no"]}, {"keep": "yes"}, True),
-    ({"label": ["app"], "label!": ["keep"]}, {"app": "x"}, True),
-])
+@pytest.mark.parametrize(
+    "filters, labels, expected",
+    [
+        ({}, None, True),
+        ({"label": ["app"]}, {"app": "web"}, True),
+        ({"label": ["app=web"]}, {"app": "web"}, True),
+        ({"label": ["app=db"]}, {"app": "web"}, False),
+        ({"label": ["app", "tier"]}, {"app": "web"}, False),
+        ({"label!": ["keep"]}, {"keep": "yes"}, False),
+        ({"label!": ["keep=no"]}, {"keep": "yes"}, True),
+        ({"label": ["app"], "label!": ["keep"]}, {"app": "x"}, True),
+    ],
+)
 def test_labels_follow_the_engine_rule(filters, labels, expected):
     assert labels_match(filters, labels) is expected
 
 
 def test_filters_become_lists_of_strings():
-    assert normalise_filters("images", {"dangling": False, "label": ["a=1", "b"]}, "1.41") == {
-        "dangling": ["false"], "label": ["a=1", "b"]}
+    assert normalise_filters("images", {"dangling": False, "label": ["a=1", "b"]}, "1.41") == {"dangling": ["false"], "label": ["a=1", "b"]}
     assert normalise_filters("containers", None, "1.41") == {}
 
 
@@ -124,11 +128,13 @@ def test_the_containerd_image_store_takes_every_candidate_whatever_its_children(
 
 
 def test_build_cache_keep_storage_keeps_the_most_recently_used_that_fit():
-    cache = [dict(ID="old", Size=300, LastUsedAt="2026-01-01T00:00:00Z"),
-             dict(ID="mid", Size=300, LastUsedAt="2026-06-01T00:00:00Z"),
-             dict(ID="new", Size=300, LastUsedAt="2026-12-01T00:00:00Z"),
-             dict(ID="busy", Size=300, InUse=True),
-             dict(ID="shared", Size=100, Shared=True, LastUsedAt="2025-01-01T00:00:00Z")]
+    cache = [
+        dict(ID="old", Size=300, LastUsedAt="2026-01-01T00:00:00Z"),
+        dict(ID="mid", Size=300, LastUsedAt="2026-06-01T00:00:00Z"),
+        dict(ID="new", Size=300, LastUsedAt="2026-12-01T00:00:00Z"),
+        dict(ID="busy", Size=300, InUse=True),
+        dict(ID="shared", Size=100, Shared=True, LastUsedAt="2025-01-01T00:00:00Z"),
+    ]
     assert [e["ID"] for e in plan_build_cache(cache, False, None)] == ["old", "mid", "new"]
     # 1300 bytes in all; 700 may stay: the two least recently used unshared records go.
     assert [e["ID"] for e in plan_build_cache(cache, False, 700)] == ["old", "mid"]

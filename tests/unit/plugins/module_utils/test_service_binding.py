@@ -75,10 +75,10 @@ def test_every_corpus_value_is_refused_or_taken_alike_by_both_bindings(option, f
         assert (container_refusal is None) == (service_refusal is None), (container_refusal, service_refusal)
     else:  # the service's own spelling (driver_config of a mount): as the container's once ansible has read it
         service_value, service_refusal = checked(service_spec(field), data.draw(corpus.value_for(service_spec(field))))
-        if service_refusal:
+        if service_refusal or service_value is None:
             return
-        container_value, container_refusal = checked(container_spec, field.accept(service_value))
-        assert container_refusal is None, container_refusal
+        # What the container's parser then gets, as swarm_service hands it over (no second argument check).
+        container_value, container_refusal = field.accept(service_value), None
     assert (container_value is None) == (service_value is None)  # None: not set, on both
     if container_refusal or container_value is None:
         return
@@ -88,7 +88,7 @@ def test_every_corpus_value_is_refused_or_taken_alike_by_both_bindings(option, f
     if made[0] == "refused":
         (container_option, reason), (service_option, service_reason) = made[1], served[1]
         assert service_reason == reason
-        assert service_option == field.name + container_option[len(option.name):]
+        assert service_option == field.name + container_option[len(option.name) :]
     else:
         assert served[1] == field.convert(made[1])
 
@@ -111,6 +111,7 @@ def test_each_shared_concept_is_declared_once():
     import inspect
 
     from ansible_collections.noar.docker.plugins.module_utils import swarm_service
+
     source = inspect.getsource(swarm_service)
     for name in made:
         assert f'ServiceOption("{name}"' not in source

@@ -2,10 +2,10 @@
 
 import pytest
 
+from ansible_collections.noar.docker.plugins.module_utils import timings
 from ansible_collections.noar.docker.plugins.module_utils.client import EngineError
 from ansible_collections.noar.docker.plugins.module_utils.streams import follow_stream
-from ansible_collections.noar.docker.plugins.module_utils import timings
-from ansible_collections.noar.docker.plugins.module_utils.timings import StreamClock, Stopwatch
+from ansible_collections.noar.docker.plugins.module_utils.timings import Stopwatch, StreamClock
 
 
 class Clock:
@@ -32,21 +32,19 @@ def test_phases_are_timed_in_order_even_when_one_fails():
     with pytest.raises(RuntimeError), watch.phase("push", "reg/web:1"):
         clock.now += 1
         raise RuntimeError("registry gone")
-    assert watch.as_dict() == dict(total=3.5, phases=[
-        dict(action="build", target="web:1", steps=[], seconds=2.5),
-        dict(action="push", target="reg/web:1", seconds=1.0)])
+    assert watch.as_dict() == dict(
+        total=3.5, phases=[dict(action="build", target="web:1", steps=[], seconds=2.5), dict(action="push", target="reg/web:1", seconds=1.0)]
+    )
 
 
 def test_build_steps_are_timed_from_the_stream(monkeypatch):
     clock = Clock()
     monkeypatch.setattr(timings.time, "monotonic", clock)
-    chunks = [{"stream": "Step 1/2 : FROM base\n"}, {"stream": " ---> abc\n"},
-              {"stream": "Step 2/2 : RUN make\n"}, {"stream": "built\n"}]
+    chunks = [{"stream": "Step 1/2 : FROM base\n"}, {"stream": " ---> abc\n"}, {"stream": "Step 2/2 : RUN make\n"}, {"stream": "built\n"}]
     phase: dict = {}
     log = follow_stream(ticking(chunks, clock, 1.0), "building", "web:1", phase)
     assert log == ["Step 1/2 : FROM base", " ---> abc", "Step 2/2 : RUN make", "built"]
-    assert phase["steps"] == [dict(step=1, of=2, instruction="FROM base", seconds=2.0),
-                              dict(step=2, of=2, instruction="RUN make", seconds=1.0)]
+    assert phase["steps"] == [dict(step=1, of=2, instruction="FROM base", seconds=2.0), dict(step=2, of=2, instruction="RUN make", seconds=1.0)]
 
 
 def test_a_failed_step_is_named_and_still_timed(monkeypatch):
@@ -70,6 +68,8 @@ def test_layers_are_timed_from_first_status_to_done():
     clock.now += 1
     stream.status({"status": "Pull complete", "id": "aaa"})
     stream.status({"status": "Mounted from team/base", "id": "ccc"})
-    assert stream.layers() == [dict(id="aaa", status="Pull complete", seconds=5.0),
-                               dict(id="bbb", status="Already exists", seconds=0.0),
-                               dict(id="ccc", status="Mounted", seconds=0.0)]
+    assert stream.layers() == [
+        dict(id="aaa", status="Pull complete", seconds=5.0),
+        dict(id="bbb", status="Already exists", seconds=0.0),
+        dict(id="ccc", status="Mounted", seconds=0.0),
+    ]

@@ -13,21 +13,24 @@ from ansible_collections.noar.docker.plugins.module_utils.units import (
 )
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("512m", 512 * 1024 ** 2),
-    ("512M", 512 * 1024 ** 2),
-    ("1.5g", int(1.5 * 1024 ** 3)),
-    ("1073741824", 1073741824),
-    (1073741824, 1073741824),
-    ("64k", 65536),
-    ("64kb", 65536),
-    ("2GiB", 2 * 1024 ** 3),
-    ("10b", 10),
-    (" 6m ", 6 * 1024 ** 2),
-    ("0", 0),
-    (".5k", 512),
-    (2048.0, 2048),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("512m", 512 * 1024**2),
+        ("512M", 512 * 1024**2),
+        ("1.5g", int(1.5 * 1024**3)),
+        ("1073741824", 1073741824),
+        (1073741824, 1073741824),
+        ("64k", 65536),
+        ("64kb", 65536),
+        ("2GiB", 2 * 1024**3),
+        ("10b", 10),
+        (" 6m ", 6 * 1024**2),
+        ("0", 0),
+        (".5k", 512),
+        (2048.0, 2048),
+    ],
+)
 def test_parse_size_accepts_what_docker_accepts(value, expected):
     assert parse_size(value) == expected
 
@@ -53,10 +56,17 @@ def test_parse_size_unlimited_only_when_allowed(value):
             parse_size(value, "memory")
 
 
-@pytest.mark.parametrize("value, text", [
-    (512 * 1024 ** 2, "512m"), (1024 ** 3, "1g"), (1536 * 1024, "1536k"), (1000, "1000"), (UNLIMITED, "unlimited"),
-    (0, "0"),
-])
+@pytest.mark.parametrize(
+    "value, text",
+    [
+        (512 * 1024**2, "512m"),
+        (1024**3, "1g"),
+        (1536 * 1024, "1536k"),
+        (1000, "1000"),
+        (UNLIMITED, "unlimited"),
+        (0, "0"),
+    ],
+)
 def test_format_size(value, text):
     assert format_size(value) == text
 
@@ -71,10 +81,17 @@ def test_parse_cpus(value, expected):
     assert parse_cpus(value) == expected
 
 
-@pytest.mark.parametrize("value, reason", [
-    (-1, "greater than 0"), (0, "greater than 0"), ("two", "not a number"), (True, "expected a number"),
-    ("inf", "greater than 0"), (1e-12, "smallest share"),
-])
+@pytest.mark.parametrize(
+    "value, reason",
+    [
+        (-1, "greater than 0"),
+        (0, "greater than 0"),
+        ("two", "not a number"),
+        (True, "expected a number"),
+        ("inf", "greater than 0"),
+        (1e-12, "smallest share"),
+    ],
+)
 def test_parse_cpus_rejects(value, reason):
     with pytest.raises(InvalidOption, match=reason) as err:
         parse_cpus(value, "cpus")
@@ -92,10 +109,22 @@ def test_cpus_to_nano():
     assert cpus_to_nano(0.1) == 100_000_000
 
 
-@pytest.mark.parametrize("value, seconds", [
-    ("30s", 30), ("1m30s", 90), ("1h", 3600), ("500ms", 0.5), ("2m", 120), (15, 15), ("15", 15),
-    ("1h2m3s", 3723), ("1.5s", 1.5), ("100us", 0.0001), ("0s", 0),
-])
+@pytest.mark.parametrize(
+    "value, seconds",
+    [
+        ("30s", 30),
+        ("1m30s", 90),
+        ("1h", 3600),
+        ("500ms", 0.5),
+        ("2m", 120),
+        (15, 15),
+        ("15", 15),
+        ("1h2m3s", 3723),
+        ("1.5s", 1.5),
+        ("100us", 0.0001),
+        ("0s", 0),
+    ],
+)
 def test_parse_duration(value, seconds):
     assert parse_duration(value) == pytest.approx(seconds)
 
@@ -113,4 +142,4 @@ def test_format_duration_round_trips(text):
 
 
 def test_duration_to_nano():
-    assert duration_to_nano(parse_duration("1m30s")) == 90 * 10 ** 9
+    assert duration_to_nano(parse_duration("1m30s")) == 90 * 10**9

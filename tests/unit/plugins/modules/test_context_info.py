@@ -12,9 +12,7 @@ def store(folder, name, host, description=None, skip_verify=False, tls_files=())
     meta = folder / "contexts" / "meta" / digest
     meta.mkdir(parents=True)
     metadata = {"Description": description} if description else {}
-    (meta / "meta.json").write_text(json.dumps({
-        "Name": name, "Metadata": metadata,
-        "Endpoints": {"docker": {"Host": host, "SkipTLSVerify": skip_verify}}}))
+    (meta / "meta.json").write_text(json.dumps({"Name": name, "Metadata": metadata, "Endpoints": {"docker": {"Host": host, "SkipTLSVerify": skip_verify}}}))
     if tls_files:
         tls = folder / "contexts" / "tls" / digest / "docker"
         tls.mkdir(parents=True)
@@ -47,18 +45,26 @@ def test_all_contexts_default_first(folder):
     assert insecure["config"] == {"docker_host": "tcp://192.0.2.11:2376", "tls": True, "validate_certs": False}
     material = folder / "contexts" / "tls" / hashlib.sha256(b"remote").hexdigest() / "docker"
     assert remote["description"] == "the build host"
-    assert remote["config"] == {"docker_host": "tcp://192.0.2.10:2376", "tls": False, "validate_certs": True,
-                                "ca_path": str(material / "ca.pem"), "client_cert": str(material / "cert.pem"),
-                                "client_key": str(material / "key.pem")}
+    assert remote["config"] == {
+        "docker_host": "tcp://192.0.2.10:2376",
+        "tls": False,
+        "validate_certs": True,
+        "ca_path": str(material / "ca.pem"),
+        "client_cert": str(material / "cert.pem"),
+        "client_key": str(material / "key.pem"),
+    }
     assert remote["meta_path"] == str(folder / "contexts" / "meta" / hashlib.sha256(b"remote").hexdigest())
 
 
-@pytest.mark.parametrize("params, environ, current", [
-    ({}, {}, "local"),
-    ({}, {"DOCKER_CONTEXT": "remote"}, "remote"),
-    ({}, {"DOCKER_HOST": "tcp://192.0.2.12:2375", "DOCKER_CONTEXT": "remote"}, "default"),  # as the CLI
-    ({"cli_context": "insecure"}, {"DOCKER_HOST": "tcp://192.0.2.12:2375"}, "insecure"),
-])
+@pytest.mark.parametrize(
+    "params, environ, current",
+    [
+        ({}, {}, "local"),
+        ({}, {"DOCKER_CONTEXT": "remote"}, "remote"),
+        ({}, {"DOCKER_HOST": "tcp://192.0.2.12:2375", "DOCKER_CONTEXT": "remote"}, "default"),  # as the CLI
+        ({"cli_context": "insecure"}, {"DOCKER_HOST": "tcp://192.0.2.12:2375"}, "insecure"),
+    ],
+)
 def test_current_context_as_the_cli_chooses(folder, params, environ, current):
     result = context_info(dict(params, only_current=True), dict(environ, DOCKER_CONFIG=str(folder)))
     assert result["current_context_name"] == current
@@ -66,12 +72,10 @@ def test_current_context_as_the_cli_chooses(folder, params, environ, current):
 
 
 def test_default_context_from_the_environment(folder):
-    environ = {"DOCKER_CONFIG": str(folder), "DOCKER_HOST": "tcp://192.0.2.12:2376", "DOCKER_TLS_VERIFY": "1",
-               "DOCKER_CERT_PATH": str(folder)}
+    environ = {"DOCKER_CONFIG": str(folder), "DOCKER_HOST": "tcp://192.0.2.12:2376", "DOCKER_TLS_VERIFY": "1", "DOCKER_CERT_PATH": str(folder)}
     (folder / "ca.pem").write_text("pem")
     default = context_info({"name": "default"}, environ)["contexts"][0]
-    assert default["config"] == {"docker_host": "tcp://192.0.2.12:2376", "tls": False, "validate_certs": True,
-                                 "ca_path": str(folder / "ca.pem")}
+    assert default["config"] == {"docker_host": "tcp://192.0.2.12:2376", "tls": False, "validate_certs": True, "ca_path": str(folder / "ca.pem")}
 
 
 def test_unknown_names(folder):

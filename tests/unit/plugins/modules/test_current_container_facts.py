@@ -11,22 +11,23 @@ MOUNTINFO_V2 = f"""\
 """
 
 
-@pytest.mark.parametrize("cgroup, mountinfo, dockerenv, containerenv, expected", [
-    (f"12:cpuset:/docker/{ID}\n11:memory:/docker/{ID}\n", "", True, False, ("docker", ID)),
-    (f"0::/system.slice/docker-{ID}.scope\n", "", True, False, ("docker", ID)),
-    ("0::/\n", MOUNTINFO_V2, True, False, ("docker", ID)),
-    # a data root on a file system of its own: the mount's root starts at that file system
-    ("0::/\n", f"7 1 8:1 /containers/{ID}/hostname /etc/hostname rw - ext4 /dev/sdb rw\n", False, False,
-     ("docker", ID)),
-    (f"0::/machine.slice/libpod-{ID}.scope\n", "", False, True, ("podman", ID)),
-    ("0::/\n", f"7 1 8:1 /containers/storage/overlay-containers/{ID}/userdata/hostname /etc/hostname rw - x y\n",
-     False, True, ("podman", ID)),
-    (f"1:name=systemd:/actions_job/{ID}\n", "", True, False, ("github_actions", ID)),
-    (f"1:name=systemd:/azpl_job/{ID}\n", "", True, False, ("azure_pipelines", ID)),
-    ("0::/\n", "", True, False, ("docker", "")),
-    ("0::/\n", "", False, True, ("podman", "")),
-    ("0::/init.scope\n", "22 1 8:1 / / rw - ext4 /dev/sda1 rw\n", False, False, ("", "")),
-    ("", "", False, False, ("", "")),
-])
+@pytest.mark.parametrize(
+    "cgroup, mountinfo, dockerenv, containerenv, expected",
+    [
+        (f"12:cpuset:/docker/{ID}\n11:memory:/docker/{ID}\n", "", True, False, ("docker", ID)),
+        (f"0::/system.slice/docker-{ID}.scope\n", "", True, False, ("docker", ID)),
+        ("0::/\n", MOUNTINFO_V2, True, False, ("docker", ID)),
+        # a data root on a file system of its own: the mount's root starts at that file system
+        ("0::/\n", f"7 1 8:1 /containers/{ID}/hostname /etc/hostname rw - ext4 /dev/sdb rw\n", False, False, ("docker", ID)),
+        (f"0::/machine.slice/libpod-{ID}.scope\n", "", False, True, ("podman", ID)),
+        ("0::/\n", f"7 1 8:1 /containers/storage/overlay-containers/{ID}/userdata/hostname /etc/hostname rw - x y\n", False, True, ("podman", ID)),
+        (f"1:name=systemd:/actions_job/{ID}\n", "", True, False, ("github_actions", ID)),
+        (f"1:name=systemd:/azpl_job/{ID}\n", "", True, False, ("azure_pipelines", ID)),
+        ("0::/\n", "", True, False, ("docker", "")),
+        ("0::/\n", "", False, True, ("podman", "")),
+        ("0::/init.scope\n", "22 1 8:1 / / rw - ext4 /dev/sda1 rw\n", False, False, ("", "")),
+        ("", "", False, False, ("", "")),
+    ],
+)
 def test_detect(cgroup, mountinfo, dockerenv, containerenv, expected):
     assert detect(cgroup, mountinfo, dockerenv, containerenv) == expected

@@ -5,17 +5,42 @@ value" each, and ``known``, the differences of form only that KNOWN lists, with 
 Ids, times, addresses and what the engine makes up by itself are left out, and the one label only the CLI adds (its
 version). The config hash and image labels are compared: the module writes the CLI's own.
 """
+
 import json
 import sys
 
 OWN_LABELS = ("com.docker.compose.version",)
 FIELDS = (
-    "Config.Image", "Config.Cmd", "Config.Entrypoint", "Config.Env", "Config.Labels", "Config.User", "Config.WorkingDir",
-    "Config.Healthcheck", "Config.ExposedPorts", "Config.StopSignal", "Config.StopTimeout", "Config.Tty",
-    "Config.OpenStdin", "HostConfig.Binds", "HostConfig.Mounts", "HostConfig.PortBindings",
-    "HostConfig.RestartPolicy", "HostConfig.NetworkMode", "HostConfig.CapAdd", "HostConfig.CapDrop",
-    "HostConfig.Init", "HostConfig.ReadonlyRootfs", "HostConfig.ExtraHosts", "HostConfig.Tmpfs", "HostConfig.LogConfig",
-    "HostConfig.Memory", "HostConfig.NanoCpus", "HostConfig.VolumeDriver", "HostConfig.VolumesFrom", "HostConfig.Links",
+    "Config.Image",
+    "Config.Cmd",
+    "Config.Entrypoint",
+    "Config.Env",
+    "Config.Labels",
+    "Config.User",
+    "Config.WorkingDir",
+    "Config.Healthcheck",
+    "Config.ExposedPorts",
+    "Config.StopSignal",
+    "Config.StopTimeout",
+    "Config.Tty",
+    "Config.OpenStdin",
+    "HostConfig.Binds",
+    "HostConfig.Mounts",
+    "HostConfig.PortBindings",
+    "HostConfig.RestartPolicy",
+    "HostConfig.NetworkMode",
+    "HostConfig.CapAdd",
+    "HostConfig.CapDrop",
+    "HostConfig.Init",
+    "HostConfig.ReadonlyRootfs",
+    "HostConfig.ExtraHosts",
+    "HostConfig.Tmpfs",
+    "HostConfig.LogConfig",
+    "HostConfig.Memory",
+    "HostConfig.NanoCpus",
+    "HostConfig.VolumeDriver",
+    "HostConfig.VolumesFrom",
+    "HostConfig.Links",
     "Mounts",
     "NetworkSettings.Networks",
 )
@@ -23,8 +48,10 @@ FIELDS = (
 
 # Differences of form only: field -> (the same value read either way, why).
 KNOWN = {
-    "HostConfig.CapAdd": (lambda caps: sorted(c.replace("CAP_", "", 1) for c in caps or []),
-                          "the CLI writes CAP_NET_ADMIN, the module NET_ADMIN (as community.docker); the engine reads both"),
+    "HostConfig.CapAdd": (
+        lambda caps: sorted(c.replace("CAP_", "", 1) for c in caps or []),
+        "the CLI writes CAP_NET_ADMIN, the module NET_ADMIN (as community.docker); the engine reads both",
+    ),
 }
 KNOWN["HostConfig.CapDrop"] = KNOWN["HostConfig.CapAdd"]
 
@@ -41,17 +68,16 @@ def normalised(container, path):
         return sorted(value or [])
     if path == "Config.Labels":
         return {k: v for k, v in (value or {}).items() if k not in OWN_LABELS}
-    if path in ("HostConfig.Binds", "HostConfig.CapAdd", "HostConfig.CapDrop", "HostConfig.ExtraHosts",
-                "HostConfig.Links"):
+    if path in ("HostConfig.Binds", "HostConfig.CapAdd", "HostConfig.CapDrop", "HostConfig.ExtraHosts", "HostConfig.Links"):
         return sorted(value or [])
     if path == "Mounts":
-        return sorted((m.get("Type"), m.get("Name") or m.get("Source"), m.get("Destination"), m.get("RW"))
-                      for m in value or [])
+        return sorted((m.get("Type"), m.get("Name") or m.get("Source"), m.get("Destination"), m.get("RW")) for m in value or [])
     if path == "NetworkSettings.Networks":
         short_id = container["Id"][:12]
-        return {name: dict(aliases=sorted(a for a in (endpoint.get("Aliases") or []) if a != short_id),
-                           links=sorted(endpoint.get("Links") or []))
-                for name, endpoint in (value or {}).items()}
+        return {
+            name: dict(aliases=sorted(a for a in (endpoint.get("Aliases") or []) if a != short_id), links=sorted(endpoint.get("Links") or []))
+            for name, endpoint in (value or {}).items()
+        }
     if value in ({}, [], "", None):
         return None
     return value

@@ -1,5 +1,6 @@
 """A volume driver plugin for the plugin target: it keeps its volumes' names, and shows its DEBUG setting in
 each volume's status, so the test sees that a setting reached the plugin."""
+
 import http.server
 import json
 import os
