@@ -37,7 +37,7 @@ from chaos import (  # pylint: disable=import-error
     wait_for,
 )
 
-# -- 500 commands through the connection while the other scenarios run
+# -- many commands through the connection while the other scenarios run (500; ./noar test runs 200)
 
 
 STRESS_COUNT = int(os.environ.get("NOAR_CHAOS_COMMANDS", "500"))
@@ -46,7 +46,7 @@ STRESS_COUNT = int(os.environ.get("NOAR_CHAOS_COMMANDS", "500"))
 @pytest.fixture(scope="module", autouse=True)
 def stress():
     """A node booting systemd, and the stress play started against it: it runs while the scenarios below do,
-    until test_500_commands_through_the_connection waits for it (before the engine restarts)."""
+    until test_commands_through_the_connection waits for it (before the engine restarts)."""
     node = ENGINE.containers.run(
         "noar-test/debian-systemd:bookworm",
         name=f"{PREFIX}-node",
@@ -235,7 +235,7 @@ def test_the_registry_stopping_in_a_push_fails_clearly_and_the_rerun_completes()
     )
 
 
-def test_500_commands_through_the_connection_while_the_scenarios_above_ran(stress):
+def test_commands_through_the_connection_while_the_scenarios_above_ran(stress):
     """The docker connection once lost output under load ("failed to resolve remote temporary directory ...
     returned empty string"); every command, and the temporary folder of each, must come back whole."""
     stress.wait(timeout=1200)
