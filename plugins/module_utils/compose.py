@@ -1395,19 +1395,18 @@ def is_external(project: dict, kind: str, key: str) -> bool:
 
 
 def network_params(project: dict, key: str) -> dict:
-    """The ``noar.docker.network`` parameters of the project's network ``key`` (``default`` needs no declaration)."""
+    """The ``noar.docker.network`` parameters of the project's network ``key`` (``default`` needs no declaration);
+    the network module's defaults and checks are its argument spec's (``network.NETWORK_ARGS``), applied by the
+    application that makes it (``converge.task_params``)."""
     definition = declared(project, "networks", key, NETWORK_KEYS)
-    params = dict(
-        name=object_name(project, "networks", key),
-        state="present",
-        driver=definition.get("driver") or "bridge",
-        labels=_labels(project, "networks", key, definition),
-    )
+    params = dict(name=object_name(project, "networks", key), labels=_labels(project, "networks", key, definition))
+    if definition.get("driver"):
+        params["driver"] = definition["driver"]
     if definition.get("driver_opts"):
         params["driver_options"] = {str(k): text(v) for k, v in definition["driver_opts"].items()}
     for flag in ("internal", "attachable", "enable_ipv6"):
         if definition.get(flag) is not None:
-            params[flag] = bool(definition[flag])
+            params[flag] = definition[flag]  # checked as the network module checks it (NETWORK_ARGS)
     ipam = definition.get("ipam") or {}
     for name in ipam:
         if name not in IPAM_KEYS:
@@ -1428,15 +1427,11 @@ def network_params(project: dict, key: str) -> dict:
 
 
 def volume_params(project: dict, key: str) -> dict:
-    """The ``noar.docker.volume`` parameters of the project's volume ``key``."""
+    """The ``noar.docker.volume`` parameters of the project's volume ``key`` (defaults: ``volume.VOLUME_ARGS``)."""
     definition = declared(project, "volumes", key, VOLUME_KEYS)
-    params = dict(
-        name=object_name(project, "volumes", key),
-        state="present",
-        driver=definition.get("driver") or "local",
-        labels=_labels(project, "volumes", key, definition),
-        recreate="never",
-    )
+    params = dict(name=object_name(project, "volumes", key), labels=_labels(project, "volumes", key, definition))
+    if definition.get("driver"):
+        params["driver"] = definition["driver"]
     if definition.get("driver_opts"):
         params["driver_options"] = {str(k): text(v) for k, v in definition["driver_opts"].items()}
     return params

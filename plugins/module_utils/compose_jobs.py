@@ -22,15 +22,15 @@ from ansible_collections.noar.docker.plugins.module_utils.compose import (
 )
 from ansible_collections.noar.docker.plugins.module_utils.compose_manager import (
     CONFIG_HASH,
+    CONTAINER_SPEC,
     ONEOFF,
     ComposeManager,
     compose_params,
     project_containers,
-    task_params,
 )
 from ansible_collections.noar.docker.plugins.module_utils.container import ContainerManager
 from ansible_collections.noar.docker.plugins.module_utils.container_io import run_exec
-from ansible_collections.noar.docker.plugins.module_utils.converge import Manager
+from ansible_collections.noar.docker.plugins.module_utils.converge import Manager, task_params
 from ansible_collections.noar.docker.plugins.module_utils.image import ImageManager
 from ansible_collections.noar.docker.plugins.module_utils.image_names import reference, split_name
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
@@ -222,7 +222,7 @@ def compose_run(client, params: dict, environ: dict) -> dict:
     images.image_of(service)
     images.apply_images()
     task = _run_task(project, service, params, warnings)
-    container = ContainerManager(client, task_params(task, f"services.{service}"), False)
+    container = ContainerManager(client, task_params(CONTAINER_SPEC, task, f"services.{service}"), False)
     container.apply(container.plan(container.read()))
     warnings.extend(container.warnings)
     name = task["name"]

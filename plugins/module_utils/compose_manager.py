@@ -29,8 +29,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-
 from ansible_collections.noar.docker.plugins.module_utils.client import EngineError, engine_errors, find
 from ansible_collections.noar.docker.plugins.module_utils.compose import (
     PROJECT_ARGS,
@@ -56,14 +54,14 @@ from ansible_collections.noar.docker.plugins.module_utils.container_options impo
     desired_view,
     parse_published_ports,
 )
-from ansible_collections.noar.docker.plugins.module_utils.converge import Action, Manager, plan_diff
+from ansible_collections.noar.docker.plugins.module_utils.converge import Action, Manager, plan_diff, task_params
 from ansible_collections.noar.docker.plugins.module_utils.files import file_digest, write_atomically
 from ansible_collections.noar.docker.plugins.module_utils.image import ImageManager
 from ansible_collections.noar.docker.plugins.module_utils.image_names import reference, split_name
-from ansible_collections.noar.docker.plugins.module_utils.network import NetworkManager
+from ansible_collections.noar.docker.plugins.module_utils.network import NETWORK_ARGS, NetworkManager
 from ansible_collections.noar.docker.plugins.module_utils.timings import Stopwatch
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
-from ansible_collections.noar.docker.plugins.module_utils.volume import VolumeManager
+from ansible_collections.noar.docker.plugins.module_utils.volume import VOLUME_ARGS, VolumeManager
 
 PROJECT = "com.docker.compose.project"
 SERVICE = "com.docker.compose.service"
@@ -138,14 +136,6 @@ def config_hash(params: dict, files: dict | None = None) -> str:
     """What docker compose's ``config-hash`` label is for: one value that changes whenever the service does (its
     container parameters, and the digests of the secrets and configs it mounts, by target)."""
     return hashlib.sha256(json.dumps(dict(params, files=files or {}), sort_keys=True, default=str).encode()).hexdigest()
-
-
-def task_params(params: dict, path: str) -> dict:
-    """``params`` checked against ``noar.docker.container``'s argument spec, with its defaults."""
-    validated = ArgumentSpecValidator(CONTAINER_SPEC).validate(params)
-    if validated.error_messages:
-        raise InvalidOption("definition", f"{path}: {validated.error_messages[0]}")
-    return validated.validated_parameters
 
 
 def host_ports(params: dict) -> list:
@@ -232,7 +222,7 @@ class ComposeManager(Manager):
         given = dict(name=name, **params)
         if self.params.get("stop_timeout") is not None:
             given["stop_timeout"] = self.params["stop_timeout"]
-        manager = ContainerManager(self.client, task_params(given, f"container {name}"), self.check_mode)
+        manager = ContainerManager(self.client, task_params(CONTAINER_SPEC, given, f"container {name}"), self.check_mode)
         self.units.append(Unit(labels.get(SERVICE, ""), name, manager))
         return manager
 
@@ -318,8 +308,8 @@ class ComposeManager(Manager):
         self._note(warnings)
         counts = {name: self._count(name) for name in self.services}
         self._check_ports(shared, counts)
-        pending_networks = self._plan_objects("networks", network_params, NetworkManager, self.networks, shared)
-        self._plan_objects("volumes", volume_params, VolumeManager, self.volumes, shared)
+        pending_networks = self._plan_objects("networks", network_params, NETWORK_ARGS, NetworkManager, self.networks, shared)
+        self._plan_objects("volumes", volume_params, VOLUME_ARGS, VolumeManager, self.volumes, shared)
         by_name = {(c.get("Names") or ["/"])[0][1:]: c for c in actual}
         for level in self.levels:
             for service in level:
@@ -400,8 +390,9 @@ class ComposeManager(Manager):
                     raise InvalidOption("definition", f"services.{service}.ports: {port} is published by service {taken[port]} too")
                 taken[port] = service
 
-    def _plan_objects(self, kind, to_params, manager_class, into, shared) -> set:
-        """Plan the project's networks or volumes the services use; returns the names to be created."""
+    def _plan_objects(self, kind, to_params, spec, manager_class, into, shared) -> set:
+        """Plan the project's networks or volumes the services use, each with its module's argument spec (``spec``:
+        its defaults and checks); returns the names to be created."""
         used: set = set()
         for params in shared.values():
             if kind == "networks":
@@ -418,7 +409,7 @@ class ComposeManager(Manager):
                 if find(self.client, kind[:-1], params["name"]) is None:
                     raise InvalidOption("definition", f"{kind}.{key}: external {kind[:-1]} {params['name']} does not exist; create it first, or drop external")
                 continue
-            manager = manager_class(self.client, params)
+            manager = manager_class(self.client, task_params(spec, params, f"{kind}.{key}"))
             plan = manager.plan(manager.read())
             self._note(getattr(manager, "warnings", None) or [])
             into.append((manager, plan))
@@ -512,7 +503,7 @@ class ComposeManager(Manager):
             )
             if recreate == "always":
                 task["recreate"] = True
-            task = task_params(task, f"services.{service}")
+            task = task_params(CONTAINER_SPEC, task, f"services.{service}")
             if image is not None:
                 task["labels"][IMAGE] = image["Id"]
             manager = ContainerManager(self.client, task, self.check_mode)

@@ -15,6 +15,8 @@ from __future__ import annotations
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
 from ansible_collections.noar.docker.plugins.module_utils.client import EngineError
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
 
@@ -162,3 +164,15 @@ def converge(module, manager: Manager) -> dict:
             result["diff"] = manager.diff(plan)
         return result
     return {}  # not reached: module_errors fails the module
+
+
+def task_params(spec: dict, given: dict, where: str, option: str = "definition") -> dict:
+    """``given`` as a module whose argument spec is ``spec`` gets its parameters: checked as AnsibleModule checks a
+    task (types, choices, required, suboptions) and with the spec's defaults. For the managers one module drives
+    for another (compose's containers, networks and volumes; a stack's services, secrets and configs), so that
+    they get the same validation and the same defaults as their own modules, declared once. A refusal names
+    ``option`` and ``where`` (``definition: networks.back: ...``)."""
+    validated = ArgumentSpecValidator(spec).validate(given)
+    if validated.error_messages:
+        raise InvalidOption(option, f"{where}: {validated.error_messages[0]}")
+    return validated.validated_parameters

@@ -24,8 +24,8 @@ import time
 from ansible_collections.noar.docker.plugins.module_utils import compose
 from ansible_collections.noar.docker.plugins.module_utils import container_options as copts
 from ansible_collections.noar.docker.plugins.module_utils.client import EngineError, engine_errors, inspect_or_none
-from ansible_collections.noar.docker.plugins.module_utils.converge import Action, Manager, plan_diff
-from ansible_collections.noar.docker.plugins.module_utils.network import NetworkManager
+from ansible_collections.noar.docker.plugins.module_utils.converge import Action, Manager, plan_diff, task_params
+from ansible_collections.noar.docker.plugins.module_utils.network import NETWORK_ARGS, NetworkManager
 from ansible_collections.noar.docker.plugins.module_utils.swarm import require_manager
 from ansible_collections.noar.docker.plugins.module_utils.swarm_data import SWARM_DATA_ARGS, SwarmDataManager
 from ansible_collections.noar.docker.plugins.module_utils.swarm_service import MODULE_ARGS, ServiceManager
@@ -346,14 +346,17 @@ class StackManager(Manager):
         warnings: list = []
         wanted = set()
         for service in model["services"]:
-            params = dict({k: spec.get("default") for k, spec in MODULE_ARGS.items()}, **service_options(self.project, service, data_names, warnings))
             # Waited for by apply once every service is there: one waited for alone could need a later one.
-            params.update(
-                name=f"{self.name}_{service}",
-                state="present",
-                wait=False,
-                wait_timeout=self.params.get("wait_timeout"),
-                resolve_image=self.params.get("resolve_image") in ("always", "changed"),
+            params = task_params(
+                MODULE_ARGS,
+                dict(
+                    service_options(self.project, service, data_names, warnings),
+                    name=f"{self.name}_{service}",
+                    wait=False,
+                    wait_timeout=self.params.get("wait_timeout"),
+                    resolve_image=self.params.get("resolve_image") in ("always", "changed"),
+                ),
+                f"services.{service}",
             )
             wanted.add(params["name"])
             self._step(3, ServiceManager(self.client, params, pending=self.pending, manager_checked=True))
@@ -375,13 +378,13 @@ class StackManager(Manager):
         params: dict = (
             compose.network_params(self.project, key)
             if key in (self.project["model"].get("networks") or {})
-            else dict(name=compose.object_name(self.project, "networks", key), state="present")
+            else dict(name=compose.object_name(self.project, "networks", key))
         )
         labels = {k: v for k, v in (params.get("labels") or {}).items() if not k.startswith("com.docker.compose.")}
         params.update(
             driver="overlay" if params.get("driver") in (None, "bridge") else params["driver"], labels=dict(labels, **{NAMESPACE: self.name}), scope="swarm"
         )
-        return params
+        return task_params(NETWORK_ARGS, params, f"networks.{key}")
 
     def _plan_data(self, actual) -> dict:
         """Secrets and configs: the name each service uses; new versions are planned (phase 2), old ones removed
@@ -398,13 +401,8 @@ class StackManager(Manager):
                 if len(given) != 1:
                     raise InvalidOption("definition", f"{where}: needs exactly one of {', '.join(DATA_SOURCES[kind])} (or external)")
                 source, value = given[0], definition[given[0]]
-                params: dict = {k: spec.get("default") for k, spec in SWARM_DATA_ARGS.items()}
-                params.update(
-                    name=definition.get("name") or f"{self.name}_{key}",
-                    rolling_versions=True,
-                    versions_to_keep=2,
-                    labels={NAMESPACE: self.name},
-                    state="present",
+                params: dict = dict(
+                    name=definition.get("name") or f"{self.name}_{key}", rolling_versions=True, versions_to_keep=2, labels={NAMESPACE: self.name}
                 )
                 if source == "file":
                     params["data_src"] = os.path.normpath(os.path.join(self.project["working_dir"], str(value)))
@@ -419,7 +417,7 @@ class StackManager(Manager):
                     params["data"] = str(found)
                 else:
                     params["data"] = str(value)
-                manager = SwarmDataManager(self.client, params, kind[:-1], move_services=False, manager_checked=True)
+                manager = SwarmDataManager(self.client, task_params(SWARM_DATA_ARGS, params, where), kind[:-1], move_services=False, manager_checked=True)
                 plan = manager.plan(manager.read())
                 created = [a for a in plan if a.kind == "create"]
                 if created:

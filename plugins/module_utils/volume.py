@@ -25,6 +25,17 @@ def volume_view(volume: dict) -> dict:
     return dict(driver=volume.get("Driver"), driver_options=volume.get("Options") or {}, labels=volume.get("Labels") or {})
 
 
+# The volume module's options (noar.docker.volume), which compose and stack give their volumes too.
+VOLUME_ARGS: dict = dict(
+    name=dict(type="str", required=True, aliases=["volume_name"]),
+    driver=dict(type="str", default="local"),
+    driver_options=dict(type="dict"),
+    labels=dict(type="dict"),
+    recreate=dict(type="str", default="never", choices=list(RECREATE)),
+    state=dict(type="str", default="present", choices=["present", "absent"]),
+)
+
+
 class VolumeManager(Manager):
     """Plans and applies one ``volume`` task."""
 

@@ -172,41 +172,12 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.noar.docker.plugins.module_utils.client import connect, docker_argument_spec
 from ansible_collections.noar.docker.plugins.module_utils.converge import converge
-from ansible_collections.noar.docker.plugins.module_utils.network import NetworkManager
+from ansible_collections.noar.docker.plugins.module_utils.network import NETWORK_ARGS, NetworkManager
 
 
 def main():
     module = AnsibleModule(
-        argument_spec=docker_argument_spec(
-            name=dict(type="str", required=True, aliases=["network_name"]),
-            driver=dict(type="str", default="bridge"),
-            driver_options=dict(type="dict"),
-            ipam_driver=dict(type="str"),
-            ipam_driver_options=dict(type="dict"),
-            ipam_config=dict(
-                type="list",
-                elements="dict",
-                options=dict(
-                    subnet=dict(type="str"),
-                    iprange=dict(type="str"),
-                    gateway=dict(type="str"),
-                    aux_addresses=dict(type="dict"),
-                ),
-            ),
-            enable_ipv6=dict(type="bool"),
-            internal=dict(type="bool"),
-            attachable=dict(type="bool"),
-            ingress=dict(type="bool"),
-            config_only=dict(type="bool"),
-            config_from=dict(type="str"),
-            enable_ipv4=dict(type="bool"),
-            scope=dict(type="str", choices=["local", "global", "swarm"]),
-            labels=dict(type="dict"),
-            connected=dict(type="list", elements="str", aliases=["containers"]),
-            appends=dict(type="bool", default=False, aliases=["incremental"]),
-            force=dict(type="bool", default=False),
-            state=dict(type="str", default="present", choices=["present", "absent"]),
-        ),
+        argument_spec=docker_argument_spec(**NETWORK_ARGS),
         supports_check_mode=True,
     )
     client = connect(module)

@@ -108,19 +108,12 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.noar.docker.plugins.module_utils.client import connect, docker_argument_spec
 from ansible_collections.noar.docker.plugins.module_utils.converge import converge
-from ansible_collections.noar.docker.plugins.module_utils.volume import RECREATE, VolumeManager
+from ansible_collections.noar.docker.plugins.module_utils.volume import VOLUME_ARGS, VolumeManager
 
 
 def main():
     module = AnsibleModule(
-        argument_spec=docker_argument_spec(
-            name=dict(type="str", required=True, aliases=["volume_name"]),
-            driver=dict(type="str", default="local"),
-            driver_options=dict(type="dict"),
-            labels=dict(type="dict"),
-            recreate=dict(type="str", default="never", choices=list(RECREATE)),
-            state=dict(type="str", default="present", choices=["present", "absent"]),
-        ),
+        argument_spec=docker_argument_spec(**VOLUME_ARGS),
         supports_check_mode=True,
     )
     client = connect(module)

@@ -1,6 +1,8 @@
 """The compose manager's own decisions, without an engine: start order, host ports, the unchanged fast path."""
 
+import docker.errors
 import pytest
+import requests
 
 from ansible_collections.noar.docker.plugins.module_utils import compose_manager
 from ansible_collections.noar.docker.plugins.module_utils.compose import load_project
@@ -334,3 +336,50 @@ def test_hooks_go_where_docker_compose_runs_them(running, kinds, planned):
     unit.plan = [Action(kind, "p-web-1") for kind in kinds]
     compose._with_hooks(unit)  # pylint: disable=protected-access
     assert [a.kind if a.kind != "hook" else f"hook {a.target.split(' ')[1]}" for a in unit.plan] == planned
+
+
+@pytest.mark.parametrize(
+    "network, message",
+    [
+        (dict(internal="perhaps"), "networks.back: argument 'internal' is of type str and we were unable to convert to bool"),
+        (dict(enable_ipv6="often"), "networks.back: argument 'enable_ipv6' is of type str and we were unable to convert to bool"),
+    ],
+)
+def test_a_project_s_network_is_checked_as_the_network_module_checks_it(network, message):
+    """A Compose network's parameters go through noar.docker.network's own argument spec (its checks and defaults),
+    before anything is read from the engine."""
+    definition = dict(services=dict(web=dict(image="img:1", networks=["back"])), networks=dict(back=network))
+    compose = manager(definition, ListingOnly([]))
+    with pytest.raises(InvalidOption, match="^definition: " + message.replace("(", r"\(").replace("'", "'")):
+        compose.plan(compose.read())
+
+
+def test_a_project_s_network_and_volume_get_their_modules_defaults(monkeypatch):
+    made = {}
+
+    class Recorder:
+        def __init__(self, _client, params):
+            made[params["name"]] = self.params = params
+
+        def read(self):
+            return None
+
+        def plan(self, _actual):
+            return []
+
+    monkeypatch.setattr(compose_manager, "NetworkManager", Recorder)
+    monkeypatch.setattr(compose_manager, "VolumeManager", Recorder)
+    definition = dict(services=dict(web=dict(image="img:1", networks=["back"], volumes=["data:/data"])), networks=dict(back={}), volumes=dict(data={}))
+
+    class Empty(ListingOnly):
+        @staticmethod
+        def inspect_container(name):
+            response = requests.Response()
+            response.status_code, response.url, response.reason = 404, f"/containers/{name}/json", "Not Found"
+            raise docker.errors.NotFound("no such container", response=response)
+
+    compose = manager(definition, Empty([]))
+    compose.plan(compose.read())
+    network, volume = made["p_back"], made["p_data"]
+    assert (network["driver"], network["state"], network["appends"], network["force"]) == ("bridge", "present", False, False)
+    assert (volume["driver"], volume["state"], volume["recreate"]) == ("local", "present", "never")
