@@ -86,6 +86,47 @@ class Manager:
         return plan_diff(plan)
 
 
+class Composite(Manager):
+    """A manager made of other managers' plans (a stack's networks, secrets, configs and services), each part
+    applied by the manager that planned it, in phase order. ``planned()`` is every part's actions in that order;
+    ``apply(plan)`` carries out the actions of ``plan`` (each part keeps those it planned), then calls ``wait()``
+    once all are applied: a stack waits for its services together, as one may need a later one."""
+
+    def __init__(self) -> None:
+        self.parts: list = []  # (phase, manager, plan)
+        self.warnings: list = []
+
+    def add(self, phase: int, manager: Manager, plan: list | None = None) -> list:
+        """``manager``'s plan (read and planned now, unless given) as a part of phase ``phase``, with its warnings."""
+        plan = manager.plan(manager.read()) if plan is None else plan
+        self._collect(manager)
+        if plan:
+            self.parts.append((phase, manager, plan))
+        return plan
+
+    def ordered(self) -> list:
+        """The parts, ``(phase, manager, plan)``, in the order they are applied."""
+        return sorted(self.parts, key=lambda part: part[0])
+
+    def planned(self) -> list:
+        return [action for _phase, _manager, plan in self.ordered() for action in plan]
+
+    def apply(self, plan: list) -> None:
+        chosen = {id(action) for action in plan}
+        for _phase, manager, part in self.ordered():
+            actions = [action for action in part if id(action) in chosen]
+            if actions:
+                manager.apply(actions)
+            self._collect(manager)
+        self.wait()
+
+    def wait(self) -> None:
+        """What to wait for once every part is applied (nothing by default)."""
+
+    def _collect(self, manager: Manager) -> None:
+        self.warnings.extend(w for w in getattr(manager, "warnings", ()) or () if w not in self.warnings)
+
+
 def compare(comparison: str, desired, actual) -> bool:
     """Whether ``actual`` satisfies ``desired`` under a community.docker comparison kind.
 

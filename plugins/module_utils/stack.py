@@ -24,7 +24,7 @@ import time
 from ansible_collections.noar.docker.plugins.module_utils import compose
 from ansible_collections.noar.docker.plugins.module_utils import container_options as copts
 from ansible_collections.noar.docker.plugins.module_utils.client import EngineError, engine_errors, inspect_or_none
-from ansible_collections.noar.docker.plugins.module_utils.converge import Action, Manager, plan_diff, task_params
+from ansible_collections.noar.docker.plugins.module_utils.converge import Action, Composite, Manager, plan_diff, task_params
 from ansible_collections.noar.docker.plugins.module_utils.network import NETWORK_ARGS, NetworkManager
 from ansible_collections.noar.docker.plugins.module_utils.swarm import require_manager
 from ansible_collections.noar.docker.plugins.module_utils.swarm_data import SWARM_DATA_ARGS, SwarmDataManager
@@ -293,16 +293,17 @@ class Removals(Manager):
                 time.sleep(1)
 
 
-class StackManager(Manager):
-    """Plans and applies one ``stack`` task: a Compose project on a swarm."""
+class StackManager(Composite):
+    """Plans and applies one ``stack`` task: a Compose project on a swarm, as the parts of a ``Composite``: networks
+    (phase 1), new secret and config versions (2), services (3), services pruned (4), old versions removed (5);
+    removing a stack: services (1), secrets and configs (2), networks (3)."""
 
     def __init__(self, client, params: dict, environ: dict):
+        super().__init__()
         self.client = client
         self.params = params
         self.environ = environ
         self.name = params["name"]
-        self.warnings: list = []
-        self.steps: list = []  # (phase, manager, plan): applied phase by phase
         self.project: dict = {}
         self.pending: set = set()  # (kind, name) of objects this plan makes, that services will use
 
@@ -316,13 +317,6 @@ class StackManager(Manager):
                 secrets=self.client.secrets(filters=label),
                 configs=self.client.configs(filters=label),
             )
-
-    def _step(self, phase: int, manager, plan=None):
-        plan = manager.plan(manager.read()) if plan is None else plan
-        self.warnings.extend(getattr(manager, "warnings", ()) or ())
-        if plan:
-            self.steps.append((phase, manager, plan))
-        return manager, plan
 
     def plan(self, actual):
         if self.params["state"] == "absent":
@@ -341,7 +335,7 @@ class StackManager(Manager):
             if not compose.is_external(self.project, "networks", key):
                 params = self._network_params(key)
                 self.pending.add(("network", params["name"]))
-                self._step(1, NetworkManager(self.client, params))
+                self.add(1, NetworkManager(self.client, params))
         data_names = self._plan_data(actual)
         warnings: list = []
         wanted = set()
@@ -359,20 +353,16 @@ class StackManager(Manager):
                 f"services.{service}",
             )
             wanted.add(params["name"])
-            self._step(3, ServiceManager(self.client, params, pending=self.pending, manager_checked=True))
+            self.add(3, ServiceManager(self.client, params, pending=self.pending, manager_checked=True))
         self.warnings.extend(warnings)
         for service in actual["services"]:
             if service["Spec"]["Name"] not in wanted:
                 if self.params.get("prune"):
                     removal = dict(name=service["Spec"]["Name"], state="absent")
-                    self._step(4, ServiceManager(self.client, removal, manager_checked=True))
+                    self.add(4, ServiceManager(self.client, removal, manager_checked=True))
                 else:
                     self.warnings.append(f"service {service['Spec']['Name']} of stack {self.name} is not in the Compose file any more; prune=true removes it")
-        return self._flattened()
-
-    def _flattened(self) -> list:
-        """Every step's actions, in the order ``apply`` carries them out."""
-        return [action for _phase, _manager, plan in sorted(self.steps, key=lambda s: s[0]) for action in plan]
+        return self.planned()
 
     def _network_params(self, key: str) -> dict:
         params: dict = (
@@ -423,34 +413,32 @@ class StackManager(Manager):
                 if created:
                     names[(kind, key)] = created[0].data["name"]
                     self.pending.add((kind[:-1], created[0].data["name"]))
-                    self._step(2, manager, created)
+                    self.add(2, manager, created)
                 else:
                     names[(kind, key)] = manager.current["Spec"]["Name"]
                 removed = [a for a in plan if a.kind == "remove"]
                 if removed:
-                    self._step(5, manager, removed)
+                    self.add(5, manager, removed)
         return names
 
     def _plan_absent(self, actual) -> list:
         for service in actual["services"]:
             removal = dict(name=service["Spec"]["Name"], state="absent")
-            self._step(1, ServiceManager(self.client, removal, manager_checked=True))
+            self.add(1, ServiceManager(self.client, removal, manager_checked=True))
         removals = [(2, kind[:-1], item["Spec"]["Name"], item["ID"]) for kind in ("secrets", "configs") for item in actual[kind]]
         removals += [(3, "network", network["Name"], network["Id"]) for network in actual["networks"]]
         for phase, kind, name, object_id in removals:
-            self._step(
+            self.add(
                 phase,
                 Removals(self.client, kind),
                 [Action("remove", f"{kind} {name}", before=dict(name=name), after=dict(state="absent"), data=dict(id=object_id))],
             )
-        return self._flattened()
+        return self.planned()
 
-    def apply(self, plan):
-        for _phase, manager, steps in sorted(self.steps, key=lambda s: s[0]):
-            manager.apply(steps)
-            self.warnings.extend(w for w in getattr(manager, "warnings", ()) or () if w not in self.warnings)
+    def wait(self):
+        # Each service's own wait is off (a service waited for alone could need a later one): all of them, here.
         if self.params.get("wait") or not self.params.get("detach", True):
-            for _phase, manager, _steps in self.steps:
+            for _phase, manager, _plan in self.parts:
                 if isinstance(manager, ServiceManager) and manager.params["state"] == "present":
                     manager.wait_converged()
 
@@ -459,7 +447,7 @@ class StackManager(Manager):
 
     def result(self):
         services = {}
-        for _phase, manager, steps in self.steps:
+        for _phase, manager, steps in self.parts:
             if isinstance(manager, ServiceManager):
                 services[manager.name] = dict(actions=[a.as_dict() for a in steps], changes=manager.plan_result(steps)["changes"])
         return dict(stack=self.name, services=services)

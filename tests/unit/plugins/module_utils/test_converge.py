@@ -3,6 +3,7 @@ import pytest
 from ansible_collections.noar.docker.plugins.module_utils.client import EngineError
 from ansible_collections.noar.docker.plugins.module_utils.converge import (
     Action,
+    Composite,
     Manager,
     compare,
     converge,
@@ -175,3 +176,38 @@ def test_warnings_reach_the_user_in_check_mode_and_on_failure():
     with pytest.raises(SystemExit):
         converge(module, Warning_({}, "b", {}))
     assert warned == ["planned: option ignored here", "engine: weight discarded"]
+
+
+def test_a_composite_applies_its_parts_in_phase_order_then_waits():
+    """A composite's plan is its parts' actions by phase; apply gives each manager the actions of the plan it made
+    (only those), and waits once, after the last."""
+    done = []
+
+    class Part(Manager):
+        def __init__(self, name, kinds, warning=None):
+            self.name, self.kinds = name, kinds
+            self.warnings = [warning] if warning else []
+
+        def read(self):
+            return None
+
+        def plan(self, actual):
+            return [Action(kind, f"{self.name} {kind}") for kind in self.kinds]
+
+        def apply(self, plan):
+            done.append((self.name, [action.kind for action in plan]))
+
+    class Waiting(Composite):
+        def wait(self):
+            done.append(("wait", []))
+
+    whole = Waiting()
+    whole.add(3, Part("service", ["create"], warning="a service warning"))
+    whole.add(1, Part("network", ["create", "connect"]))
+    whole.add(2, Part("nothing", []))
+    plan = whole.planned()
+    assert [action.target for action in plan] == ["network create", "network connect", "service create"]
+    assert [phase for phase, _manager, _plan in whole.ordered()] == [1, 3]  # a part with nothing to do is left out
+    assert whole.warnings == ["a service warning"]
+    whole.apply([action for action in plan if action.kind != "connect"])
+    assert done == [("network", ["create"]), ("service", ["create"]), ("wait", [])]
