@@ -14,7 +14,7 @@ import os
 import re
 import shlex
 
-from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption, parse_duration
+from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption, parse_duration, parse_port_range
 
 FILE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
 OVERRIDE_NAMES = ("compose.override.yaml", "compose.override.yml", "docker-compose.override.yaml", "docker-compose.override.yml")
@@ -749,14 +749,6 @@ _PORT = re.compile(
 )
 
 
-def _port_range(text: str, where: str, entry) -> list:
-    first, _sep, last = text.partition("-")
-    numbers = list(range(int(first), int(last or first) + 1))
-    if not numbers or not all(1 <= n <= 65535 for n in (int(first), int(last or first))):
-        raise InvalidOption("definition", f"{where}: {entry!r}: ports are 1 to 65535, a range low to high")
-    return numbers
-
-
 def port_entries(values, where: str) -> list:
     """A service's ports in the long syntax, as compose-go reads them (so the Compose CLI): each with ``mode``
     (ingress), ``target`` (a number), ``protocol`` (tcp), and ``host_ip`` and ``published`` (a string: a number, or
@@ -786,8 +778,8 @@ def port_entries(values, where: str) -> list:
         found = _PORT.match(str(entry))
         if not found:
             raise InvalidOption("definition", f"{at}: {entry!r} is not [HOST_IP:][PUBLISHED:]TARGET[/PROTOCOL]")
-        targets = _port_range(found["target"], at, entry)
-        published = _port_range(found["published"], at, entry) if found["published"] else []
+        targets = parse_port_range(found["target"], "definition", entry, at)
+        published = parse_port_range(found["published"], "definition", entry, at) if found["published"] else []
         if published and len(targets) > 1 and len(published) != len(targets):
             raise InvalidOption("definition", f"{at}: {entry!r}: a range of container ports needs as many host ports")
         one_of_range = published and len(targets) == 1 and len(published) > 1

@@ -41,6 +41,7 @@ from ansible_collections.noar.docker.plugins.module_utils.units import (
     format_size,
     parse_cpus,
     parse_duration,
+    parse_port_range,
     parse_size,
 )
 
@@ -200,14 +201,6 @@ def _show_healthcheck(value, written=None):
 # Structured options: a parser, a reader and a writer of their own
 
 
-def _port_range(text: str, value) -> list:
-    start, _sep, end = text.partition("-")
-    start_port, end_port = int(start), int(end or start)
-    if not 0 < start_port <= end_port <= 65535:
-        raise InvalidOption("published_ports", f"{value!r}: ports must be between 1 and 65535, low to high")
-    return list(range(start_port, end_port + 1))
-
-
 _PORT = r"\d+(-\d+)?"
 _HOST_IP = re.compile(r"[0-9a-fA-F:.]+(%[0-9A-Za-z_.-]+)?")
 _HOST_NAME = re.compile(r"[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*")
@@ -266,12 +259,12 @@ def parse_published_ports(values, ctx: Optional[Context] = None) -> list:
                 "optionally with /tcp, /udp or /sctp (as 127.0.0.1:8080:80/tcp)",
             )
         host, container = parts
-        containers = _port_range(container, value)
+        containers = parse_port_range(container, "published_ports", value)
         ip = default_ip if ip is None or ip == "" and default_ip else ip
         if not host:
             result.extend([f"{port}/{proto}", ip, ""] for port in containers)
             continue
-        hosts = _port_range(host, value)
+        hosts = parse_port_range(host, "published_ports", value)
         if len(containers) == 1 and len(hosts) > 1:
             result.append([f"{containers[0]}/{proto}", ip, f"{hosts[0]}-{hosts[-1]}"])
             continue
@@ -321,7 +314,7 @@ def parse_exposed_ports(values, ctx: Optional[Context] = None) -> list:
         proto = proto or "tcp"
         if proto not in ("tcp", "udp", "sctp") or not re.fullmatch(_PORT, text):
             raise InvalidOption("exposed_ports", f"{value!r} is not a port: write 80 or 80/udp")
-        result.update(f"{port}/{proto}" for port in _port_range(text, value))
+        result.update(f"{port}/{proto}" for port in parse_port_range(text, "exposed_ports", value))
     if ctx and ctx.params.get("published_ports"):
         result.update(mapping[0] for mapping in parse_published_ports(ctx.params["published_ports"], ctx))
     return sorted(result)

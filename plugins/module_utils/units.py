@@ -119,6 +119,17 @@ def cpus_to_nano(cpus: float) -> int:
     return int(round(cpus * NANO))
 
 
+def parse_port_range(text: str, option: str, value, where: str = "") -> list:
+    """The ports of ``8000`` or ``8000-8010``, low to high; ``value`` is the entry the task wrote and ``where`` its path,
+    for the message. The one reading of a port range that a container's published and exposed ports and a Compose
+    service's ports share."""
+    first, _sep, last = text.partition("-")
+    low, high = int(first), int(last or first)
+    if not 0 < low <= high <= 65535:
+        raise InvalidOption(option, f"{where + ': ' if where else ''}{value!r}: ports must be between 1 and 65535, low to high")
+    return list(range(low, high + 1))
+
+
 def parse_duration(value, option: str = "duration") -> float:
     """Return seconds from ``30s``, ``1m30s``, ``500ms``, ``1h`` or a plain number of seconds."""
     if isinstance(value, bool):

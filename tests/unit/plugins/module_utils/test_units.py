@@ -9,6 +9,7 @@ from ansible_collections.noar.docker.plugins.module_utils.units import (
     format_size,
     parse_cpus,
     parse_duration,
+    parse_port_range,
     parse_size,
 )
 
@@ -143,3 +144,22 @@ def test_format_duration_round_trips(text):
 
 def test_duration_to_nano():
     assert duration_to_nano(parse_duration("1m30s")) == 90 * 10**9
+
+
+def test_one_port_range_reading_for_containers_and_compose():
+    """A port range is read once (units.parse_port_range): a container's published and exposed ports and a Compose
+    service's ports refuse the same ranges in the same words, each naming its own option."""
+    from ansible_collections.noar.docker.plugins.module_utils.compose import port_entries
+    from ansible_collections.noar.docker.plugins.module_utils.container_options import parse_exposed_ports, parse_published_ports
+
+    assert parse_port_range("8000-8002", "x", "8000-8002") == [8000, 8001, 8002]
+    reason = "'9000-8000': ports must be between 1 and 65535, low to high"
+    with pytest.raises(InvalidOption) as published:
+        parse_published_ports(["9000-8000"])
+    with pytest.raises(InvalidOption) as exposed:
+        parse_exposed_ports(["9000-8000"])
+    with pytest.raises(InvalidOption) as compose:
+        port_entries(["9000-8000"], "services.web.ports")
+    assert str(published.value) == f"published_ports: {reason}"
+    assert str(exposed.value) == f"exposed_ports: {reason}"
+    assert str(compose.value) == f"definition: services.web.ports[0]: {reason}"
