@@ -21,11 +21,18 @@ def test_daemon_json_has_the_hardened_defaults(host):
     daemon_json = host.file("/etc/docker/daemon.json")
     assert daemon_json.mode == 0o644
     assert daemon_json.user == "root"
-    # nofile 65536, lowered by the role to the node's hard limit where that is lower (no container
-    # could start above it).
+    # nofile as molecule.yml sets it (16384), lowered by the role to the node's hard limit where that is lower (no
+    # container could start above it); the cgroups role's parent and driver (test_cgroups.py measures them).
     node_max = int(host.check_output("sh -c 'ulimit -Hn'"))
-    nofile = min(65536, node_max)
-    wanted = dict(HARDENED, **{"default-ulimits": {"nofile": {"Name": "nofile", "Soft": nofile, "Hard": nofile}}})
+    nofile = min(16384, node_max)
+    wanted = dict(
+        HARDENED,
+        **{
+            "default-ulimits": {"nofile": {"Name": "nofile", "Soft": nofile, "Hard": nofile}},
+            "cgroup-parent": "/" + host.backend.get_hostname(),
+            "exec-opts": ["native.cgroupdriver=cgroupfs"],
+        },
+    )
     assert json.loads(daemon_json.content_string) == wanted
 
 
