@@ -609,6 +609,7 @@ def load_project(params: dict, environ: dict) -> dict:
     model = settle(model)
     for name, service in model["services"].items():
         model["services"][name] = _with_label_files({k: v for k, v in (service or {}).items() if not str(k).startswith("x-")}, working_dir, name, option)
+        replicas(model["services"][name], name)  # refused here, naming the service, rather than where it is used
 
     name = params.get("project_name") or model.get("name") or env.get("COMPOSE_PROJECT_NAME") or os.path.basename(working_dir.rstrip("/"))
     name = normalise_name(name)
@@ -1095,10 +1096,16 @@ def _restart_policy(service: dict, params: dict, path: str, ignored) -> None:
         params["restart_retries"] = int(policy["max_attempts"])
 
 
-def replicas(service: dict) -> int:
-    """How many containers a service runs: ``scale``, else ``deploy.replicas``, else 1."""
+def replicas(service: dict, name: str = "") -> int:
+    """How many containers a service runs: ``scale``, else ``deploy.replicas``, else 1. A count that is not a whole
+    number of 0 or more is refused naming the key (``load_project`` asks once for each service, with its name)."""
+    key = "scale" if service.get("scale") is not None else "deploy.replicas"
     count = service.get("scale", ((service.get("deploy") or {}).get("replicas")))
-    return 1 if count is None else int(count)
+    if count is None:
+        return 1
+    if isinstance(count, bool) or not str(count).strip().isdigit():
+        raise InvalidOption("definition", f"services.{name or '?'}.{key}: {count!r} is not a number of containers (0 or more)")
+    return int(count)
 
 
 def service_params(project: dict, name: str, warnings: list, own_keys: frozenset = frozenset()) -> dict:

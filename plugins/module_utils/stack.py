@@ -124,7 +124,7 @@ def _deploy(service: dict, params: dict, where: str) -> dict:
             raise InvalidOption("definition", f"{where}.deploy.mode: {deploy['mode']!r} is not replicated or global")
         params["mode"] = deploy["mode"]
     if deploy.get("replicas") is not None or service.get("scale") is not None:
-        params["replicas"] = int(service["scale"] if service.get("scale") is not None else deploy["replicas"])
+        params["replicas"] = compose.replicas(service)
         params.setdefault("mode", "replicated")
     resources = deploy.get("resources") or {}
     for kind, allowed in (("limits", ("cpus", "memory", "pids")), ("reservations", ("cpus", "memory"))):
@@ -134,7 +134,11 @@ def _deploy(service: dict, params: dict, where: str) -> dict:
             raise InvalidOption("definition", f"{where}.deploy.resources.{kind}.{extra[0]}: not supported in a stack")
         for key, value in given.items():
             convert = float if key == "cpus" else (int if key == "pids" else str)
-            params.setdefault(kind, {})[key] = convert(value)
+            try:
+                value = convert(value)
+            except (TypeError, ValueError):
+                pass  # as written: swarm_service's argument spec and parsers refuse it by name
+            params.setdefault(kind, {})[key] = value
     placement = deploy.get("placement") or {}
     if placement:
         params["placement"] = dict(

@@ -7,8 +7,9 @@ import pytest
 import requests
 
 from ansible_collections.noar.docker.plugins.module_utils.compose import load_project
+from ansible_collections.noar.docker.plugins.module_utils.converge import task_params
 from ansible_collections.noar.docker.plugins.module_utils.stack import MODULE_ARGS_STACK, StackManager, service_options
-from ansible_collections.noar.docker.plugins.module_utils.swarm_service import SERVICE_OPTIONS, ServiceManager
+from ansible_collections.noar.docker.plugins.module_utils.swarm_service import MODULE_ARGS, SERVICE_OPTIONS, ServiceManager
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -265,3 +266,21 @@ def test_ulimits_reach_a_swarm_service_as_a_container_s(tmp_path):
     older = ServiceManager(type("Engine", (), dict(api_version="1.40"))(), dict(params, name="t_app"))
     with pytest.raises(InvalidOption, match="^ulimits: needs Docker API 1.41 or later; this engine speaks 1.40"):
         SERVICE_OPTIONS["ulimits"].parse(params["ulimits"], older)
+
+
+@pytest.mark.parametrize(
+    "deploy, message",
+    [
+        (dict(replicas="two"), r"^definition: services.app.deploy.replicas: 'two' is not a number of containers \(0 or more\)$"),
+        (dict(resources=dict(limits=dict(cpus="lots"))), r"^definition: services.app: argument 'cpus' is of type str found in 'limits'"),
+        (dict(resources=dict(limits=dict(pids="x"))), r"^definition: services.app: argument 'pids' is of type str found in 'limits'"),
+    ],
+)
+def test_a_bad_count_or_limit_in_deploy_is_refused_by_name(tmp_path, deploy, message):
+    """They were converted with int() and float() here, and a bad one ended the task with a traceback."""
+    definition = dict(services=dict(app=dict(image="x", deploy=deploy)))
+    engine = type("Engine", (), dict(api_version="1.41"))()
+    with pytest.raises(InvalidOption, match=message):
+        project = load_project(dict(definition=definition, project_name="t", files_dir=str(tmp_path)), {})
+        params = task_params(MODULE_ARGS, dict(service_options(project, "app", {}, []), name="t_app"), "services.app")
+        ServiceManager(engine, params).desired()
