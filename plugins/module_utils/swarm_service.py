@@ -202,7 +202,8 @@ def _through_container(option: copts.Option, field: copts.ServiceField) -> Calla
     """(task value, manager) -> the service spec's value: read by the container option's own parser and checked by
     the rules that option takes alone (``limit_problems``: the 6m memory floor), then converted."""
     read = option.parse
-    assert read is not None, option.name  # an option with a service field is a property of the container
+    if read is None:  # a table entry that steers the container module cannot be a service's
+        raise TypeError(f"container option {option.name} has a service field but no parser")
 
     def parse(value, manager):
         try:
