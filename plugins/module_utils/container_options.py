@@ -1069,10 +1069,18 @@ _LIMITS = ("TaskTemplate", "Resources", "Limits")
 _RESERVATIONS = ("TaskTemplate", "Resources", "Reservations")
 
 
-def _service_mounts(value) -> list:
-    body: dict = {}
-    write_mounts(body, value)
-    return body["HostConfig"]["Mounts"]
+def _as_written(write: Callable, *path: str) -> Callable:
+    """A service field's value as a container option's ``write`` leaves it at ``path`` of a create body: a service
+    spec keeps mounts, a healthcheck and ulimits in the same shapes."""
+
+    def convert(value):
+        written: Any = {}
+        write(written, value)
+        for key in path:
+            written = written[key]
+        return written
+
+    return convert
 
 
 def _service_mount_spec() -> dict:
@@ -1099,12 +1107,6 @@ def _from_driver_config(value) -> list:
     ]
 
 
-def _service_healthcheck(value) -> dict:
-    body: dict = {}
-    write_healthcheck(body, value)
-    return body["Healthcheck"]
-
-
 def _service_capabilities(value) -> list:
     return ["CAP_" + name for name in value]
 
@@ -1116,12 +1118,6 @@ def _service_hosts(value) -> list:
 
 def _service_pids(value) -> int:
     return max(int(value), 0)  # a container's unlimited (-1) is a service's 0
-
-
-def _service_ulimits(value) -> list:
-    body: dict = {}
-    _write_ulimits(body, value)
-    return body["HostConfig"]["Ulimits"]
 
 
 _RATE_SPEC = dict(type="list", elements="dict", options=dict(path=dict(type="str", required=True), rate=dict(type="str", required=True)))
@@ -1260,7 +1256,7 @@ OPTIONS = {
                 matches=_healthcheck_match,
                 field="Healthcheck",
             ),
-            ServiceField("healthcheck", CONTAINER_SPEC + ("Healthcheck",), _service_healthcheck),
+            ServiceField("healthcheck", CONTAINER_SPEC + ("Healthcheck",), _as_written(write_healthcheck, "Healthcheck")),
         ),
         # Ports, storage, networks.
         _structured(
@@ -1305,7 +1301,13 @@ OPTIONS = {
                 matches=_mounts_match,
                 field="Mounts",
             ),
-            ServiceField("mounts", CONTAINER_SPEC + ("Mounts",), _service_mounts, spec=_service_mount_spec(), accept=_from_driver_config),
+            ServiceField(
+                "mounts",
+                CONTAINER_SPEC + ("Mounts",),
+                _as_written(write_mounts, "HostConfig", "Mounts"),
+                spec=_service_mount_spec(),
+                accept=_from_driver_config,
+            ),
         ),
         _custom("tmpfs", "HostConfig.Tmpfs", "dict", parse_tmpfs, type="list", elements="str"),
         simple("volume_driver", "HostConfig.VolumeDriver", "str"),
@@ -1397,7 +1399,7 @@ OPTIONS = {
                 "allow_more_present",
                 field="Ulimits",
             ),
-            ServiceField("ulimits", CONTAINER_SPEC + ("Ulimits",), _service_ulimits, api="1.41"),
+            ServiceField("ulimits", CONTAINER_SPEC + ("Ulimits",), _as_written(_write_ulimits, "HostConfig", "Ulimits"), api="1.41"),
         ),
         _dicts("devices", "HostConfig.Devices", _parse_devices, "PathInContainer", type="list", elements="str"),
         simple("device_cgroup_rules", "HostConfig.DeviceCgroupRules", "list"),
