@@ -1,7 +1,4 @@
-"""The parent cgroup, its cap, and containers under it, measured on each node.
-
-Commands avoid Go templates ({{ }}): testinfra's Ansible backend would template them.
-"""
+"""The parent cgroup, its cap, and containers under it, measured on each node (read with docker exec: conftest.py)."""
 
 import os
 import time

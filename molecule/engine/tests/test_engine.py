@@ -1,4 +1,4 @@
-"""What the engine role left on each node, checked through the noar.docker.docker connection."""
+"""What the engine role left on each node, read with docker exec (conftest.py)."""
 
 import json
 import os
