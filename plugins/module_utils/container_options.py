@@ -1111,6 +1111,22 @@ def _service_capabilities(value) -> list:
     return ["CAP_" + name for name in value]
 
 
+def _capabilities(name: str, engine_field: str, service_name: str, service_field: str) -> Option:
+    """Capabilities added or dropped: names without CAP_ in a container's HostConfig, with it in a service's spec."""
+    return bind(
+        _structured(
+            name,
+            dict(type="list", elements="str"),
+            capability_names,
+            lambda c: capability_names(_dig(c, "HostConfig." + engine_field)),
+            lambda body, value: body.setdefault("HostConfig", {}).update({engine_field: value}),
+            "allow_more_present",
+            field=engine_field,
+        ),
+        ServiceField(service_name, CONTAINER_SPEC + (service_field,), _service_capabilities, ordered=False),
+    )
+
+
 def _service_hosts(value) -> list:
     # A container's ExtraHosts are HOST:ADDRESS, a service's Hosts /etc/hosts lines.
     return sorted(f"{address} {host}" for host, _sep, address in (entry.partition(":") for entry in value))
@@ -1430,30 +1446,8 @@ OPTIONS = {
         # Security and namespaces.
         bind(simple("read_only", "HostConfig.ReadonlyRootfs", "bool"), ServiceField("read_only", CONTAINER_SPEC + ("ReadOnly",))),
         simple("privileged", "HostConfig.Privileged", "bool"),
-        bind(
-            _structured(
-                "capabilities",
-                dict(type="list", elements="str"),
-                capability_names,
-                lambda c: capability_names(_dig(c, "HostConfig.CapAdd")),
-                lambda body, value: body.setdefault("HostConfig", {}).update(CapAdd=value),
-                "allow_more_present",
-                field="CapAdd",
-            ),
-            ServiceField("cap_add", CONTAINER_SPEC + ("CapabilityAdd",), _service_capabilities, ordered=False),
-        ),
-        bind(
-            _structured(
-                "cap_drop",
-                dict(type="list", elements="str"),
-                capability_names,
-                lambda c: capability_names(_dig(c, "HostConfig.CapDrop")),
-                lambda body, value: body.setdefault("HostConfig", {}).update(CapDrop=value),
-                "allow_more_present",
-                field="CapDrop",
-            ),
-            ServiceField("cap_drop", CONTAINER_SPEC + ("CapabilityDrop",), _service_capabilities, ordered=False),
-        ),
+        _capabilities("capabilities", "CapAdd", "cap_add", "CapabilityAdd"),
+        _capabilities("cap_drop", "CapDrop", "cap_drop", "CapabilityDrop"),
         simple("security_opts", "HostConfig.SecurityOpt", "set"),
         bind(simple("groups", "HostConfig.GroupAdd", "set"), ServiceField("groups", CONTAINER_SPEC + ("Groups",), ordered=False)),
         simple("cgroupns_mode", "HostConfig.CgroupnsMode", "str", choices=["host", "private"]),
