@@ -14,6 +14,7 @@ import os
 import re
 import shlex
 
+from ansible_collections.noar.docker.plugins.module_utils.container_options import RESTART_POLICIES
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption, parse_duration, parse_port_range
 
 FILE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
@@ -734,7 +735,6 @@ REFUSED = dict(
     use_api_socket="Docker Desktop's",
 )
 DEPLOY_OTHER_TOOLS = ("placement", "rollback_config", "endpoint_mode", "mode", "labels")
-RESTARTS = {"no": "no", "always": "always", "unless-stopped": "unless-stopped", "on-failure": "on-failure"}
 
 
 def object_name(project: dict, kind: str, key: str) -> str:
@@ -1071,7 +1071,23 @@ def _deploy(service: dict, params: dict, path: str, ignored) -> None:
             raise InvalidOption("definition", f"{path}.deploy.resources.reservations.{key}: not supported")
 
 
+def parse_restart(value, where: str) -> tuple:
+    """A Compose ``restart`` (no, always, unless-stopped or on-failure[:N]) as the container options restart_policy
+    and restart_retries (None when it names no count). Only on-failure takes a count, as the engine has it."""
+    policy, sep, retries = str(value).partition(":")
+    if policy not in RESTART_POLICIES or (sep and (policy != "on-failure" or not retries.isdigit())):
+        raise InvalidOption("definition", f"{where}: {value!r} is not no, always, unless-stopped or on-failure[:N]")
+    return policy, (int(retries) if sep else None)
+
+
+# A swarm's restart conditions (deploy.restart_policy.condition) as the engine's restart policies, the way docker
+# compose reads them on a single engine; stack reads the other way (restart_condition).
 RESTART_CONDITIONS = {"none": "no", "on-failure": "on-failure", "any": "always"}
+
+
+def restart_condition(policy: str) -> str:
+    """The swarm restart condition of an engine's restart policy (unless-stopped is a swarm's any)."""
+    return "any" if policy == "unless-stopped" else {v: k for k, v in RESTART_CONDITIONS.items()}[policy]
 
 
 def _restart_policy(service: dict, params: dict, path: str, ignored) -> None:
@@ -1165,14 +1181,10 @@ def service_params(project: dict, name: str, warnings: list, own_keys: frozenset
         params["networks"] = networks
     if service.get("healthcheck"):
         params["healthcheck"] = _healthcheck(service["healthcheck"], f"{path}.healthcheck")
-    restart = service.get("restart")
-    if restart:
-        policy, _sep, retries = str(restart).partition(":")
-        if policy not in RESTARTS:
-            raise InvalidOption("definition", f"{path}.restart: {restart!r} is not no, always, unless-stopped or on-failure[:N]")
-        params["restart_policy"] = RESTARTS[policy]
-        if retries:
-            params["restart_retries"] = int(retries)
+    if service.get("restart"):
+        params["restart_policy"], retries = parse_restart(service["restart"], f"{path}.restart")
+        if retries is not None:
+            params["restart_retries"] = retries
     if service.get("gpus"):
         params["device_requests"] = _gpus(service["gpus"], path)
     if service.get("blkio_config"):

@@ -801,6 +801,10 @@ def _parse_storage_opts(value) -> dict:
     return opts
 
 
+# The engine's restart policies: the restart_policy option's choices, and what Compose's ``restart`` may name.
+RESTART_POLICIES = ("no", "on-failure", "always", "unless-stopped")
+
+
 def _parse_restart_retries(value, ctx) -> int:
     if value < 0:
         raise InvalidOption("restart_retries", f"cannot be negative, got {value}")
@@ -1363,7 +1367,7 @@ OPTIONS = {
         # Limits: changed in place.
         Option(
             "restart_policy",
-            dict(type="str", choices=["no", "on-failure", "always", "unless-stopped"]),
+            dict(type="str", choices=list(RESTART_POLICIES)),
             parse=lambda v, ctx: v,
             read=lambda c: _dig(c, "HostConfig.RestartPolicy.Name") or "no",
             write=_write_restart,

@@ -83,7 +83,6 @@ NOT_IN_SWARM = (
 ) + compose.CONTAINER_ONLY
 DEPLOY_KEYS = ("mode", "replicas", "labels", "resources", "placement", "update_config", "rollback_config", "restart_policy", "endpoint_mode")
 DATA_SOURCES = dict(secrets=("file", "environment"), configs=("file", "environment", "content"))
-RESTART_CONDITIONS = {"no": "none", "always": "any", "unless-stopped": "any", "on-failure": "on-failure"}
 
 
 def _rollout(value: dict, where: str) -> dict:
@@ -221,7 +220,7 @@ def service_options(project: dict, name: str, data_names: dict, warnings: list) 
     labels = _deploy(service, params, where)
     if "restart_config" not in params and container.get("restart_policy"):
         # restart, as compose reads it, in a swarm's terms (deploy.restart_policy wins, as in docker stack).
-        params["restart_config"] = dict(condition=RESTART_CONDITIONS[container["restart_policy"]])
+        params["restart_config"] = dict(condition=compose.restart_condition(container["restart_policy"]))
         if container.get("restart_retries"):
             params["restart_config"]["max_attempts"] = container["restart_retries"]
     params["labels"] = dict(labels, **{NAMESPACE: project["name"], "com.docker.stack.image": service["image"]})

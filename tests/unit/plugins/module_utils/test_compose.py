@@ -310,6 +310,8 @@ def test_keys_a_caller_reads_itself_are_not_warned_about(tmp_path):
         (("volumes: [data:/data:ro,", "volumes: [nope:/data:ro,"), "services.web.volumes[0]: volume 'nope' is not declared under the top-level volumes"),
         (("back: null", "other: null"), "services.web.networks.other: network 'other' is not declared under the top-level networks"),
         (("restart: on-failure:3", "restart: sometimes"), "services.web.restart: 'sometimes' is not no, always, unless-stopped or on-failure[:N]"),
+        (("restart: on-failure:3", "restart: on-failure:x"), "services.web.restart: 'on-failure:x' is not no, always, unless-stopped or on-failure[:N]"),
+        (("restart: on-failure:3", "restart: always:3"), "services.web.restart: 'always:3' is not no, always, unless-stopped or on-failure[:N]"),
         (("replicas: 2", "replicas: 2\n      mystery: 1"), "services.web.deploy.mystery: not supported"),
         (
             ("container_name: shop-db", "container_name: shop-db\n    scale: 2"),
