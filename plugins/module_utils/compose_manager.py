@@ -713,7 +713,7 @@ class ComposeManager(Manager):
                         manager.apply(objects)
 
     def _write_files(self):
-        if self.new_key:
+        if self.new_key and self.key is not None:  # made together (_fingerprint)
             os.makedirs(os.path.dirname(self.new_key), mode=0o700, exist_ok=True)
             write_atomically(self.new_key, [self.key], 0o600)
         for path, (content, entry, action) in self.files.items():

@@ -16,6 +16,7 @@ import posixpath
 import stat as file_stat
 import tarfile
 import time
+from typing import Any
 
 from ansible_collections.noar.docker.plugins.module_utils.client import engine_errors, inspect_or_none, require
 from ansible_collections.noar.docker.plugins.module_utils.container_io import exec_output
@@ -31,7 +32,7 @@ _GO_NOT_REGULAR = _GO_DIR | _GO_SYMLINK | (1 << 26) | (1 << 25) | (1 << 24) | (1
 MODE_PARSERS = ("legacy", "modern", "octal_string_only")
 
 
-def parse_mode(value, how: str) -> int | None:
+def parse_mode(value: Any, how: str) -> int | None:
     """``mode`` read as community.docker reads it under ``mode_parse``: legacy takes a string as a decimal
     number (``"0755"`` is 755), modern as octal, octal_string_only accepts octal strings only."""
     if value is None:
@@ -83,7 +84,7 @@ def _describe(entry: dict | None, show_content: bool) -> dict:
 class CopyIntoManager(Manager):
     """One file (or symbolic link) at ``container_path``, with its content, mode and owner."""
 
-    def __init__(self, client, params: dict):
+    def __init__(self, client: Any, params: dict) -> None:
         self.client = client
         self.params = params
         self.container: dict = {}
@@ -100,7 +101,7 @@ class CopyIntoManager(Manager):
         stream, header = found
         return header, stream
 
-    def _entry(self, path: str, stat: dict, stream) -> dict:
+    def _entry(self, path: str, stat: dict, stream: Any) -> dict:
         """The file at ``path`` as the archive endpoint gives it: kind, mode, owner and content."""
         if stat["mode"] & _GO_DIR:
             stream.close()
@@ -118,7 +119,7 @@ class CopyIntoManager(Manager):
                 entry.update(kind="file", data=extracted.read() if extracted else b"")
         return entry
 
-    def read(self):
+    def read(self) -> dict | None:
         params = self.params
         if not posixpath.isabs(self.path or ""):
             raise InvalidOption("container_path", f"must be an absolute path, got {self.path!r}")
@@ -195,7 +196,7 @@ class CopyIntoManager(Manager):
 
     # ---- planning and applying --------------------------------------------------------------------------------
 
-    def plan(self, actual) -> list:
+    def plan(self, actual: dict | None) -> list:
         force = self.params.get("force")
         if actual is not None and force is False:
             return []

@@ -9,6 +9,7 @@ import shlex
 import socket
 import struct
 import time
+from typing import TYPE_CHECKING, Any, Callable
 
 from ansible_collections.noar.docker.plugins.module_utils.client import (
     api_post,
@@ -20,8 +21,11 @@ from ansible_collections.noar.docker.plugins.module_utils.client import (
 from ansible_collections.noar.docker.plugins.module_utils.converge import module_errors
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption, as_text, parse_time
 
+if TYPE_CHECKING:
+    from ansible.module_utils.basic import AnsibleModule
 
-def read_logs(client, params: dict) -> dict:
+
+def read_logs(client: Any, params: dict) -> dict:
     """A container's logs, all of them and split by stream, as ``docker logs`` shows them."""
     name = params["name"]
     container = require(client, "container", name, "name")
@@ -51,7 +55,7 @@ def read_logs(client, params: dict) -> dict:
     return dict(logs=both.splitlines(), stdout_lines=out.splitlines(), stderr_lines=err.splitlines(), log_driver=driver)
 
 
-def exec_output(client, exec_id: str, stdin: bytes | None = None, tty: bool = False) -> tuple:
+def exec_output(client: Any, exec_id: str, stdin: bytes | None = None, tty: bool = False) -> tuple:
     """Start an exec, feed it ``stdin``, and read (stdout, stderr) to the end.
 
     The output is read from the buffered reader that parsed the HTTP upgrade's headers, not from the raw
@@ -78,7 +82,7 @@ def exec_output(client, exec_id: str, stdin: bytes | None = None, tty: bool = Fa
         response.close()
 
 
-def _demultiplex(stream) -> tuple:
+def _demultiplex(stream: Any) -> tuple:
     """stdout and stderr from the engine's multiplexed stream: frames of an 8-byte header and a payload."""
     parts: dict = {1: [], 2: []}
     while True:
@@ -93,7 +97,7 @@ def _demultiplex(stream) -> tuple:
     return b"".join(parts[1]), b"".join(parts[2])
 
 
-def _exec_output_by_socket(client, exec_id: str, stdin: bytes | None, tty: bool) -> tuple:
+def _exec_output_by_socket(client: Any, exec_id: str, stdin: bytes | None, tty: bool) -> tuple:
     from docker.utils.socket import (  # pylint: disable=import-outside-toplevel
         consume_socket_output,
         demux_adaptor,
@@ -113,7 +117,7 @@ def _exec_output_by_socket(client, exec_id: str, stdin: bytes | None, tty: bool)
     return out or b"", err or b""
 
 
-def runtime_refusal(text: str, params: dict):
+def runtime_refusal(text: str, params: dict) -> tuple | None:
     """``(option, reason)`` when the container's runtime refused to start an exec (status 126 with its own
     message, not the command's), naming the option that caused it; None for a command that exited 126."""
     text = text.strip()
@@ -126,7 +130,7 @@ def runtime_refusal(text: str, params: dict):
     return ("argv" if params.get("argv") else "command"), f"the container's runtime cannot start it: {text}"
 
 
-def run_exec(client, params: dict) -> dict:
+def run_exec(client: Any, params: dict) -> dict:
     """Run a command in a running container: ``rc``, ``stdout`` and ``stderr`` (or ``exec_id`` when detached)."""
     name = params["container"]
     container = require(client, "container", name, "container")
@@ -197,7 +201,7 @@ def exec_argument_spec(tty: bool) -> dict:
     )
 
 
-def run_command_module(module, run) -> None:
+def run_command_module(module: AnsibleModule, run: Callable[[Any], dict]) -> None:
     """Run ``run(client)`` and exit as the command modules do: skipped in check mode, the output also as lines, and
     a non-zero exit status failing the task (as ansible.builtin.command does); warnings the run returns are passed on."""
     if module.check_mode:

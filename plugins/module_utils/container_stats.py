@@ -6,6 +6,7 @@ selection of containers by names or filters that ``limits`` and ``container_stat
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from ansible_collections.noar.docker.plugins.module_utils.client import engine_errors, engine_on_this_machine, require
 
@@ -23,7 +24,7 @@ def memory_in_use(stats: dict) -> int:
     return usage - detail.get("cache", 0) if detail.get("cache", 0) < usage else usage
 
 
-def select_containers(client, names, filters) -> list:
+def select_containers(client: Any, names: list | None, filters: dict | None) -> list:
     """Inspect data of the containers named (each must exist), or of every container ``filters`` match."""
     if names:
         return [require(client, "container", name, "name") for name in names]
@@ -36,7 +37,7 @@ def container_name(container: dict) -> str:
     return (container.get("Name") or container["Id"][:12]).lstrip("/")
 
 
-def _io_bytes(entries) -> dict:
+def _io_bytes(entries: list | None) -> dict:
     totals = dict(read=0, write=0)
     for entry in entries or []:
         op = str(entry.get("op", "")).lower()
@@ -82,7 +83,7 @@ def _read_fields(path: str) -> dict:
         return {}
 
 
-def _read_number(path: str):
+def _read_number(path: str) -> int | None:
     try:
         with open(path, encoding="ascii") as handle:
             text = handle.read().strip()
@@ -91,7 +92,7 @@ def _read_number(path: str):
     return int(text) if text.isdigit() else None
 
 
-def oom_kills(container: dict, proc: str = "/proc", cgroup_root: str = "/sys/fs/cgroup"):
+def oom_kills(container: dict, proc: str = "/proc", cgroup_root: str = "/sys/fs/cgroup") -> int | None:
     """OOM kills in a running container's memory cgroup since it started, from the kernel's own counter.
 
     The engine's State.OOMKilled only says whether the last exit was one, misses the kill of a process
@@ -105,7 +106,7 @@ def oom_kills(container: dict, proc: str = "/proc", cgroup_root: str = "/sys/fs/
     return None
 
 
-def cgroup_memory_in_use(container: dict, proc: str = "/proc", cgroup_root: str = "/sys/fs/cgroup"):
+def cgroup_memory_in_use(container: dict, proc: str = "/proc", cgroup_root: str = "/sys/fs/cgroup") -> int | None:
     """What ``memory_in_use`` computes from the engine's stats, read from the container's cgroup itself.
 
     The engine answers a stats call, one-shot included, only at its next sample, about a second later; reading
@@ -171,7 +172,7 @@ def summarise_stats(stats: dict, container: dict, local: bool = False) -> dict:
     )
 
 
-def gather_stats(client, params: dict) -> list:
+def gather_stats(client: Any, params: dict) -> list:
     """One snapshot per selected container; the engine's stats calls run a few at a time."""
     names, filters = params.get("name"), dict(params.get("filters") or {})
     if not names and not params.get("all") and "status" not in filters:

@@ -14,11 +14,15 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.noar.docker.plugins.module_utils.client import EngineError
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
+
+if TYPE_CHECKING:
+    from ansible.module_utils.basic import AnsibleModule
 
 COMPARISONS = ("strict", "ignore", "allow_more_present")
 
@@ -58,11 +62,11 @@ class Manager:
 
     warnings: list | tuple = ()
 
-    def read(self):
+    def read(self) -> Any:
         """The object as the engine has it, normalised, or None when it does not exist."""
         raise NotImplementedError
 
-    def plan(self, actual) -> list:
+    def plan(self, actual: Any) -> list:
         """The ordered ``Action`` s that take ``actual`` to what the task asks for.
 
         Raises ``InvalidOption`` for input that cannot work, before anything is applied.
@@ -127,7 +131,7 @@ class Composite(Manager):
         self.warnings.extend(w for w in getattr(manager, "warnings", ()) or () if w not in self.warnings)
 
 
-def compare(comparison: str, desired, actual) -> bool:
+def compare(comparison: str, desired: Any, actual: Any) -> bool:
     """Whether ``actual`` satisfies ``desired`` under a community.docker comparison kind.
 
     ``desired`` None means the task did not set the option, which always satisfies it.
@@ -148,7 +152,7 @@ def compare(comparison: str, desired, actual) -> bool:
     return desired == actual
 
 
-def differences(desired: dict, actual: dict, comparisons: dict | None = None, matches=None) -> dict:
+def differences(desired: dict, actual: dict, comparisons: dict | None = None, matches: Callable | None = None) -> dict:
     """``name -> (actual value, desired value)`` for each option the task sets that ``actual`` does not satisfy.
 
     One helper for every resource: ``comparisons`` gives each option's comparison kind (default
@@ -177,7 +181,7 @@ def plan_diff(plan: list) -> dict:
 
 
 @contextmanager
-def module_errors(module):
+def module_errors(module: AnsibleModule) -> Iterator[None]:
     """Fail the module with a clear ``msg`` for bad input and engine errors raised in the block."""
     try:
         yield
@@ -187,7 +191,7 @@ def module_errors(module):
         module.fail_json(msg=exc.msg, **exc.details)
 
 
-def converge(module, manager: Manager) -> dict:
+def converge(module: AnsibleModule, manager: Manager) -> dict:
     """Plan, apply unless in check mode, and return the module result."""
     with module_errors(module):
         actual = manager.read()

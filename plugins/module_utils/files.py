@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from typing import Iterable
 
 from ansible_collections.noar.docker.plugins.module_utils.client import EngineError
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
@@ -21,7 +22,7 @@ def file_digest(path: str) -> str:
     return digest.hexdigest()
 
 
-def write_atomically(path: str, chunks, mode: int = 0o644) -> None:
+def write_atomically(path: str, chunks: Iterable[bytes], mode: int = 0o644) -> None:
     """Write ``chunks`` (bytes) to ``path`` through a temporary file beside it, renamed into place at the end,
     so a failure leaves the old file (or none) and never half a file. A full disk or a folder that refuses the
     file is an ``EngineError`` naming the path (the module's ``msg``), not a traceback."""

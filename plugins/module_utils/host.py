@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, Iterable
+
 from ansible_collections.noar.docker.plugins.module_utils.client import (
     EngineError,
     containerd_image_store,
@@ -11,6 +13,9 @@ from ansible_collections.noar.docker.plugins.module_utils.client import (
     find,
 )
 from ansible_collections.noar.docker.plugins.module_utils.converge import module_errors
+
+if TYPE_CHECKING:
+    from ansible.module_utils.basic import AnsibleModule
 
 LIST_KINDS = ("containers", "images", "networks", "volumes")
 
@@ -103,7 +108,7 @@ def short_item(kind: str, item: dict) -> dict:
     return dict({key: item.get(key) for key in LIST_KEYS[kind]}, **SHORT[kind](item))
 
 
-def list_objects(client, kind: str, filters: dict | None, verbose: bool, include_all: bool = False) -> list:
+def list_objects(client: Any, kind: str, filters: dict | None, verbose: bool, include_all: bool = False) -> list:
     """One of the engine's object lists, as ``docker ps``/``images``/``network ls``/``volume ls`` show it.
 
     ``include_all`` lists stopped containers, or intermediate images, too (``--all``).
@@ -121,12 +126,12 @@ def list_objects(client, kind: str, filters: dict | None, verbose: bool, include
     return items if verbose else [short_item(kind, item) for item in items]
 
 
-def container_names(containers) -> list:
+def container_names(containers: Iterable[dict]) -> list:
     """The sorted names of containers as the engine lists them."""
     return sorted((c.get("Names") or ["?"])[0].lstrip("/") for c in containers)
 
 
-def describe(module, client, kind: str, include_all: bool = False):
+def describe(module: AnsibleModule, client: Any, kind: str, include_all: bool = False) -> None:
     """What a ``<kind>_info`` module returns, and exits with: one object by ``name`` (``exists`` and its
     inspect data), or without ``name`` the list ``docker <kind> ls`` shows, with ``filters``."""
     with module_errors(module):
@@ -138,7 +143,7 @@ def describe(module, client, kind: str, include_all: bool = False):
         module.exit_json(changed=False, **{kind + "s": listed})
 
 
-def disk_usage(client, verbose: bool) -> dict:
+def disk_usage(client: Any, verbose: bool) -> dict:
     """``docker system df``: counts and bytes per kind, and what could be reclaimed."""
     with engine_errors("reading", "disk usage"):
         usage = client.df()
@@ -160,7 +165,7 @@ def disk_usage(client, verbose: bool) -> dict:
     )
 
 
-def gather(client, params: dict) -> dict:
+def gather(client: Any, params: dict) -> dict:
     """The result of ``host_info`` for its parameters."""
     try:
         with engine_errors("reading", "engine info"):

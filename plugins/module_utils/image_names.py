@@ -9,6 +9,7 @@ compile the whole image manager on each run (AnsiballZ runs module_utils from a 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from ansible_collections.noar.docker.plugins.module_utils.client import EngineError, engine_errors
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
@@ -64,7 +65,7 @@ def explain_registry_error(operation: str, ref: str, error: str) -> str:
     return f"{operation} {ref} failed: {error}"
 
 
-def remote_digest(client, ref: str, operation: str, option: str):
+def remote_digest(client: Any, ref: str, operation: str, option: str) -> str | None:
     """The manifest digest the registry holds for ``ref``, or None when it holds none.
 
     A registry that refuses our credentials raises ``EngineError`` pointing at ``login``; one that cannot be
@@ -81,6 +82,6 @@ def remote_digest(client, ref: str, operation: str, option: str):
         raise EngineError(f"{option}: {exc.msg}", **exc.details) from None
 
 
-def holds_digest(image: dict, repository: str, digest) -> bool:
+def holds_digest(image: dict, repository: str, digest: str | None) -> bool:
     """Whether a local image is the one the registry holds under ``digest``."""
     return bool(digest) and f"{repository}@{digest}" in ((image or {}).get("RepoDigests") or [])

@@ -9,6 +9,8 @@ so check mode says what a run will do.
 
 from __future__ import annotations
 
+from typing import Any
+
 from ansible_collections.noar.docker.plugins.module_utils.client import EngineError, engine_errors, inspect_or_none
 from ansible_collections.noar.docker.plugins.module_utils.container_options import show_env
 from ansible_collections.noar.docker.plugins.module_utils.converge import Action, Manager
@@ -30,14 +32,14 @@ def _settable(plugin: dict) -> list:
 class PluginManager(Manager):
     """One plugin, by its local name (``alias``, else ``plugin_name``)."""
 
-    def __init__(self, client, params: dict):
+    def __init__(self, client: Any, params: dict) -> None:
         self.client = client
         self.params = params
         self.name = params.get("alias") or params["plugin_name"]
         self.options = {key: "" if value is None else str(value) for key, value in (params.get("plugin_options") or {}).items()}
         self.plugin: dict | None = None
 
-    def read(self):
+    def read(self) -> dict | None:
         self.plugin = inspect_or_none(f"plugin {self.name}", self.client.inspect_plugin, self.name)
         return self.plugin
 
@@ -52,7 +54,7 @@ class PluginManager(Manager):
         current = _settings(actual)
         return {key: (current.get(key), value) for key, value in self.options.items() if current.get(key) != value}
 
-    def plan(self, actual) -> list:
+    def plan(self, actual: dict | None) -> list:
         state = self.params["state"]
         if state == "absent":
             if actual is None:

@@ -9,6 +9,7 @@ not the whole image manager.
 from __future__ import annotations
 
 from collections import deque
+from typing import Iterable
 
 from ansible_collections.noar.docker.plugins.module_utils.client import EngineError
 from ansible_collections.noar.docker.plugins.module_utils.image_names import explain_registry_error
@@ -17,7 +18,7 @@ from ansible_collections.noar.docker.plugins.module_utils.timings import StreamC
 BUILD_LOG_LINES = 30
 
 
-def follow_stream(chunks, operation: str, ref: str, phase: dict | None = None):
+def follow_stream(chunks: Iterable[dict], operation: str, ref: str, phase: dict | None = None) -> list:
     """Read a pull/push/build/load stream to its end; raise ``EngineError`` on an error in it.
 
     Returns the last lines of the readable log. With ``phase`` (a ``Stopwatch`` phase), its build steps or

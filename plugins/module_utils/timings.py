@@ -12,6 +12,7 @@ import re
 import threading
 import time
 from contextlib import contextmanager
+from typing import Any, Callable, Iterator
 
 # The statuses that end a layer's part of a pull or a push.
 LAYER_DONE = ("Pull complete", "Already exists", "Pushed", "Layer already exists", "Mounted from")
@@ -21,14 +22,14 @@ STEP = re.compile(r"Step (\d+)/(\d+) : (.*)")
 class Stopwatch:
     """The phases of one task, in the order they ran; safe to use from several threads (compose)."""
 
-    def __init__(self, clock=None):
+    def __init__(self, clock: Callable[[], float] | None = None) -> None:
         self.clock = clock or time.monotonic
         self.started = self.clock()
         self.phases: list = []
         self._lock = threading.Lock()
 
     @contextmanager
-    def phase(self, action: str, target: str, **details):
+    def phase(self, action: str, target: str, **details: Any) -> Iterator[dict]:
         """Time the block as one phase; the block may add details (``steps``, ``layers``) to the dict it gets."""
         entry = dict(action=action, target=target, **details)
         started = self.clock()
@@ -51,11 +52,11 @@ class Stopwatch:
 class StreamClock:
     """Build steps and layers timed from an engine stream's lines, as they arrive."""
 
-    def __init__(self, clock=None):
+    def __init__(self, clock: Callable[[], float] | None = None) -> None:
         self.clock = clock or time.monotonic
         self.steps: list = []
         self._layers: dict = {}
-        self._step_started = None
+        self._step_started: float | None = None
 
     def line(self, text: str) -> None:
         match = STEP.match(text)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import math
 import re
+from typing import Any
 
 # Docker's own units (RAMInBytes in go-units) are binary: 1k = 1024 bytes.
 _SIZE_FACTORS = {
@@ -59,7 +60,7 @@ class InvalidOption(ValueError):
         super().__init__(f"{option}: {reason}")
 
 
-def parse_size(value, option: str = "size", allow_unlimited: bool = False) -> int:
+def parse_size(value: Any, option: str = "size", allow_unlimited: bool = False) -> int:
     """Return a size in bytes from ``512m``, ``1.5g``, ``1073741824`` or an int.
 
     With ``allow_unlimited``, ``-1`` and ``unlimited`` give ``UNLIMITED`` (as ``memory_swap`` allows).
@@ -97,7 +98,7 @@ def format_size(value: int) -> str:
     return str(value)
 
 
-def parse_cpus(value, option: str = "cpus", host_cpus: int | None = None) -> float:
+def parse_cpus(value: Any, option: str = "cpus", host_cpus: int | None = None) -> float:
     """Return a CPU count as a float greater than zero, at most ``host_cpus`` when given."""
     if isinstance(value, bool):
         raise InvalidOption(option, f"expected a number of CPUs such as 0.5 or 2, got {value!r}")
@@ -119,7 +120,7 @@ def cpus_to_nano(cpus: float) -> int:
     return int(round(cpus * NANO))
 
 
-def parse_port_range(text: str, option: str, value, where: str = "") -> list:
+def parse_port_range(text: str, option: str, value: Any, where: str = "") -> list:
     """The ports of ``8000`` or ``8000-8010``, low to high; ``value`` is the entry the task wrote and ``where`` its path,
     for the message. The one reading of a port range that a container's published and exposed ports and a Compose
     service's ports share."""
@@ -130,7 +131,7 @@ def parse_port_range(text: str, option: str, value, where: str = "") -> list:
     return list(range(low, high + 1))
 
 
-def parse_duration(value, option: str = "duration") -> float:
+def parse_duration(value: Any, option: str = "duration") -> float:
     """Return seconds from ``30s``, ``1m30s``, ``500ms``, ``1h`` or a plain number of seconds."""
     if isinstance(value, bool):
         raise InvalidOption(option, f"expected a duration such as 30s or 1m30s, got {value!r}")
@@ -173,7 +174,7 @@ def format_duration(seconds: float) -> str:
     return text
 
 
-def parse_timestamp(text: str | None):
+def parse_timestamp(text: str | None) -> float | None:
     """A Unix time from an RFC 3339 date as the engine writes them (nanoseconds, ``Z``), or None."""
     text = str(text or "").strip()
     if text.endswith("Z"):
@@ -188,7 +189,7 @@ def parse_timestamp(text: str | None):
     return parsed.timestamp()
 
 
-def parse_time(value, option: str, now: float, label: str = "") -> float:
+def parse_time(value: Any, option: str, now: float, label: str = "") -> float:
     """A Unix time as the engine's ``since``/``until`` read it: a Unix timestamp, an RFC 3339 date (UTC
     unless it says otherwise), or a duration back from ``now`` (``24h``). ``label`` names the value in
     the message when the option holds several (``until=``)."""
@@ -206,7 +207,7 @@ def parse_time(value, option: str, now: float, label: str = "") -> float:
         ) from None
 
 
-def as_text(value) -> str:
+def as_text(value: Any) -> str:
     """A task value as the engine wants a string: booleans as YAML writes them (``true``), not ``True``."""
     if isinstance(value, bool):
         return "true" if value else "false"

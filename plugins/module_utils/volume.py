@@ -9,6 +9,8 @@ never removed or recreated: that fails, naming the containers, before anything c
 
 from __future__ import annotations
 
+from typing import Any
+
 from ansible_collections.noar.docker.plugins.module_utils.client import EngineError, engine_errors, find, known_drivers
 from ansible_collections.noar.docker.plugins.module_utils.converge import Action, Manager, differences
 from ansible_collections.noar.docker.plugins.module_utils.host import container_names, list_objects
@@ -39,14 +41,14 @@ VOLUME_ARGS: dict = dict(
 class VolumeManager(Manager):
     """Plans and applies one ``volume`` task."""
 
-    def __init__(self, client, params: dict):
+    def __init__(self, client: Any, params: dict) -> None:
         self.client = client
         self.params = params
         self.name = params["name"]
         self.volume = None
         self.warnings: list = []
 
-    def read(self):
+    def read(self) -> dict | None:
         if not self.name or "/" in self.name:
             raise InvalidOption("name", f"{self.name!r} is not a volume name")
         self.volume = find(self.client, "volume", self.name)
@@ -63,7 +65,7 @@ class VolumeManager(Manager):
             raise InvalidOption("driver_options", f"the local driver takes {', '.join(LOCAL_OPTIONS)}; not {', '.join(repr(k) for k in unknown)}")
         return want
 
-    def _refuse_if_used(self, doing: str):
+    def _refuse_if_used(self, doing: str) -> None:
         # ``leaving``: containers the caller removes before this plan is applied (a Compose project's own).
         users = container_names(list_objects(self.client, "containers", {"volume": self.name}, verbose=True, include_all=True))
         users = [name for name in users if name not in (self.params.get("leaving") or ())]
@@ -72,13 +74,13 @@ class VolumeManager(Manager):
                 f"volume {self.name} is used by container(s) {', '.join(users)}; {doing} it would take their data away: remove the containers first"
             )
 
-    def _check_driver(self, driver: str):
+    def _check_driver(self, driver: str) -> None:
         """The engine must know the driver (built in, or an enabled plugin), or the create fails late."""
         known = known_drivers(self.client, "Volume")
         if driver not in known:
             raise InvalidOption("driver", f"unknown volume driver {driver!r}; this engine has {', '.join(known)}")
 
-    def plan(self, actual):
+    def plan(self, actual: dict | None) -> list:
         if self.params["state"] == "absent":
             if actual is None:
                 return []
@@ -111,7 +113,7 @@ class VolumeManager(Manager):
             )
         return []
 
-    def apply(self, plan):
+    def apply(self, plan: list) -> None:
         for action in plan:
             if action.kind in ("remove", "recreate"):
                 with engine_errors("removing", f"volume {self.name}"):
@@ -125,5 +127,5 @@ class VolumeManager(Manager):
                     )
                 self.volume = find(self.client, "volume", self.name)
 
-    def result(self):
+    def result(self) -> dict:
         return dict(volume=self.volume or {})
