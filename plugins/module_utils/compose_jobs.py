@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import secrets
 import shlex
+from typing import Any
 
 from ansible_collections.noar.docker.plugins.module_utils.client import engine_errors
 from ansible_collections.noar.docker.plugins.module_utils.compose import (
@@ -39,7 +40,7 @@ from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOp
 class ComposePullManager(Manager):
     """The images of a project's selected services, pulled as ``docker compose pull`` pulls them."""
 
-    def __init__(self, client, params: dict, environ: dict):
+    def __init__(self, client: Any, params: dict, environ: dict) -> None:
         self.client = client
         self.params = params
         # include_deps: the services the named ones depend on are pulled too (docker compose pull --include-deps).
@@ -47,7 +48,7 @@ class ComposePullManager(Manager):
         self.images: list = []  # (ImageManager, plan)
         self.warnings: list = []
 
-    def read(self):
+    def read(self) -> None:
         return None  # each image is read by its own manager while planning
 
     def _refs(self) -> dict:
@@ -61,7 +62,7 @@ class ComposePullManager(Manager):
             refs.setdefault(reference(*split_name(str(service["image"]), option=f"services.{name}.image")), name)
         return refs
 
-    def plan(self, actual) -> list:
+    def plan(self, actual: None) -> list:
         plan = []
         always = self.params.get("policy", "always") == "always"
         for ref, service in self._refs().items():
@@ -89,7 +90,7 @@ class ComposeBuildManager(Manager):
     """The images of a project's selected services that are built, built as ``docker compose build`` builds them, by
     the compose module's image planning: an image is built again only when its build context changed."""
 
-    def __init__(self, client, params: dict, environ: dict, check_mode: bool):
+    def __init__(self, client: Any, params: dict, environ: dict, check_mode: bool) -> None:
         self.client = client
         self.params = params
         given = compose_params(params, services=params.get("services"), dependencies=params.get("with_dependencies"), build="always")
@@ -97,10 +98,10 @@ class ComposeBuildManager(Manager):
         self.manager = ComposeManager(client, given, check_mode, environ)
         self.warnings: list = []
 
-    def read(self):
+    def read(self) -> None:
         return None  # each image is read while planning
 
-    def plan(self, actual) -> list:
+    def plan(self, actual: None) -> list:
         plan = []
         for name, service in sorted(self.manager.services.items()):
             if service.get("build") is None:
@@ -126,7 +127,7 @@ class ComposeBuildManager(Manager):
         return dict(project_name=self.manager.name)
 
 
-def service_container(client, project: str, service: str, index: int | None) -> dict:
+def service_container(client: Any, project: str, service: str, index: int | None) -> dict:
     """The summary of container ``index`` (default 1) of ``service`` in the running project ``project``."""
     # One-off containers (compose_run's, docker compose run's) are not the service's: docker compose exec skips them.
     containers = [c for c in project_containers(client, project) if c["service"] == service and not c.get("oneoff")]
@@ -140,7 +141,7 @@ def service_container(client, project: str, service: str, index: int | None) -> 
     raise InvalidOption("index", f"service {service} of project {project} has no container {number} (it has {numbers})")
 
 
-def compose_exec(client, params: dict, environ: dict) -> dict:
+def compose_exec(client: Any, params: dict, environ: dict) -> dict:
     """``docker compose exec``: the command run in the service's container, as ``container_exec`` runs it."""
     project = load_project(dict(params, services=None), environ)
     if params["service"] not in project["defined"]:
@@ -198,7 +199,7 @@ def _run_task(project: dict, service: str, params: dict, warnings: list) -> dict
     return task
 
 
-def compose_run(client, params: dict, environ: dict) -> dict:
+def compose_run(client: Any, params: dict, environ: dict) -> dict:
     """``docker compose run``: the service's dependencies started (unless ``no_deps``), its image pulled or built, and
     the command run in a new container of the service; its exit status and output, or its Id when detached."""
     for option in ("stdin", "remove_orphans"):

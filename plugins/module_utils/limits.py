@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+from typing import Any, Iterable, NoReturn
 
 from ansible_collections.noar.docker.plugins.module_utils.client import (
     EngineError,
@@ -59,7 +60,7 @@ def parse_cpuset(text: str, option: str) -> set:
     return numbers
 
 
-def format_cpuset(numbers) -> str:
+def format_cpuset(numbers: Iterable[int]) -> str:
     """``{0, 1, 2, 4}`` written back as ``0-2,4``."""
     ranges: list = []
     for number in sorted(numbers):
@@ -70,7 +71,7 @@ def format_cpuset(numbers) -> str:
     return ",".join(str(low) if low == high else f"{low}-{high}" for low, high in ranges)
 
 
-def blkio_weight_supported(params: dict):
+def blkio_weight_supported(params: dict) -> bool | None:
     """Whether the engine's kernel can weigh block I/O: read from the cgroup files when the engine is local.
 
     None when it cannot be known from here (an engine reached over TCP or SSH).
@@ -98,7 +99,7 @@ def drop_unsupported_blkio(view: dict, params: dict, warnings: list) -> None:
         )
 
 
-def _host_memory_nodes(params: dict):
+def _host_memory_nodes(params: dict) -> set | None:
     """The memory nodes of a local engine's host, or None when they cannot be read from here."""
     if not engine_on_this_machine(params):
         return None
@@ -113,7 +114,7 @@ def _host_memory_nodes(params: dict):
 class HostLimits:
     """What the engine's host has (CPUs, memory, memory nodes), read once and only when asked."""
 
-    def __init__(self, client, params: dict):
+    def __init__(self, client: Any, params: dict) -> None:
         self.client = client
         self.params = params
         self._info: dict | None = None
@@ -145,14 +146,16 @@ class HostLimits:
                 )
 
 
-def check_container(client, container: dict, merged: dict, changes, suffix: str = "", warnings=None, local: bool = False) -> None:
+def check_container(
+    client: Any, container: dict, merged: dict, changes: Iterable[str], suffix: str = "", warnings: list | None = None, local: bool = False
+) -> None:
     """A container's limits once changed in place must work together and leave room for what it uses
     now; the message names the container. ``local``: the engine is on this machine, so what the container
     uses is read from its cgroup, not from a stats call that waits for the engine's next sample."""
     name = container_name(container)
     memory = merged.get("memory") or 0
 
-    def refuse(option: str, reason: str):
+    def refuse(option: str, reason: str) -> NoReturn:
         raise InvalidOption(option, f"container {name}: {reason}{suffix}")
 
     host = container.get("HostConfig") or {}
@@ -181,7 +184,7 @@ def check_container(client, container: dict, merged: dict, changes, suffix: str 
             refuse("memory", f"memory {format_size(memory)} is below what it uses now ({format_size(used)})")
 
 
-def post_update(client, container_id: str, name: str, body: dict) -> list:
+def post_update(client: Any, container_id: str, name: str, body: dict) -> list:
     """Send a ``docker update`` body; the engine's warnings."""
     try:
         with engine_errors("updating", f"container {name}"):
@@ -195,7 +198,7 @@ def post_update(client, container_id: str, name: str, body: dict) -> list:
 class LimitsManager(Manager):
     """Plans, validates and applies one ``limits`` task across its selection."""
 
-    def __init__(self, client, params: dict):
+    def __init__(self, client: Any, params: dict) -> None:
         self.client = client
         self.params = params
         self.warnings: list = []
@@ -203,7 +206,7 @@ class LimitsManager(Manager):
         self.reports: list = []
         self.host = HostLimits(client, params)
 
-    def read(self):
+    def read(self) -> list:
         if not self.params.get("name") and not self.params.get("filters"):
             raise InvalidOption("name", "say which containers: name (one or a list) or filters")
         self.containers = select_containers(self.client, self.params.get("name"), self.params.get("filters"))
@@ -211,7 +214,7 @@ class LimitsManager(Manager):
             self.warnings.append("no container matches filters; nothing to change")
         return self.containers
 
-    def plan(self, actual) -> list:
+    def plan(self, actual: list) -> list:
         # The task's own values, checked once (units, ranges, against the host); memory_swap alone is
         # fine here: the container may have its memory limit already.
         ctx = Context(self.params, None, getattr(self.client, "api_version", "1.41"))

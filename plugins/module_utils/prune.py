@@ -15,6 +15,7 @@ what the engine says it removed.
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from ansible_collections.noar.docker.plugins.module_utils.client import (
     api_below,
@@ -41,7 +42,7 @@ PREDEFINED_NETWORKS = ("bridge", "host", "none", "ingress", "docker_gwbridge")
 BUSY_STATES = ("running", "paused", "restarting", "removing")
 
 
-def normalise_filters(kind: str, filters, api_version: str) -> dict:
+def normalise_filters(kind: str, filters: dict | None, api_version: str) -> dict:
     """``<kind>_filters`` as the engine expects them (each value a list of strings), checked."""
     option = f"{kind}_filters"
     if filters is None:
@@ -87,7 +88,7 @@ def _tags(image: dict) -> list:
     return [t for t in image.get("RepoTags") or [] if t != "<none>:<none>"]
 
 
-def plan_images(images: list, used: set, filters: dict, until, containerd_store: bool = False) -> tuple:
+def plan_images(images: list, used: set, filters: dict, until: float | None, containerd_store: bool = False) -> tuple:
     """(image Ids that go, references that are untagged) when pruning ``images`` (``docker images -a``).
 
     Mirrors the engine: candidates are the images without children (every image when ``dangling`` is
@@ -136,7 +137,7 @@ def plan_images(images: list, used: set, filters: dict, until, containerd_store:
     return sorted(removed), untagged
 
 
-def plan_build_cache(cache: list, prune_all: bool, keep_storage) -> list:
+def plan_build_cache(cache: list, prune_all: bool, keep_storage: int | None) -> list:
     """The build cache records that go: those not in use (and not shared, unless ``prune_all``); with
     ``keep_storage`` (bytes), only the least recently used of them until the whole cache fits, as BuildKit keeps
     that much."""
@@ -156,7 +157,7 @@ def plan_build_cache(cache: list, prune_all: bool, keep_storage) -> list:
 class PruneManager(Manager):
     """Plans and applies one ``prune`` task."""
 
-    def __init__(self, client, params: dict, check_mode: bool):
+    def __init__(self, client: Any, params: dict, check_mode: bool) -> None:
         self.client = client
         self.params = params
         self.check_mode = check_mode
@@ -168,7 +169,7 @@ class PruneManager(Manager):
         self.api_version = "1.41"
         self.keep_storage: int | None = None
 
-    def read(self):
+    def read(self) -> dict:
         if self.params.get("builder_cache_keep_storage") is not None:
             self.keep_storage = parse_size(self.params["builder_cache_keep_storage"], "builder_cache_keep_storage")
         with engine_errors("reading", "engine version"):
@@ -184,7 +185,7 @@ class PruneManager(Manager):
             found[kind] = getattr(self, f"_find_{kind}")(filters, until)
         return found
 
-    def _find_containers(self, filters: dict, until) -> list:
+    def _find_containers(self, filters: dict, until: float | None) -> list:
         with engine_errors("listing", "containers"):
             containers = self.client.containers(all=True, size=self.check_mode)
         found = []
@@ -197,7 +198,7 @@ class PruneManager(Manager):
                 found.append(dict(id=container["Id"], name=(container.get("Names") or ["/?"])[0].lstrip("/"), size=container.get("SizeRw") or 0))
         return found
 
-    def _find_images(self, filters: dict, until) -> list:
+    def _find_images(self, filters: dict, until: float | None) -> list:
         with engine_errors("listing", "images"):
             images = self.client.images(all=True)
             used = {c.get("ImageID") for c in self.client.containers(all=True)}
@@ -206,7 +207,7 @@ class PruneManager(Manager):
         by_id = {image["Id"]: image for image in images}
         return [dict(id=image_id, name=", ".join(_tags(by_id[image_id])) or image_id[7:19], size=by_id[image_id].get("Size", 0)) for image_id in removed]
 
-    def _find_networks(self, filters: dict, until) -> list:
+    def _find_networks(self, filters: dict, until: float | None) -> list:
         with engine_errors("listing", "networks"):
             networks = self.client.networks()
         found = []
@@ -224,7 +225,7 @@ class PruneManager(Manager):
                 found.append(dict(id=network["Id"], name=network["Name"], size=0))
         return found
 
-    def _find_volumes(self, filters: dict, until) -> list:
+    def _find_volumes(self, filters: dict, until: float | None) -> list:
         only_anonymous = not api_below(self.api_version, "1.42") and not _true(filters, "all", False)
         with engine_errors("listing", "volumes"):
             volumes = self.client.volumes(filters={"dangling": "true", "driver": "local"}).get("Volumes") or []
@@ -243,7 +244,7 @@ class PruneManager(Manager):
             usage = self.client.df()
         return {v["Name"]: max((v.get("UsageData") or {}).get("Size", 0), 0) for v in usage.get("Volumes") or []}
 
-    def _find_builder_cache(self, filters: dict, until) -> list:
+    def _find_builder_cache(self, filters: dict, until: float | None) -> list:
         with engine_errors("reading", "build cache"):
             cache = self.client.df().get("BuildCache") or []
         return [
@@ -251,7 +252,7 @@ class PruneManager(Manager):
             for entry in plan_build_cache(cache, bool(self.params.get("builder_cache_all")), self.keep_storage)
         ]
 
-    def plan(self, actual) -> list:
+    def plan(self, actual: dict) -> list:
         plan = []
         for kind, items in actual.items():
             names = [item["name"] for item in items]

@@ -16,6 +16,7 @@ import base64
 import binascii
 import hashlib
 import re
+from typing import Any, Callable
 
 from ansible_collections.noar.docker.plugins.module_utils.client import EngineError, engine_errors
 from ansible_collections.noar.docker.plugins.module_utils.converge import Action, Manager
@@ -48,7 +49,7 @@ def data_of(params: dict) -> bytes:
 class SwarmDataManager(Manager):
     """Plans and applies one ``secret`` or ``config`` task (``kind``)."""
 
-    def __init__(self, client, params: dict, kind: str, move_services: bool = True, manager_checked: bool = False):
+    def __init__(self, client: Any, params: dict, kind: str, move_services: bool = True, manager_checked: bool = False) -> None:
         self.client = client
         # A stack plans its services against the new version itself, so it moves them, not this manager; and it
         # checks once that its engine is a swarm manager.
@@ -60,12 +61,12 @@ class SwarmDataManager(Manager):
         self.warnings: list = []
         self.current: dict = {}
 
-    def _call(self, verb: str):
+    def _call(self, verb: str) -> Callable:
         return getattr(
             self.client, {"list": f"{self.kind}s", "create": f"create_{self.kind}", "remove": f"remove_{self.kind}", "inspect": f"inspect_{self.kind}"}[verb]
         )
 
-    def read(self):
+    def read(self) -> list:
         """This name's objects, oldest version first (one, without ``rolling_versions``)."""
         if not self.manager_checked:
             require_manager(self.client, f"managing a {self.kind}")
@@ -79,7 +80,7 @@ class SwarmDataManager(Manager):
                 mine.append((int(match.group(2) or 0), item))
         return [pair[1] for pair in sorted(mine, key=lambda pair: pair[0])]
 
-    def users(self, object_ids) -> dict:
+    def users(self, object_ids: set) -> dict:
         """Services that reference any of ``object_ids``: ``service name -> service``."""
         field, id_key = REFERENCES[self.kind][:2]
         with engine_errors("listing", "services"):
@@ -96,7 +97,7 @@ class SwarmDataManager(Manager):
         labels[HASH_LABEL] = digest
         return labels
 
-    def plan(self, actual):
+    def plan(self, actual: list) -> list:
         versions = actual
         if self.params["state"] == "absent":
             if not versions:
@@ -171,7 +172,7 @@ class SwarmDataManager(Manager):
         ]
         return plan
 
-    def _refuse_if_used(self, items: list, doing: str):
+    def _refuse_if_used(self, items: list, doing: str) -> None:
         users = self.users({item["ID"] for item in items})
         if users:
             names = ", ".join(item["Spec"]["Name"] for item in items)
@@ -184,7 +185,7 @@ class SwarmDataManager(Manager):
                 f"{self.kind} {names} is used by service(s) {', '.join(sorted(users))}; {doing} it is refused while they use it: {hint}", services=sorted(users)
             )
 
-    def apply(self, plan):
+    def apply(self, plan: list) -> None:
         created: dict = {}
         for action in plan:
             if action.kind == "create":
@@ -205,7 +206,7 @@ class SwarmDataManager(Manager):
             made = self._call("create")(name, data_of(self.params), **kwargs)
             return self._call("inspect")(made["ID"])
 
-    def _move(self, service_name: str, new: dict):
+    def _move(self, service_name: str, new: dict) -> None:
         """Point every reference the service has to an older version at ``new``: a rolling update of it."""
         field, id_key, name_key = REFERENCES[self.kind]
         old_ids = {item["ID"] for item in self.read()} - {new["ID"]}
@@ -220,7 +221,7 @@ class SwarmDataManager(Manager):
                 service["ID"], service["Version"]["Index"], task_template=dict(task_template, ContainerSpec=container_spec), fetch_current_spec=True
             )
 
-    def result(self):
+    def result(self) -> dict:
         spec = self.current.get("Spec") or {}
         present = self.params["state"] == "present" and self.current
         return {f"{self.kind}_id": self.current.get("ID") if present else None, f"{self.kind}_name": spec.get("Name") if present else None}
