@@ -15,6 +15,7 @@ import binascii
 import json
 import os
 import warnings
+from typing import Any
 
 from ansible_collections.noar.docker.plugins.module_utils.client import EngineError, engine_errors
 from ansible_collections.noar.docker.plugins.module_utils.converge import Action, Manager
@@ -65,7 +66,7 @@ def write_config(path: str, config: dict) -> None:
     write_atomically(path, [json.dumps(config, indent=2, sort_keys=True).encode("utf-8") + b"\n"], mode=0o600)
 
 
-def _entry_key(config: dict, key: str):
+def _entry_key(config: dict, key: str) -> str | None:
     """The key under ``auths`` that holds ``key``'s credentials, allowing the forms the CLI has used."""
     auths = config.get("auths") or {}
     for candidate in (key, "https://" + key, "http://" + key, "https://" + key + "/v1/", "https://" + key + "/v2/"):
@@ -74,7 +75,7 @@ def _entry_key(config: dict, key: str):
     return None
 
 
-def stored_credentials(config: dict, key: str):
+def stored_credentials(config: dict, key: str) -> tuple | None:
     """``(username, password)`` stored for ``key``, or None."""
     entry_key = _entry_key(config, key)
     if entry_key is None:
@@ -89,7 +90,7 @@ def stored_credentials(config: dict, key: str):
     return username, password
 
 
-def helper_for(config: dict, key: str):
+def helper_for(config: dict, key: str) -> str | None:
     """The credential helper that holds ``key``'s credentials instead of the file, if any."""
     return (config.get("credHelpers") or {}).get(key) or config.get("credsStore")
 
@@ -98,7 +99,7 @@ class CredentialHelper:
     """``docker-credential-<name>``, the program a ``config.json`` names to keep credentials (through the
     Docker SDK's implementation of the protocol); its failures become ``EngineError`` naming the program."""
 
-    def __init__(self, name: str, path: str):
+    def __init__(self, name: str, path: str) -> None:
         from docker.credentials import Store  # pylint: disable=import-outside-toplevel
 
         self.program = f"docker-credential-{name}"
@@ -107,10 +108,10 @@ class CredentialHelper:
             warnings.simplefilter("ignore")  # a missing program is reported when it is used, as a failure
             self.store = Store(name)
 
-    def _failed(self, exc) -> EngineError:
+    def _failed(self, exc: Exception) -> EngineError:
         return EngineError(f"the credential helper {self.program} that {self.path} names failed: {exc}")
 
-    def get(self, key: str):
+    def get(self, key: str) -> tuple | None:
         """``(username, secret)`` the helper holds for ``key``, or None."""
         from docker.credentials import errors  # pylint: disable=import-outside-toplevel
 
@@ -141,7 +142,7 @@ class CredentialHelper:
             raise self._failed(exc) from None
 
 
-def credentials_for(config: dict, key: str, path: str):
+def credentials_for(config: dict, key: str, path: str) -> tuple | None:
     """``(username, password)`` stored for ``key``, by the config's credential helper or in the file, or None."""
     helper = helper_for(config, key)
     if helper:
@@ -152,7 +153,7 @@ def credentials_for(config: dict, key: str, path: str):
 class LoginManager(Manager):
     """Plans and applies one ``login`` task: credentials in, or out of, the client config."""
 
-    def __init__(self, client, params: dict):
+    def __init__(self, client: Any, params: dict) -> None:
         self.client = client
         self.params = params
         self.key = ""  # these four are set by read(), before anything else reads them
@@ -160,7 +161,7 @@ class LoginManager(Manager):
         self.config: dict = {}
         self.helper: CredentialHelper | None = None
 
-    def read(self):
+    def read(self) -> tuple | None:
         self.key = registry_key(self.params.get("registry_url") or INDEX_URL)
         self.path = config_path(self.params)
         self.config = read_config(self.path)
@@ -170,7 +171,7 @@ class LoginManager(Manager):
             return self.helper.get(self.key)
         return stored_credentials(self.config, self.key)
 
-    def plan(self, actual):
+    def plan(self, actual: tuple | None) -> list:
         if self.params["state"] == "absent":
             if _entry_key(self.config, self.key) is None and actual is None:
                 return []
@@ -205,7 +206,7 @@ class LoginManager(Manager):
             )
         ]
 
-    def _verify(self, username, password):
+    def _verify(self, username: str, password: str) -> None:
         """Ask the engine to log in; a refusal fails here, before the config is written (check mode too)."""
         registry = self.params.get("registry_url") or INDEX_URL
         try:
@@ -218,7 +219,7 @@ class LoginManager(Manager):
                 ) from None
             raise
 
-    def apply(self, plan):
+    def apply(self, plan: list) -> None:
         for action in plan:
             if action.kind == "protect":
                 os.chmod(self.path, 0o600)
@@ -239,7 +240,7 @@ class LoginManager(Manager):
                 auths[self.key] = dict(auth=base64.b64encode(token).decode("ascii"))
             write_config(self.path, self.config)
 
-    def result(self):
+    def result(self) -> dict:
         return dict(
             login_result=dict(
                 serveraddress=self.params.get("registry_url") or INDEX_URL, registry=self.key, username=self.params.get("username"), config_path=self.path
@@ -276,7 +277,7 @@ def search_registry(registry_url: str, term: str, params: dict, limit: int) -> l
     if stored:
         session.auth = stored
 
-    def get(path):
+    def get(path: str) -> dict:
         try:
             response = session.get(base + path, timeout=params.get("timeout") or 60)
         except requests.RequestException as exc:
@@ -305,7 +306,7 @@ def search_registry(registry_url: str, term: str, params: dict, limit: int) -> l
     return results
 
 
-def search_hub(client, term: str, limit: int) -> list:
+def search_hub(client: Any, term: str, limit: int) -> list:
     """Docker Hub's search, through the engine (``docker search``)."""
     with engine_errors("searching", f"Docker Hub for {term!r}"):
         found = client.search(term, limit=limit)
