@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import time
+from typing import Any
 
 from ansible_collections.noar.docker.plugins.module_utils import compose
 from ansible_collections.noar.docker.plugins.module_utils import container_options as copts
@@ -93,7 +94,7 @@ def _rollout(value: dict, where: str) -> dict:
     return {k: (str(v) if k in ("delay", "monitor") else v) for k, v in value.items()}
 
 
-def _ports(values, where: str) -> list:
+def _ports(values: Any, where: str) -> list:
     """Compose ports (``compose.port_entries``) as ``publish`` entries; a host address cannot be given to a swarm (it
     publishes on every node), nor a range."""
     ports = []
@@ -271,11 +272,11 @@ class Removals(Manager):
 
     RETRY_SECONDS = 60
 
-    def __init__(self, client, kind: str):
+    def __init__(self, client: Any, kind: str) -> None:
         self.client = client
         self.kind = kind
 
-    def apply(self, plan):
+    def apply(self, plan: list) -> None:
         for action in plan:
             deadline = time.monotonic() + self.RETRY_SECONDS
             while True:
@@ -301,7 +302,7 @@ class StackManager(Composite):
     (phase 1), new secret and config versions (2), services (3), services pruned (4), old versions removed (5);
     removing a stack: services (1), secrets and configs (2), networks (3)."""
 
-    def __init__(self, client, params: dict, environ: dict):
+    def __init__(self, client: Any, params: dict, environ: dict) -> None:
         super().__init__()
         self.client = client
         self.params = params
@@ -310,7 +311,7 @@ class StackManager(Composite):
         self.project: dict = {}
         self.pending: set = set()  # (kind, name) of objects this plan makes, that services will use
 
-    def read(self):
+    def read(self) -> dict:
         require_manager(self.client, "deploying a stack")
         label = dict(label=f"{NAMESPACE}={self.name}")
         with engine_errors("listing", f"the objects of stack {self.name}"):
@@ -321,7 +322,7 @@ class StackManager(Composite):
                 configs=self.client.configs(filters=label),
             )
 
-    def plan(self, actual):
+    def plan(self, actual: dict) -> list:
         if self.params["state"] == "absent":
             return self._plan_absent(actual)
         project_params = dict(self.params, project_name=self.name, services=None, dependencies=True)
@@ -379,7 +380,7 @@ class StackManager(Composite):
         )
         return task_params(NETWORK_ARGS, params, f"networks.{key}")
 
-    def _plan_data(self, actual) -> dict:
+    def _plan_data(self, actual: dict) -> dict:
         """Secrets and configs: the name each service uses; new versions are planned (phase 2), old ones removed
         after the services moved (phase 5)."""
         names = {}
@@ -424,7 +425,7 @@ class StackManager(Composite):
                     self.add(5, manager, removed)
         return names
 
-    def _plan_absent(self, actual) -> list:
+    def _plan_absent(self, actual: dict) -> list:
         for service in actual["services"]:
             removal = dict(name=service["Spec"]["Name"], state="absent")
             self.add(1, ServiceManager(self.client, removal, manager_checked=True))
@@ -438,17 +439,17 @@ class StackManager(Composite):
             )
         return self.planned()
 
-    def wait(self):
+    def wait(self) -> None:
         # Each service's own wait is off (a service waited for alone could need a later one): all of them, here.
         if self.params.get("wait") or not self.params.get("detach", True):
             for _phase, manager, _plan in self.parts:
                 if isinstance(manager, ServiceManager) and manager.params["state"] == "present":
                     manager.wait_converged()
 
-    def diff(self, plan):
+    def diff(self, plan: list) -> dict:
         return plan_diff(plan)
 
-    def result(self):
+    def result(self) -> dict:
         services = {}
         for _phase, manager, steps in self.parts:
             if isinstance(manager, ServiceManager):
