@@ -15,7 +15,7 @@ import copy
 import os
 import re
 import shlex
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from ansible_collections.noar.docker.plugins.module_utils.compose import (
     SAME,
@@ -104,7 +104,7 @@ def _lifecycle(name: str, definition: dict, warnings: list) -> dict:
     return lifecycle
 
 
-def _millicpus(value) -> str:
+def _millicpus(value: Any) -> str:
     return f"{int(round(float(value) * 1000))}m"
 
 
@@ -116,7 +116,7 @@ def quantity(size: int) -> str:
     return str(size)
 
 
-def _resources(params: dict, reserved_cpus=None) -> dict:
+def _resources(params: dict, reserved_cpus: Any = None) -> dict:
     """Limits from the container's limits; requests from its memory reservation and the Compose file's
     ``deploy.resources.reservations.cpus`` (which an engine ignores and Kubernetes schedules by)."""
     limits, requests = {}, {}
@@ -554,7 +554,7 @@ def _annotations(definition: dict, kompose: bool = False) -> dict:
     return {str(k): str(v) for k, v in sorted(labels.items()) if str(k).startswith("kompose.") == kompose}
 
 
-def _argv(value) -> list:
+def _argv(value: Any) -> list:
     return shlex.split(value) if isinstance(value, str) else [str(v) for v in value]
 
 
@@ -777,13 +777,13 @@ def render(manifests: list, header: str = "") -> str:
     import yaml  # pylint: disable=import-outside-toplevel
 
     class Dumper(yaml.SafeDumper):  # pylint: disable=too-many-ancestors
-        def increase_indent(self, flow=False, indentless=False):
+        def increase_indent(self, flow: bool = False, indentless: bool = False) -> Any:
             return super().increase_indent(flow, False)  # lists indented under their key, as yamllint wants
 
-        def ignore_aliases(self, data):
+        def ignore_aliases(self, data: Any) -> bool:
             return True  # each value written out where it is used: people read these files, not &id002
 
-    def text(dumper, value):
+    def text(dumper: Any, value: str) -> Any:
         block = "\n" in value and not any(line != line.rstrip() for line in value.split("\n"))
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if block else None)
 
@@ -873,7 +873,7 @@ def helm_chart(name: str, project: str, manifests: list, header: str) -> dict:
     return files
 
 
-def _value_reference(match) -> str:
+def _value_reference(match: re.Match) -> str:
     """A value of the chart in a template; an image quoted (a registry's port has a colon)."""
     return "{{ .Values." + match.group(1) + (" | quote }}" if match.group(1).endswith(".image") else " }}")
 
@@ -887,13 +887,13 @@ def render_chart(files: dict, namespace: str) -> list:
 
     values = yaml.safe_load(files["values.yaml"]) or {}
 
-    def value(path: str):
+    def value(path: str) -> Any:
         found = values
         for part in path.split("."):
             found = found[part]
         return found
 
-    def block(match) -> str:
+    def block(match: re.Match) -> str:
         dumped = yaml.safe_dump(value(match.group(1)), sort_keys=False).rstrip("\n")
         return "\n" + "\n".join(" " * int(match.group(2)) + line for line in dumped.split("\n"))
 
@@ -931,7 +931,7 @@ class ManifestsManager(Manager):
         self.content = ""
         self.files: dict = {}
 
-    def read(self):
+    def read(self) -> dict | None:
         if self.folder:
             if self.helm and self.params["state"] == "present" and not os.path.isdir(os.path.dirname(self.dest.rstrip("/"))):
                 raise InvalidOption("dest", f"{os.path.dirname(self.dest.rstrip('/'))}: the chart's parent folder does not exist")
@@ -963,7 +963,7 @@ class ManifestsManager(Manager):
                 found[path] = dict(content=content, mode=os.stat(path).st_mode & 0o7777)
         return found
 
-    def plan(self, actual) -> list:
+    def plan(self, actual: dict | None) -> list:
         if self.params["state"] == "absent":
             if self.folder:
                 return [Action("remove", path, before=dict(content=held["content"]), after=dict(content="")) for path, held in sorted((actual or {}).items())]
@@ -1003,7 +1003,7 @@ class ManifestsManager(Manager):
         return self._plan_file(self.dest, self.content, actual, mode)
 
     @staticmethod
-    def _plan_file(path: str, content: str, actual, mode: int) -> list:
+    def _plan_file(path: str, content: str, actual: dict | None, mode: int) -> list:
         if actual is None:
             return [Action("write", path, after=dict(content=content), data=dict(mode=mode, content=content))]
         if actual["content"] != content:
