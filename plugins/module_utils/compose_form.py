@@ -20,6 +20,7 @@ import re
 import shlex
 import struct
 from decimal import Decimal
+from typing import Any
 
 from ansible_collections.noar.docker.plugins.module_utils.compose import (
     key_values,
@@ -138,7 +139,7 @@ class NoForm(Exception):
     """The value has no form known here: the service is labelled with the module's own hash."""
 
 
-def go_json(value) -> str:
+def go_json(value: Any) -> str:
     """JSON as Go's encoding/json writes it: compact, UTF-8, and <, >, & and the two line separators escaped."""
     text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
     for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
@@ -146,7 +147,7 @@ def go_json(value) -> str:
     return text
 
 
-def go_float32(value) -> int | float:
+def go_float32(value: Any) -> int | float:
     """A float32 (cpus) as Go writes it: the shortest digits that read back as the same float32 (0.1, not
     0.10000000149011612), and no fraction when it has none."""
     try:
@@ -165,7 +166,7 @@ _DURATION = re.compile(r"([0-9]*(?:\.[0-9]*)?)(ns|us|µs|ms|s|m|h)")
 _UNITS = dict(ns=1, us=1000, **{"µs": 1000}, ms=10**6, s=10**9, m=60 * 10**9, h=3600 * 10**9)
 
 
-def go_duration(value) -> str:
+def go_duration(value: Any) -> str:
     """A Compose duration (``1m30s``) as Go's time.Duration writes it (``1m30s``, ``1h0m0s``, ``500ms``)."""
     if not isinstance(value, str) or not value:
         raise NoForm()
@@ -204,7 +205,7 @@ def _go_duration_text(nanos: int) -> str:
 _BYTES = re.compile(r"^(\d+(?:\.\d+)?) ?([kKmMgGtTpP])?[iI]?[bB]?$")
 
 
-def go_bytes(value) -> str:
+def go_bytes(value: Any) -> str:
     """A Compose size (``64m``, or bytes) as compose-go writes it: bytes, as a string."""
     if isinstance(value, bool):
         raise NoForm()
@@ -217,7 +218,7 @@ def go_bytes(value) -> str:
     return str(int(Decimal(match.group(1)) * 1024**power))
 
 
-def _text(value) -> str | None:
+def _text(value: Any) -> str | None:
     """A scalar of a mapping (environment, labels, ...) as compose-go keeps it: a string, or null."""
     if value is None:
         return None
@@ -226,7 +227,7 @@ def _text(value) -> str | None:
     return text(value)
 
 
-def _strings(value) -> list:
+def _strings(value: Any) -> list:
     if isinstance(value, str):
         return [value]
     if not isinstance(value, list) or not all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in value):
@@ -234,7 +235,7 @@ def _strings(value) -> list:
     return [str(v) for v in value]
 
 
-def _command(value):
+def _command(value: Any) -> list | None:
     if value is None:
         return None
     if isinstance(value, str):
@@ -242,23 +243,23 @@ def _command(value):
     return _strings(value)
 
 
-def _mapping(value, where: str) -> dict:
+def _mapping(value: Any, where: str) -> dict:
     return {str(k): _text(v) for k, v in sorted(key_values(value, "definition", where).items())}
 
 
-def _int(value) -> int:
+def _int(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).lstrip("-").isdigit():
         raise NoForm()
     return int(value)
 
 
-def _bool(value) -> bool:
+def _bool(value: Any) -> bool:
     if not isinstance(value, bool):
         raise NoForm()
     return value
 
 
-def _ports(value) -> list:
+def _ports(value: Any) -> list:
     try:
         return port_entries(value, "ports")
     except InvalidOption:
@@ -268,7 +269,7 @@ def _ports(value) -> list:
 _SHORT_BIND = dict(z=("selinux", "z"), Z=("selinux", "Z"), **{p: ("propagation", p) for p in ("shared", "rshared", "slave", "rslave", "private", "rprivate")})
 
 
-def _volume(entry, working_dir: str) -> dict:
+def _volume(entry: Any, working_dir: str) -> dict:
     if isinstance(entry, dict):
         return _long_volume(entry, working_dir)
     parts = str(entry).split(":")
@@ -332,7 +333,7 @@ def _path(path: str, working_dir: str) -> str:
     return os.path.normpath(os.path.join(working_dir, os.path.expanduser(path)))
 
 
-def _networks(value) -> dict:
+def _networks(value: Any) -> dict:
     if isinstance(value, list):
         return {str(n): None for n in sorted(value)}
     networks: dict = {}
@@ -381,7 +382,7 @@ def _ulimits(value: dict) -> dict:
     return limits
 
 
-def _extra_hosts(value) -> list:
+def _extra_hosts(value: Any) -> list:
     if isinstance(value, dict):
         pairs = [(str(k), v) for k, v in value.items()]
     else:
@@ -397,7 +398,7 @@ def _extra_hosts(value) -> list:
     return [f"{host}={address}" for host in sorted(by_host) for address in by_host[host]]
 
 
-def _devices(value) -> list:
+def _devices(value: Any) -> list:
     devices = []
     for entry in value:
         if isinstance(entry, dict):
@@ -462,7 +463,7 @@ def _deploy(value: dict) -> dict:
     return deploy
 
 
-def _hooks(value) -> list:
+def _hooks(value: Any) -> list:
     hooks = []
     for hook in value:
         if not isinstance(hook, dict) or set(hook) - {"command", "user", "privileged", "working_dir", "environment"}:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 import time
+from typing import Any
 
 from ansible_collections.noar.docker.plugins.module_utils.client import (
     EngineError,
@@ -45,21 +46,21 @@ REFUSALS = (
 NEWER_API = dict(enable_ipv4="1.47")
 
 
-def _network(value: str, option: str):
+def _network(value: str, option: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
     try:
         return ipaddress.ip_network(value, strict=True)
     except ValueError as exc:
         raise InvalidOption(option, f"{value!r} is not a network in CIDR form such as 172.30.0.0/24 ({exc})") from None
 
 
-def _address(value: str, option: str):
+def _address(value: str, option: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
     try:
         return ipaddress.ip_address(value)
     except ValueError:
         raise InvalidOption(option, f"{value!r} is not an IP address") from None
 
 
-def parse_ipam_config(entries) -> list:
+def parse_ipam_config(entries: list | None) -> list:
     """The IPAM pools as the engine writes them (Subnet, IPRange, Gateway, AuxiliaryAddresses), checked."""
     pools = []
     for index, entry in enumerate(entries or []):
@@ -71,7 +72,8 @@ def parse_ipam_config(entries) -> list:
         pool: dict = dict(Subnet=str(network))
         if entry.get("iprange"):
             iprange = _network(entry["iprange"], f"{where}.iprange")
-            if not iprange.subnet_of(network):
+            # Both ends inside (subnet_of would raise TypeError for an IPv6 range of an IPv4 subnet).
+            if not (iprange.network_address in network and iprange.broadcast_address in network):
                 raise InvalidOption(f"{where}.iprange", f"{iprange} is not inside the subnet {network}")
             pool["IPRange"] = str(iprange)
         if entry.get("gateway"):
@@ -160,14 +162,14 @@ NETWORK_ARGS: dict = dict(
 class NetworkManager(Manager):
     """Plans and applies one ``network`` task."""
 
-    def __init__(self, client, params: dict):
+    def __init__(self, client: Any, params: dict) -> None:
         self.client = client
         self.params = params
         self.name = params["name"]
         self.network: dict | None = None
-        self.created_id = None
+        self.created_id: str | None = None
 
-    def read(self):
+    def read(self) -> dict | None:
         driver = None if self.params.get("config_only") else self.params.get("driver")
         if self.name in NOT_CREATABLE or driver in NOT_CREATABLE:
             raise InvalidOption(
@@ -204,7 +206,7 @@ class NetworkManager(Manager):
                 require_api(self.client.api_version, option, version)
         return want
 
-    def _check_ipam_driver(self, driver):
+    def _check_ipam_driver(self, driver: str | None) -> None:
         """Besides the built-in ones, an IPAM driver is an enabled plugin; the engine says so only when creating."""
         if driver is None:
             return
@@ -212,7 +214,7 @@ class NetworkManager(Manager):
         if driver not in known:
             raise InvalidOption("ipam_driver", f"unknown IPAM driver {driver!r}; this engine has {', '.join(known)}")
 
-    def _check_scope(self, scope, option="scope"):
+    def _check_scope(self, scope: str | None, option: str = "scope") -> None:
         """Swarm, global and ingress networks need the engine in swarm mode; it says so only once asked to create one."""
         if scope in ("swarm", "global"):
             swarm = (engine_info(self.client).get("Swarm") or {}).get("LocalNodeState")
@@ -222,7 +224,7 @@ class NetworkManager(Manager):
                     option, f"{kind} networks need the engine in swarm mode (its swarm state is {swarm or 'inactive'}): docker swarm init first"
                 )
 
-    def _check_driver(self, driver):
+    def _check_driver(self, driver: str | None) -> None:
         if driver in BUILTIN_DRIVERS:
             if driver == "overlay":
                 swarm = (engine_info(self.client).get("Swarm") or {}).get("LocalNodeState")
@@ -235,7 +237,7 @@ class NetworkManager(Manager):
         if driver not in known:
             raise InvalidOption("driver", f"unknown network driver {driver!r}; this engine has {', '.join(known)}")
 
-    def _refuse_if_configuring(self, what: str):
+    def _refuse_if_configuring(self, what: str) -> None:
         """The engine keeps a configuration-only network while networks take their settings from it."""
         if not (self.network or {}).get("ConfigOnly"):
             return
@@ -244,7 +246,7 @@ class NetworkManager(Manager):
         if users:
             raise EngineError(f"network {self.name} cannot be {what}: network(s) {', '.join(users)} take their configuration from it; remove them first")
 
-    def _check_overlaps(self, pools):
+    def _check_overlaps(self, pools: list) -> None:
         with engine_errors("listing", "networks"):
             others = self.client.networks()
         for pool in pools:
@@ -261,13 +263,13 @@ class NetworkManager(Manager):
                         raise InvalidOption("ipam_config", f"subnet {mine} overlaps {their_net} of network {other.get('Name')}")
 
     @staticmethod
-    def _matches(name, kind, want, have) -> bool:
+    def _matches(name: str, kind: str, want: Any, have: Any) -> bool:
         if name == "ipam_config":
             # Each pool on the fields the task set; the engine fills in the gateway.
             return len(want) == len(have) and all(all(current.get(k) == v for k, v in pool.items()) for pool, current in zip(want, have))
         return compare(kind, want, have)
 
-    def plan(self, actual):
+    def plan(self, actual: dict | None) -> list:
         p = self.params
         if p["state"] == "absent":
             if actual is None:
@@ -330,7 +332,7 @@ class NetworkManager(Manager):
                     plan.append(Action("disconnect", f"{name} from {self.name}", before=dict(connected=name), data=dict(container=name)))
         return plan
 
-    def apply(self, plan):
+    def apply(self, plan: list) -> None:
         for action in plan:
             if action.kind == "disconnect":
                 container = action.data["container"]
@@ -355,11 +357,11 @@ class NetworkManager(Manager):
             time.sleep(0.2)
             self.network = find(self.client, "network", self.created_id)
 
-    def _remove(self):
+    def _remove(self) -> None:
         with engine_errors("removing", f"network {self.name}"):
             self.client.remove_network((self.network or {}).get("Id") or self.name)
 
-    def _create(self, want: dict):
+    def _create(self, want: dict) -> None:
         # The request body is written here: the SDK's create_network has no ConfigOnly, ConfigFrom or EnableIPv4.
         body = dict(
             Name=self.name,
@@ -391,7 +393,7 @@ class NetworkManager(Manager):
             raise (InvalidOption(option, exc.msg) if option else exc) from None
         self._settle_duplicates()
 
-    def _settle_duplicates(self):
+    def _settle_duplicates(self) -> None:
         """Two runs that create the same network at once both succeed (the engine's CheckDuplicate is no lock): of
         the networks of this name, the oldest is kept, and each run that made a younger one removes its own."""
         with engine_errors("listing", f"the networks named {self.name}"):
@@ -404,7 +406,7 @@ class NetworkManager(Manager):
                 self.client.remove_network(self.created_id)
             self.created_id = oldest["Id"]
 
-    def _recreate(self, want: dict, reconnect: dict):
+    def _recreate(self, want: dict, reconnect: dict) -> None:
         """Disconnect its containers (``reconnect``: name -> endpoint), remove, create, and connect them again
         with their aliases."""
         endpoints = {}
@@ -420,5 +422,5 @@ class NetworkManager(Manager):
             with engine_errors("reconnecting", f"container {name} to network {self.name}"):
                 self.client.connect_container_to_network(name, self.name, aliases=aliases or None)
 
-    def result(self):
+    def result(self) -> dict:
         return dict(network=self.network or {})

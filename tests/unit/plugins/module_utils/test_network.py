@@ -1,6 +1,9 @@
 """Network plans are data: what apply needs travels in each action's data, never in its display text."""
 
-from ansible_collections.noar.docker.plugins.module_utils.network import NetworkManager
+import pytest
+
+from ansible_collections.noar.docker.plugins.module_utils.network import NetworkManager, parse_ipam_config
+from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
 
 NETWORK = dict(
     Id="n1",
@@ -60,3 +63,21 @@ def test_a_forced_removal_disconnects_by_the_data():
         ("disconnect", dict(container="old")),
     ]
     assert plan[2].kind == "remove"
+
+
+@pytest.mark.parametrize(
+    "iprange, inside",
+    [("172.30.0.128/25", True), ("172.30.0.0/24", True), ("172.30.1.0/25", False), ("172.29.0.0/16", False), ("fd00::/64", False)],
+)
+def test_an_iprange_must_be_inside_its_subnet_of_the_same_ip_version(iprange, inside):
+    """An IPv6 range of an IPv4 subnet is refused by name (it was a TypeError from ipaddress)."""
+    entry = dict(subnet="172.30.0.0/24", iprange=iprange)
+    if inside:
+        assert parse_ipam_config([entry])[0]["IPRange"] == iprange
+    else:
+        with pytest.raises(InvalidOption) as refused:
+            parse_ipam_config([entry])
+        assert (refused.value.option, str(refused.value)) == (
+            "ipam_config[0].iprange",
+            f"ipam_config[0].iprange: {iprange} is not inside the subnet 172.30.0.0/24",
+        )
