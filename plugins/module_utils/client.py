@@ -14,10 +14,14 @@ import re
 import sys
 import traceback
 from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from ansible.module_utils.basic import env_fallback, missing_required_lib
 
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption
+
+if TYPE_CHECKING:
+    from ansible.module_utils.basic import AnsibleModule
 
 DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock"
 
@@ -38,13 +42,13 @@ DOCKER_COMMON_ARGS = dict(
 class EngineError(Exception):
     """The engine refused or failed an operation; ``msg`` is what the user reads."""
 
-    def __init__(self, msg: str, **details):
+    def __init__(self, msg: str, **details: Any) -> None:
         super().__init__(msg)
         self.msg = msg
         self.details = details
 
 
-def docker_sdk(ssh: bool = False):
+def docker_sdk(ssh: bool = False) -> Any:
     """The Docker SDK for Python, imported on first use; raises ImportError when it cannot be.
 
     The SDK imports its SSH transport, and with it paramiko, whenever paramiko is installed: about 40 ms of
@@ -72,7 +76,7 @@ MODULE_COMMON_ARGS = dict(
 )
 
 
-def docker_argument_spec(**spec) -> dict:
+def docker_argument_spec(**spec: Any) -> dict:
     """A module's own options merged with the shared connection options."""
     merged = dict(DOCKER_COMMON_ARGS, **MODULE_COMMON_ARGS)
     merged.update(spec)
@@ -91,7 +95,7 @@ def engine_on_this_machine(params: dict) -> bool:
     return str(params.get("docker_host") or "unix://").startswith("unix://")
 
 
-def _cert_path_default(params: dict, option: str, filename: str):
+def _cert_path_default(params: dict, option: str, filename: str) -> str | None:
     if params.get(option):
         return params[option]
     cert_dir = os.environ.get("DOCKER_CERT_PATH")
@@ -156,12 +160,12 @@ def client_kwargs(params: dict) -> dict:
     return kwargs
 
 
-def _hostname_adapter(hostname: str):
+def _hostname_adapter(hostname: str) -> Any:
     """A requests adapter that checks the engine's certificate against ``tls_hostname`` instead of the address."""
     import requests.adapters  # pylint: disable=import-outside-toplevel
 
     class HostnameAdapter(requests.adapters.HTTPAdapter):
-        def init_poolmanager(self, *args, **kwargs):
+        def init_poolmanager(self, *args: Any, **kwargs: Any) -> Any:
             kwargs["assert_hostname"] = hostname
             kwargs["server_hostname"] = hostname
             return super().init_poolmanager(*args, **kwargs)
@@ -169,7 +173,7 @@ def _hostname_adapter(hostname: str):
     return HostnameAdapter()
 
 
-def _failures(docker) -> tuple:
+def _failures(docker: Any) -> tuple:
     """The exceptions by which the SDK and requests say an engine call failed."""
     # Imported by the SDK already.
     import requests.exceptions  # pylint: disable=import-outside-toplevel
@@ -213,7 +217,7 @@ def describe_connection_error(host: str, exc: BaseException) -> str:
     return f"Cannot reach the Docker engine at {host} ({reason}); is dockerd running, and is docker_host right?"
 
 
-def build_client(params: dict):
+def build_client(params: dict) -> Any:
     """A connected ``docker.APIClient``; raises ``EngineError``, ``InvalidOption``, or ImportError without the SDK."""
     kwargs = client_kwargs(params)
     tls_hostname = kwargs.pop("tls_hostname")
@@ -244,7 +248,7 @@ def build_client(params: dict):
     return client
 
 
-def connect(module, **failure):
+def connect(module: AnsibleModule, **failure: Any) -> Any:
     """The module's engine client, or a ``fail_json`` that says why there is none (with ``failure``'s keys)."""
     try:
         return build_client(module.params)
@@ -265,7 +269,7 @@ def _engine_explanation(exc: BaseException) -> str:
 
 
 @contextmanager
-def engine_errors(operation: str, target: str):
+def engine_errors(operation: str, target: str) -> Iterator[None]:
     """Turn SDK failures inside the block into ``EngineError('<operation> <target>: <reason>')``."""
     docker = docker_sdk()
     try:
@@ -276,7 +280,7 @@ def engine_errors(operation: str, target: str):
         raise EngineError(f"{operation} {target} failed: {_root_cause(exc)}") from None
 
 
-def inspect_or_none(target: str, inspect, ref: str):
+def inspect_or_none(target: str, inspect: Callable[[str], Any], ref: str) -> Any:
     """``inspect(ref)``'s data, or None when the engine has no such object (``target`` names it in errors)."""
     try:
         with engine_errors("inspecting", target):
@@ -307,7 +311,7 @@ def require_api(api_version: str, option: str, wanted: str) -> None:
 # used here and nowhere else.
 
 
-def api_post(client, path: str, *args: str, body: dict, stream: bool = False, headers: dict | None = None):
+def api_post(client: Any, path: str, *args: str, body: dict, stream: bool = False, headers: dict | None = None) -> Any:
     """POST ``body`` as JSON to ``path`` (``{0}``... filled with ``args``, quoted); the response, its status
     checked."""
     # pylint: disable=protected-access
@@ -317,12 +321,12 @@ def api_post(client, path: str, *args: str, body: dict, stream: bool = False, he
     return response
 
 
-def api_post_json(client, path: str, *args: str, body: dict) -> dict:
+def api_post_json(client: Any, path: str, *args: str, body: dict) -> dict:
     """``api_post``, and the JSON it answers (an empty mapping for none)."""
     return client._result(api_post(client, path, *args, body=body), True) or {}  # pylint: disable=protected-access
 
 
-def api_get_stream(client, path: str, params: dict):
+def api_get_stream(client: Any, path: str, params: dict) -> Any:
     """GET ``path`` with ``params``, streamed; the response, its status checked."""
     # pylint: disable=protected-access
     response = client._get(client._url(path), params=params, stream=True)
@@ -330,12 +334,12 @@ def api_get_stream(client, path: str, params: dict):
     return response
 
 
-def without_socket_timeout(client, stream) -> None:
+def without_socket_timeout(client: Any, stream: Any) -> None:
     """No API timeout on ``stream``: a command may stay silent longer than it."""
     client._disable_socket_timeout(stream)  # pylint: disable=protected-access
 
 
-def connect_endpoint(client, container: str, network: str, endpoint: dict) -> None:
+def connect_endpoint(client: Any, container: str, network: str, endpoint: dict) -> None:
     """Connect ``container`` to ``network`` with the Engine API's EndpointSettings as given. docker-py 7's
     ``connect_container_to_network`` builds them itself and knows no ``GwPriority`` (API 1.48)."""
     api_post(client, "/networks/{0}/connect", network, body=dict(Container=container, EndpointConfig=endpoint))
@@ -344,14 +348,14 @@ def connect_endpoint(client, container: str, network: str, endpoint: dict) -> No
 _INSPECT = dict(container="inspect_container", image="inspect_image", network="inspect_network", volume="inspect_volume")
 
 
-def find(client, kind: str, name: str):
+def find(client: Any, kind: str, name: str) -> dict | None:
     """Inspect data of the engine's ``kind`` (container, image, network, volume) named ``name``, or None."""
     if not str(name or "").strip():
         return None  # the engine would answer "Resource ID was not provided", naming no option
     return inspect_or_none(f"{kind} {name}", getattr(client, _INSPECT[kind]), name)
 
 
-def require(client, kind: str, name: str, option: str):
+def require(client: Any, kind: str, name: str, option: str) -> dict:
     """Like ``find``, but a missing object is bad input for ``option``."""
     found = find(client, kind, name)
     if found is None:
@@ -359,7 +363,7 @@ def require(client, kind: str, name: str, option: str):
     return found
 
 
-def known_drivers(client, kind: str, builtin: tuple = ()) -> list:
+def known_drivers(client: Any, kind: str, builtin: tuple = ()) -> list:
     """The drivers of ``kind`` (``Log``, ``Volume``, ``Network``; ``builtin`` for kinds docker info does not
     list, as IPAM) the engine has: its own, and the enabled plugins, by name with and without ``:latest``."""
     known = list(builtin) + list((engine_info(client).get("Plugins") or {}).get(kind) or [])
@@ -370,7 +374,7 @@ def known_drivers(client, kind: str, builtin: tuple = ()) -> list:
     return known
 
 
-def engine_info(client, fresh: bool = False) -> dict:
+def engine_info(client: Any, fresh: bool = False) -> dict:
     """``docker info``, read once per client (a module run): several checks need it. ``fresh`` reads it again (what
     may have changed since: swarm membership) and keeps that answer for the checks after."""
     cached = None if fresh else getattr(client, "_noar_engine_info", None)

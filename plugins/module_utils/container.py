@@ -595,7 +595,7 @@ class ContainerManager(Manager):
             state = (container or {}).get("State") or {}
             health = state.get("Health") or {}
             status = health.get("Status")
-            if not resumed and health_stalled(container, getattr(self.client, "api_version", "1.41"), time.time()):
+            if container is not None and not resumed and health_stalled(container, getattr(self.client, "api_version", "1.41"), time.time()):
                 # Pausing and unpausing makes the engine start the container's health monitor again.
                 with engine_errors("resuming the healthcheck of", f"container {name}"):
                     self.client.pause(container["Id"])

@@ -82,6 +82,6 @@ def remote_digest(client: Any, ref: str, operation: str, option: str) -> str | N
         raise EngineError(f"{option}: {exc.msg}", **exc.details) from None
 
 
-def holds_digest(image: dict, repository: str, digest: str | None) -> bool:
+def holds_digest(image: dict | None, repository: str, digest: str | None) -> bool:
     """Whether a local image is the one the registry holds under ``digest``."""
     return bool(digest) and f"{repository}@{digest}" in ((image or {}).get("RepoDigests") or [])

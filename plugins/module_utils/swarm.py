@@ -38,7 +38,7 @@ INIT_ONLY = ("advertise_addr", "listen_addr", "default_addr_pool", "subnet_size"
 STATES = ("present", "join", "absent", "remove")
 
 
-def swarm_membership(client) -> dict:
+def swarm_membership(client: Any) -> dict:
     """This engine's place in swarm mode, from ``docker info``: state, manager or not, node and cluster IDs."""
     swarm = engine_info(client, fresh=True).get("Swarm") or {}
     return dict(
@@ -52,7 +52,7 @@ def swarm_membership(client) -> dict:
     )
 
 
-def require_manager(client, doing: str) -> dict:
+def require_manager(client: Any, doing: str) -> dict:
     """The membership of an engine that must be a swarm manager for ``doing``; fails clearly otherwise."""
     member = swarm_membership(client)
     if member["state"] == "locked":
@@ -64,7 +64,7 @@ def require_manager(client, doing: str) -> dict:
     return member
 
 
-def swarm_facts(client) -> dict:
+def swarm_facts(client: Any) -> dict:
     """``docker swarm inspect`` with the join tokens, and the unlock key when managers are locked."""
     with engine_errors("inspecting", "the swarm"):
         facts = client.inspect_swarm()
@@ -73,7 +73,7 @@ def swarm_facts(client) -> dict:
     return facts
 
 
-def spec_get(spec: dict, path: tuple):
+def spec_get(spec: dict, path: tuple) -> Any:
     """The value at ``path`` (a tuple of keys) in an engine spec, or None."""
     value: Any = spec
     for key in path:
@@ -81,7 +81,7 @@ def spec_get(spec: dict, path: tuple):
     return value
 
 
-def spec_set(spec: dict, path: tuple, value) -> None:
+def spec_set(spec: dict, path: tuple, value: Any) -> None:
     """Put ``value`` at ``path`` in an engine spec, making the mappings on the way."""
     for key in path[:-1]:
         spec = spec.setdefault(key, {})
@@ -95,14 +95,14 @@ def settings_of(spec: dict) -> dict:
 class SwarmManager(Manager):
     """Plans and applies one ``swarm`` task: init, update settings, rotate tokens, join, leave, remove a node."""
 
-    def __init__(self, client, params: dict):
+    def __init__(self, client: Any, params: dict) -> None:
         self.client = client
         self.params = params
         self.warnings: list = []
         self.spec: dict = {}
         self.facts: dict = {}
 
-    def read(self):
+    def read(self) -> dict:
         member = swarm_membership(self.client)
         if member["state"] == "active" and member["manager"]:
             self.facts = swarm_facts(self.client)
@@ -132,7 +132,7 @@ class SwarmManager(Manager):
             raise InvalidOption("election_tick", "must be greater than heartbeat_tick (raft elects a leader after several missed heartbeats)")
         return want
 
-    def plan(self, actual):
+    def plan(self, actual: dict) -> list:
         state = self.params["state"]
         member = actual
         if member["state"] == "locked" and state != "absent":
@@ -153,7 +153,7 @@ class SwarmManager(Manager):
                 "live-restore to false in its daemon.json (the engine role's engine_daemon_config)"
             )
 
-    def _plan_present(self, member):
+    def _plan_present(self, member: dict) -> list:
         want = self.desired_settings()
         if member["state"] != "active" or self.params.get("force"):
             self._refuse_live_restore("making a swarm")
@@ -185,7 +185,7 @@ class SwarmManager(Manager):
                 plan.append(Action("rotate", f"{role} join token", data=dict(role=role)))
         return plan
 
-    def _plan_join(self, member):
+    def _plan_join(self, member: dict) -> list:
         for option in ("join_token", "remote_addrs"):
             if not self.params.get(option):
                 raise InvalidOption(option, f"state=join needs {option}")
@@ -196,7 +196,7 @@ class SwarmManager(Manager):
         after.update({k: self.params[k] for k in ("advertise_addr", "listen_addr", "data_path_addr") if self.params.get(k) is not None})
         return [Action("join", "swarm", before=dict(state=member["state"]), after=after)]
 
-    def _plan_leave(self, member):
+    def _plan_leave(self, member: dict) -> list:
         if member["state"] == "inactive":
             return []
         if member["manager"] and member["managers"] <= 1 and not self.params.get("force"):
@@ -206,7 +206,7 @@ class SwarmManager(Manager):
             )
         return [Action("leave", "swarm", before=dict(state=member["state"]), after=dict(state="inactive"))]
 
-    def _plan_remove(self, member):
+    def _plan_remove(self, member: dict) -> list:
         node_id = self.params.get("node_id")
         if not node_id:
             raise InvalidOption("node_id", "state=remove needs node_id: the ID or hostname of the node to remove")
@@ -222,7 +222,7 @@ class SwarmManager(Manager):
         self.params["node_id"] = node["ID"]
         return [Action("remove", f"node {node_id}", before=dict(node=node_id, status=status), after=dict(node="absent"))]
 
-    def apply(self, plan):
+    def apply(self, plan: list) -> None:
         # A settings update and token rotations are one engine call.
         rotate = {action.data["role"] for action in plan if action.kind == "rotate"}
         settings = next((action.data["settings"] for action in plan if action.kind == "update"), None)
@@ -251,7 +251,7 @@ class SwarmManager(Manager):
                     self.client.remove_node(self.params["node_id"], force=bool(self.params.get("force")))
         self.read()
 
-    def _update(self, settings: dict, rotate: set):
+    def _update(self, settings: dict, rotate: set) -> None:
         # The swarm's version changes with every update, so it is read right before this one.
         facts = swarm_facts(self.client)
         spec = copy.deepcopy(facts.get("Spec") or {})
@@ -262,7 +262,7 @@ class SwarmManager(Manager):
                 version=facts["Version"]["Index"], swarm_spec=spec, rotate_worker_token="worker" in rotate, rotate_manager_token="manager" in rotate
             )
 
-    def result(self):
+    def result(self) -> dict:
         return dict(swarm_facts=self.facts if self.params["state"] == "present" else {})
 
 
@@ -272,12 +272,12 @@ NODE_FIELDS = dict(availability="Availability", role="Role")
 class NodeManager(Manager):
     """Plans and applies one ``node`` task: a node's availability, role and labels, from a manager."""
 
-    def __init__(self, client, params: dict):
+    def __init__(self, client: Any, params: dict) -> None:
         self.client = client
         self.params = params
         self.node: dict = {}
 
-    def read(self):
+    def read(self) -> dict:
         require_manager(self.client, "managing a node")
         hostname = self.params["hostname"]
         self.node = inspect_or_none(f"node {hostname}", self.client.inspect_node, hostname) or {}
@@ -297,7 +297,7 @@ class NodeManager(Manager):
             labels.pop(key, None)
         return labels
 
-    def plan(self, actual):
+    def plan(self, actual: dict) -> list:
         spec = actual.get("Spec") or {}
         have: dict = dict(availability=spec.get("Availability"), role=spec.get("Role"), labels=spec.get("Labels") or {})
         want = {k: self.params[k] for k in NODE_FIELDS if self.params.get(k) is not None}
@@ -316,7 +316,7 @@ class NodeManager(Manager):
             )
         ]
 
-    def apply(self, plan):
+    def apply(self, plan: list) -> None:
         for action in plan:
             spec = copy.deepcopy(self.node.get("Spec") or {})
             for option, field in NODE_FIELDS.items():
@@ -327,7 +327,7 @@ class NodeManager(Manager):
                 self.client.update_node(self.node["ID"], self.node["Version"]["Index"], spec)
         self.node = self.client.inspect_node(self.node["ID"])
 
-    def result(self):
+    def result(self) -> dict:
         return dict(node=self.node)
 
 
@@ -419,7 +419,7 @@ def seal(result: dict, key: str | None, unseal: bool = False) -> dict:
     return result
 
 
-def gather_swarm(client, params: dict) -> dict:
+def gather_swarm(client: Any, params: dict) -> dict:
     """What ``swarm_info`` returns: membership, the swarm's facts on a manager, and the lists asked for."""
     member = swarm_membership(client)
     active = member["state"] == "active"

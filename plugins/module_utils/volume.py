@@ -45,7 +45,7 @@ class VolumeManager(Manager):
         self.client = client
         self.params = params
         self.name = params["name"]
-        self.volume = None
+        self.volume: dict | None = None
         self.warnings: list = []
 
     def read(self) -> dict | None:
