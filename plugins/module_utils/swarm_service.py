@@ -17,7 +17,7 @@ import copy
 import shlex
 import time
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
 from ansible_collections.noar.docker.plugins.module_utils import container_options as copts
 from ansible_collections.noar.docker.plugins.module_utils.client import EngineError, engine_errors, inspect_or_none
@@ -49,7 +49,7 @@ class ServiceOption:
     also: tuple = ()  # other options that make this one part of the task
 
 
-def _words(value, manager) -> list:
+def _words(value: Any, manager: ServiceManager) -> list:
     if isinstance(value, str):
         try:
             return shlex.split(value)
@@ -58,7 +58,7 @@ def _words(value, manager) -> list:
     return [as_text(item) for item in value]
 
 
-def _image(value, manager) -> str:
+def _image(value: Any, manager: ServiceManager) -> str:
     name = str(value).strip()
     if not name:
         raise InvalidOption("image", "an image is required for a service")
@@ -69,7 +69,7 @@ def _image(value, manager) -> str:
     return name
 
 
-def _env(value, manager) -> list:
+def _env(value: Any, manager: ServiceManager) -> list:
     env: dict = {}
     for path in manager.params.get("env_files") or ():
         env.update(copts.parse_env_file(path))
@@ -84,18 +84,18 @@ def _env(value, manager) -> list:
     return sorted(items)
 
 
-def _text_dict(value, manager) -> dict:
+def _text_dict(value: Any, manager: ServiceManager) -> dict:
     return {str(k): as_text(v) for k, v in value.items()}
 
 
-def _nano(option: str):
+def _nano(option: str) -> Callable[[Any], int]:
     return lambda value: duration_to_nano(parse_duration(value, option))
 
 
 def _sub(option: str, fields: dict) -> Callable:
     """A dict option whose keys map to engine fields: ``key -> (engine field, converter)``."""
 
-    def parse(value, manager) -> dict:
+    def parse(value: Any, manager: ServiceManager) -> dict:
         result = {}
         for key, item in (value or {}).items():
             if item is None:
@@ -107,7 +107,7 @@ def _sub(option: str, fields: dict) -> Callable:
     return parse
 
 
-def _mode(value, manager) -> dict:
+def _mode(value: Any, manager: ServiceManager) -> dict:
     replicas = manager.params.get("replicas")
     if value == "global":
         if replicas not in (None, -1):
@@ -120,7 +120,7 @@ def _mode(value, manager) -> dict:
     return dict(Replicated=dict(Replicas=replicas))
 
 
-def _publish(value, manager) -> list:
+def _publish(value: Any, manager: ServiceManager) -> list:
     ports = []
     for index, port in enumerate(value):
         if not port.get("target_port"):
@@ -134,7 +134,7 @@ def _publish(value, manager) -> list:
     return sorted(ports, key=lambda p: (p["TargetPort"], p["Protocol"], p.get("PublishedPort", 0)))
 
 
-def _placement(value, manager) -> dict:
+def _placement(value: Any, manager: ServiceManager) -> dict:
     result: dict = {}
     if value.get("constraints") is not None:
         result["Constraints"] = sorted(str(c) for c in value["constraints"])
@@ -150,7 +150,7 @@ def _placement(value, manager) -> dict:
     return result
 
 
-def _networks(value, manager) -> list:
+def _networks(value: Any, manager: ServiceManager) -> list:
     result = []
     for item in value:
         item = dict(name=item) if isinstance(item, str) else item
@@ -164,11 +164,11 @@ def _networks(value, manager) -> list:
     return sorted(result, key=lambda n: n["Target"])
 
 
-def _references(kind: str):
+def _references(kind: str) -> Callable:
     """``secrets``/``configs``: each by name, resolved to the swarm object, mounted as a file."""
     id_key, name_key = f"{kind.capitalize()}ID", f"{kind.capitalize()}Name"
 
-    def parse(value, manager) -> list:
+    def parse(value: Any, manager: ServiceManager) -> list:
         result = []
         for index, item in enumerate(value):
             name = item[f"{kind}_name"]
@@ -205,7 +205,7 @@ def _through_container(option: copts.Option, field: copts.ServiceField) -> Calla
     if read is None:  # a table entry that steers the container module cannot be a service's
         raise TypeError(f"container option {option.name} has a service field but no parser")
 
-    def parse(value, manager):
+    def parse(value: Any, manager: ServiceManager) -> Any:
         try:
             if field.api:
                 manager.context().require_api(field.name, field.api)
@@ -240,7 +240,7 @@ def _bound_options() -> dict:
         path = members[0][2].path[:-1]
         parsers = {sub: (field.path[-1], _through_container(option, field)) for sub, option, field in members}
 
-        def parse(value, manager, parsers=parsers) -> dict:
+        def parse(value: Any, manager: ServiceManager, parsers: dict = parsers) -> dict:
             return {key: convert(item, manager) for sub, (key, convert) in parsers.items() if (item := (value or {}).get(sub)) is not None}
 
         made[top] = ServiceOption(top, path, dict(type="dict", options={sub: _bound_spec(option, field) for sub, option, field in members}), parse)
@@ -365,11 +365,11 @@ MODULE_ARGS: dict[str, dict] = dict(
 )
 
 
-def _empty(value) -> bool:
+def _empty(value: Any) -> bool:
     return value in (None, False, 0, "", [], {})
 
 
-def satisfies(desired, actual) -> bool:
+def satisfies(desired: Any, actual: Any) -> bool:
     """Whether the engine's ``actual`` holds ``desired``: every key the task set, recursively; lists item by item.
 
     The engine leaves out zero values and fills in defaults, so an empty desired value matches a missing
@@ -386,14 +386,14 @@ def satisfies(desired, actual) -> bool:
     return desired == actual
 
 
-def _image_without_digest(image) -> str:
+def _image_without_digest(image: Any) -> str:
     return str(image or "").split("@", 1)[0]
 
 
 class ServiceManager(Manager):
     """Plans and applies one ``swarm_service`` task."""
 
-    def __init__(self, client, params: dict, pending: set | frozenset = frozenset(), manager_checked: bool = False):
+    def __init__(self, client: Any, params: dict, pending: set | frozenset = frozenset(), manager_checked: bool = False) -> None:
         self.client = client
         self.params = params
         self.name = params["name"]
@@ -451,7 +451,7 @@ class ServiceManager(Manager):
                 "resolve_image", f"{exc.msg}; without a registry, leave resolve_image false (the nodes then use the image of that name they have)"
             ) from None
 
-    def read(self):
+    def read(self) -> dict | None:
         if not self.manager_checked:
             require_manager(self.client, "managing a service")
         self.service = inspect_or_none(f"service {self.name}", self.client.inspect_service, self.name) or {}
@@ -488,7 +488,7 @@ class ServiceManager(Manager):
                 changed[name] = (have, value)
         return changed
 
-    def plan(self, actual):
+    def plan(self, actual: dict | None) -> list:
         if self.params["state"] == "absent":
             if not actual:
                 return []
@@ -533,7 +533,7 @@ class ServiceManager(Manager):
             values = dict(values, env=sorted(f"{k}={v}" for k, v in copts.show_env(copts.split_env(values["env"])).items()))
         return values
 
-    def apply(self, plan):
+    def apply(self, plan: list) -> None:
         # What was pending when this was planned exists now: its IDs are read again.
         want = None
         if self.pending:
@@ -572,7 +572,7 @@ class ServiceManager(Manager):
                 self.wait_converged()
             self.service = self.client.inspect_service(self.name)
 
-    def _update(self, want: dict):
+    def _update(self, want: dict) -> None:
         spec = copy.deepcopy(self.service["Spec"])
         for name, value in want.items():
             path = SERVICE_OPTIONS[name].path
@@ -599,12 +599,12 @@ class ServiceManager(Manager):
             )
         self._collect_warnings(answer)
 
-    def _collect_warnings(self, answer):
+    def _collect_warnings(self, answer: Any) -> None:
         for warning in (answer or {}).get("Warnings") or []:
             if "could not be accessed on a registry" not in warning:  # images made locally have no registry digest
                 self.warnings.append(f"service {self.name}: {warning}")
 
-    def wait_converged(self):
+    def wait_converged(self) -> None:
         """Until the rollout finished and every task runs; a rollback or pause fails, with the swarm's reason."""
         deadline = time.monotonic() + int(self.params.get("wait_timeout") or 300)
         time.sleep(SETTLE_SECONDS)
@@ -642,12 +642,12 @@ class ServiceManager(Manager):
         tasks = self.client.tasks(filters={"service": self.name, "desired-state": "running"})
         return ", ".join(sorted(f"{(t.get('Status') or {}).get('State')}: {(t.get('Status') or {}).get('Err') or ''}" for t in tasks)) or "none"
 
-    def plan_result(self, plan):
+    def plan_result(self, plan: list) -> dict:
         return dict(
             changes=sorted({key for action in plan for key in action.after if key != "state"}), rebuilt=any(action.kind == "recreate" for action in plan)
         )
 
-    def result(self):
+    def result(self) -> dict:
         return dict(swarm_service=self.service)
 
 
