@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+from typing import Any, Callable
 
 from ansible_collections.noar.docker.plugins.module_utils.container_options import RESTART_POLICIES
 from ansible_collections.noar.docker.plugins.module_utils.units import InvalidOption, parse_duration, parse_port_range
@@ -37,7 +38,7 @@ KEY_VALUE = ("environment", "labels", "extra_hosts", "sysctls", "annotations")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-def interpolate(value, env: dict, option: str, path: str = ""):
+def interpolate(value: Any, env: dict, option: str, path: str = "") -> Any:
     """``value`` with ``$VAR``, ``${VAR}``, ``${VAR:-default}``, ``${VAR-default}``, ``${VAR:?message}``,
     ``${VAR?message}``, ``${VAR:+other}``, ``${VAR+other}`` and ``$$`` replaced in every string, keys excepted."""
     if isinstance(value, Override):
@@ -164,14 +165,14 @@ class Reset:
 class Override:
     """A value tagged ``!override``: it replaces what the files before set instead of merging with it."""
 
-    def __init__(self, value):
+    def __init__(self, value: Any) -> None:
         self.value = value
 
     def __repr__(self) -> str:
         return f"!override {self.value!r}"
 
 
-def settle(value):
+def settle(value: Any) -> Any:
     """``value`` with its merge tags resolved once every merge is done: ``!reset`` keys and items left out,
     ``!override`` values as they are."""
     if isinstance(value, Override):
@@ -183,14 +184,14 @@ def settle(value):
     return value
 
 
-def text(value) -> str:
+def text(value: Any) -> str:
     """A scalar as a string, as compose-go writes one: true and false in lower case."""
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
 
 
-def key_values(value, option: str, path: str) -> dict:
+def key_values(value: Any, option: str, path: str) -> dict:
     """``environment``-like values as a mapping: a list of ``KEY=VALUE`` (or ``KEY`` alone: None) or a mapping."""
     if value is None:
         return {}
@@ -207,7 +208,7 @@ def key_values(value, option: str, path: str) -> dict:
     raise InvalidOption(option, f"{path}: must be a mapping or a list of KEY=VALUE, not {type(value).__name__}")
 
 
-def _unique_key(attribute: str, entry):
+def _unique_key(attribute: str, entry: Any) -> tuple:
     """The key an entry of a unique-resource sequence merges by; short syntax strings are their own key, except
     volumes, whose target is after the first colon."""
     if isinstance(entry, dict):
@@ -221,7 +222,7 @@ def _unique_key(attribute: str, entry):
     return ("short", text)
 
 
-def merge(base, override, option: str, path: str = ""):
+def merge(base: Any, override: Any, option: str, path: str = "") -> Any:
     """``override`` merged into ``base`` by the Compose Specification's rules: mappings by key, sequences appended,
     ``command``/``entrypoint``/``healthcheck.test`` replaced, unique resources by their key, ``environment``-like
     lists as mappings."""
@@ -266,7 +267,7 @@ YAML_12_SCALARS = (
 )
 
 
-def _compose_loader():
+def _compose_loader() -> Any:
     """PyYAML's safe loader that also reads the merge tags ``!reset`` and ``!override`` (made on first use: most
     modules that import this file read no YAML)."""
     import yaml  # pylint: disable=import-outside-toplevel
@@ -274,8 +275,8 @@ def _compose_loader():
     class ComposeLoader(yaml.SafeLoader):  # pylint: disable=too-many-ancestors
         pass
 
-    def tagged(wrap):
-        def construct(loader, node):
+    def tagged(wrap: Callable) -> Callable:
+        def construct(loader: Any, node: Any) -> Any:
             if isinstance(node, yaml.MappingNode):
                 return wrap(loader.construct_mapping(node, deep=True))
             if isinstance(node, yaml.SequenceNode):
@@ -298,7 +299,7 @@ def _compose_loader():
     return ComposeLoader
 
 
-def load_yaml(path: str, option: str):
+def load_yaml(path: str, option: str) -> Any:
     import yaml  # pylint: disable=import-outside-toplevel
 
     try:
@@ -345,7 +346,7 @@ def _apply_extends(services: dict, folder: str, env: dict, option: str, seen: tu
     """Every service with ``extends`` merged onto the service it names (in this model or in another file)."""
     resolved: dict = {}
 
-    def resolve(name: str, chain: tuple):
+    def resolve(name: str, chain: tuple) -> dict:
         if name in resolved:
             return resolved[name]
         service = services[name]
@@ -381,7 +382,7 @@ def _apply_extends(services: dict, folder: str, env: dict, option: str, seen: tu
     return {name: resolve(name, ()) for name in services}
 
 
-def _absolute(path, folder: str):
+def _absolute(path: Any, folder: str) -> Any:
     text = str(path)
     return path if os.path.isabs(text) or text.startswith("~") else os.path.normpath(os.path.join(folder, text))
 
@@ -750,7 +751,7 @@ _PORT = re.compile(
 )
 
 
-def port_entries(values, where: str) -> list:
+def port_entries(values: Any, where: str) -> list:
     """A service's ports in the long syntax, as compose-go reads them (so the Compose CLI): each with ``mode``
     (ingress), ``target`` (a number), ``protocol`` (tcp), and ``host_ip`` and ``published`` (a string: a number, or
     a range for one container port) when given. A range of container ports is one entry per port. The one reading
@@ -791,7 +792,7 @@ def port_entries(values, where: str) -> list:
     return entries
 
 
-def _ports(values, path: str) -> list:
+def _ports(values: Any, path: str) -> list:
     """Ports as the container option ``published_ports`` takes them (``HOST_IP:PUBLISHED:TARGET/PROTOCOL``)."""
     ports = []
     for port in port_entries(values, path):
@@ -832,7 +833,7 @@ VOLUME_ENTRY_KEYS: dict = dict(
 )
 
 
-def _volume_entry(entry, where: str) -> dict:
+def _volume_entry(entry: Any, where: str) -> dict:
     """One volume of a service in the long syntax; the short syntax (``SOURCE:TARGET:MODES``) read into it."""
     if isinstance(entry, dict):
         for key, value in entry.items():
@@ -872,7 +873,7 @@ def _volume_entry(entry, where: str) -> dict:
     return result
 
 
-def _volumes(project: dict, values, path: str) -> list:
+def _volumes(project: dict, values: Any, path: str) -> list:
     """Compose volumes as mounts: named volumes get the project's name, relative paths become the project folder's.
 
     SELinux relabelling (``:z``, ``:Z``, ``bind.selinux``) and ``bind.create_host_path: true`` stay in the mount as
@@ -978,7 +979,7 @@ def _networks(project: dict, name: str, service: dict, path: str) -> list:
     return [entry for _priority, _key, entry in sorted(networks, key=lambda item: item[:2])]
 
 
-def _healthcheck(value, path: str) -> dict:
+def _healthcheck(value: dict, path: str) -> dict:
     if value.get("disable"):
         return dict(test=["NONE"])
     check = {}
@@ -994,7 +995,7 @@ def _healthcheck(value, path: str) -> dict:
     return check
 
 
-def _device_requests(entries, where: str, gpu: bool = False) -> list:
+def _device_requests(entries: Any, where: str, gpu: bool = False) -> list:
     """``deploy.resources.reservations.devices`` (or ``gpus``) as the container module's ``device_requests``."""
     requests = []
     for index, entry in enumerate(entries or []):
@@ -1033,7 +1034,7 @@ def _blkio(value: dict, params: dict, path: str) -> None:
             raise InvalidOption("definition", f"{path}.{key}: not supported by noar.docker.compose (it reads weight, {', '.join(BLKIO_RATES)})")
 
 
-def _gpus(value, path: str) -> list:
+def _gpus(value: Any, path: str) -> list:
     """``gpus: all``, or a list of device requests whose capabilities include gpu."""
     if value == "all":
         return [dict(capabilities=[["gpu"]], count=-1)]
@@ -1042,7 +1043,7 @@ def _gpus(value, path: str) -> list:
     return _device_requests(value, f"{path}.gpus", gpu=True)
 
 
-def _deploy(service: dict, params: dict, path: str, ignored) -> None:
+def _deploy(service: dict, params: dict, path: str, ignored: Callable[[str, str], None]) -> None:
     deploy = service.get("deploy") or {}
     for key in deploy:
         if key == "update_config":
@@ -1071,7 +1072,7 @@ def _deploy(service: dict, params: dict, path: str, ignored) -> None:
             raise InvalidOption("definition", f"{path}.deploy.resources.reservations.{key}: not supported")
 
 
-def parse_restart(value, where: str) -> tuple:
+def parse_restart(value: Any, where: str) -> tuple:
     """A Compose ``restart`` (no, always, unless-stopped or on-failure[:N]) as the container options restart_policy
     and restart_retries (None when it names no count). Only on-failure takes a count, as the engine has it."""
     policy, sep, retries = str(value).partition(":")
@@ -1090,7 +1091,7 @@ def restart_condition(policy: str) -> str:
     return "any" if policy == "unless-stopped" else {v: k for k, v in RESTART_CONDITIONS.items()}[policy]
 
 
-def _restart_policy(service: dict, params: dict, path: str, ignored) -> None:
+def _restart_policy(service: dict, params: dict, path: str, ignored: Callable[[str, str], None]) -> None:
     """``deploy.restart_policy`` on a single engine, as docker compose reads it there: its condition and
     max_attempts, when the service has no ``restart`` (which wins)."""
     policy = (service.get("deploy") or {}).get("restart_policy")
@@ -1253,7 +1254,7 @@ def service_params(project: dict, name: str, warnings: list, own_keys: frozenset
     return params
 
 
-def _device(entry, where: str) -> str:
+def _device(entry: Any, where: str) -> str:
     """A device in the short syntax (``HOST[:CONTAINER[:PERMISSIONS]]``); the long one (source, target,
     permissions) read into it."""
     if not isinstance(entry, dict):
@@ -1461,7 +1462,7 @@ FILE_SOURCES = dict(secrets=("file", "environment"), configs=("file", "environme
 FILE_ENTRY_KEYS = ("source", "target", "uid", "gid", "mode")
 
 
-def file_mode(value, where: str, option: str = "definition") -> int:
+def file_mode(value: Any, where: str, option: str = "definition") -> int:
     """A secret's or config's file mode, from octal text (``"0440"``) or a number."""
     try:
         mode = int(value, 8) if isinstance(value, str) else int(value)
