@@ -348,14 +348,14 @@ def connect_endpoint(client: Any, container: str, network: str, endpoint: dict) 
 _INSPECT = dict(container="inspect_container", image="inspect_image", network="inspect_network", volume="inspect_volume")
 
 
-def find(client: Any, kind: str, name: str) -> dict | None:
+def find(client: Any, kind: str, name: str | None) -> dict | None:
     """Inspect data of the engine's ``kind`` (container, image, network, volume) named ``name``, or None."""
     if not str(name or "").strip():
         return None  # the engine would answer "Resource ID was not provided", naming no option
-    return inspect_or_none(f"{kind} {name}", getattr(client, _INSPECT[kind]), name)
+    return inspect_or_none(f"{kind} {name}", getattr(client, _INSPECT[kind]), str(name))
 
 
-def require(client: Any, kind: str, name: str, option: str) -> dict:
+def require(client: Any, kind: str, name: str | None, option: str) -> dict:
     """Like ``find``, but a missing object is bad input for ``option``."""
     found = find(client, kind, name)
     if found is None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import signal
 import time
+from typing import Any, NoReturn
 
 from ansible_collections.noar.docker.plugins.module_utils.client import (
     EngineError,
@@ -63,12 +64,12 @@ AUTO_REMOVED_OUTPUT = "Cannot retrieve result as auto_remove is enabled"
 TEMPORARY_INFIX = "-noar-"
 
 
-def _interrupted(signum, frame):
+def _interrupted(signum: int, frame: Any) -> NoReturn:
     """SIGTERM during a recreate: unwind like SIGINT does, so that the recreate settles first."""
     raise KeyboardInterrupt(f"signal {signum}")
 
 
-def _handle(signum, handler):
+def _handle(signum: int, handler: Any) -> Any:
     """signal.signal, where Python allows it (the main thread); returns the previous handler."""
     try:
         return signal.signal(signum, signal.SIG_DFL if handler is None else handler)
@@ -83,7 +84,7 @@ def state_of(container: dict | None) -> str:
 class ContainerManager(Manager):
     """Plans and applies one ``container`` task."""
 
-    def __init__(self, client, params: dict, check_mode: bool = False):
+    def __init__(self, client: Any, params: dict, check_mode: bool = False) -> None:
         self.client = client
         self.params = dict(params)
         if self.params.get("container_default_behavior") == "compatibility":
@@ -106,13 +107,13 @@ class ContainerManager(Manager):
 
     # -- reading
 
-    def read(self):
+    def read(self) -> dict | None:
         self.container = find(self.client, "container", self.name)
         return self.container
 
     # -- planning
 
-    def _resolve_image(self, actual):
+    def _resolve_image(self, actual: dict | None) -> tuple:
         """The image the container must run, pulled per ``pull``; None when the task names none."""
         ref = self.params.get("image")
         if not ref:
@@ -145,13 +146,13 @@ class ContainerManager(Manager):
             raise InvalidOption("image", f"{ref} is not on the engine and pull is never")
         return image, actions
 
-    def _folding_image(self, image, actual):
+    def _folding_image(self, image: dict | None, actual: dict | None) -> dict | None:
         """The image whose defaults count as the task's (image_comparison)."""
         if actual is not None and self.params.get("image_comparison") == "current-image":
             return find(self.client, "image", actual.get("Image")) or image
         return image
 
-    def plan(self, actual):
+    def plan(self, actual: dict | None) -> list:
         plan = self._plan(actual)
         if self.state == "absent" or any(a.kind in ("create", "recreate") for a in plan):
             # Before the name is taken again: what an interrupted recreate left (see _apply_recreate).
@@ -178,7 +179,7 @@ class ContainerManager(Manager):
             listed = self.client.containers(all=True, filters=dict(name=self.name + TEMPORARY_INFIX))
         return sorted((name[1:], c["Id"]) for c in listed for name in c.get("Names") or [] if pattern.fullmatch(name))
 
-    def _plan(self, actual):
+    def _plan(self, actual: dict | None) -> list:
         state = self.state
         self.comparisons = parse_comparisons(self.params.get("comparisons"))
         if state == "absent":
@@ -221,7 +222,7 @@ class ContainerManager(Manager):
             return plan
         return plan + self._plan_existing(actual, image, view, any(a.kind == "pull" for a in plan))
 
-    def _plan_existing(self, actual, image, view, pulling):
+    def _plan_existing(self, actual: dict, image: dict | None, view: dict, pulling: bool) -> list:
         state, params = self.state, self.params
         running_wanted = state in ("started", "healthy")
         have = actual_view(actual, view)
@@ -231,7 +232,7 @@ class ContainerManager(Manager):
         recreate_for = sorted(n for n in differs if n not in UPDATE_FIELDS and n not in NOT_RECREATING)
         image_reason = self._image_differs(actual, image, pulling)
         if image_reason:
-            before["image"], after["image"] = actual.get("Image"), "(pulled)" if pulling else image.get("Id")
+            before["image"], after["image"] = actual.get("Image"), "(pulled)" if pulling else (image or {}).get("Id")
             if image_reason == "image name":
                 before["image"], after["image"] = (actual.get("Config") or {}).get("Image"), wanted_ref(params)
             recreate_for = [image_reason] + self._not_from_image(actual, have, recreate_for)
@@ -279,7 +280,7 @@ class ContainerManager(Manager):
             plan.append(Action(kind, self.name, before=dict(paused=have["paused"]), after=dict(paused=view["paused"])))
         return plan
 
-    def _not_from_image(self, actual, have, names) -> list:
+    def _not_from_image(self, actual: dict, have: dict, names: list) -> list:
         """Of ``names`` (options that differ), those that would differ with the container's current image too: the
         others differ only by what the new image brings along (its labels, its environment), which the image change
         already says."""
@@ -290,11 +291,11 @@ class ContainerManager(Manager):
         still = differences({n: old_view[n] for n in names if n in old_view}, have, self.comparisons, option_matches)
         return [n for n in names if n in still or n not in old_view]
 
-    def _image_differs(self, actual, image, pulling) -> str:
+    def _image_differs(self, actual: dict, image: dict | None, pulling: bool) -> str:
         """Why the image makes a recreate: ``image`` (another Id), ``image name``, or nothing."""
         if self.comparisons["image"] == "ignore" or image is None and not pulling:
             return ""
-        if pulling or image.get("Id") != actual.get("Image"):
+        if pulling or (image is not None and image.get("Id") != actual.get("Image")):
             return "image"
         if self.params.get("image_name_mismatch") == "recreate":
             configured = (actual.get("Config") or {}).get("Image") or ""
@@ -306,7 +307,7 @@ class ContainerManager(Manager):
                 return "image name"
         return ""
 
-    def _resolve_container_modes(self, view):
+    def _resolve_container_modes(self, view: dict) -> None:
         """``container:NAME`` modes name a container that must exist; the engine keeps its Id for the
         network, IPC and PID modes, whatever name the task used, so the view does too."""
         for option in ("network_mode", "ipc_mode", "pid_mode"):
@@ -315,7 +316,7 @@ class ContainerManager(Manager):
                 other = require(self.client, "container", mode.split(":", 1)[1], option)
                 view[option] = "container:" + other["Id"]
 
-    def _check_references(self, view):
+    def _check_references(self, view: dict) -> None:
         """Networks and containers named must exist before anything is applied: the engine only finds
         out when it starts the container."""
         names = [("networks", n) for n in view.get("networks") or {}]
@@ -338,7 +339,7 @@ class ContainerManager(Manager):
             if mode.startswith("container:") and mode.split(":", 1)[1] not in self.pending_containers:
                 require(self.client, "container", mode.split(":", 1)[1], option)
 
-    def _plan_networks(self, desired, actual, before, after):
+    def _plan_networks(self, desired: dict, actual: dict, before: dict, after: dict) -> list:
         actions = []
         shown: dict = dict(before=dict(networks=before.get("networks")), after=dict(networks=after.get("networks")))
         for net, want in desired.items():
@@ -364,13 +365,13 @@ class ContainerManager(Manager):
             raise EngineError(f"container {self.name} is not there")
         return self.container
 
-    def apply(self, plan):
+    def apply(self, plan: list) -> None:
         for action in plan:
             getattr(self, "_apply_" + action.kind)(action)
         if self.container is not None:
             self.container = find(self.client, "container", self.inspected["Id"]) or self.container
 
-    def _apply_pull(self, action):
+    def _apply_pull(self, action: Action) -> None:
         ref = action.data["image"]
         repository, tag = split_name(ref)
         with engine_errors("pulling", f"image {ref}"):
@@ -378,7 +379,7 @@ class ContainerManager(Manager):
         if find(self.client, "image", ref) is None:
             raise EngineError(f"pulling image {ref} brought no image")
 
-    def _create(self, name, view):
+    def _create(self, name: str, view: dict) -> str:
         # By name, as docker run does, so that docker ps shows it; the Id was already resolved for comparing.
         ref = reference(*split_name(self.params["image"])) if self.params.get("image") else self.inspected["Config"]["Image"]
         body = create_body(view, ref)
@@ -404,15 +405,15 @@ class ContainerManager(Manager):
             raise
         return container_id
 
-    def _connect(self, container_id, net, want):
+    def _connect(self, container_id: str, net: str, want: dict) -> None:
         with engine_errors("connecting", f"container {self.name} to network {net}"):
             connect_endpoint(self.client, container_id, net, endpoint_body(want))
 
-    def _apply_create(self, action):
+    def _apply_create(self, action: Action) -> None:
         # The actions after a create need only its Id; apply reads the whole container once at the end.
         self.container = dict(Id=self._create(self.name, action.data["view"]))
 
-    def _apply_recreate(self, action):
+    def _apply_recreate(self, action: Action) -> None:
         # The new container is made first, under a temporary name, so that a create the engine refuses
         # leaves the old one untouched. Interrupted (SIGINT, SIGTERM), it settles before it exits: one
         # container keeps the name. Killed outright, it leaves the temporary, which the next run removes.
@@ -442,7 +443,7 @@ class ContainerManager(Manager):
             _handle(signal.SIGTERM, previous)
         self.container = dict(Id=new_id)
 
-    def _start_first(self, new_id, temporary):
+    def _start_first(self, new_id: str, temporary: str) -> None:
         """Update order start-first: the new container runs, and is healthy when it has a healthcheck, before the
         old one stops, so that a service behind a proxy keeps answering."""
         with engine_errors("starting", f"container {temporary}"):
@@ -451,7 +452,7 @@ class ContainerManager(Manager):
         if ((new.get("Config") or {}).get("Healthcheck") or {}).get("Test") not in (None, [], ["NONE"]):
             self.wait_healthy(self.params.get("healthy_wait_timeout") or 300, temporary)
 
-    def _settle(self, new_id):
+    def _settle(self, new_id: str) -> None:
         """After a recreate failed or was interrupted past its create: the new container takes the name when
         the old one is gone and nobody else took it, and is removed otherwise. Best effort, uninterrupted."""
         previous = _handle(signal.SIGINT, signal.SIG_IGN)
@@ -466,7 +467,7 @@ class ContainerManager(Manager):
         finally:
             _handle(signal.SIGINT, previous)
 
-    def _apply_remove_leftovers(self, action):
+    def _apply_remove_leftovers(self, action: Action) -> None:
         for container_id in action.data["ids"]:
             with engine_errors("removing", f"container {action.target}"):
                 try:
@@ -475,33 +476,33 @@ class ContainerManager(Manager):
                     if getattr(exc, "status_code", None) != 404:  # gone meanwhile: what was wanted
                         raise
 
-    def _apply_update(self, action):
+    def _apply_update(self, action: Action) -> None:
         body = update_body(action.data["view"], self.inspected, action.data["options"])
         self.warnings.extend(post_update(self.client, self.inspected["Id"], self.name, body))
 
-    def _apply_connect(self, action):
+    def _apply_connect(self, action: Action) -> None:
         self._connect(self.inspected["Id"], action.data["network"], action.data["endpoint"])
 
-    def _apply_disconnect(self, action):
+    def _apply_disconnect(self, action: Action) -> None:
         net = action.data["network"]
         with engine_errors("disconnecting", f"container {self.name} from network {net}"):
             self.client.disconnect_container_from_network(self.inspected["Id"], net)
 
-    def _apply_start(self, action):
+    def _apply_start(self, action: Action) -> None:
         with engine_errors("starting", f"container {self.name}"):
             self.client.start(self.inspected["Id"])
         if self.params.get("detach") is False:
             self._wait_for_exit()
 
-    def _apply_pause(self, action):
+    def _apply_pause(self, action: Action) -> None:
         with engine_errors("pausing", f"container {self.name}"):
             self.client.pause(self.inspected["Id"])
 
-    def _apply_unpause(self, action):
+    def _apply_unpause(self, action: Action) -> None:
         with engine_errors("unpausing", f"container {self.name}"):
             self.client.unpause(self.inspected["Id"])
 
-    def _wait_for_exit(self):
+    def _wait_for_exit(self) -> None:
         with engine_errors("waiting for", f"container {self.name}"):
             self.status = self.client.wait(self.inspected["Id"]).get("StatusCode")
         if self.params.get("auto_remove"):
@@ -522,17 +523,17 @@ class ContainerManager(Manager):
                 self._remove(final["Id"])
             self.container = dict(self.inspected, Output=self.output)
 
-    def _apply_stop(self, action):
-        self._stop(self.container)
+    def _apply_stop(self, action: Action) -> None:
+        self._stop(self.inspected)
 
-    def _stop_timeout(self, container) -> int:
+    def _stop_timeout(self, container: dict) -> int:
         """The task's stop_timeout, else the container's own, else the engine's default of 10 s."""
         if self.params.get("stop_timeout") is not None:
             return self.params["stop_timeout"]
         configured = (container.get("Config") or {}).get("StopTimeout")
         return configured if configured is not None else 10
 
-    def _stop(self, container):
+    def _stop(self, container: dict) -> None:
         """Stop gracefully (the stop signal, then a kill after the stop timeout), or kill with force_kill."""
         if self.params.get("force_kill"):
             try:
@@ -549,19 +550,19 @@ class ContainerManager(Manager):
             if exc.details.get("status_code") != 404:  # removed meanwhile (another run): nothing to stop
                 raise
 
-    def _apply_restart(self, action):
+    def _apply_restart(self, action: Action) -> None:
         with engine_errors("restarting", f"container {self.name}"):
-            self.client.restart(self.inspected["Id"], timeout=self._stop_timeout(self.container))
+            self.client.restart(self.inspected["Id"], timeout=self._stop_timeout(self.inspected))
 
-    def _apply_remove(self, action):
+    def _apply_remove(self, action: Action) -> None:
         # Stopped first, so that removing a running container gives it its stop signal and timeout
         # (or kills it with force_kill), as docker stop && docker rm do.
         if state_of(self.container) in ("running", "restarting", "paused"):
-            self._stop(self.container)
+            self._stop(self.inspected)
         self._remove(self.inspected["Id"])
         self.container = None
 
-    def _remove(self, container_id):
+    def _remove(self, container_id: str) -> None:
         with engine_errors("removing", f"container {self.name}"):
             try:
                 self.client.remove_container(container_id, force=True, v=not self.params.get("keep_volumes", True))
@@ -571,7 +572,7 @@ class ContainerManager(Manager):
                     raise
         self._wait_removed(container_id)
 
-    def _wait_removed(self, container_id):
+    def _wait_removed(self, container_id: str) -> None:
         """The engine may still be removing it under I/O load; wait at most removal_wait_timeout."""
         limit = self.params.get("removal_wait_timeout")
         deadline = None if limit is None else time.monotonic() + limit
@@ -582,7 +583,7 @@ class ContainerManager(Manager):
 
     # -- waiting and results
 
-    def wait_healthy(self, timeout: float, name: str = "", through_unhealthy: bool = False):
+    def wait_healthy(self, timeout: float, name: str = "", through_unhealthy: bool = False) -> None:
         """Wait until the container's (or container ``name``'s) healthcheck passes; fail with its last output when it
         does not. ``through_unhealthy`` (state healthy, as community.docker) waits on while the container is unhealthy,
         since a later check may pass, until ``timeout`` (no limit when it is 0 or less)."""
@@ -627,7 +628,7 @@ class ContainerManager(Manager):
                 raise EngineError(f"container {name} {why}; last healthcheck output: {last or '(none)'}", container=container)
             time.sleep(0.5)
 
-    def result(self):
+    def result(self) -> dict:
         result: dict = dict(container=self.container or {})
         if self.status is not None:
             result["status"] = self.status
@@ -636,12 +637,13 @@ class ContainerManager(Manager):
         return result
 
 
-def health_stalled(container: dict, api_version: str, now: float) -> bool:
+def health_stalled(container: dict | None, api_version: str, now: float) -> bool:
     """Whether the engine no longer runs the container's healthcheck: engines before 23.0 (API 1.42) stop it for the
     containers they live-restore after a restart, and keep showing the last status (moby/moby#41871)."""
     if not api_below(api_version, "1.42"):
         return False
-    state = (container or {}).get("State") or {}
+    container = container or {}
+    state = container.get("State") or {}
     health = state.get("Health")
     if not health or not state.get("Running") or state.get("Paused"):
         return False
