@@ -28,6 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import groupby
+from typing import Any, Callable, Iterator
 
 from ansible_collections.noar.docker.plugins.module_utils.client import EngineError, engine_errors, find
 from ansible_collections.noar.docker.plugins.module_utils.compose import (
@@ -96,7 +97,7 @@ COMPOSE_ARGS: dict[str, dict] = dict(
 )
 
 
-def compose_params(params: dict, **overrides) -> dict:
+def compose_params(params: dict, **overrides: Any) -> dict:
     """``compose``'s parameters for planning (part of) a project from another module: its defaults, the task's values
     of its options, then ``overrides``."""
     given = {key: spec.get("default") for key, spec in COMPOSE_ARGS.items()}
@@ -164,7 +165,7 @@ class Unit:
 class ComposeManager(Manager):
     """Plans and applies one ``compose`` task."""
 
-    def __init__(self, client, params: dict, check_mode: bool, environ: dict):
+    def __init__(self, client: Any, params: dict, check_mode: bool, environ: dict) -> None:
         self.client = client
         self.params = params
         self.check_mode = check_mode
@@ -192,18 +193,18 @@ class ComposeManager(Manager):
         self.key: bytes | None = None  # this host's key for the fingerprints of secrets
         self.new_key = ""  # where to write it, when this run made it
 
-    def _note(self, warnings):
+    def _note(self, warnings: list | None) -> None:
         """Pass on the warnings of the managers this one drives, each once."""
         self.warnings.extend(w for w in warnings or [] if w not in self.warnings)
 
     # -- reading
 
-    def read(self):
+    def read(self) -> list:
         return list_summaries(self.client, self.name)
 
     # -- planning
 
-    def plan(self, actual):
+    def plan(self, actual: list) -> list:
         state = self.params["state"]
         if state == "absent":
             return self._plan_absent(actual)
@@ -211,12 +212,12 @@ class ComposeManager(Manager):
             return self._plan_restarted(actual)
         return self._plan_present(actual)  # stopped too: created (as docker compose create) or converged, then stopped
 
-    def _mine(self, actual) -> list:
+    def _mine(self, actual: list) -> list:
         """The listed containers of the selected services, and every other one when no service is named."""
         wanted = set(self.services)
         return [c for c in actual if not self.params.get("services") or (c.get("Labels") or {}).get(SERVICE) in wanted]
 
-    def _simple(self, summary: dict, **params) -> ContainerManager:
+    def _simple(self, summary: dict, **params: Any) -> ContainerManager:
         name = (summary.get("Names") or ["/" + summary["Id"]])[0][1:]
         labels = summary.get("Labels") or {}
         given = dict(name=name, **params)
@@ -226,20 +227,20 @@ class ComposeManager(Manager):
         self.units.append(Unit(labels.get(SERVICE, ""), name, manager))
         return manager
 
-    def _plan_restarted(self, actual):
+    def _plan_restarted(self, actual: list) -> list:
         for summary in sorted(self._mine(actual), key=self._position):
             manager = self._simple(summary, state="started", restart=True)
             self.units[-1].plan = manager.plan(manager.read())
         return self._flatten()
 
-    def _position(self, summary: dict):
+    def _position(self, summary: dict) -> tuple:
         """Dependencies first: a container's place in the start order, then its number."""
         labels = summary.get("Labels") or {}
         service = labels.get(SERVICE, "")
         level = next((i for i, names in enumerate(self.levels) if service in names), len(self.levels))
         return level, service, int(labels.get(NUMBER) or 0)
 
-    def _plan_absent(self, actual):
+    def _plan_absent(self, actual: list) -> list:
         for summary in sorted(self._mine(actual), key=self._position, reverse=True):
             manager = self._simple(summary, state="absent", keep_volumes=not self.params.get("remove_volumes"))
             self.units[-1].plan = manager.plan(manager.read())
@@ -261,7 +262,7 @@ class ComposeManager(Manager):
         """The containers this plan removes."""
         return {u.name for u in self.units if any(a.kind == "remove" for a in u.plan)}
 
-    def _plan_owned(self, kind: str, manager_class, into: list):
+    def _plan_owned(self, kind: str, manager_class: type, into: list) -> None:
         """Remove what the project made of ``kind``: what carries its label, external ones never do."""
         with engine_errors("listing", f"the {kind} of project {self.name}"):
             listed = getattr(self.client, kind)(filters=dict(label=f"{PROJECT}={self.name}"))
@@ -274,7 +275,7 @@ class ComposeManager(Manager):
             plan = [a for a in manager.plan(manager.read()) if a.kind != "disconnect" or a.data["container"] not in removed]
             into.append((manager, plan))
 
-    def _plan_image_removal(self):
+    def _plan_image_removal(self) -> None:
         which = self.params.get("remove_images")
         if not which:
             return
@@ -291,7 +292,7 @@ class ComposeManager(Manager):
             manager = ImageManager(self.client, dict(name=ref, state="absent", force_absent=bool(users) and users <= removed))
             self.images[service_name] = (manager, manager.plan(manager.read()))
 
-    def _plan_present(self, actual) -> list:
+    def _plan_present(self, actual: list) -> list:
         warnings: list = []
         shared = {}
         for name in self.services:
@@ -378,7 +379,7 @@ class ComposeManager(Manager):
             raise InvalidOption("scale", f"{service}: {count!r} is not a number of containers")
         return count
 
-    def _check_ports(self, shared: dict, counts: dict):
+    def _check_ports(self, shared: dict, counts: dict) -> None:
         taken: dict = {}
         for service in sorted(shared):
             for port in host_ports(shared[service]):
@@ -390,7 +391,7 @@ class ComposeManager(Manager):
                     raise InvalidOption("definition", f"services.{service}.ports: {port} is published by service {taken[port]} too")
                 taken[port] = service
 
-    def _plan_objects(self, kind, to_params, spec, manager_class, into, shared) -> set:
+    def _plan_objects(self, kind: str, to_params: Callable[[dict, str], dict], spec: dict, manager_class: type, into: list, shared: dict) -> set:
         """Plan the project's networks or volumes the services use, each with its module's argument spec (``spec``:
         its defaults and checks); returns the names to be created."""
         used: set = set()
@@ -489,7 +490,7 @@ class ComposeManager(Manager):
             options["container_limits"] = dict(memory=self.params["build_memory"])
         return {k: v for k, v in options.items() if v not in (None, {}, [])}
 
-    def _plan_service(self, service, params, count, by_name, pending_networks):
+    def _plan_service(self, service: str, params: dict, count: int, by_name: dict, pending_networks: set) -> None:
         image_plan, image = self._image_plan(service, params)
         image = None if image_plan else image
         recreate = self.params.get("recreate") or "auto"
@@ -556,7 +557,7 @@ class ComposeManager(Manager):
         manager.container = planned.container  # as the plan just read it
         return not manager.plan(manager.container)
 
-    def _mark_start_first(self, unit: Unit):
+    def _mark_start_first(self, unit: Unit) -> None:
         """Recreates of a start-first service start the new container before the old one stops."""
         order = self.params.get("update_order") or update_order(self.services[unit.service])
         if order != "start-first":
@@ -588,7 +589,7 @@ class ComposeManager(Manager):
         return labels.get(CONFIG_HASH) == task["labels"][CONFIG_HASH] and summary.get("ImageID") == image.get("Id") and done
 
     @staticmethod
-    def _pending_plan(unit: Unit, summary) -> list:
+    def _pending_plan(unit: Unit, summary: dict | None) -> list:
         """The plan of a container whose image is still to be pulled or built, as the container manager will plan it."""
         start = [Action("start", unit.name)] if unit.manager.params["state"] == "started" else []
         if summary is None:
@@ -597,7 +598,7 @@ class ComposeManager(Manager):
         # The image label (com.docker.compose.image, its Id) changes with it.
         return [Action("recreate", unit.name, before=dict(image=summary.get("ImageID")), after=dict(image="(new)"), reason="changed: image, labels")] + start
 
-    def _plan_dependency_restarts(self):
+    def _plan_dependency_restarts(self) -> None:
         """``depends_on: {X: {restart: true}}``: a service restarts when X changed. ``network_mode: service:X``: a
         service is recreated when X's container is new (it joined the old one's network namespace)."""
         if self._container_state == "stopped":
@@ -621,7 +622,7 @@ class ComposeManager(Manager):
                 unit.manager.read()  # left unread by the unchanged fast path; restarting needs its Id
                 unit.plan = [Action("restart", unit.name, reason="a dependency changed (depends_on restart)")]
 
-    def _plan_orphans(self, actual, counts):
+    def _plan_orphans(self, actual: list, counts: dict) -> None:
         for summary in sorted(actual, key=self._position, reverse=True):
             labels = summary.get("Labels") or {}
             service, number = labels.get(SERVICE, ""), int(labels.get(NUMBER) or 0)
@@ -693,7 +694,7 @@ class ComposeManager(Manager):
 
     # -- applying
 
-    def apply(self, plan):
+    def apply(self, plan: list) -> None:
         state = self.params["state"]
         if state != "absent":
             self._apply_objects()
@@ -705,14 +706,14 @@ class ComposeManager(Manager):
             self._write_files()
             self._apply_images()
 
-    def _apply_objects(self):
+    def _apply_objects(self) -> None:
         for kind, managers in (("network", self.networks), ("volume", self.volumes)):
             for manager, objects in managers:
                 if objects:
                     with self.stopwatch.phase(kind, manager.name):
                         manager.apply(objects)
 
-    def _write_files(self):
+    def _write_files(self) -> None:
         if self.new_key and self.key is not None:  # made together (_fingerprint)
             os.makedirs(os.path.dirname(self.new_key), mode=0o700, exist_ok=True)
             write_atomically(self.new_key, [self.key], 0o600)
@@ -734,7 +735,7 @@ class ComposeManager(Manager):
         """Pull and build what ``image_of`` (or a plan) planned."""
         self._apply_images()
 
-    def _apply_images(self):
+    def _apply_images(self) -> None:
         for manager, objects in self.images.values():
             if objects:
                 try:
@@ -743,7 +744,7 @@ class ComposeManager(Manager):
                     self.stopwatch.extend(manager.stopwatch.phases)
                 self._note(manager.warnings)
 
-    def _apply_units(self):
+    def _apply_units(self) -> None:
         # Removals (orphans, scaled down, absent) come first, then the services level by level.
         removals = [u for u in self.units if any(a.kind == "remove" for a in u.plan)]
         self._run_parallel(removals)
@@ -771,11 +772,11 @@ class ComposeManager(Manager):
             for future in [pool.submit(self._apply_units_in_turn, job) for job in jobs.values()]:
                 future.result()
 
-    def _apply_units_in_turn(self, units):
+    def _apply_units_in_turn(self, units: list) -> None:
         for unit in units:
             self._apply_unit(unit)
 
-    def _apply_unit(self, unit: Unit):
+    def _apply_unit(self, unit: Unit) -> None:
         manager = unit.manager
         if unit.pending:
             image = find(self.client, "image", manager.params["image"])
@@ -794,12 +795,12 @@ class ComposeManager(Manager):
                 manager.apply(list(actions))
         self._note(manager.warnings)
 
-    def _wait_healthy(self, unit: Unit, timeout: float):
+    def _wait_healthy(self, unit: Unit, timeout: float) -> None:
         with self.stopwatch.phase("wait_healthy", unit.name, service=unit.service):
             unit.manager.wait_healthy(timeout)
         self._note(unit.manager.warnings)
 
-    def _wait_dependencies(self, service: str):
+    def _wait_dependencies(self, service: str) -> None:
         depends = self.services[service].get("depends_on") or {}
         if not isinstance(depends, dict):
             return
@@ -817,7 +818,7 @@ class ComposeManager(Manager):
                             f"service {service} depends on {dependency} completing successfully, but container {unit.name} exited with status {status}"
                         )
 
-    def wait(self, timeout: float):
+    def wait(self, timeout: float) -> None:
         """Every container running, and healthy where it has a healthcheck (the ``wait`` option)."""
         deadline = time.monotonic() + timeout
         for unit in self.units:
@@ -836,7 +837,7 @@ class ComposeManager(Manager):
 
     # -- results
 
-    def diff(self, plan) -> dict:
+    def diff(self, plan: list) -> dict:
         before: dict = {}
         after: dict = {}
         managers = [(m.name, "network", p) for m, p in self.networks] + [(m.name, "volume", p) for m, p in self.volumes]
@@ -877,7 +878,7 @@ class ComposeManager(Manager):
 
 
 @contextmanager
-def _in_service(service: str):
+def _in_service(service: str) -> Iterator[None]:
     """Container options are checked with noar.docker.container's names: say which service they belong to."""
     try:
         yield
@@ -899,7 +900,7 @@ def _status(states: list) -> str:
     return ", ".join(f"{state}({count})" for state, count in sorted(counts.items()))
 
 
-def list_projects(client) -> list:
+def list_projects(client: Any) -> list:
     """The projects that have containers on the engine, as ``docker compose ls --all``."""
     with engine_errors("listing", "the containers of Compose projects"):
         listed = client.containers(all=True, filters=dict(label=PROJECT))
@@ -917,13 +918,13 @@ def list_projects(client) -> list:
     ]
 
 
-def list_summaries(client, name: str) -> list:
+def list_summaries(client: Any, name: str) -> list:
     """The engine's list entries of project ``name``'s containers (one call)."""
     with engine_errors("listing", f"the containers of project {name}"):
         return client.containers(all=True, filters=dict(label=f"{PROJECT}={name}"))
 
 
-def project_containers(client, name: str) -> list:
+def project_containers(client: Any, name: str) -> list:
     """The containers of project ``name``, as ``docker compose ps --all``: service order, then number."""
     listed = list_summaries(client, name)
     containers = []
@@ -967,7 +968,7 @@ def _container_drift(plan: list) -> str:
     return "changed"
 
 
-def project_drift(client, params: dict, environ: dict) -> dict:
+def project_drift(client: Any, params: dict, environ: dict) -> dict:
     """How the engine differs from the project's files: what ``compose`` (state present, orphans removed) would do,
     planned in check mode. Per service: ``missing`` (a container to create), ``changed`` (to recreate, update or
     reconnect: its config hash or settings differ), ``stopped``, or ``in_sync``; ``extra`` are services the files no
