@@ -17,6 +17,7 @@ import json
 import os
 import re
 import tarfile
+from typing import Any, Callable
 
 from ansible_collections.noar.docker.plugins.module_utils.client import (
     EngineError,
@@ -100,7 +101,7 @@ def stage_bases(dockerfile_text: str, args: dict) -> list:
     return bases
 
 
-def build_hash(client, build: dict) -> str:
+def build_hash(client: Any, build: dict) -> str:
     """A hash of everything a build depends on that is known here: the context's files (names, modes
     and contents, not times), the Dockerfile, build args, target, labels, and the Ids of the base images."""
     path = build["path"]
@@ -197,7 +198,7 @@ def platform_json(platform: str, option: str = "platform") -> str:
     return json.dumps(dict(zip(("os", "architecture", "variant"), parts)))
 
 
-def save_images(client, refs: list, path: str, platform: str | None = None) -> None:
+def save_images(client: Any, refs: list, path: str, platform: str | None = None) -> None:
     """``docker save refs... -o path`` (``--platform`` when given), written atomically."""
     params: dict = {"names": refs}
     if platform:
@@ -208,7 +209,7 @@ def save_images(client, refs: list, path: str, platform: str | None = None) -> N
         write_atomically(path, response.iter_content(1 << 20))
 
 
-def push_auth(client, repository: str) -> dict | None:
+def push_auth(client: Any, repository: str) -> dict | None:
     """The ``auth_config`` a push sends: None (the SDK sends the stored credentials of the registry), or ``{}`` when
     there are none. Docker Engine 28.3.3 refused a push without an X-Registry-Auth header, which the SDK leaves out
     when it has no credentials (community.docker 4.7 works around it too); an empty one is an anonymous push to every
@@ -223,7 +224,7 @@ def push_auth(client, repository: str) -> dict | None:
 # The image manager
 
 
-def _image_before(image) -> dict:
+def _image_before(image: dict | None) -> dict:
     """How a diff shows the image a name had before: its Id, or absent."""
     return dict(image=(image or {}).get("Id", "absent"))
 
@@ -238,7 +239,7 @@ class ImageManager(Manager):
     for ``image``), ``pull_option`` and ``push_option``; each defaults to what ``image`` does.
     """
 
-    def __init__(self, client, params: dict):
+    def __init__(self, client: Any, params: dict) -> None:
         self.client = client
         self.params = params
         # read() checks the names, so a bad one fails cleanly; no repository: the name is an image Id
@@ -253,7 +254,7 @@ class ImageManager(Manager):
         self.removed: dict = dict(deleted=[], untagged=[])
         self.planned: list = []
 
-    def read(self):
+    def read(self) -> dict | None:
         name = self.params["name"]
         if is_image_id(name):
             self.ref = name
@@ -270,13 +271,13 @@ class ImageManager(Manager):
     def _existing_images(self) -> str:
         return self.params.get("existing_images") or ("overwrite" if self.params.get("force_tag") else "warn")
 
-    def _needs_name(self, what):
+    def _needs_name(self, what: str) -> None:
         if self.repository is None:
             raise InvalidOption("name", f"{self.ref} is an image Id; {what} needs an image name")
 
     # -- planning
 
-    def plan(self, actual):
+    def plan(self, actual: dict | None) -> list:
         if self.params["state"] == "absent":
             plan = self._plan_absent(actual)
         else:
@@ -293,7 +294,7 @@ class ImageManager(Manager):
         self.planned = plan
         return plan
 
-    def _plan_absent(self, actual):
+    def _plan_absent(self, actual: dict | None) -> list:
         if actual is None:
             return []
         force = bool(self.params.get("force_absent"))
@@ -328,12 +329,12 @@ class ImageManager(Manager):
         after = "untagged" if remaining else "absent"
         return [Action("remove", self.ref, before=dict(image=actual["Id"]), after=dict(image=after))]
 
-    def _plan_local(self, actual):
+    def _plan_local(self, actual: dict | None) -> list:
         if actual is None:
             raise InvalidOption("name", f"image {self.ref} is not on the engine (source local uses only what is there)")
         return []
 
-    def _plan_pull(self, actual):
+    def _plan_pull(self, actual: dict | None) -> list:
         self._needs_name("pulling")
         platform = self.params.get("platform") or (self.params.get("pull") or {}).get("platform")
         fits = actual is not None and (not platform or same_platform(platform, actual, engine_info(self.client)))
@@ -346,7 +347,7 @@ class ImageManager(Manager):
         reason = "not on the engine" if actual is None else "another platform" if not fits else "force_source"
         return [Action("pull", self.ref, before=_image_before(actual), after=dict(image="(pulled)"), reason=reason)]
 
-    def _plan_build(self, actual):
+    def _plan_build(self, actual: dict | None) -> list:
         self._needs_name("building")
         build = dict(self.params.get("build") or {})
         prefix = self.params.get("build_prefix", "build.")
@@ -370,7 +371,7 @@ class ImageManager(Manager):
             return []
         return self._plan_hashed("build", actual, build_hash(self.client, build), "(built)", rebuild == "always")
 
-    def _check_buildkit_only(self, build: dict, prefix: str):
+    def _check_buildkit_only(self, build: dict, prefix: str) -> None:
         """Fail, naming the option, on what only BuildKit builds; a platform that is the engine's own is fine."""
         platforms = build.get("platform") or []
         if isinstance(platforms, str):
@@ -398,7 +399,7 @@ class ImageManager(Manager):
                     "docker buildx",
                 )
 
-    def _plan_archive(self, actual, produced):
+    def _plan_archive(self, actual: dict | None, produced: bool) -> list:
         """``archive_path``: a ``docker save`` of the image, written unless the file holds it already."""
         path = self.params["archive_path"]
         check_output_path(path)
@@ -419,7 +420,7 @@ class ImageManager(Manager):
             )
         ]
 
-    def _plan_hashed(self, kind, actual, source_hash, made, force=False):
+    def _plan_hashed(self, kind: str, actual: dict | None, source_hash: str, made: str, force: bool = False) -> list:
         """Build or import unless the image already carries this source hash (or force_source says to)."""
         labels = ((actual or {}).get("Config") or {}).get("Labels") or {}
         same = actual is not None and labels.get(SOURCE_HASH_LABEL) == source_hash
@@ -432,7 +433,7 @@ class ImageManager(Manager):
             )
         ]
 
-    def _plan_load(self, actual):
+    def _plan_load(self, actual: dict | None) -> list:
         self._needs_name("loading")
         path = self.params.get("load_path")
         if not path:
@@ -448,7 +449,7 @@ class ImageManager(Manager):
             return []
         return [Action("load", self.ref, before=_image_before(actual), after=dict(image=wanted[0]["Id"]), reason=f"from {path}")]
 
-    def _plan_import(self, actual):
+    def _plan_import(self, actual: dict | None) -> list:
         self._needs_name("importing")
         path = self.params.get("import_path")
         if not path:
@@ -462,7 +463,7 @@ class ImageManager(Manager):
                 raise InvalidOption("changes", f"{change!r} is not a Dockerfile instruction import can apply")
         return self._plan_hashed("import", actual, import_hash(path, changes), "(imported)")
 
-    def _plan_tag(self, target, actual, produced):
+    def _plan_tag(self, target: tuple, actual: dict | None, produced: bool) -> list:
         ref = reference(*target)
         existing = find(self.client, "image", ref)
         if existing is not None and actual is not None and not produced and existing["Id"] == actual["Id"]:
@@ -483,7 +484,7 @@ class ImageManager(Manager):
             )
         ]
 
-    def _plan_push(self, target, actual, produced):
+    def _plan_push(self, target: tuple, actual: dict | None, produced: bool) -> list:
         repository, tag = target
         if repository is None:
             raise InvalidOption("name", f"{self.ref} is an image Id; pushing needs an image name")
@@ -501,28 +502,28 @@ class ImageManager(Manager):
 
     # -- applying
 
-    def apply(self, plan):
+    def apply(self, plan: list) -> None:
         for action in plan:
             getattr(self, "_apply_" + action.kind)(action)
         self.image = find(self.client, "image", self.ref)
 
-    def _apply_archive(self, action):
+    def _apply_archive(self, action: Action) -> None:
         save_images(self.client, [self.ref], action.data["path"])
 
-    def _apply_remove(self, action):
+    def _apply_remove(self, action: Action) -> None:
         with engine_errors("removing", f"image {self.ref}"):
             answer = self.client.remove_image(self.ref, force=bool(self.params.get("force_absent")), noprune=not self.params.get("prune", True))
         self.removed = dict(
             deleted=sorted(e["Deleted"] for e in answer or [] if e.get("Deleted")), untagged=sorted(e["Untagged"] for e in answer or [] if e.get("Untagged"))
         )
 
-    def _apply_pull(self, action):
+    def _apply_pull(self, action: Action) -> None:
         with self.stopwatch.phase("pull", self.ref) as phase, engine_errors("pulling", f"image {self.ref}"):
             follow_stream(
                 self.client.pull(self.repository, tag=self.tag, stream=True, decode=True, platform=self.params.get("platform")), "pulling", self.ref, phase
             )
 
-    def _apply_build(self, action):
+    def _apply_build(self, action: Action) -> None:
         build = self.params.get("build") or {}
         labels = dict(build.get("labels") or {})
         labels[SOURCE_HASH_LABEL] = action.data["source_hash"]
@@ -549,13 +550,13 @@ class ImageManager(Manager):
             )
             self.build_log = follow_stream(chunks, "building", self.ref, phase)
 
-    def _apply_load(self, action):
+    def _apply_load(self, action: Action) -> None:
         with self.stopwatch.phase("load", self.ref), open(self.params["load_path"], "rb") as handle, engine_errors("loading", f"image {self.ref}"):
             follow_stream(self.client.load_image(handle), "loading", self.ref)
         if find(self.client, "image", self.ref) is None:
             raise EngineError(f"loading {self.params['load_path']} did not bring {self.ref}")
 
-    def _apply_import(self, action):
+    def _apply_import(self, action: Action) -> None:
         changes = list(self.params.get("changes") or []) + [f"LABEL {SOURCE_HASH_LABEL}={action.data['source_hash']}"]
         with engine_errors("importing", f"image {self.ref}"):
             answer = self.client.import_image_from_file(self.params["import_path"], repository=self.repository, tag=self.tag, changes=changes)
@@ -567,11 +568,11 @@ class ImageManager(Manager):
             if isinstance(chunk, dict) and chunk.get("error"):
                 raise EngineError(f"importing {self.params['import_path']} as {self.ref} failed: {chunk['error']}")
 
-    def _apply_tag(self, action):
+    def _apply_tag(self, action: Action) -> None:
         with engine_errors("tagging", f"image {self.ref} as {action.target}"):
             self.client.tag(self.ref, action.data["repository"], action.data["tag"], force=True)
 
-    def _apply_push(self, action):
+    def _apply_push(self, action: Action) -> None:
         repository = action.data["repository"]
         with self.stopwatch.phase("push", action.target) as phase, engine_errors("pushing", f"image {action.target}"):
             follow_stream(
@@ -581,7 +582,7 @@ class ImageManager(Manager):
                 phase,
             )
 
-    def result(self):
+    def result(self) -> dict:
         result: dict = dict(image=self.image or {})
         if self.build_log is not None:
             result["build_log"] = self.build_log
@@ -594,7 +595,7 @@ class ImageManager(Manager):
         return [reference(action.data["repository"], action.data["tag"]) for action in self.planned if action.kind == "tag"]
 
 
-def _container_limits(limits) -> dict | None:
+def _container_limits(limits: dict | None) -> dict | None:
     """``build.container_limits`` as the SDK takes them (sizes in bytes)."""
     limits = {key: value for key, value in (limits or {}).items() if value is not None}
     for key in ("memory", "memswap"):
@@ -603,7 +604,7 @@ def _container_limits(limits) -> dict | None:
     return limits or None
 
 
-def run_image_job(spec: dict, translate, shape=None, **module_args) -> None:
+def run_image_job(spec: dict, translate: Callable[[dict], dict], shape: Callable | None = None, **module_args: Any) -> None:
     """Run a single-job image module (``image_pull``, ``image_tag``, ...): its own options, as community.docker
     names them, are ``translate`` d into ``ImageManager``'s; ``shape(manager, result)`` adds its return values."""
     from ansible.module_utils.basic import AnsibleModule  # pylint: disable=import-outside-toplevel
@@ -639,14 +640,14 @@ ARCHITECTURES = {"x86_64": "amd64", "aarch64": "arm64", "armv7l": "arm", "i386":
 class ArchiveManager(Manager):
     """``image_export``: images saved to a tarball, rewritten only when it does not hold them."""
 
-    def __init__(self, client, params: dict):
+    def __init__(self, client: Any, params: dict) -> None:
         self.client = client
         self.params = params
         self.path = params["path"]
         self.wanted: dict = {}
         self.images: list = []
 
-    def read(self):
+    def read(self) -> list | None:
         names = self.params.get("names") or []
         if not names:
             raise InvalidOption("names", "name at least one image to save")
@@ -668,7 +669,7 @@ class ArchiveManager(Manager):
         except InvalidOption:
             return []  # a file that is not an archive holds none of the images
 
-    def plan(self, actual):
+    def plan(self, actual: list | None) -> list:
         holds = actual is not None and archive_holds(actual, self.wanted)
         if holds and not self.params.get("force"):
             return []
@@ -683,10 +684,10 @@ class ArchiveManager(Manager):
             )
         ]
 
-    def apply(self, plan):
+    def apply(self, plan: list) -> None:
         save_images(self.client, list(self.wanted), self.path, self.params.get("platform"))
 
-    def result(self):
+    def result(self) -> dict:
         return dict(archive=dict(path=self.path, images=[dict(name=r, id=i) for r, i in self.wanted.items()]), images=self.images)
 
 
@@ -694,18 +695,18 @@ class LoadManager(Manager):
     """``image_load``: every image of a ``docker save`` archive, loaded only when the engine lacks one
     of them or one of its names points at another image; check mode knows which from the manifest."""
 
-    def __init__(self, client, params: dict):
+    def __init__(self, client: Any, params: dict) -> None:
         self.client = client
         self.path = params["path"]
         self.held: list = []
 
-    def read(self):
+    def read(self) -> dict:
         if not os.path.isfile(self.path):
             raise InvalidOption("path", f"no file at {self.path}")
         self.held = archive_images(self.path, "path")
         return {name: (find(self.client, "image", name) or {}).get("Id", "absent") for entry in self.held for name in entry["RepoTags"] or [entry["Id"]]}
 
-    def plan(self, actual):
+    def plan(self, actual: dict) -> list:
         # The engine's Id of each name: the config digest, or the indexed digest with the containerd image store.
         ids = {name: entry["Ids"] for entry in self.held for name in entry["RepoTags"] or [entry["Id"]]}
         wanted = {name: actual.get(name) if actual.get(name) in known else known[0] for name, known in ids.items()}
@@ -714,11 +715,11 @@ class LoadManager(Manager):
         missing = sorted(name for name, image_id in wanted.items() if actual.get(name) != image_id)
         return [Action("load", self.path, before=dict(images=actual), after=dict(images=wanted), reason="the engine lacks " + ", ".join(missing))]
 
-    def apply(self, plan):
+    def apply(self, plan: list) -> None:
         with open(self.path, "rb") as handle, engine_errors("loading", f"images from {self.path}"):
             follow_stream(self.client.load_image(handle), "loading", self.path)
 
-    def result(self):
+    def result(self) -> dict:
         names = [name for entry in self.held for name in entry["RepoTags"] or [entry["Id"]]]
         images = [next(filter(None, (find(self.client, "image", ref) for ref in entry["RepoTags"] + entry["Ids"])), None) for entry in self.held]
         return dict(image_names=names, images=[image for image in images if image])
@@ -727,22 +728,22 @@ class LoadManager(Manager):
 class CommitManager(Manager):
     """``container_commit``: a new image from a container's changes. Never idempotent: each commit is new."""
 
-    def __init__(self, client, params: dict):
+    def __init__(self, client: Any, params: dict) -> None:
         self.client = client
         self.params = params
         self.image: dict | None = None
         self.repository = self.tag = self.ref = ""  # set by read()
 
-    def read(self):
+    def read(self) -> dict:
         self.repository, self.tag = split_name(self.params["repository"], self.params.get("tag") or "latest", "repository")
         self.ref = reference(self.repository, self.tag)
         return require(self.client, "container", self.params["container"], "container")
 
-    def plan(self, actual):
+    def plan(self, actual: dict) -> list:
         previous = find(self.client, "image", self.ref)
         return [Action("commit", f"{self.params['container']} as {self.ref}", before=_image_before(previous), after=dict(image="(committed)"))]
 
-    def apply(self, plan):
+    def apply(self, plan: list) -> None:
         with engine_errors("committing", f"container {self.params['container']}"):
             answer = self.client.commit(
                 self.params["container"],
@@ -755,11 +756,11 @@ class CommitManager(Manager):
             )
         self.image = find(self.client, "image", answer["Id"])
 
-    def result(self):
+    def result(self) -> dict:
         return dict(image=self.image or {})
 
 
-def _export_digest(client, container_id, name) -> str:
+def _export_digest(client: Any, container_id: str, name: str) -> str:
     digest = hashlib.sha256()
     with engine_errors("exporting", f"container {name}"):
         for chunk in client.export(container_id):
@@ -773,18 +774,18 @@ class ExportManager(Manager):
     With ``force`` the export is compared with the file, so writing the same bytes again is unchanged.
     """
 
-    def __init__(self, client, params: dict):
+    def __init__(self, client: Any, params: dict) -> None:
         self.client = client
         self.params = params
         self.path = params["path"]
         self.container: dict = {}  # set by read()
 
-    def read(self):
+    def read(self) -> bool:
         self.container = require(self.client, "container", self.params["container"], "container")
         check_output_path(self.path)
         return os.path.exists(self.path)
 
-    def plan(self, actual):
+    def plan(self, actual: bool) -> list:
         if actual:
             if not self.params.get("force"):
                 return []
@@ -792,9 +793,9 @@ class ExportManager(Manager):
                 return []
         return [Action("export", self.path, before=dict(path=self.path, exists=bool(actual)), after=dict(path=self.path, container=self.container["Id"]))]
 
-    def apply(self, plan):
+    def apply(self, plan: list) -> None:
         with engine_errors("exporting", f"container {self.params['container']}"):
             write_atomically(self.path, self.client.export(self.container["Id"]))
 
-    def result(self):
+    def result(self) -> dict:
         return dict(path=self.path, container_id=self.container["Id"] if self.container else None)
