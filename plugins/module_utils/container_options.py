@@ -27,7 +27,7 @@ import re
 import shlex
 import socket
 from dataclasses import dataclass
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Iterable, Optional
 
 from ansible_collections.noar.docker.plugins.module_utils.client import EngineError, require_api
 from ansible_collections.noar.docker.plugins.module_utils.converge import COMPARISONS, compare
@@ -70,7 +70,7 @@ class Context:
 CONTAINER_SPEC = ("TaskTemplate", "ContainerSpec")
 
 
-def _same(value):
+def _same(value: Any) -> Any:
     return value
 
 
@@ -104,7 +104,7 @@ class Option:
     comparison: str = "strict"
     update: Optional[str] = None  # field of POST /containers/{id}/update; None: a change recreates
     show: Optional[Callable] = None  # (normalised value, what the task wrote) -> what a diff shows
-    matches: Optional[Callable] = None  # (comparison, desired, actual) -> bool, for structured shapes
+    matches: Optional[Callable] = None  # (comparison: str, desired: Any, actual: Any) -> bool, for structured shapes
     also: tuple = ()  # other options that make this one part of the view
     field: str = ""  # the engine field it is written to, to name it in engine refusals
     service: tuple = ()  # ServiceFields: where Swarm services keep it (none: containers only)
@@ -118,7 +118,7 @@ def bind(option: Option, *fields: ServiceField) -> Option:
     return dataclasses.replace(option, service=fields)
 
 
-def switch(name: str, **spec) -> Option:
+def switch(name: str, **spec: Any) -> Option:
     """A module option that steers what the module does and is not a property of the container."""
     return Option(name, spec)
 
@@ -127,7 +127,7 @@ def switch(name: str, **spec) -> Option:
 # Normalisers shared by simple options: one form for the task's value and the engine's
 
 
-def _dig(container: dict, path: str):
+def _dig(container: dict, path: str) -> Any:
     value: Any = container
     for key in path.split("."):
         value = (value or {}).get(key)
@@ -157,12 +157,12 @@ KINDS: dict = {
 }
 
 
-def simple(name: str, path: str, kind: str, *, update: bool = False, comparison: Optional[str] = None, show: Optional[Callable] = None, **spec) -> Option:
+def simple(name: str, path: str, kind: str, *, update: bool = False, comparison: Optional[str] = None, show: Optional[Callable] = None, **spec: Any) -> Option:
     """An option that is one engine field: ``path`` is ``Config.X`` or ``HostConfig.X`` in inspect data."""
     to_view, from_engine, base_spec, default_comparison = KINDS[kind]
     section, engine_field = path.split(".", 1)
 
-    def write(body: dict, value) -> None:
+    def write(body: dict, value: Any) -> None:
         (body if section == "Config" else body.setdefault("HostConfig", {}))[engine_field] = value
 
     spec = {**base_spec, **spec}
@@ -181,19 +181,19 @@ def simple(name: str, path: str, kind: str, *, update: bool = False, comparison:
     )
 
 
-def _show_cpus(value, written=None):
+def _show_cpus(value: Any, written: Any = None) -> Any:
     return value / 1e9 if isinstance(value, int) else value
 
 
 _SECRET_KEY = re.compile(r"pass|secret|token|key|credential", re.IGNORECASE)
 
 
-def show_env(value, written=None):
+def show_env(value: Any, written: Any = None) -> Any:
     # Diffs are printed; values of variables that look like secrets are not.
     return {k: ("********" if _SECRET_KEY.search(k) else v) for k, v in value.items()}
 
 
-def _show_healthcheck(value, written=None):
+def _show_healthcheck(value: Any, written: Any = None) -> Any:
     return {k: (format_duration(v / 1e9) if k in _DURATIONS else v) for k, v in value.items()}
 
 
@@ -222,7 +222,7 @@ def resolve_host(name: str, value: str) -> str:
     return next((a for a in addresses if ":" not in a), addresses[0])
 
 
-def parse_published_ports(values, ctx: Optional[Context] = None) -> list:
+def parse_published_ports(values: Any, ctx: Optional[Context] = None) -> list:
     """``[container/proto, host_ip, host_port]`` triples, as docker run's ``-p`` reads them.
 
     A host range for one container port is kept whole (the engine picks a free port in it); ranges of
@@ -282,14 +282,14 @@ def _read_published_ports(container: dict) -> list:
     return sorted(bindings)
 
 
-def _write_published_ports(body: dict, value) -> None:
+def _write_published_ports(body: dict, value: Any) -> None:
     bindings: dict = {}
     for port, ip, host_port in value:
         bindings.setdefault(port, []).append(dict(HostIp=ip, HostPort=host_port))
     body.setdefault("HostConfig", {})["PortBindings"] = bindings
 
 
-def _bindings_by_port(triples) -> dict:
+def _bindings_by_port(triples: Any) -> dict:
     # Without an address, the engine (and community.docker's default) may have written 0.0.0.0.
     ports: dict = {}
     for port, ip, host in triples or []:
@@ -297,7 +297,7 @@ def _bindings_by_port(triples) -> dict:
     return ports
 
 
-def _ports_match(comparison, desired, actual) -> bool:
+def _ports_match(comparison: str, desired: Any, actual: Any) -> bool:
     """Compared per container port, as community.docker does: allow_more_present allows other published ports,
     but each port the task names must have exactly its bindings (a moved address or host range is a change)."""
     desired_ports, actual_ports = _bindings_by_port(desired), _bindings_by_port(actual)
@@ -306,7 +306,7 @@ def _ports_match(comparison, desired, actual) -> bool:
     return all(actual_ports.get(port) == bindings for port, bindings in desired_ports.items())
 
 
-def parse_exposed_ports(values, ctx: Optional[Context] = None) -> list:
+def parse_exposed_ports(values: Any, ctx: Optional[Context] = None) -> list:
     """Ports to expose, the image's and the published ones included (the engine adds them)."""
     result = set(ctx.image_config.get("ExposedPorts") or {}) if ctx else set()
     for value in values or []:
@@ -329,7 +329,7 @@ def _refuse_repeated_targets(option: str, targets: list) -> None:
         seen.add(target.rstrip("/"))
 
 
-def parse_volumes(values, ctx: Optional[Context] = None) -> dict:
+def parse_volumes(values: Any, ctx: Optional[Context] = None) -> dict:
     """Binds (``src:dst[:mode]``, src a path or a volume name) and anonymous volumes (``/dst``, ``/dst:rw``)."""
     binds, anonymous = [], set((ctx.image_config.get("Volumes") or {}) if ctx else ())
     targets = []
@@ -368,12 +368,12 @@ def _read_volumes(container: dict) -> dict:
     return dict(binds=sorted(binds), anonymous=sorted(_dig(container, "Config.Volumes") or {}))
 
 
-def _write_volumes(body: dict, value) -> None:
+def _write_volumes(body: dict, value: Any) -> None:
     body["Volumes"] = {path: {} for path in value["anonymous"]}
     body.setdefault("HostConfig", {})["Binds"] = value["binds"]
 
 
-def _volumes_match(comparison, desired, actual) -> bool:
+def _volumes_match(comparison: str, desired: Any, actual: Any) -> bool:
     return all(compare(comparison, desired[key], (actual or {}).get(key) or []) for key in ("binds", "anonymous"))
 
 
@@ -420,14 +420,14 @@ _MOUNT_API = dict(create_mountpoint="1.42", read_only_non_recursive="1.44", read
 _MOUNT_TYPE_API = dict(cluster="1.42", image="1.47")
 
 
-def _octal(value, option: str) -> int:
+def _octal(value: Any, option: str) -> int:
     try:
         return int(str(value), 8)
     except ValueError:
         raise InvalidOption(option, f"{value!r} is not an octal file mode (as 1777)") from None
 
 
-def _tmpfs_options(value, option: str) -> list:
+def _tmpfs_options(value: Any, option: str) -> list:
     result = []
     for entry in value:
         if not isinstance(entry, dict) or len(entry) != 1:
@@ -437,7 +437,7 @@ def _tmpfs_options(value, option: str) -> list:
     return result
 
 
-def parse_mounts(values, ctx: Optional[Context] = None) -> list:
+def parse_mounts(values: Any, ctx: Optional[Context] = None) -> list:
     """Each mount as the fields the task set, in the engine's terms; the engine fills in the others."""
     result = []
     for index, mount in enumerate(values or []):
@@ -487,7 +487,7 @@ def _read_mounts(container: dict) -> list:
     return sorted(result, key=lambda m: m["target"])
 
 
-def write_mounts(body: dict, value) -> None:
+def write_mounts(body: dict, value: Any) -> None:
     """Mounts into a create body's HostConfig; a swarm service's ContainerSpec takes the same (swarm_service)."""
     mounts = []
     for mount in value:
@@ -504,7 +504,7 @@ def write_mounts(body: dict, value) -> None:
     body.setdefault("HostConfig", {})["Mounts"] = mounts
 
 
-def _mounts_match(comparison, desired, actual) -> bool:
+def _mounts_match(comparison: str, desired: Any, actual: Any) -> bool:
     # Each mount is compared on the fields the task set.
     by_target = {m["target"]: m for m in actual or []}
     for mount in desired:
@@ -514,7 +514,7 @@ def _mounts_match(comparison, desired, actual) -> bool:
     return comparison != "strict" or set(by_target) <= {m["target"] for m in desired}
 
 
-def parse_tmpfs(values, ctx=None) -> dict:
+def parse_tmpfs(values: Any, ctx: Optional[Context] = None) -> dict:
     result = {}
     for value in values or []:
         path, _sep, options = str(value).partition(":")
@@ -524,7 +524,7 @@ def parse_tmpfs(values, ctx=None) -> dict:
     return result
 
 
-def parse_ulimits(values, ctx=None) -> list:
+def parse_ulimits(values: Any, ctx: Optional[Context] = None) -> list:
     result = []
     for value in values or []:
         parts = str(value).split(":")
@@ -539,7 +539,7 @@ def parse_ulimits(values, ctx=None) -> list:
     return sorted(result)
 
 
-def _write_ulimits(body: dict, value) -> None:
+def _write_ulimits(body: dict, value: Any) -> None:
     limits = []
     for ulimit in value:
         name, soft, hard = ulimit.split(":")
@@ -551,7 +551,7 @@ _DURATIONS = ("interval", "timeout", "start_period", "start_interval")
 _HEALTH_FIELDS = dict(test="Test", interval="Interval", timeout="Timeout", start_period="StartPeriod", start_interval="StartInterval", retries="Retries")
 
 
-def parse_healthcheck(value, ctx: Optional[Context] = None) -> dict:
+def parse_healthcheck(value: Any, ctx: Optional[Context] = None) -> dict:
     """The fields the task set; without ``test`` the healthcheck is off unless ``test_cli_compatible``."""
     if not value:
         return {}
@@ -591,7 +591,7 @@ def _read_healthcheck(container: dict) -> dict:
     return result
 
 
-def write_healthcheck(body: dict, value) -> None:
+def write_healthcheck(body: dict, value: Any) -> None:
     """A healthcheck into a create body; a swarm service's ContainerSpec takes the same (swarm_service)."""
     if not value or "test" not in value or value["test"] == ["NONE"]:
         body["Healthcheck"] = dict(Test=["NONE"])
@@ -599,13 +599,13 @@ def write_healthcheck(body: dict, value) -> None:
     body["Healthcheck"] = {engine: value.get(key, 0) for key, engine in _HEALTH_FIELDS.items() if key in value or key != "start_interval"}
 
 
-def _healthcheck_match(comparison, desired, actual) -> bool:
+def _healthcheck_match(comparison: str, desired: Any, actual: Any) -> bool:
     if not desired or desired.get("test") == ["NONE"]:
         return not actual or actual.get("test") == ["NONE"]
     return all((actual or {}).get(key) == value for key, value in desired.items())
 
 
-def capability_names(values, ctx=None) -> list:
+def capability_names(values: Any, ctx: Optional[Context] = None) -> list:
     """Capabilities without their CAP_ prefix, upper case and sorted (a swarm service writes them with it)."""
     return sorted({str(v).upper().replace("CAP_", "", 1) for v in values or []})
 
@@ -626,11 +626,11 @@ def parse_env_file(path: str) -> dict:
     return result
 
 
-def split_env(items) -> dict:
+def split_env(items: Any) -> dict:
     return dict(item.partition("=")[::2] for item in items or [])
 
 
-def _parse_env(value, ctx: Context) -> dict:
+def _parse_env(value: Any, ctx: Context) -> dict:
     # YAML turns unquoted yes, 1.0 or 010 into other values without a word: refused, as community.docker does.
     for key, item in (value or {}).items():
         if not isinstance(item, str):
@@ -644,14 +644,14 @@ def _parse_env(value, ctx: Context) -> dict:
     return env
 
 
-def _env_match(comparison, desired, actual) -> bool:
+def _env_match(comparison: str, desired: Any, actual: Any) -> bool:
     if comparison == "strict":
         # The engine gives a container a PATH when its image has none: not drift either.
         actual = {k: v for k, v in (actual or {}).items() if k in desired or k != "PATH"}
     return compare(comparison, desired, actual)
 
 
-def _parse_labels(value, ctx: Context) -> dict:
+def _parse_labels(value: Any, ctx: Context) -> dict:
     image_labels = dict(ctx.image_config.get("Labels") or {})
     labels = text_map(value, "labels")
     strict = (ctx.params.get("comparisons") or {}).get("labels", (ctx.params.get("comparisons") or {}).get("*"))
@@ -670,7 +670,7 @@ def _split(text: str, option: str) -> list:
         raise InvalidOption(option, f"{text!r} cannot be split into words as a shell would: {exc}") from None
 
 
-def _parse_command(value, ctx: Context):
+def _parse_command(value: Any, ctx: Context) -> Any:
     compatibility = ctx.params.get("command_handling") == "compatibility"
     if isinstance(value, str):
         command = _split(value, "command")
@@ -684,23 +684,23 @@ def _parse_command(value, ctx: Context):
     return command
 
 
-def _parse_cpus(value, ctx: Context) -> int:
+def _parse_cpus(value: Any, ctx: Context) -> int:
     # Checked against the host's CPUs only when it changes (limits.HostLimits), to spare an engine call.
     return cpus_to_nano(parse_cpus(value, "cpus"))
 
 
-def _parse_swap(value, ctx) -> int:
+def _parse_swap(value: Any, ctx: Context) -> int:
     return parse_size(value, "memory_swap", allow_unlimited=True)
 
 
-def _parse_blkio_weight(value, ctx) -> int:
+def _parse_blkio_weight(value: Any, ctx: Context) -> int:
     value = int(value)
     if value and not 10 <= value <= 1000:
         raise InvalidOption("blkio_weight", f"must be between 10 and 1000 (or 0 for none), got {value}")
     return value
 
 
-def _parse_devices(values, ctx) -> list:
+def _parse_devices(values: Any, ctx: Context) -> list:
     result = []
     for value in values:
         parts = str(value).split(":")
@@ -715,8 +715,8 @@ def _parse_devices(values, ctx) -> list:
     return sorted(result, key=lambda d: d["PathInContainer"])
 
 
-def _device_rates(option: str, kind: str):
-    def parse(values, ctx) -> list:
+def _device_rates(option: str, kind: str) -> Callable[[Any, Context], list]:
+    def parse(values: Any, ctx: Context) -> list:
         result = []
         for index, item in enumerate(values):
             rate = item["rate"]
@@ -729,7 +729,7 @@ def _device_rates(option: str, kind: str):
     return parse
 
 
-def _parse_device_requests(values, ctx) -> list:
+def _parse_device_requests(values: Any, ctx: Context) -> list:
     result = []
     for item in values:
         result.append(
@@ -757,7 +757,7 @@ def _read_device_requests(container: dict) -> list:
     ]
 
 
-def _parse_links(values, ctx) -> list:
+def _parse_links(values: Any, ctx: Context) -> list:
     result = []
     for value in values:
         other, _sep, alias = str(value).partition(":")
@@ -776,11 +776,11 @@ def _read_links(container: dict) -> list:
     return sorted(result)
 
 
-def _write_links(body: dict, value) -> None:
+def _write_links(body: dict, value: Any) -> None:
     body.setdefault("HostConfig", {})["Links"] = value
 
 
-def _parse_etc_hosts(value, ctx) -> list:
+def _parse_etc_hosts(value: Any, ctx: Context) -> list:
     for host, address in value.items():
         if not str(host).strip() or str(host) != str(host).strip() or ":" in str(host):
             raise InvalidOption("etc_hosts", f"{host!r} is not a hostname")
@@ -789,7 +789,7 @@ def _parse_etc_hosts(value, ctx) -> list:
     return sorted(f"{host}:{address}" for host, address in value.items())
 
 
-def _parse_storage_opts(value) -> dict:
+def _parse_storage_opts(value: Any) -> dict:
     # Every storage driver that takes a per-container option takes size, and only size; the engine's refusal of
     # another ("Unknown option x") would not name this option.
     opts = text_map(value, "storage_opts")
@@ -805,13 +805,13 @@ def _parse_storage_opts(value) -> dict:
 RESTART_POLICIES = ("no", "on-failure", "always", "unless-stopped")
 
 
-def _parse_restart_retries(value, ctx) -> int:
+def _parse_restart_retries(value: Any, ctx: Context) -> int:
     if value < 0:
         raise InvalidOption("restart_retries", f"cannot be negative, got {value}")
     return int(value)
 
 
-def _write_restart(body: dict, value, view: Optional[dict] = None) -> None:
+def _write_restart(body: dict, value: Any, view: Optional[dict] = None) -> None:
     host = body.setdefault("HostConfig", {})
     policy = host.setdefault("RestartPolicy", dict(Name="no", MaximumRetryCount=0))
     if isinstance(value, str):
@@ -820,7 +820,7 @@ def _write_restart(body: dict, value, view: Optional[dict] = None) -> None:
         policy["MaximumRetryCount"] = value
 
 
-def _parse_log_options(value, ctx: Context) -> dict:
+def _parse_log_options(value: Any, ctx: Context) -> dict:
     # Converted, with community.docker's warning: the logging drivers read every option as text.
     for key, item in (value or {}).items():
         if not isinstance(item, str):
@@ -832,15 +832,15 @@ def _parse_log_options(value, ctx: Context) -> dict:
     return text_map(value, "log_options")
 
 
-def _write_log(key: str):
-    def write(body: dict, value) -> None:
+def _write_log(key: str) -> Callable[[dict, Any], None]:
+    def write(body: dict, value: Any) -> None:
         log = body.setdefault("HostConfig", {}).setdefault("LogConfig", dict(Type="", Config={}))
         log[key] = value
 
     return write
 
 
-def _parse_networks(values, ctx: Context) -> dict:
+def _parse_networks(values: Any, ctx: Context) -> dict:
     networks = {}
     for index, net in enumerate(values):
         if not net.get("name"):
@@ -877,7 +877,7 @@ def _read_networks(container: dict) -> dict:
     return networks
 
 
-def endpoint_matches(want: dict, have) -> bool:
+def endpoint_matches(want: dict, have: Optional[dict]) -> bool:
     """A container's endpoint on a network has what the task asks (the engine adds the short id to the aliases)."""
     return (
         have is not None
@@ -890,7 +890,7 @@ def endpoint_matches(want: dict, have) -> bool:
     )
 
 
-def _networks_match(comparison, desired, actual) -> bool:
+def _networks_match(comparison: str, desired: Any, actual: Any) -> bool:
     return all(endpoint_matches(want, (actual or {}).get(net)) for net, want in desired.items()) and (
         comparison != "strict" or set(actual or {}) <= set(desired)
     )
@@ -913,7 +913,7 @@ def endpoint_body(net: dict) -> dict:
     return endpoint
 
 
-def _parse_network_mode(value, ctx) -> str:
+def _parse_network_mode(value: Any, ctx: Context) -> str:
     return "bridge" if value == "default" else str(value)
 
 
@@ -961,10 +961,10 @@ SIGNALS = (
 )
 
 
-def _mode(option: str, *modes: str, container: bool = True):
+def _mode(option: str, *modes: str, container: bool = True) -> Callable[[Any, Context], str]:
     """A parser for a namespace mode: one of ``modes``, or ``container:NAME`` where the engine takes it."""
 
-    def parse(value, ctx) -> str:
+    def parse(value: Any, ctx: Context) -> str:
         text = str(value)
         if text in modes or (container and text.startswith("container:") and len(text) > len("container:")):
             return text
@@ -974,14 +974,14 @@ def _mode(option: str, *modes: str, container: bool = True):
     return parse
 
 
-def _absolute(value, option: str) -> str:
+def _absolute(value: Any, option: str) -> str:
     text = str(value)
     if text and not text.startswith("/"):
         raise InvalidOption(option, f"must be an absolute path inside the container, as /srv/app; got {text!r}")
     return text
 
 
-def parse_signal(value, option: str) -> str:
+def parse_signal(value: Any, option: str) -> str:
     """A signal as the engine takes it: a number (1-64), or a name with or without SIG (SIGTERM, RTMIN+3)."""
     text = str(value).strip()
     name = text.upper()[3:] if text.upper().startswith("SIG") else text.upper()
@@ -998,7 +998,7 @@ PLATFORM_OS = ("linux", "windows", "darwin", "freebsd", "netbsd", "openbsd", "so
 PLATFORM_ARCH = ("amd64", "arm64", "arm", "386", "ppc64le", "ppc64", "s390x", "riscv64", "mips", "mipsle", "mips64", "mips64le", "loong64")
 
 
-def _parse_platform(value, ctx) -> str:
+def _parse_platform(value: Any, ctx: Context) -> str:
     parts = str(value).lower().split("/")
     if not parts[0] or len(parts) > 3:
         raise InvalidOption("platform", f"{value!r} is not OS[/ARCH[/VARIANT]] (as linux/amd64)")
@@ -1011,10 +1011,10 @@ def _read_platform(container: dict) -> str:
     return (container.get("Platform") or "linux").lower()
 
 
-def _ranged(name: str, low: int, high: Optional[int], also: tuple = (0,), unit: str = ""):
+def _ranged(name: str, low: int, high: Optional[int], also: tuple = (0,), unit: str = "") -> Callable[[Any, Context], int]:
     """A parser for an int option the engine takes only in ``low..high`` (or as one of ``also``: 0 is "not set")."""
 
-    def parse(value, ctx) -> int:
+    def parse(value: Any, ctx: Context) -> int:
         if value not in also and (value < low or (high is not None and value > high)):
             allowed = f"between {low} and {high}" if high is not None else f"at least {low}"
             others = " or ".join(str(v) for v in also)
@@ -1024,29 +1024,29 @@ def _ranged(name: str, low: int, high: Optional[int], also: tuple = (0,), unit: 
     return parse
 
 
-def _parse_oom_score_adj(value, ctx) -> int:
+def _parse_oom_score_adj(value: Any, ctx: Context) -> int:
     if not -1000 <= value <= 1000:
         raise InvalidOption("oom_score_adj", f"must be between -1000 and 1000, got {value}")
     return int(value)
 
 
-def _parse_swappiness(value, ctx) -> int:
+def _parse_swappiness(value: Any, ctx: Context) -> int:
     if not 0 <= value <= 100:
         raise InvalidOption("memory_swappiness", f"must be between 0 and 100, got {value}")
     return int(value)
 
 
-def _parse_default_host_ip(value, ctx) -> str:
+def _parse_default_host_ip(value: Any, ctx: Context) -> str:
     if value and not _HOST_IP.fullmatch(value):
         raise InvalidOption("default_host_ip", f"{value!r} is not an IPv4 or IPv6 address (or empty)")
     return value
 
 
-def _structured(name: str, spec: dict, parse, read, write, comparison: str = "strict", **extra) -> Option:
+def _structured(name: str, spec: dict, parse: Callable, read: Callable, write: Optional[Callable], comparison: str = "strict", **extra: Any) -> Option:
     return Option(name, spec, parse=parse, read=read, write=write, comparison=comparison, **extra)
 
 
-def _custom(name: str, path: str, kind: str, parse, **kwargs) -> Option:
+def _custom(name: str, path: str, kind: str, parse: Callable, **kwargs: Any) -> Option:
     """A one-field option whose task value needs its own parser (ranges, units, the image's defaults)."""
     base = simple(name, path, kind, **kwargs)
     return Option(
@@ -1054,7 +1054,7 @@ def _custom(name: str, path: str, kind: str, parse, **kwargs) -> Option:
     )
 
 
-def _dicts(name: str, path: str, parse, key: str, **spec) -> Option:
+def _dicts(name: str, path: str, parse: Callable, key: str, **spec: Any) -> Option:
     """A set of engine mappings (devices, device rates), kept in order of ``key``."""
     base = simple(name, path, "set", **spec)
     return Option(
@@ -1077,7 +1077,7 @@ def _as_written(write: Callable, *path: str) -> Callable:
     """A service field's value as a container option's ``write`` leaves it at ``path`` of a create body: a service
     spec keeps mounts, a healthcheck and ulimits in the same shapes."""
 
-    def convert(value):
+    def convert(value: Any) -> Any:
         written: Any = {}
         write(written, value)
         for key in path:
@@ -1096,7 +1096,7 @@ def _service_mount_spec() -> dict:
     return spec
 
 
-def _from_driver_config(value) -> list:
+def _from_driver_config(value: Any) -> list:
     """docker_swarm_service's ``driver_config`` of a mount is the container mounts' volume_driver and volume_options."""
     return [
         dict(
@@ -1111,7 +1111,7 @@ def _from_driver_config(value) -> list:
     ]
 
 
-def _service_capabilities(value) -> list:
+def _service_capabilities(value: Any) -> list:
     return ["CAP_" + name for name in value]
 
 
@@ -1131,12 +1131,12 @@ def _capabilities(name: str, engine_field: str, service_name: str, service_field
     )
 
 
-def _service_hosts(value) -> list:
+def _service_hosts(value: Any) -> list:
     # A container's ExtraHosts are HOST:ADDRESS, a service's Hosts /etc/hosts lines.
     return sorted(f"{address} {host}" for host, _sep, address in (entry.partition(":") for entry in value))
 
 
-def _service_pids(value) -> int:
+def _service_pids(value: Any) -> int:
     return max(int(value), 0)  # a container's unlimited (-1) is a service's 0
 
 
@@ -1495,7 +1495,7 @@ COMPATIBILITY_DEFAULTS = dict(
 )
 
 
-def argument_spec(names=None) -> dict:
+def argument_spec(names: Optional[Iterable[str]] = None) -> dict:
     """The argument spec of ``names`` (default: every option), from the table."""
     return {name: dict(option.spec) for name, option in OPTIONS.items() if names is None or name in names}
 
@@ -1504,7 +1504,7 @@ def argument_spec(names=None) -> dict:
 # The views and bodies made from the table
 
 
-def desired_view(params: dict, ctx: Context, names=None) -> dict:
+def desired_view(params: dict, ctx: Context, names: Optional[Iterable[str]] = None) -> dict:
     """The compared options the task sets, normalised; checked alone and together."""
     view = {}
     for name, option in OPTIONS.items():
@@ -1516,7 +1516,7 @@ def desired_view(params: dict, ctx: Context, names=None) -> dict:
     return view
 
 
-def restart_problem(policy, retries) -> Optional[str]:
+def restart_problem(policy: Optional[str], retries: Optional[int]) -> Optional[str]:
     """Why the engine would refuse ``restart_retries`` with ``policy`` (it takes a count only with on-failure)."""
     if retries and (policy or "no") != "on-failure":
         return f"applies only with restart_policy on-failure; the restart policy would be {policy or 'no'!r}"
@@ -1531,12 +1531,12 @@ def cpu_conflict(view: dict) -> Optional[str]:
     return None
 
 
-def limit_problems(view: dict, changed=None) -> list:
+def limit_problems(view: dict, changed: Optional[Iterable[str]] = None) -> list:
     """``(option, why)`` for each rule between options that the engine would break, on all the container would
     have: the same rules at create time (``check_together``) and for a change in place (``limits.check_container``,
     which passes the options it changes as ``changed``: only the rules they take part in are checked)."""
 
-    def involved(*names) -> bool:
+    def involved(*names: str) -> bool:
         return changed is None or bool(set(names) & set(changed))
 
     problems = []
@@ -1573,7 +1573,7 @@ def check_together(view: dict) -> None:
         raise InvalidOption("mounts", f"{', '.join(sorted(both))} is mounted by both volumes and mounts; name each path in one of them")
 
 
-def actual_view(container: dict, names=None) -> dict:
+def actual_view(container: dict, names: Optional[Iterable[str]] = None) -> dict:
     """The same view as ``desired_view``, read from ``docker inspect``."""
     return {name: option.read(container) for name, option in COMPARED.items() if option.read is not None and (names is None or name in names)}
 
@@ -1594,7 +1594,7 @@ def create_body(view: dict, image_ref: str) -> dict:
     return body
 
 
-def update_body(view: dict, container: dict, names) -> dict:
+def update_body(view: dict, container: dict, names: Iterable[str]) -> dict:
     """The ``POST /containers/{id}/update`` body that sets the options ``names`` of ``view`` on ``container``."""
     body = {}
     for name in names:
@@ -1615,7 +1615,7 @@ def update_body(view: dict, container: dict, names) -> dict:
     return body
 
 
-def option_matches(name: str, comparison: str, desired, actual) -> bool:
+def option_matches(name: str, comparison: str, desired: Any, actual: Any) -> bool:
     """Whether ``actual`` satisfies ``desired`` for one option under a comparison kind."""
     if desired is None or comparison == "ignore":
         return True
@@ -1623,7 +1623,7 @@ def option_matches(name: str, comparison: str, desired, actual) -> bool:
     return matches(comparison, desired, actual) if matches else compare(comparison, desired, actual)
 
 
-def parse_comparisons(value) -> dict:
+def parse_comparisons(value: Any) -> dict:
     """Per-option comparisons; ``'*'`` sets every option at once."""
     result = {name: option.comparison for name, option in COMPARED.items()}
     result["image"] = "strict"
@@ -1643,13 +1643,13 @@ def parse_comparisons(value) -> dict:
     return result
 
 
-def show(name: str, value, params: dict):
+def show(name: str, value: Any, params: dict) -> Any:
     """A normalised value as a diff shows it."""
     option = OPTIONS.get(name)
     return option.show(value, params.get(name)) if option and option.show and value is not None else value
 
 
-def refusing_option(message: str, names) -> Optional[str]:
+def refusing_option(message: str, names: Iterable[str]) -> Optional[str]:
     """Of the options ``names``, the one whose engine field an engine refusal names (``invalid CapDrop: ...``),
     so that the failure can name the option; the longest field wins (MemorySwap over Memory)."""
 
@@ -1661,7 +1661,7 @@ def refusing_option(message: str, names) -> Optional[str]:
     return max(found)[1] if found else None
 
 
-def named_refusal(exc: EngineError, names) -> Exception:
+def named_refusal(exc: EngineError, names: Iterable[str]) -> Exception:
     """An engine refusal, as ``InvalidOption`` when it names one of the options ``names`` by its engine field."""
     option = refusing_option(exc.msg, names)
     return InvalidOption(option, exc.msg) if option else exc
